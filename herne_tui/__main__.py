@@ -1,0 +1,7 @@
+"""``python -m herne_tui`` runs the command line."""
+
+import sys
+
+from herne_tui.cli import main
+
+sys.exit(main())

@@ -1,0 +1,4 @@
+"""placeholder"""
+def run_app(db, user):
+    print("app")
+    return 0

@@ -1,0 +1,283 @@
+"""The ``herne-tui`` command line: the app, and commands for scripts and quick looks.
+
+Every command takes ``--db PATH_OR_URL`` after its name. Errors are one line on stderr with
+exit status 2 (3 for a version conflict); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from herne_tui import __version__
+
+EPILOG = (
+    "Datenbank: --db PFAD_ODER_URL, sonst $HERNE_TUI_DB, sonst die Datei im Nutzer-"
+    "Datenverzeichnis. Ein Pfad ist eine SQLite-Datei; alles mit :// ist eine SQLAlchemy-URL."
+)
+
+
+def _common(p: argparse.ArgumentParser, *, user: bool = False) -> None:
+    p.add_argument("--db", metavar="PATH_OR_URL", help="Datenbank (Datei oder URL)")
+    if user:
+        p.add_argument("--user", metavar="NAME", help="wer ändert (sonst $HERNE_TUI_USER "
+                                                      "oder der Systemnutzer)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="herne-tui", epilog=EPILOG,
+        description="Koalitionsvertrag im Terminal verfolgen. Ohne Befehl startet die App.")
+    parser.add_argument("--version", action="version", version=f"herne-tui {__version__}")
+    _common(parser, user=True)
+    parser.add_argument("--read-only", action="store_true", help="nur ansehen, nichts ändern")
+    sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
+
+    p = sub.add_parser("app", help="die App starten (Standard)", epilog=EPILOG)
+    _common(p, user=True)
+    p.add_argument("--read-only", action="store_true", help="nur ansehen, nichts ändern")
+
+    p = sub.add_parser("seed", help="Seed in die Datenbank übernehmen (idempotent)",
+                       epilog=EPILOG)
+    _common(p)
+    p.add_argument("--from", dest="source", metavar="PATH",
+                   help="Seed-Datei oder -Ordner (Standard: der mitgelieferte Seed)")
+
+    p = sub.add_parser("check", help="Seed-Datei oder -Ordner prüfen (ohne Datenbank)")
+    p.add_argument("path", metavar="PATH", nargs="?", help="Seed-Datei oder -Ordner")
+    p.add_argument("--db", metavar="PATH_OR_URL", help=argparse.SUPPRESS)
+
+    p = sub.add_parser("list", help="Maßnahmen auflisten", epilog=EPILOG)
+    _common(p)
+    p.add_argument("--topic", metavar="KEY", help="nur dieses Thema (z. B. SCH)")
+    p.add_argument("--status", metavar="KEY", help="nur dieser Status (z. B. offen)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("show", help="eine Maßnahme anzeigen", epilog=EPILOG)
+    _common(p)
+    p.add_argument("id", metavar="ID")
+
+    p = sub.add_parser("set", help="eine Maßnahme ändern", epilog=EPILOG)
+    _common(p, user=True)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--status", metavar="KEY")
+    p.add_argument("--responsible", metavar="TEXT")
+    p.add_argument("--lead", metavar="SPD|CDU|gemeinsam")
+    p.add_argument("--due", metavar="DATE", help="31.03.2026 oder 2026-03-31; '' löscht")
+    p.add_argument("--note", metavar="TEXT", help="Notiz anhängen")
+    p.add_argument("--if-version", type=int, metavar="N",
+                   help="nur speichern, wenn die Maßnahme noch Version N hat (sonst Exit 3)")
+    p.add_argument("--source", metavar="TEXT", default="", help="Quelle (Link, Drucksache)")
+    p.add_argument("--comment", metavar="TEXT", default="", help="Kommentar zur Änderung")
+
+    p = sub.add_parser("export", help="aktuellen Stand exportieren", epilog=EPILOG)
+    _common(p)
+    p.add_argument("--format", choices=("toml", "json", "csv"), default="toml")
+    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    return parser
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _fail(message: str, code: int = 2) -> int:
+    print(f"herne-tui: {message}", file=sys.stderr)
+    return code
+
+
+def open_db(args, *, read_only: bool = False, seed_if_empty: bool = True):
+    """Open the database named by ``--db``; create and seed it on first use."""
+    from herne_tui.schema import open_database
+    from herne_tui.seeding import is_seeded, seed_database
+    from herne_tui.seedfile import load_seed
+
+    db = open_database(args.db, read_only=read_only)
+    if seed_if_empty and not read_only and not is_seeded(db):
+        report = seed_database(db, load_seed())
+        print(f"Neue Datenbank {db.path or db.url} angelegt und befüllt: {report.summary()}",
+              file=sys.stderr)
+    return db
+
+
+def _user(args) -> str:
+    from herne_tui.store import default_user
+
+    return getattr(args, "user", None) or default_user()
+
+
+def _write_output(text: str, output: str | None) -> None:
+    if output:
+        path = Path(output)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        print(f"geschrieben: {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+# -- commands -------------------------------------------------------------------------------
+def cmd_seed(args) -> int:
+    from herne_tui.seeding import seed_database
+    from herne_tui.seedfile import load_seed
+
+    loaded = load_seed(args.source)
+    db = open_db(args, seed_if_empty=False)
+    report = seed_database(db, loaded)
+    for label, items in (("hinzugefügt", report.added), ("aktualisiert", report.updated),
+                         ("behalten (Nutzerwert)", report.kept)):
+        for item in items:
+            print(f"{label}: {item}")
+    print(f"Seed {loaded.origin} → {db.path or db.url}: {report.summary()}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from herne_tui.errors import SeedProblems
+    from herne_tui.seedfile import bundled_seed_dir, load_seed
+
+    if args.path is None and args.db is None:
+        args.path = str(bundled_seed_dir())
+    if args.path is None:
+        return _fail("Datenbank-Prüfung (--db) kommt mit den Nominierungsregeln; "
+                     "bitte einen Seed-Pfad angeben")
+    try:
+        loaded = load_seed(args.path)
+    except SeedProblems as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} Problem(e) gefunden", file=sys.stderr)
+        return 2
+    s = loaded.seed
+    print(f"{loaded.origin}: in Ordnung – {len(s.measures)} Maßnahmen, {len(s.topics)} Themen, "
+          f"{len(s.statuses)} Status, {len(s.repeats)} Wiederholungen, "
+          f"{len(s.committees)} Ausschüsse, {len(s.posts)} Posten, {len(s.holdings)} "
+          f"Beteiligungen, {len(s.rules)} Regeln")
+    return 0
+
+
+def cmd_list(args) -> int:
+    from herne_tui.domain import format_date
+    from herne_tui.errors import InvalidInput
+    from herne_tui.queries import load_board
+
+    board = load_board(open_db(args))
+    if args.topic and args.topic.upper() not in {t.key for t in board.topics}:
+        raise InvalidInput(f"Thema „{args.topic}“ gibt es nicht (bekannt: "
+                           f"{', '.join(t.key for t in board.topics)})")
+    if args.status and args.status not in board.status_keys():
+        raise InvalidInput(f"Status „{args.status}“ gibt es nicht (bekannt: "
+                           f"{', '.join(board.status_keys())})")
+    rows = [m for m in board.measures
+            if (not args.topic or m.topic == args.topic.upper())
+            and (not args.status or m.status == args.status)]
+    if args.format == "json":
+        print(json.dumps([{"id": m.id, "topic": m.topic, "status": m.status, "title": m.title,
+                           "responsible": m.responsible, "lead": m.lead,
+                           "due": m.due.isoformat() if m.due else None,
+                           "notes": m.note_count, "version": m.version} for m in rows],
+                         ensure_ascii=False, indent=2))
+        return 0
+    labels = {s.key: s.label for s in board.statuses}
+    for m in rows:
+        due = format_date(m.due)
+        print(f"{m.id:<7} {labels[m.status]:<16} {m.title:<60} {m.lead:<9} {due}".rstrip())
+    print(f"{len(rows)} Maßnahmen", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args) -> int:
+    from herne_tui.domain import format_date, format_datetime
+    from herne_tui.queries import get_measure, load_board
+
+    db = open_db(args)
+    m = get_measure(db, args.id.upper())
+    board = load_board(db)
+    topics = {t.key: t.name for t in board.topics}
+    labels = {s.key: s.label for s in board.statuses}
+    print(f"{m.id} – {m.title}")
+    print(f"Thema:          {topics.get(m.topic, m.topic)} (Absatz {m.paragraph})")
+    print(f"Status:         {labels.get(m.status, m.status)}")
+    print(f"Verantwortlich: {m.responsible or '—'}")
+    print(f"Federführung:   {m.lead or '—'}")
+    print(f"Fällig:         {format_date(m.due) or '—'}")
+    print(f"Version:        {m.version}")
+    print()
+    print(m.text)
+    for item in m.subitems:
+        print(f"  • {item}")
+    for t in m.targets:
+        print(f"Ziel: {t.label}: {t.value} {t.unit}".rstrip())
+    for place in m.duplicates:
+        print(f"Wortgleich wiederholt in: {topics.get(place.topic, place.topic)}, "
+              f"Absatz {place.paragraph}")
+    if m.related:
+        print(f"Verwandt: {', '.join(m.related)}")
+    for note in m.notes:
+        print(f"Notiz {format_datetime(note.at.astimezone())} {note.author}: {note.text}")
+    return 0
+
+
+def cmd_set(args) -> int:
+    from herne_tui.errors import InvalidInput
+    from herne_tui.services import update_measure
+
+    changes = {k: getattr(args, k) for k in ("status", "responsible", "lead", "due")
+               if getattr(args, k) is not None}
+    if not changes and args.note is None:
+        raise InvalidInput("nichts zu ändern: --status, --responsible, --lead, --due oder "
+                           "--note angeben")
+    db = open_db(args)
+    m = update_measure(db, measure_id=args.id.upper(), changes=changes, user=_user(args),
+                       expected_version=args.if_version, source=args.source,
+                       comment=args.comment, note=args.note)
+    print(f"{m.id} gespeichert (Version {m.version})")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from herne_tui.export import export_text
+
+    _write_output(export_text(open_db(args), args.format), args.output)
+    return 0
+
+
+def cmd_app(args) -> int:
+    from herne_tui.app import run_app
+
+    db = open_db(args, read_only=args.read_only)
+    return run_app(db, user=_user(args))
+
+
+COMMANDS = {
+    None: cmd_app, "app": cmd_app, "seed": cmd_seed, "check": cmd_check, "list": cmd_list,
+    "show": cmd_show, "set": cmd_set, "export": cmd_export,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``herne-tui`` console script."""
+    args = build_parser().parse_args(argv)
+    from herne_tui.errors import Conflict, HerneError
+
+    try:
+        return COMMANDS[args.command](args)
+    except Conflict as exc:
+        print(f"herne-tui: {exc.message}", file=sys.stderr)
+        for field, value in exc.theirs.items():
+            print(f"  {field}: jetzt „{value}“ (von {exc.changed_by or 'unbekannt'}), "
+                  f"Ihr Wert „{exc.mine.get(field)}“", file=sys.stderr)
+        return exc.exit_code
+    except HerneError as exc:
+        return _fail(exc.message, exc.exit_code)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,267 @@
+"""Plain domain objects handed from the core to the CLI and the screens.
+
+Nothing here imports the ORM or Textual: screens and reports only ever see these frozen
+dataclasses, never a database row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+LEADS = ("SPD", "CDU", "gemeinsam")
+"""Allowed values of a measure's lead (the partners, or both together)."""
+
+POST_STATES = ("offen", "nominiert", "gewählt")
+"""States of a mayor, deputy or Dezernat post."""
+
+SEAT_STATES = ("offen", "ausgeschrieben", "nominiert", "besetzt")
+"""States of a seat or position in a holding."""
+
+CHANGE_STATES = ("offen", "beschlossen", "umgesetzt")
+"""States of an agreed committee change."""
+
+
+class DateError(ValueError):
+    """A date the user typed could not be read."""
+
+
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_DE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+
+
+def parse_date(text: str) -> date:
+    """Read a date written as ``2026-03-31`` or ``31.03.2026``; raise DateError otherwise."""
+    if m := _ISO.match(text):
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := _DE.match(text):
+        d, mo, y = (int(g) for g in m.groups())
+    else:
+        raise DateError(f"Datum „{text}“ nicht lesbar: bitte TT.MM.JJJJ oder JJJJ-MM-TT angeben")
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise DateError(f"Datum „{text}“ gibt es nicht: bitte ein gültiges Datum angeben") from None
+
+
+def format_date(value: date | None) -> str:
+    """German date (``31.03.2026``), or an empty string for no date."""
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    """German date and time (``31.03.2026 14:05``)."""
+    return value.strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic area (Themenfeld) of the agreement's policy part."""
+
+    key: str
+    name: str
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A column of the board: one step of the status workflow."""
+
+    key: str
+    label: str
+    order: int
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note appended to a measure; never edited."""
+
+    id: int
+    author: str
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a paragraph stands in the agreement: topic section and paragraph number."""
+
+    topic: str
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A numeric target the agreement's text states."""
+
+    label: str
+    value: float | int
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One measure of the agreement (a card on the board), with its current state."""
+
+    id: str
+    topic: str
+    title: str
+    text: str
+    status: str
+    position: int
+    paragraph: int
+    subitems: tuple[str, ...] = ()
+    targets: tuple[Target, ...] = ()
+    related: tuple[str, ...] = ()
+    duplicates: tuple[Place, ...] = ()
+    responsible: str = ""
+    lead: str = ""
+    due: date | None = None
+    version: int = 1
+    note_count: int = 0
+    notes: tuple[Note, ...] = ()
+
+    def is_overdue(self, today: date, done_statuses: frozenset[str]) -> bool:
+        """True when the due date has passed and the measure is not done."""
+        return self.due is not None and self.due < today and self.status not in done_statuses
+
+    def haystack(self) -> str:
+        """Lower-cased text the board's filter searches: id, title and text."""
+        return f"{self.id}\n{self.title}\n{self.text}\n{' '.join(self.subitems)}".casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Committee:
+    """A council committee the agreement changes (Ausschuss)."""
+
+    key: str
+    name: str
+    change: str
+    change_note: str
+    change_state: str
+    chair: str
+    chair_party: str
+    spokespeople: tuple[tuple[str, str], ...]
+    chair_role: str
+    measure: str
+    new_name: str
+    section: str
+    source: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A mayor, district or Dezernat post with its nomination right and holder."""
+
+    key: str
+    title: str
+    kind: str
+    body: str
+    district: str
+    right: str
+    holder: str
+    holder_party: str
+    state: str
+    state_date: date | None
+    tender_required: bool
+    tender_date: date | None
+    vote_date: date | None
+    section: str
+    source: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A seat or position in a holding; ``right`` is derived from the nomination rules."""
+
+    key: str
+    holding: str
+    title: str
+    right: str
+    nominee: str
+    nominee_party: str
+    tender_done: bool
+    tender_date: date | None
+    state: str
+    state_date: date | None
+    staffing: bool
+    to_create: bool
+    section: str
+    source: str
+    version: int
+
+    def problems(self) -> tuple[str, ...]:
+        """What contradicts the agreement on this seat (party against right, missing tender)."""
+        out = []
+        if self.nominee_party and self.right and self.nominee_party != self.right:
+            out.append(f"Vorschlag {self.nominee_party}, Recht liegt bei {self.right}")
+        filled = self.state in ("nominiert", "besetzt") or bool(self.nominee)
+        if self.staffing and filled and not self.tender_done:
+            out.append("ohne externe Ausschreibung besetzt")
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """A company the city holds shares in (Beteiligung) with its seats."""
+
+    key: str
+    name: str
+    note: str
+    linked: tuple[str, ...]
+    section: str
+    source: str
+    seats: tuple[Seat, ...]
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule of the agreement (coordination, budget reservation, tenders)."""
+
+    key: str
+    section: str
+    summary: str
+    text: str
+    params: dict = field(default_factory=dict, hash=False, compare=True)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One recorded change: who, when, which field, old and new value."""
+
+    id: int
+    at: datetime
+    user: str
+    action: str
+    entity: str
+    entity_id: str
+    field: str
+    old: object
+    new: object
+    source: str
+    comment: str
+    txn: str
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """Everything the board shows, read in one go."""
+
+    topics: tuple[Topic, ...]
+    statuses: tuple[Status, ...]
+    measures: tuple[Measure, ...]
+    meta: dict = field(default_factory=dict, hash=False)
+
+    @property
+    def done_statuses(self) -> frozenset[str]:
+        """Keys of the statuses that count as done."""
+        return frozenset(s.key for s in self.statuses if s.done)
+
+    def status_keys(self) -> list[str]:
+        """Status keys in board order."""
+        return [s.key for s in self.statuses]

@@ -1,0 +1,61 @@
+"""Errors the core raises; each carries a one-line German message fit for a user."""
+
+from __future__ import annotations
+
+
+class HerneError(Exception):
+    """Base of every error meant to be shown to a user as one line (no traceback)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(HerneError):
+    """An id, key or name that does not exist."""
+
+
+class InvalidInput(HerneError):
+    """A value the user gave that cannot be used (bad date, unknown status, ...)."""
+
+
+class Conflict(HerneError):
+    """A change was made against a stale version: someone else changed the row meanwhile.
+
+    ``theirs`` maps field → the current value in the database, ``mine`` the values the
+    user tried to save, ``version`` the current version.
+    """
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, entity: str, entity_id: str, version: int,
+                 theirs: dict, mine: dict, changed_by: str = ""):
+        super().__init__(message)
+        self.entity = entity
+        self.entity_id = entity_id
+        self.version = version
+        self.theirs = theirs
+        self.mine = mine
+        self.changed_by = changed_by
+
+
+class DatabaseBusy(HerneError):
+    """The database stayed locked by another writer through every retry."""
+
+
+class ReadOnly(HerneError):
+    """A change was attempted on a database opened read-only."""
+
+
+class SchemaError(HerneError):
+    """The database's schema cannot be used by this version of the code."""
+
+
+class SeedProblems(HerneError):
+    """A seed has problems; ``problems`` holds one ``file:line: message`` string each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(problems[0] if problems else "seed has problems")
+        self.problems = problems

@@ -1,0 +1,254 @@
+"""Read side: turn rows into plain domain objects. Never hands an ORM row to a caller."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, datetime, timezone
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from herne_tui import domain as d
+from herne_tui.errors import NotFound
+from herne_tui.models import (
+    CommitteeRow,
+    HistoryRow,
+    HoldingRow,
+    MeasureRow,
+    MetaEntry,
+    NominationRuleRow,
+    NoteRow,
+    PostRow,
+    RepeatRow,
+    RuleRow,
+    SeatRow,
+    StatusRow,
+    TopicRow,
+)
+from herne_tui.store import Database
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """Stored datetimes are naive UTC; hand them out as aware UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
+def utc(value: datetime) -> datetime:
+    """Any datetime as aware UTC (a naive one is taken to be UTC already)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def measure_subject(measure_id: str) -> str:
+    """The note subject string of a measure."""
+    return f"measure:{measure_id}"
+
+
+# -- converters -------------------------------------------------------------------------------
+def to_measure(row: MeasureRow, *, note_count: int = 0, notes=(), repeats=()) -> d.Measure:
+    """A measure row (plus its notes and repeats) as a domain object."""
+    return d.Measure(
+        id=row.id, topic=row.topic_key, title=row.title, text=row.text, status=row.status_key,
+        position=row.position, paragraph=row.paragraph,
+        subitems=tuple(row.subitems or ()),
+        targets=tuple(d.Target(t["label"], t["value"], t.get("unit", "")) for t in row.targets),
+        related=tuple(row.related or ()),
+        duplicates=tuple(d.Place(r.topic_key, r.paragraph) for r in repeats),
+        responsible=row.responsible, lead=row.lead, due=row.due, version=row.version,
+        note_count=note_count or len(notes),
+        notes=tuple(d.Note(n.id, n.author, aware(n.at), n.text) for n in notes),
+    )
+
+
+def to_committee(row: CommitteeRow) -> d.Committee:
+    """A committee row as a domain object."""
+    return d.Committee(
+        key=row.key, name=row.name, change=row.change, change_note=row.change_note,
+        change_state=row.change_state, chair=row.chair, chair_party=row.chair_party,
+        spokespeople=tuple(sorted(row.spokespeople.items())), chair_role=row.chair_role,
+        measure=row.measure_id, new_name=row.new_name, section=row.section, source=row.source,
+        version=row.version,
+    )
+
+
+def to_post(row: PostRow) -> d.Post:
+    """A post row as a domain object."""
+    return d.Post(
+        key=row.key, title=row.title, kind=row.kind, body=row.body, district=row.district,
+        right=row.right, holder=row.holder, holder_party=row.holder_party, state=row.state,
+        state_date=row.state_date, tender_required=row.tender_required,
+        tender_date=row.tender_date, vote_date=row.vote_date, section=row.section,
+        source=row.source, version=row.version,
+    )
+
+
+def seat_right(seat_key: str, holding_key: str, rules: list[NominationRuleRow]) -> str:
+    """The party holding the nomination right: seat rule, else holding rule, else default."""
+    for rule in rules:
+        if rule.seat_key == seat_key:
+            return rule.party
+    for rule in rules:
+        if rule.holding_key == holding_key and not rule.seat_key:
+            return rule.party
+    return next((r.party for r in rules if r.is_default), "")
+
+
+def to_seat(row: SeatRow, right: str) -> d.Seat:
+    """A seat row with its derived right as a domain object."""
+    return d.Seat(
+        key=row.key, holding=row.holding_key, title=row.title, right=right,
+        nominee=row.nominee, nominee_party=row.nominee_party, tender_done=row.tender_done,
+        tender_date=row.tender_date, state=row.state, state_date=row.state_date,
+        staffing=row.staffing, to_create=row.to_create, section=row.section,
+        source=row.source, version=row.version,
+    )
+
+
+def decode(value: str):
+    """A history value (JSON text) back to a Python value."""
+    return json.loads(value) if value else None
+
+
+def to_history(row: HistoryRow) -> d.HistoryEntry:
+    """A history row as a domain object."""
+    return d.HistoryEntry(
+        id=row.id, at=aware(row.at), user=row.user, action=row.action, entity=row.entity,
+        entity_id=row.entity_id, field=row.field, old=decode(row.old), new=decode(row.new),
+        source=row.source, comment=row.comment, txn=row.txn,
+    )
+
+
+# -- session-level reads (used inside transactions too) -----------------------------------------
+def read_meta(session: Session) -> dict:
+    """The agreement's metadata and other facts stored in ``meta``."""
+    out = {}
+    for entry in session.exec(select(MetaEntry)):
+        try:
+            out[entry.key] = json.loads(entry.value)
+        except ValueError:
+            out[entry.key] = entry.value
+    return out
+
+
+def read_board(session: Session) -> d.Board:
+    """Topics, statuses and every measure (without note texts) in board order."""
+    topics = tuple(d.Topic(t.key, t.name, t.order)
+                   for t in session.exec(select(TopicRow).order_by(TopicRow.order)))
+    statuses = tuple(d.Status(s.key, s.label, s.order, s.done)
+                     for s in session.exec(select(StatusRow).order_by(StatusRow.order)))
+    counts = dict(session.exec(
+        select(NoteRow.subject, func.count()).where(NoteRow.subject.like("measure:%"))
+        .group_by(NoteRow.subject)).all())
+    repeats = defaultdict(list)
+    for r in session.exec(select(RepeatRow).order_by(RepeatRow.id)):
+        repeats[r.of_measure].append(r)
+    measures = tuple(
+        to_measure(m, note_count=counts.get(measure_subject(m.id), 0), repeats=repeats[m.id])
+        for m in session.exec(select(MeasureRow).order_by(MeasureRow.position))
+    )
+    return d.Board(topics=topics, statuses=statuses, measures=measures, meta=read_meta(session))
+
+
+def read_measure(session: Session, measure_id: str) -> d.Measure:
+    """One measure with its notes and repeats; NotFound for an unknown id."""
+    row = session.get(MeasureRow, measure_id)
+    if row is None:
+        raise NotFound(f"Maßnahme „{measure_id}“ gibt es nicht (z. B. ARB-01; "
+                       "`herne-tui list` zeigt alle)")
+    notes = session.exec(select(NoteRow).where(NoteRow.subject == measure_subject(measure_id))
+                         .order_by(NoteRow.at, NoteRow.id)).all()
+    repeats = session.exec(select(RepeatRow).where(RepeatRow.of_measure == measure_id)
+                           .order_by(RepeatRow.id)).all()
+    return to_measure(row, notes=notes, repeats=repeats)
+
+
+def read_holdings(session: Session) -> tuple[d.Holding, ...]:
+    """Every holding with its seats and their derived nomination rights."""
+    rules = list(session.exec(select(NominationRuleRow).order_by(NominationRuleRow.id)))
+    seats = defaultdict(list)
+    for s in session.exec(select(SeatRow).order_by(SeatRow.position)):
+        seats[s.holding_key].append(to_seat(s, seat_right(s.key, s.holding_key, rules)))
+    return tuple(
+        d.Holding(key=h.key, name=h.name, note=h.note, linked=tuple(h.linked),
+                  section=h.section, source=h.source, seats=tuple(seats[h.key]),
+                  version=h.version)
+        for h in session.exec(select(HoldingRow).order_by(HoldingRow.position))
+    )
+
+
+# -- public reads -----------------------------------------------------------------------------
+def load_board(db: Database) -> d.Board:
+    """The board's data in one short read transaction."""
+    return db.read(read_board)
+
+
+def get_measure(db: Database, measure_id: str) -> d.Measure:
+    """One measure with notes; NotFound for an unknown id."""
+    return db.read(lambda s: read_measure(s, measure_id))
+
+
+def list_committees(db: Database) -> tuple[d.Committee, ...]:
+    """Every committee in agreement order."""
+    return db.read(lambda s: tuple(
+        to_committee(c) for c in s.exec(select(CommitteeRow).order_by(CommitteeRow.position))))
+
+
+def list_posts(db: Database) -> tuple[d.Post, ...]:
+    """Every post (mayors, districts, Dezernat) in agreement order."""
+    return db.read(lambda s: tuple(
+        to_post(p) for p in s.exec(select(PostRow).order_by(PostRow.position))))
+
+
+def list_holdings(db: Database) -> tuple[d.Holding, ...]:
+    """Every holding with seats and derived rights."""
+    return db.read(read_holdings)
+
+
+def list_rules(db: Database) -> tuple[d.Rule, ...]:
+    """Every rule of the agreement."""
+    return db.read(lambda s: tuple(
+        d.Rule(r.key, r.section, r.summary, r.text, dict(r.params))
+        for r in s.exec(select(RuleRow).order_by(RuleRow.position))))
+
+
+def get_meta(db: Database) -> dict:
+    """The agreement's metadata (name, partners, term, signing date, ...)."""
+    return db.read(read_meta)
+
+
+def history(db: Database, *, entity: str | None = None, entity_id: str | None = None,
+            since: date | datetime | None = None, user: str | None = None,
+            until: date | datetime | None = None, limit: int | None = None,
+            newest_first: bool = False) -> tuple[d.HistoryEntry, ...]:
+    """History entries, oldest first (or newest first), filtered as asked."""
+
+    def run(session: Session):
+        q = select(HistoryRow)
+        if entity:
+            q = q.where(HistoryRow.entity == entity)
+        if entity_id:
+            q = q.where(HistoryRow.entity_id == entity_id)
+        if user:
+            q = q.where(HistoryRow.user == user)
+        if since is not None:
+            q = q.where(HistoryRow.at >= _as_dt(since))
+        if until is not None:
+            q = q.where(HistoryRow.at < _as_dt(until))
+        order = (HistoryRow.at.desc(), HistoryRow.id.desc()) if newest_first \
+            else (HistoryRow.at, HistoryRow.id)
+        q = q.order_by(*order)
+        if limit:
+            q = q.limit(limit)
+        return tuple(to_history(r) for r in session.exec(q))
+
+    return db.read(run)
+
+
+def _as_dt(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return utc(value)
+    return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)

@@ -1,0 +1,485 @@
+"""Reading and validating a seed (a TOML file, or a folder of them) without a database.
+
+Validation happens on plain pydantic models (SQLModel tables do not validate), then across
+entries (unknown topic, duplicate id, repeats pointing nowhere, ...). Every problem is
+reported as ``file:line: message`` so an editor can jump to it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+import importlib.util
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from herne_tui.domain import CHANGE_STATES, LEADS, POST_STATES, SEAT_STATES
+from herne_tui.errors import SeedProblems
+
+SEED_FORMAT = 1
+TITLE_MAX = 60
+ID_PATTERN = re.compile(r"^([A-Z]{2,5})-(\d{2,3})$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class SeedMeta(_Strict):
+    name: str
+    title: str = ""
+    city: str = ""
+    partners: list[str]
+    term_start: date
+    term_end: date
+    signed: date
+    signed_place: str = ""
+    signatories: list[str] = []
+
+
+class SeedTopic(_Strict):
+    key: str
+    name: str
+    order: int
+
+
+class SeedStatus(_Strict):
+    key: str
+    label: str
+    order: int
+    done: bool = False
+
+
+class SeedRule(_Strict):
+    key: str
+    section: str = ""
+    summary: str = ""
+    text: str = ""
+    params: dict[str, Any] = {}
+
+
+class SeedTarget(_Strict):
+    label: str
+    value: int | float
+    unit: str = ""
+
+
+class SeedNote(_Strict):
+    author: str
+    at: datetime
+    text: str
+
+
+class SeedMeasure(_Strict):
+    id: str
+    topic: str
+    paragraph: int
+    title: str
+    text: str
+    subitems: list[str] = []
+    related: list[str] = []
+    targets: list[SeedTarget] = []
+    status: str | None = None
+    responsible: str = ""
+    lead: str = ""
+    due: date | None = None
+    notes: list[SeedNote] = []
+
+
+class SeedRepeat(_Strict):
+    of: str
+    topic: str
+    paragraph: int
+    text: str
+
+
+class SeedCommittee(_Strict):
+    key: str
+    name: str
+    change: Literal["neu", "aufgeteilt", "erweitert", "umbenannt", "unveraendert"] = "unveraendert"
+    change_note: str = ""
+    chair_role: str = ""
+    measure: str = ""
+    new_name: str = ""
+    split_from: str = ""
+    split_into: list[str] = []
+    section: str = ""
+    source: str = ""
+    change_state: str = "offen"
+    chair: str = ""
+    chair_party: str = ""
+    spokespeople: dict[str, str] = {}
+
+
+class SeedPost(_Strict):
+    key: str
+    title: str
+    kind: Literal["buergermeister", "bezirk", "dezernat"]
+    body: str = ""
+    district: str = ""
+    right: str
+    tender_required: bool = False
+    section: str = ""
+    source: str = ""
+    holder: str = ""
+    holder_party: str = ""
+    state: str = "offen"
+    state_date: date | None = None
+    tender_date: date | None = None
+    vote_date: date | None = None
+
+
+class SeedHolding(_Strict):
+    key: str
+    name: str
+    note: str = ""
+    linked: list[str] = []
+    section: str = ""
+    source: str = ""
+
+
+class SeedSeat(_Strict):
+    key: str
+    holding: str
+    title: str
+    staffing: bool = True
+    to_create: bool = False
+    section: str = ""
+    source: str = ""
+    nominee: str = ""
+    nominee_party: str = ""
+    tender_done: bool = False
+    tender_date: date | None = None
+    state: str = "offen"
+    state_date: date | None = None
+
+
+class SeedNominationRule(_Strict):
+    party: str
+    holding: str = ""
+    seat: str = ""
+    default: bool = False
+    section: str = ""
+    source: str = ""
+
+
+class Seed(_Strict):
+    """A whole seed after merging its files."""
+
+    format: int
+    meta: SeedMeta
+    topics: list[SeedTopic]
+    statuses: list[SeedStatus]
+    rules: list[SeedRule] = []
+    measures: list[SeedMeasure] = []
+    repeats: list[SeedRepeat] = []
+    committees: list[SeedCommittee] = []
+    posts: list[SeedPost] = []
+    holdings: list[SeedHolding] = []
+    seats: list[SeedSeat] = []
+    nomination_rules: list[SeedNominationRule] = []
+
+
+# -- line numbers ----------------------------------------------------------------------------
+_ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
+_TABLE_HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+
+
+@dataclass
+class _Lines:
+    """Where each entry and key of one TOML file stands (1-based lines)."""
+
+    path: str
+    tables: dict[str, int] = field(default_factory=dict)
+    entries: dict[str, list[dict[str, int]]] = field(default_factory=dict)
+    top: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def scan(cls, path: str, text: str) -> _Lines:
+        out = cls(path)
+        current: dict[str, int] | None = out.top
+        in_multiline = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if in_multiline:
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            if m := _ARRAY_HEADER.match(line):
+                name = m.group(1)
+                current = {"": number}
+                out.entries.setdefault(name, []).append(current)
+                out.tables.setdefault(name, number)
+                continue
+            if m := _TABLE_HEADER.match(line):
+                name = m.group(1)
+                head = name.split(".")[0]
+                if head in out.entries and "." in name:
+                    current.setdefault(name.split(".", 1)[1], number)  # sub-table of entry
+                else:
+                    current = {"": number}
+                    out.tables.setdefault(name, number)
+                    out.entries.setdefault(name, []).append(current)
+                continue
+            if m := _KEY.match(line):
+                current.setdefault(m.group(1), number)
+                if (line.count('"""') % 2 == 1) or (line.count("'''") % 2 == 1):
+                    in_multiline = '"""' if '"""' in line else "'''"
+        return out
+
+    def line_of(self, loc: tuple) -> int:
+        """Best line for a pydantic-style location like ('measures', 3, 'title')."""
+        if not loc:
+            return 1
+        name = str(loc[0])
+        if name in self.top and len(loc) == 1:
+            return self.top[name]
+        entries = self.entries.get(name)
+        if not entries:
+            return self.top.get(name, 1)
+        index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0
+        if name in ("meta",):
+            index, rest = 0, loc[1:]
+        else:
+            rest = loc[2:] if len(loc) > 1 and isinstance(loc[1], int) else loc[1:]
+        entry = entries[min(index, len(entries) - 1)]
+        if rest and str(rest[0]) in entry:
+            return entry[str(rest[0])]
+        return entry[""]
+
+
+@dataclass
+class LoadedSeed:
+    """A validated seed and where it came from."""
+
+    seed: Seed
+    origin: str
+
+
+def bundled_seed_dir() -> Path:
+    """The folder of the seed shipped inside the package (``seed/`` in a source checkout)."""
+    try:
+        spec = importlib.util.find_spec("herne_tui.seed")
+    except ModuleNotFoundError:
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parent.parent / "seed"
+
+
+def _read_files(path: Path) -> tuple[dict, dict[str, _Lines], dict[str, str], list[str]]:
+    """Parse one file or every *.toml in a folder; return merged data and line maps."""
+    problems: list[str] = []
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.toml"))
+        if not files:
+            return {}, {}, {}, [f"{path}:1: keine *.toml-Dateien in diesem Ordner"]
+    elif path.exists():
+        files = [path]
+    else:
+        return {}, {}, {}, [f"{path}:1: Datei oder Ordner nicht gefunden"]
+    merged: dict = {}
+    owner: dict[str, str] = {}
+    lines: dict[str, _Lines] = {}
+    for file in files:
+        name = str(file)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(f"{name}:1: keine UTF-8-Datei ({exc.reason})")
+            continue
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+            problems.append(f"{name}:{m.group(1) if m else 1}: TOML-Syntaxfehler: {msg}")
+            continue
+        lines[name] = _Lines.scan(name, text)
+        for key, value in data.items():
+            if key in merged:
+                where = lines[name].line_of((key,))
+                problems.append(f"{name}:{where}: „{key}“ steht schon in {owner[key]}")
+                continue
+            merged[key] = value
+            owner[key] = name
+    return merged, lines, owner, problems
+
+
+def _loc_line(loc: tuple, lines: dict[str, _Lines], owner: dict[str, str], fallback: str):
+    key = str(loc[0]) if loc else ""
+    name = owner.get(key, fallback)
+    table = lines.get(name)
+    return name, (table.line_of(loc) if table else 1)
+
+
+def _describe(err: dict) -> str:
+    parts = err["loc"][2:] if len(err["loc"]) > 1 and isinstance(err["loc"][1], int) \
+        else err["loc"][1:]
+    loc = ".".join(str(p) for p in parts if not isinstance(p, int)) or str(err["loc"][-1])
+    kind = err["type"]
+    if kind == "missing":
+        return f"Pflichtfeld „{loc}“ fehlt"
+    if kind == "extra_forbidden":
+        return f"unbekanntes Feld „{loc}“"
+    if kind == "literal_error":
+        return f"„{loc}“: {err['msg']}"
+    expected = next((text for prefix, text in _TYPE_HINTS if kind.startswith(prefix)),
+                    err["msg"])
+    return f"„{loc}“ hat den falschen Typ ({expected})"
+
+
+_TYPE_HINTS = (
+    ("int", "Ganzzahl erwartet"), ("float", "Zahl erwartet"), ("string", "Text erwartet"),
+    ("datetime", "Zeitpunkt erwartet, z. B. 2026-03-31T10:00:00Z"),
+    ("date", "Datum erwartet, z. B. 2026-03-31 ohne Anführungszeichen"),
+    ("bool", "true oder false erwartet"), ("list", "Liste erwartet"),
+    ("dict", "Tabelle erwartet"), ("model", "Tabelle erwartet"),
+)
+
+
+def load_seed(path: str | Path | None = None) -> LoadedSeed:
+    """Read and validate a seed; raise SeedProblems listing every ``file:line: message``."""
+    base = Path(path) if path else bundled_seed_dir()
+    data, lines, owner, problems = _read_files(base)
+    first = next(iter(lines), str(base))
+    if problems and not data:
+        raise SeedProblems(problems)
+    try:
+        seed = Seed.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            name, line = _loc_line(loc, lines, owner, first)
+            if len(loc) == 1 and err["type"] == "missing":
+                problems.append(f"{name}:1: Abschnitt „{loc[0]}“ fehlt")
+            else:
+                problems.append(f"{name}:{line}: {_describe(err) if len(loc) > 1 else err['msg']}")
+        raise SeedProblems(problems) from None
+
+    def where(loc: tuple) -> str:
+        name, line = _loc_line(loc, lines, owner, first)
+        return f"{name}:{line}"
+
+    problems += _cross_check(seed, where)
+    if problems:
+        raise SeedProblems(problems)
+    return LoadedSeed(seed=seed, origin=str(base))
+
+
+def _duplicates(items, attr: str, table: str, where, label: str) -> list[str]:
+    seen: set = set()
+    out = []
+    for i, item in enumerate(items):
+        value = getattr(item, attr)
+        if value in seen:
+            out.append(f"{where((table, i, attr))}: {label} „{value}“ kommt doppelt vor")
+        seen.add(value)
+    return out
+
+
+def _cross_check(seed: Seed, where) -> list[str]:
+    """Checks across entries: references, uniqueness, lengths, allowed values."""
+    p: list[str] = []
+    if seed.format > SEED_FORMAT:
+        p.append(f"{where(('format',))}: Seed-Format {seed.format} ist neuer als dieses "
+                 f"herne-tui ({SEED_FORMAT})")
+    if seed.meta.term_end < seed.meta.term_start:
+        p.append(f"{where(('meta', 'term_end'))}: Ende der Wahlperiode liegt vor ihrem Beginn")
+    p += _duplicates(seed.topics, "key", "topics", where, "Themenschlüssel")
+    p += _duplicates(seed.statuses, "key", "statuses", where, "Status")
+    p += _duplicates(seed.statuses, "order", "statuses", where, "Status-Reihenfolge")
+    p += _duplicates(seed.measures, "id", "measures", where, "Maßnahmen-ID")
+    p += _duplicates(seed.measures, "title", "measures", where, "Kurztitel")
+    p += _duplicates(seed.rules, "key", "rules", where, "Regel")
+    for table, items in (("committees", seed.committees), ("posts", seed.posts),
+                         ("holdings", seed.holdings), ("seats", seed.seats)):
+        p += _duplicates(items, "key", table, where, "Schlüssel")
+    if seed.statuses and not any(s.done for s in seed.statuses):
+        p.append(f"{where(('statuses', 0, 'done'))}: kein Status zählt als erledigt (done = true)")
+    topics = {t.key for t in seed.topics}
+    statuses = {s.key for s in seed.statuses}
+    ids = {m.id for m in seed.measures}
+    partners = set(seed.meta.partners)
+    leads = set(seed.meta.partners) | {"gemeinsam"} if seed.meta.partners else set(LEADS)
+    for i, m in enumerate(seed.measures):
+        at = ("measures", i)
+        if not (match := ID_PATTERN.match(m.id)):
+            p.append(f"{where(at + ('id',))}: ID „{m.id}“ hat nicht die Form THEMA-NN")
+        elif match.group(1) != m.topic:
+            p.append(f"{where(at + ('id',))}: ID „{m.id}“ passt nicht zum Thema „{m.topic}“")
+        if m.topic not in topics:
+            p.append(f"{where(at + ('topic',))}: unbekanntes Thema „{m.topic}“")
+        if not m.title.strip():
+            p.append(f"{where(at + ('title',))}: Kurztitel ist leer")
+        if len(m.title) > TITLE_MAX:
+            p.append(f"{where(at + ('title',))}: Kurztitel hat {len(m.title)} Zeichen "
+                     f"(höchstens {TITLE_MAX})")
+        if not m.text.strip():
+            p.append(f"{where(at + ('text',))}: Text ist leer")
+        if m.status is not None and m.status not in statuses:
+            p.append(f"{where(at + ('status',))}: unbekannter Status „{m.status}“")
+        if m.lead and m.lead not in leads:
+            p.append(f"{where(at + ('lead',))}: Federführung „{m.lead}“ ist keiner von "
+                     f"{', '.join(sorted(leads))}")
+        for r in m.related:
+            if r not in ids:
+                p.append(f"{where(at + ('related',))}: verwandte Maßnahme „{r}“ gibt es nicht")
+            elif r == m.id:
+                p.append(f"{where(at + ('related',))}: „{m.id}“ verweist auf sich selbst")
+    by_id = {m.id: m for m in seed.measures}
+    for i, r in enumerate(seed.repeats):
+        at = ("repeats", i)
+        if r.of not in by_id:
+            p.append(f"{where(at + ('of',))}: Wiederholung verweist auf „{r.of}“, "
+                     "das es nicht gibt")
+        elif r.text != by_id[r.of].text:
+            p.append(f"{where(at + ('text',))}: Text der Wiederholung weicht von „{r.of}“ ab")
+        if r.topic not in topics:
+            p.append(f"{where(at + ('topic',))}: unbekanntes Thema „{r.topic}“")
+    committees = {c.key for c in seed.committees}
+    for i, c in enumerate(seed.committees):
+        at = ("committees", i)
+        if c.measure and c.measure not in ids:
+            p.append(f"{where(at + ('measure',))}: Maßnahme „{c.measure}“ gibt es nicht")
+        for ref in ([c.split_from] if c.split_from else []) + c.split_into:
+            if ref not in committees:
+                p.append(f"{where(at + ('split_from' if ref == c.split_from else 'split_into',))}"
+                         f": Ausschuss „{ref}“ gibt es nicht")
+        if c.change_state not in CHANGE_STATES:
+            p.append(f"{where(at + ('change_state',))}: unbekannter Stand „{c.change_state}“")
+    for i, post in enumerate(seed.posts):
+        at = ("posts", i)
+        if partners and post.right not in partners:
+            p.append(f"{where(at + ('right',))}: Partei „{post.right}“ ist kein Partner")
+        if post.state not in POST_STATES:
+            p.append(f"{where(at + ('state',))}: unbekannter Stand „{post.state}“")
+    holdings = {h.key for h in seed.holdings}
+    seats = {s.key for s in seed.seats}
+    for i, h in enumerate(seed.holdings):
+        for ref in h.linked:
+            if ref not in holdings:
+                p.append(f"{where(('holdings', i, 'linked'))}: Beteiligung „{ref}“ gibt es nicht")
+    for i, s in enumerate(seed.seats):
+        if s.holding not in holdings:
+            p.append(f"{where(('seats', i, 'holding'))}: Beteiligung „{s.holding}“ gibt es nicht")
+        if s.state not in SEAT_STATES:
+            p.append(f"{where(('seats', i, 'state'))}: unbekannter Stand „{s.state}“")
+    defaults = [i for i, r in enumerate(seed.nomination_rules) if r.default]
+    if seed.seats and len(defaults) != 1:
+        line = where(("nomination_rules", defaults[1] if len(defaults) > 1 else 0))
+        p.append(f"{line}: genau eine Vorschlagsregel muss default = true haben "
+                 f"(gefunden: {len(defaults)})")
+    for i, r in enumerate(seed.nomination_rules):
+        at = ("nomination_rules", i)
+        if partners and r.party not in partners:
+            p.append(f"{where(at + ('party',))}: Partei „{r.party}“ ist kein Partner")
+        if r.holding and r.holding not in holdings:
+            p.append(f"{where(at + ('holding',))}: Beteiligung „{r.holding}“ gibt es nicht")
+        if r.seat and r.seat not in seats:
+            p.append(f"{where(at + ('seat',))}: Sitz „{r.seat}“ gibt es nicht")
+    return p

@@ -1,0 +1,122 @@
+"""The command line, run as a separate process like a user would."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+from helpers import run_cli
+
+
+def test_help_lists_every_command(cli):
+    result = cli("--help")
+    assert result.returncode == 0
+    for command in ("seed", "check", "list", "show", "set", "export"):
+        assert command in result.stdout
+        sub = cli(command, "--help")
+        assert sub.returncode == 0 and "usage: herne-tui " + command in sub.stdout
+
+
+def test_first_use_creates_and_seeds_the_database(cli, tmp_path):
+    db = tmp_path / "sub" / "herne.db"
+    result = cli("list", "--db", str(db), "--topic", "KJF", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows][:2] == ["KJF-01", "KJF-02"]
+    assert db.exists()
+
+
+def test_environment_variable_names_the_database(cli, tmp_path):
+    db = tmp_path / "env.db"
+    result = cli("show", "ARB-01", env={"HERNE_TUI_DB": str(db)})
+    assert result.returncode == 0 and "ARB-01" in result.stdout and db.exists()
+
+
+def test_set_show_and_errors(cli, tmp_path):
+    db = str(tmp_path / "h.db")
+    ok = cli("set", "ARB-01", "--db", db, "--status", "beratung", "--due", "31.03.2026",
+             "--lead", "CDU", "--responsible", "Wirtschaftsförderung", "--user", "anna")
+    assert ok.returncode == 0, ok.stderr
+    shown = cli("show", "ARB-01", "--db", db).stdout
+    assert "In Beratung" in shown and "31.03.2026" in shown and "Version:        2" in shown
+    before = cli("export", "--db", db, "--format", "json").stdout
+    for args, message in (
+        (("--due", "2026-13-01"), "Datum"),
+        (("--status", "fertig"), "Status „fertig“ gibt es nicht"),
+        (("--lead", "FDP"), "FDP"),
+    ):
+        bad = cli("set", "ARB-01", "--db", db, *args)
+        assert bad.returncode == 2
+        assert message in bad.stderr and "Traceback" not in bad.stderr
+        assert len(bad.stderr.strip().splitlines()) == 1
+    unknown = cli("set", "ZZZ-01", "--db", db, "--status", "offen")
+    assert unknown.returncode == 2 and "ZZZ-01" in unknown.stderr
+    assert cli("export", "--db", db, "--format", "json").stdout == before
+
+
+def test_if_version_conflict_exits_3(cli, tmp_path):
+    db = str(tmp_path / "h.db")
+    assert cli("set", "SCH-01", "--db", db, "--status", "beratung", "--if-version", "1",
+               "--user", "anna").returncode == 0
+    stale = cli("set", "SCH-01", "--db", db, "--status", "umsetzung", "--if-version", "1",
+                "--user", "bernd")
+    assert stale.returncode == 3
+    assert "beratung" in stale.stderr and "anna" in stale.stderr
+    assert "In Beratung" in cli("show", "SCH-01", "--db", db).stdout
+
+
+def test_two_notes_at_the_same_moment_are_both_kept(cli, tmp_path):
+    db = str(tmp_path / "h.db")
+    assert cli("list", "--db", db).returncode == 0  # create it first
+    exe = [sys.executable, "-m", "herne_tui"]
+    procs = [subprocess.Popen([*exe, "set", "KJF-06", "--db", db, "--note", f"Notiz {i}",
+                               "--user", f"user{i}"], stderr=subprocess.PIPE, text=True)
+             for i in range(4)]
+    assert all(p.wait(timeout=60) == 0 for p in procs)
+    data = json.loads(cli("export", "--db", db, "--format", "json").stdout)
+    notes = next(m for m in data["measures"] if m["id"] == "KJF-06")["notes"]
+    assert sorted(n["text"] for n in notes) == [f"Notiz {i}" for i in range(4)]
+
+
+def test_export_is_deterministic_and_round_trips(cli, tmp_path):
+    db = str(tmp_path / "h.db")
+    cli("set", "WOH-08", "--db", db, "--status", "umgesetzt", "--note", "fertig",
+        "--user", "anna")
+    out1, out2 = tmp_path / "a.toml", tmp_path / "b.toml"
+    assert cli("export", "--db", db, "--format", "toml", "-o", str(out1)).returncode == 0
+    fresh = str(tmp_path / "fresh.db")
+    seeded = cli("seed", "--db", fresh, "--from", str(out1))
+    assert seeded.returncode == 0, seeded.stderr
+    assert cli("export", "--db", fresh, "--format", "toml", "-o", str(out2)).returncode == 0
+    assert out1.read_bytes() == out2.read_bytes()
+    csv = cli("export", "--db", db, "--format", "csv").stdout
+    assert csv.splitlines()[0].startswith("id,topic,status,title")
+
+
+def test_seed_twice_reports_nothing_new(cli, tmp_path):
+    db = str(tmp_path / "h.db")
+    first = cli("seed", "--db", db)
+    assert first.returncode == 0
+    assert re.search(r": [1-9]\d* hinzugefügt, 0 aktualisiert", first.stdout.splitlines()[-1])
+    again = cli("seed", "--db", db)
+    assert again.returncode == 0
+    assert again.stdout.strip().splitlines()[-1].endswith(
+        "0 hinzugefügt, 0 aktualisiert, 0 Nutzerwerte behalten")
+
+
+def test_broken_database_file_is_one_line(cli, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"no sqlite here" * 200)
+    result = cli("list", "--db", str(junk))
+    assert result.returncode == 2
+    assert "keine lesbare herne-tui-Datenbank" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_runs_from_any_directory(tmp_path):
+    result = run_cli("list", "--db", str(tmp_path / "x.db"), "--status", "offen",
+                     cwd=tmp_path)
+    assert result.returncode == 0
+    assert len(result.stdout.strip().splitlines()) == 140
