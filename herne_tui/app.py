@@ -1,4 +1,182 @@
-"""placeholder"""
-def run_app(db, user):
-    print("app")
+"""The Textual app: modes for the board and the panels, app-wide keys, live refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+
+from herne_tui.commands import MeasureProvider, ScreenActionsProvider
+from herne_tui.domain import HistoryEntry, Measure
+from herne_tui.errors import Conflict
+from herne_tui.screens.board import BoardScreen
+from herne_tui.screens.committees import CommitteesScreen
+from herne_tui.screens.dezernat import DezernatScreen
+from herne_tui.screens.holdings import HoldingsScreen
+from herne_tui.screens.measure import MeasureScreen, describe_entry
+from herne_tui.screens.posts import PostsScreen
+
+PANELS = {
+    "board": ("Board", BoardScreen),
+    "committees": ("Ausschüsse", CommitteesScreen),
+    "posts": ("Bürgermeister & Bezirke", PostsScreen),
+    "dezernat": ("Dezernat III", DezernatScreen),
+    "holdings": ("Beteiligungen", HoldingsScreen),
+}
+"""Mode name → (German title, screen class); keys 1–5 in this order."""
+
+
+class HerneApp(App):
+    """herne-tui: the board of the agreement and its personnel panels."""
+
+    CSS_PATH = "app.tcss"
+    MODES = {name: cls for name, (_, cls) in PANELS.items()}
+    DEFAULT_MODE = "board"
+    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
+    BINDINGS = [
+        Binding("1", "panel('board')", "Board", show=False),
+        Binding("2", "panel('committees')", "Ausschüsse", show=False),
+        Binding("3", "panel('posts')", "Bürgermeister", show=False),
+        Binding("4", "panel('dezernat')", "Dezernat III", show=False),
+        Binding("5", "panel('holdings')", "Beteiligungen", show=False),
+        Binding("question_mark", "help", "Tasten", key_display="?"),
+        Binding("ctrl+p", "command_palette", "Befehle", key_display="^p"),
+        Binding("q", "quit", "Beenden"),
+    ]
+
+    class DataChanged(Message):
+        """Another process committed changes (entries newer than the last poll)."""
+
+        def __init__(self, entries: list[HistoryEntry]) -> None:
+            super().__init__()
+            self.entries = entries
+
+    def __init__(self, db, *, user: str, watch_interval: float = 0.5) -> None:
+        super().__init__()
+        self.db = db
+        self.user = user
+        self.read_only = db.read_only
+        self.watch_interval = watch_interval
+        self.watcher = None
+        self.labels: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        self.title = "HERNE 2030" + (" – NUR LESEN" if self.read_only else "")
+        self.start_watching()
+
+    # -- navigation ------------------------------------------------------------------------------
+    def action_panel(self, mode: str) -> None:
+        """Show the board or a panel (keys 1–5)."""
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        """Show every key."""
+        from herne_tui.screens.help import HelpScreen
+        from herne_tui.screens.panel import PanelScreen
+
+        self.push_screen(HelpScreen([
+            ("Überall", list(self.BINDINGS)),
+            ("Board", list(BoardScreen.BINDINGS)),
+            ("Maßnahme", list(MeasureScreen.BINDINGS)),
+            ("Panels 2–5", list(PanelScreen.BINDINGS)),
+        ]))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for number, (mode, (title, _)) in enumerate(PANELS.items(), start=1):
+            yield SystemCommand(f"Panel: {title} ({number})", f"{title} anzeigen",
+                                lambda mode=mode: self.action_panel(mode))
+        yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
+
+    def open_measure(self, measure_id: str) -> None:
+        """Open the measure view."""
+        self.push_screen(MeasureScreen(measure_id))
+
+    def goto_measure(self, measure_id: str) -> None:
+        """Show the board with the focus on a measure."""
+        self.action_panel("board")
+        self.call_after_refresh(self._select_on_board, measure_id)
+
+    def _select_on_board(self, measure_id: str) -> None:
+        board = self.board_screen()
+        if board is not None and not board.select_measure(measure_id):
+            self.notify(f"Maßnahme {measure_id} nicht gefunden.", severity="warning")
+
+    def board_screen(self) -> BoardScreen | None:
+        """The board screen, if it has been created."""
+        stack = self._screen_stacks.get("board") or []
+        return next((s for s in stack if isinstance(s, BoardScreen)), None)
+
+    # -- writes ------------------------------------------------------------------------------------
+    def check_writable(self) -> bool:
+        """False (with a notice) when the app runs read-only."""
+        if self.read_only:
+            self.notify("Nur-Lese-Modus: hier wird nichts geändert.", severity="warning")
+            return False
+        return True
+
+    def show_conflict(self, conflict: Conflict, retry: Callable[[Conflict], None],
+                      reload: Callable[[], None] | None = None) -> None:
+        """Show theirs against mine; apply mine again on the new version, or drop it."""
+        from herne_tui.screens.conflict import ConflictScreen
+
+        def done(apply_again: bool | None) -> None:
+            if apply_again:
+                retry(conflict)
+            else:
+                self.notify("Ihre Änderung wurde verworfen; es gilt die neue Fassung.")
+                if reload is not None:
+                    reload()
+                board = self.board_screen()
+                if board is not None:
+                    board.reload()
+
+        self.push_screen(ConflictScreen(conflict), done)
+
+    def measure_saved(self, measure: Measure) -> None:
+        """A measure was saved elsewhere in the app: show it on the board."""
+        board = self.board_screen()
+        if board is not None:
+            board.apply_measure(measure)
+
+    # -- live refresh --------------------------------------------------------------------------
+    def start_watching(self) -> None:
+        """Poll for other processes' commits (at least once a second)."""
+        try:
+            from herne_tui.watch import ChangeWatcher
+        except ImportError:  # pragma: no cover - watcher not available
+            return
+        self.watcher = ChangeWatcher(self.db)
+        self.set_interval(self.watch_interval, self._poll)
+
+    @work(thread=True, exclusive=True, group="watch")
+    def _poll(self) -> None:
+        entries = self.watcher.poll() if self.watcher else None
+        if entries:
+            self.post_message(self.DataChanged(list(entries)))
+
+    def on_herne_app_data_changed(self, message: DataChanged) -> None:
+        others = [e for e in message.entries if e.user != self.user]
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "data_changed", None)
+            if refresh is not None:
+                refresh()
+        board = self.board_screen()
+        if board is not None and board not in self.screen_stack:
+            board.data_changed()
+        if others:
+            first = others[0]
+            more = f" (+{len(others) - 1} weitere)" if len(others) > 1 else ""
+            self.notify(f"{first.entity_id}: {describe_entry(first, self.labels)}{more}",
+                        title="Geändert von anderen", timeout=4)
+
+
+def run_app(db, *, user: str) -> int:
+    """Run the app until the user quits."""
+    HerneApp(db, user=user).run()
     return 0

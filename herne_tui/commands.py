@@ -1,0 +1,56 @@
+"""Command palette providers: go to a measure, and every action of the current screen."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from herne_tui import queries
+
+
+class MeasureProvider(Provider):
+    """„Gehe zu Maßnahme“: find a measure by id or words of its title and text."""
+
+    async def startup(self) -> None:
+        board = await asyncio.to_thread(queries.load_board, self.app.db)
+        self.measures = [(m.id, m.title, m.haystack()) for m in board.measures]
+
+    async def search(self, query: str) -> Hits:
+        words = query.casefold().split()
+        matcher = self.matcher(query)
+        for mid, title, haystack in self.measures:
+            if words and all(w in haystack for w in words):
+                label = f"Gehe zu {mid} – {title}"
+                score = matcher.match(label) or 0.5
+                yield Hit(score, matcher.highlight(label), partial(self.app.goto_measure, mid),
+                          help="Maßnahme auf dem Board auswählen")
+
+
+class ScreenActionsProvider(Provider):
+    """Every key-bound action of the current screen and of the app, by its German name."""
+
+    def _commands(self):
+        screen = self.screen
+        seen = set()
+        for owner, binding in [*((screen, b) for b in screen.BINDINGS),
+                               *((self.app, b) for b in self.app.BINDINGS)]:
+            if not hasattr(binding, "description") or not binding.description:
+                continue
+            if binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys = binding.key_display or binding.key.split(",")[0]
+            yield (f"{binding.description} ({keys})",
+                   partial(owner.run_action, binding.action))
+
+    async def discover(self) -> Hits:
+        for title, callback in self._commands():
+            yield DiscoveryHit(title, callback)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback in self._commands():
+            if score := matcher.match(title):
+                yield Hit(score, matcher.highlight(title), callback)

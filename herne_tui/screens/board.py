@@ -1,0 +1,379 @@
+"""The board: one column per status, cards for the measures, moved by keyboard.
+
+The screen owns the state (the board data, the filter, the focused card) and hands it to the
+columns; writes go through the services in thread workers and the board changes only after
+the change is committed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalScroll, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from herne_tui import boardview, queries, services
+from herne_tui.boardview import BoardFilter
+from herne_tui.domain import Board, Measure
+from herne_tui.errors import Conflict, HerneError
+from herne_tui.widgets.card_column import CardList, CardView
+
+
+class BoardScreen(Screen):
+    """The kanban board of all measures by status.
+
+    | Key | Action |
+    | :- | :- |
+    | ←↓↑→ / h j k l | move the focus |
+    | g / G | first / last card of the column |
+    | H / L, shift+← / shift+→ | move the card to the previous / next status |
+    | enter | open the measure |
+    | / | filter by text; esc clears |
+    | t / f | filter by topic / by lead, person or overdue |
+    | u | undo your own last change |
+    """
+
+    BINDINGS = [
+        Binding("left,h", "focus_column(-1)", "Spalte ←", show=False),
+        Binding("right,l", "focus_column(1)", "Spalte →", show=False),
+        Binding("up,k", "focus_card(-1)", "Karte ↑", show=False),
+        Binding("down,j", "focus_card(1)", "Karte ↓", show=False),
+        Binding("g,home", "focus_edge(0)", "Erste Karte", show=False),
+        Binding("G,end", "focus_edge(1)", "Letzte Karte", show=False),
+        Binding("H,shift+left", "move_card(-1)", "◀ Status", key_display="H"),
+        Binding("L,shift+right", "move_card(1)", "Status ▶", key_display="L"),
+        Binding("enter", "open_measure", "Öffnen"),
+        Binding("slash", "start_filter", "Suche", key_display="/"),
+        Binding("t", "pick_topic", "Thema"),
+        Binding("f", "pick_filter", "Filter"),
+        Binding("escape", "clear_filter", "Filter aus", show=False),
+        Binding("u", "undo", "Rückgängig"),
+    ]
+
+    DEFAULT_CSS = """
+    BoardScreen #filterbar { height: 1; padding: 0 1; background: $boost; display: none; }
+    BoardScreen #filterbar.-active { display: block; }
+    BoardScreen #columns { height: 1fr; }
+    BoardScreen .column { width: 30; height: 100%; border-right: vkey $panel; }
+    BoardScreen .column-header { height: 1; padding: 0 1; text-style: bold; background: $panel; }
+    BoardScreen .column.-active .column-header { background: $accent; color: $text; }
+    BoardScreen #filter { dock: bottom; display: none; }
+    BoardScreen #filter.-visible { display: block; }
+    BoardScreen #empty { padding: 1 2; display: none; }
+    """
+
+    class Loaded(Message):
+        """Fresh board data arrived from a worker."""
+
+        def __init__(self, board: Board, today: date) -> None:
+            super().__init__()
+            self.board = board
+            self.today = today
+
+    class Saved(Message):
+        """A measure was saved; the board shows the committed state."""
+
+        def __init__(self, measure: Measure, notice: str = "") -> None:
+            super().__init__()
+            self.measure = measure
+            self.notice = notice
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.board: Board | None = None
+        self.today = date.today()
+        self.filter = BoardFilter()
+        self.column_index = 0
+        self.rows: dict[str, int] = {}
+        self.shown: dict[str, list[Measure]] = {}
+        self.focus_id: str | None = None
+
+    # -- composition & loading ------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="filterbar")
+        yield HorizontalScroll(id="columns")
+        yield Static("Keine Maßnahmen.", id="empty")
+        yield Input(placeholder="Suche in ID, Titel und Text – esc löscht", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Board"
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="load")
+    def reload(self) -> None:
+        """Read the board in a worker; the result arrives as ``Loaded``."""
+        db = self.app.db
+        board = queries.load_board(db)
+        self.post_message(self.Loaded(board, db.now().astimezone().date()))
+
+    def on_board_screen_loaded(self, message: Loaded) -> None:
+        first = self.board is None
+        self.board = message.board
+        self.today = message.today
+        if first:
+            self._build_columns()
+        self._refresh_columns()
+
+    def _build_columns(self) -> None:
+        container = self.query_one("#columns", HorizontalScroll)
+        widgets = []
+        for status in self.board.statuses:
+            widgets.append(Vertical(Static(status.label, classes="column-header"),
+                                    CardList(id=f"cards-{status.key}"),
+                                    classes="column", id=f"col-{status.key}"))
+        container.mount_all(widgets)
+        self._fit_columns()
+        self.call_after_refresh(self._refresh_columns)
+
+    COLUMN_MIN_WIDTH = 26
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Share the width among the columns; below the minimum the board scrolls sideways."""
+        columns = list(self.query(".column"))
+        if not columns:
+            return
+        width = max(self.COLUMN_MIN_WIDTH, self.size.width // len(columns))
+        for column in columns:
+            column.styles.width = width
+
+    # -- state → widgets ---------------------------------------------------------------------
+    def _status_keys(self) -> list[str]:
+        return self.board.status_keys() if self.board else []
+
+    def _refresh_columns(self) -> None:
+        if self.board is None or not self.query(CardList):
+            return
+        self.shown = boardview.columns(self.board, self.filter, self.today)
+        done = self.board.done_statuses
+        topic_index = {t.key: i for i, t in enumerate(self.board.topics)}
+        # keep the focus on the same card, wherever it is now
+        if self.focus_id:
+            for i, key in enumerate(self._status_keys()):
+                ids = [m.id for m in self.shown[key]]
+                if self.focus_id in ids:
+                    self.column_index = i
+                    self.rows[key] = ids.index(self.focus_id)
+                    break
+        for i, status in enumerate(self.board.statuses):
+            items = self.shown[status.key]
+            column = self.query_one(f"#col-{status.key}", Vertical)
+            column.set_class(i == self.column_index, "-active")
+            column.query_one(".column-header", Static).update(
+                f"{status.label} ({len(items)})" + (" ✓" if status.done else ""))
+            cards = self.query_one(f"#cards-{status.key}", CardList)
+            cards.set_cards([CardView(m.id, m.topic, topic_index.get(m.topic, 0), m.title,
+                                      boardview.markers(m, self.today, done),
+                                      m.is_overdue(self.today, done)) for m in items])
+            row = min(self.rows.get(status.key, 0), max(0, len(items) - 1))
+            self.rows[status.key] = row
+            cards.selected = row if items else None
+            cards.active = i == self.column_index
+        bar = self.query_one("#filterbar", Static)
+        names = {t.key: t.name for t in self.board.topics}
+        shown = sum(len(v) for v in self.shown.values())
+        bar.update(f"Filter: {self.filter.describe(names)} – {shown} von "
+                   f"{len(self.board.measures)} Maßnahmen (esc: alle)")
+        bar.set_class(self.filter.active(), "-active")
+        self.query_one("#empty").display = shown == 0
+        self._sync_focus()
+
+    def _sync_focus(self) -> None:
+        key = self._status_keys()[self.column_index]
+        items = self.shown.get(key, [])
+        row = self.rows.get(key, 0)
+        self.focus_id = items[row].id if items else None
+        cards = self.query_one(f"#cards-{key}", CardList)
+        if items:
+            cards.scroll_to_card(row)
+        self.query_one("#columns").scroll_to_widget(self.query_one(f"#col-{key}"),
+                                                    animate=False)
+        self.sub_title = self.focus_id or ""
+
+    def focused_measure(self) -> Measure | None:
+        """The measure under the board's focus, if any."""
+        if self.board is None:
+            return None
+        key = self._status_keys()[self.column_index]
+        items = self.shown.get(key, [])
+        return items[self.rows.get(key, 0)] if items else None
+
+    # -- navigation ----------------------------------------------------------------------------
+    def action_focus_column(self, delta: int) -> None:
+        """Move the focus to the neighbouring column, keeping the row where possible."""
+        if self.board is None:
+            return
+        keys = self._status_keys()
+        old_row = self.rows.get(keys[self.column_index], 0)
+        self.column_index = max(0, min(len(keys) - 1, self.column_index + delta))
+        key = keys[self.column_index]
+        self.rows[key] = min(old_row, max(0, len(self.shown[key]) - 1))
+        self._update_selection()
+
+    def action_focus_card(self, delta: int) -> None:
+        """Move the focus up or down within the column."""
+        if self.board is None:
+            return
+        key = self._status_keys()[self.column_index]
+        count = len(self.shown[key])
+        self.rows[key] = max(0, min(count - 1, self.rows.get(key, 0) + delta))
+        self._update_selection()
+
+    def action_focus_edge(self, last: int) -> None:
+        """Jump to the first (0) or last (1) card of the column."""
+        if self.board is None:
+            return
+        key = self._status_keys()[self.column_index]
+        self.rows[key] = max(0, len(self.shown[key]) - 1) if last else 0
+        self._update_selection()
+
+    def _update_selection(self) -> None:
+        for i, key in enumerate(self._status_keys()):
+            cards = self.query_one(f"#cards-{key}", CardList)
+            cards.active = i == self.column_index
+            cards.selected = self.rows.get(key, 0) if self.shown[key] else None
+            self.query_one(f"#col-{key}").set_class(i == self.column_index, "-active")
+        self._sync_focus()
+
+    def on_card_list_clicked(self, message: CardList.Clicked) -> None:
+        key = (message.column.id or "").removeprefix("cards-")
+        self.column_index = self._status_keys().index(key)
+        self.rows[key] = message.index
+        self._update_selection()
+
+    def select_measure(self, measure_id: str) -> bool:
+        """Put the focus on a measure (clearing filters that hide it); False if unknown."""
+        if self.board is None or measure_id not in {m.id for m in self.board.measures}:
+            return False
+        if not any(m.id == measure_id for v in self.shown.values() for m in v):
+            self.filter = BoardFilter()
+        self.focus_id = measure_id
+        self._refresh_columns()
+        return True
+
+    # -- editing -------------------------------------------------------------------------------
+    def action_move_card(self, delta: int) -> None:
+        """Move the focused card to the previous/next status; saved at once."""
+        measure = self.focused_measure()
+        if measure is None or not self.app.check_writable():
+            return
+        keys = self._status_keys()
+        target = keys.index(measure.status) + delta
+        if not 0 <= target < len(keys):
+            self.notify("Keine weitere Spalte in dieser Richtung.", severity="warning")
+            return
+        self._save(measure.id, {"status": keys[target]}, measure.version)
+
+    @work(thread=True, group="write")
+    def _save(self, measure_id: str, changes: dict, version: int) -> None:
+        try:
+            measure = services.update_measure(self.app.db, measure_id=measure_id,
+                                              changes=changes, user=self.app.user,
+                                              expected_version=version)
+        except Conflict as conflict:
+            self.app.call_from_thread(self.app.show_conflict, conflict, self._retry_save)
+        except HerneError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+        else:
+            self.post_message(self.Saved(measure))
+
+    def _retry_save(self, conflict: Conflict) -> None:
+        self._save(conflict.entity_id, conflict.mine, conflict.version)
+
+    def on_board_screen_saved(self, message: Saved) -> None:
+        self.apply_measure(message.measure)
+        if message.notice:
+            self.notify(message.notice)
+
+    def apply_measure(self, measure: Measure) -> None:
+        """Show a committed measure; the focus follows it if it was focused."""
+        if self.board is None:
+            return
+        measures = tuple(measure if m.id == measure.id else m for m in self.board.measures)
+        self.board = Board(self.board.topics, self.board.statuses, measures, self.board.meta)
+        self._refresh_columns()
+
+    def action_open_measure(self) -> None:
+        """Open the focused measure."""
+        measure = self.focused_measure()
+        if measure is not None:
+            self.app.open_measure(measure.id)
+
+    def action_undo(self) -> None:
+        """Undo the user's own last change (recorded like any change)."""
+        if self.app.check_writable():
+            self._undo()
+
+    @work(thread=True, group="write")
+    def _undo(self) -> None:
+        try:
+            what = services.undo_last(self.app.db, user=self.app.user)
+        except HerneError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="warning")
+            return
+        self.app.call_from_thread(self.notify, f"Rückgängig: {what}")
+        self.reload()
+
+    # -- filters ---------------------------------------------------------------------------------
+    def action_start_filter(self) -> None:
+        """Show the search field; typing filters at once."""
+        field = self.query_one("#filter", Input)
+        field.add_class("-visible")
+        field.value = self.filter.text
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._set_filter(text=event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#filter", Input).remove_class("-visible")
+        self.set_focus(None)
+
+    def action_clear_filter(self) -> None:
+        """Clear every filter and hide the search field."""
+        field = self.query_one("#filter", Input)
+        field.remove_class("-visible")
+        with field.prevent(Input.Changed):
+            field.value = ""
+        self.set_focus(None)
+        self.filter = BoardFilter()
+        self._refresh_columns()
+
+    def _set_filter(self, **changes) -> None:
+        values = {f: getattr(self.filter, f) for f in
+                  ("text", "topic", "lead", "responsible", "overdue_only")}
+        values.update(changes)
+        self.filter = BoardFilter(**values)
+        self._refresh_columns()
+
+    def action_pick_topic(self) -> None:
+        """Choose a topic to filter by."""
+        from herne_tui.screens.pickers import TopicPicker
+
+        if self.board is not None:
+            self.app.push_screen(TopicPicker(self.board.topics, self.filter.topic),
+                                 lambda key: key is not None and self._set_filter(topic=key))
+
+    def action_pick_filter(self) -> None:
+        """Filter by lead party, responsible person, or overdue only."""
+        from herne_tui.screens.pickers import FilterForm
+
+        self.app.push_screen(
+            FilterForm(self.filter.lead, self.filter.responsible, self.filter.overdue_only),
+            lambda values: values is not None and self._set_filter(**values))
+
+    # -- live refresh ------------------------------------------------------------------------------
+    def data_changed(self) -> None:
+        """Someone committed a change: reload, keeping focus, filter and scroll position."""
+        self.reload()

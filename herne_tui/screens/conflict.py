@@ -1,0 +1,62 @@
+"""Shown when a save met a newer version: theirs against mine, apply mine again or drop it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label
+
+from herne_tui.errors import Conflict
+from herne_tui.screens.pickers import MODAL_CSS
+from herne_tui.services import FIELD_LABELS
+
+
+def _show(value) -> str:
+    if value in (None, "", {}):
+        return "—"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+class ConflictScreen(ModalScreen[bool]):
+    """Dismisses True to apply my change again on top of theirs, False to drop it."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="ConflictScreen") + """
+    ConflictScreen > Vertical { width: 90; }
+    ConflictScreen DataTable { height: auto; max-height: 12; }
+    """
+    BINDINGS = [Binding("escape", "dismiss(False)", "Verwerfen"),
+                Binding("a", "dismiss(True)", "Meine erneut anwenden")]
+
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__()
+        self.conflict = conflict
+
+    def compose(self) -> ComposeResult:
+        c = self.conflict
+        who = c.changed_by or "jemand anderes"
+        with Vertical():
+            yield Label(f"Konflikt: {who} hat {c.entity_id} inzwischen geändert "
+                        f"(jetzt Version {c.version}).", classes="title")
+            table = DataTable(cursor_type="none", zebra_stripes=True)
+            table.add_columns("Feld", f"Jetzt ({who})", "Meine Änderung")
+            for field, mine in c.mine.items():
+                table.add_row(FIELD_LABELS.get(field, field), _show(c.theirs.get(field)),
+                              _show(mine))
+            yield table
+            yield Label("Nichts wurde überschrieben. Meine Änderung erneut anwenden "
+                        "(auf die neue Fassung) oder verwerfen?")
+            with Horizontal(classes="buttons"):
+                yield Button("Meine erneut anwenden (a)", variant="warning", id="apply")
+                yield Button("Verwerfen (esc)", variant="primary", id="drop")
+
+    def on_mount(self) -> None:
+        self.query_one("#drop").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "apply")

@@ -1,0 +1,48 @@
+"""The key overview (`?`): every key of every screen, from the bindings themselves."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label
+
+from herne_tui.screens.pickers import MODAL_CSS
+
+
+def key_rows(sections: list[tuple[str, list[Binding]]]) -> list[tuple[str, str, str]]:
+    """(section, keys, description) for every binding, keys as the user types them."""
+    rows = []
+    for section, bindings in sections:
+        for b in bindings:
+            keys = " / ".join(k.strip() for k in b.key.split(","))
+            keys = keys.replace("slash", "/").replace("question_mark", "?")
+            rows.append((section, keys, b.description))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists all keys; esc, q or ? closes it."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="HelpScreen") + """
+    HelpScreen > Vertical { width: 90; height: 90%; }
+    HelpScreen DataTable { height: 1fr; }
+    """
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Schließen")]
+
+    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Tasten", classes="title")
+            table = DataTable(cursor_type="row", zebra_stripes=True)
+            table.add_columns("Bereich", "Taste", "Aktion")
+            for row in key_rows(self.sections):
+                table.add_row(*row)
+            yield table
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()

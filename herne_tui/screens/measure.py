@@ -1,0 +1,253 @@
+"""One measure: the agreement's text and where it stands, its state, notes and timeline."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+
+from herne_tui import queries, services
+from herne_tui.domain import (
+    LEADS,
+    DateError,
+    HistoryEntry,
+    Measure,
+    format_date,
+    format_datetime,
+    parse_date,
+)
+from herne_tui.errors import Conflict, HerneError
+from herne_tui.screens.pickers import Confirm
+
+
+def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
+    """One German line for a history entry (used by the timeline and notices)."""
+    when = format_datetime(e.at.astimezone())
+    if e.action == "note":
+        return f"{when}  {e.user}: Notiz „{e.new}“"
+    if e.field == "*":
+        return f"{when}  {e.user}: angelegt"
+    field = services.FIELD_LABELS.get(e.field, e.field)
+    old = labels.get(e.old, e.old) if isinstance(e.old, str) else e.old
+    new = labels.get(e.new, e.new) if isinstance(e.new, str) else e.new
+    verb = "rückgängig: " if e.action == "undo" else ""
+    return f"{when}  {e.user}: {verb}{field} {old or '—'} → {new or '—'}"
+
+
+class MeasureScreen(Screen):
+    """The measure view: verbatim text, sub-items, targets, repeats; editable state and notes.
+
+    | Key | Action |
+    | :- | :- |
+    | ctrl+s | save |
+    | esc | back (asks when there are unsaved changes) |
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Speichern"),
+        Binding("escape", "back", "Zurück"),
+    ]
+
+    DEFAULT_CSS = """
+    MeasureScreen #body { padding: 0 1; }
+    MeasureScreen .heading { text-style: bold; margin-top: 1; }
+    MeasureScreen #text { margin: 1 0; padding: 0 1; border-left: thick $accent; }
+    MeasureScreen .row { height: auto; }
+    MeasureScreen .row > Vertical { width: 1fr; height: auto; padding-right: 1; }
+    MeasureScreen #date-error { color: $error; height: auto; }
+    MeasureScreen TextArea { height: 4; }
+    """
+
+    class Loaded(Message):
+        """The measure and its timeline arrived from a worker."""
+
+        def __init__(self, measure: Measure, timeline: tuple[HistoryEntry, ...],
+                     labels: dict[str, str], topics: dict[str, str]) -> None:
+            super().__init__()
+            self.measure = measure
+            self.timeline = timeline
+            self.labels = labels
+            self.topics = topics
+
+    def __init__(self, measure_id: str) -> None:
+        super().__init__()
+        self.measure_id = measure_id
+        self.measure: Measure | None = None
+        self.labels: dict[str, str] = {}
+        self.topics: dict[str, str] = {}
+        self.statuses: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="body"):
+            yield Static(id="facts")
+            yield Static(id="text")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Status")
+                    yield Select([("…", "")], id="status", allow_blank=False)
+                with Vertical():
+                    yield Label("Federführung")
+                    yield Select([("—", "")] + [(x, x) for x in LEADS], id="lead",
+                                 allow_blank=False)
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Verantwortlich")
+                    yield Input(id="responsible")
+                with Vertical():
+                    yield Label("Fällig (TT.MM.JJJJ oder JJJJ-MM-TT)")
+                    yield Input(id="due", placeholder="TT.MM.JJJJ")
+                    yield Label("", id="date-error")
+            yield Label("Neue Notiz (wird mit Name und Zeit angehängt)")
+            yield TextArea(id="note", soft_wrap=True, show_line_numbers=False)
+            yield Static(id="notes")
+            yield Static(id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.measure_id
+        self.load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        """Read the measure, its timeline and the labels in a worker."""
+        db = self.app.db
+        measure = queries.get_measure(db, self.measure_id)
+        board = queries.load_board(db)
+        timeline = queries.history(db, entity="measure", entity_id=self.measure_id)
+        self.post_message(self.Loaded(measure, timeline,
+                                      {s.key: s.label for s in board.statuses},
+                                      {t.key: t.name for t in board.topics}))
+
+    def on_measure_screen_loaded(self, message: Loaded) -> None:
+        first = self.measure is None
+        dirty = not first and self.is_dirty()
+        self.labels, self.topics = message.labels, message.topics
+        self.statuses = [(label, key) for key, label in message.labels.items()]
+        self._show_read_only(message.measure, message.timeline)
+        if dirty:
+            self.notify("Diese Maßnahme wurde geändert; Ihre ungespeicherten Eingaben bleiben. "
+                        "Beim Speichern wird verglichen.", severity="warning")
+            return
+        self.measure = message.measure
+        self._fill_form(message.measure)
+
+    def _show_read_only(self, m: Measure, timeline: tuple[HistoryEntry, ...]) -> None:
+        self.sub_title = m.title
+        facts = [f"[b]{m.id}[/b] · {escape(m.title)}",
+                 f"Thema: {escape(self.topics.get(m.topic, m.topic))} · Inhaltliche Punkte, "
+                 f"Absatz {m.paragraph} · Status: {escape(self.labels.get(m.status, m.status))}"
+                 f" · Version {m.version}"]
+        for place in m.duplicates:
+            facts.append(f"Wortgleich wiederholt: {escape(self.topics.get(place.topic, ''))}, "
+                         f"Absatz {place.paragraph}")
+        if m.related:
+            facts.append(f"Verwandt: {', '.join(m.related)}")
+        self.query_one("#facts", Static).update("\n".join(facts))
+        text = escape(m.text)
+        for item in m.subitems:
+            text += f"\n  • {escape(item)}"
+        for t in m.targets:
+            text += f"\n[b]Ziel:[/b] {escape(t.label)}: {t.value} {escape(t.unit)}"
+        self.query_one("#text", Static).update(text)
+        notes = "\n".join(f"{format_datetime(n.at.astimezone())}  {escape(n.author)}: "
+                          f"{escape(n.text)}" for n in m.notes) or "—"
+        self.query_one("#notes", Static).update(f"[b]Notizen ({len(m.notes)})[/b]\n{notes}")
+        lines = [escape(describe_entry(e, self.labels)) for e in reversed(timeline)]
+        self.query_one("#timeline", Static).update(
+            "[b]Verlauf[/b]\n" + ("\n".join(lines[:50]) or "—"))
+
+    def _fill_form(self, m: Measure) -> None:
+        status = self.query_one("#status", Select)
+        status.set_options(self.statuses)
+        status.value = m.status
+        self.query_one("#lead", Select).value = m.lead
+        self.query_one("#responsible", Input).value = m.responsible
+        self.query_one("#due", Input).value = format_date(m.due)
+        self.query_one("#note", TextArea).text = ""
+        self.query_one("#date-error", Label).update("")
+
+    # -- editing -------------------------------------------------------------------------------
+    def form_changes(self) -> dict | None:
+        """Changed fields (None when the date does not parse; the message shows inline)."""
+        m = self.measure
+        if m is None:
+            return {}
+        error = self.query_one("#date-error", Label)
+        raw = self.query_one("#due", Input).value.strip()
+        try:
+            due = parse_date(raw) if raw else None
+        except DateError as exc:
+            error.update(str(exc))
+            return None
+        error.update("")
+        values = {"status": self.query_one("#status", Select).value,
+                  "lead": self.query_one("#lead", Select).value or "",
+                  "responsible": self.query_one("#responsible", Input).value.strip(),
+                  "due": due}
+        current = {"status": m.status, "lead": m.lead, "responsible": m.responsible,
+                   "due": m.due}
+        return {k: v for k, v in values.items() if v != current[k]}
+
+    def note_text(self) -> str:
+        """The note being typed, stripped."""
+        return self.query_one("#note", TextArea).text.strip()
+
+    def is_dirty(self) -> bool:
+        """True when the form differs from the saved measure (or a note is typed)."""
+        changes = self.form_changes()
+        return changes is None or bool(changes) or bool(self.note_text())
+
+    def action_save(self) -> None:
+        """Save the changes and the note; a bad date is refused inline."""
+        changes = self.form_changes()
+        if changes is None:
+            self.notify("Datum nicht lesbar – nichts gespeichert.", severity="error")
+            return
+        note = self.note_text()
+        if not changes and not note:
+            self.notify("Keine Änderungen.")
+            return
+        if not self.app.check_writable():
+            return
+        self._save(changes, note or None, self.measure.version)
+
+    @work(thread=True, exclusive=True, group="write")
+    def _save(self, changes: dict, note: str | None, version: int) -> None:
+        try:
+            measure = services.update_measure(self.app.db, measure_id=self.measure_id,
+                                              changes=changes, user=self.app.user,
+                                              expected_version=version, note=note)
+        except Conflict as conflict:
+            self.app.call_from_thread(self.app.show_conflict, conflict,
+                                      lambda c: self._save(c.mine, note, c.version),
+                                      self.load)
+        except HerneError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+        else:
+            self.app.call_from_thread(self._saved, measure)
+
+    def _saved(self, measure: Measure) -> None:
+        self.measure = measure
+        self._fill_form(measure)
+        self.notify(f"{measure.id} gespeichert (Version {measure.version}).")
+        self.app.measure_saved(measure)
+        self.load()
+
+    def action_back(self) -> None:
+        """Leave; asks first when there are unsaved changes."""
+        if self.measure is not None and self.is_dirty():
+            self.app.push_screen(Confirm("Ungespeicherte Änderungen verwerfen?",
+                                         yes="Verwerfen", no="Weiter bearbeiten"),
+                                 lambda drop: drop and self.dismiss())
+        else:
+            self.dismiss()
+
+    def data_changed(self) -> None:
+        """Someone committed a change: refresh, keeping unsaved input."""
+        self.load()

@@ -1,0 +1,175 @@
+"""Base of the personnel panels: a table of rows, an edit form on enter, saved via services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from herne_tui.errors import Conflict, HerneError
+from herne_tui.screens.edit_form import EditForm, FormField
+
+WARN = "⚠"
+"""Marks a row that contradicts the agreement; readable without colour."""
+
+
+def flag(problems: tuple[str, ...] | list[str]) -> Text:
+    """A table cell with the row's problems (empty when none)."""
+    if not problems:
+        return Text("")
+    return Text(f"{WARN} " + "; ".join(problems), style="bold red")
+
+
+class PanelScreen(Screen):
+    """A panel: subclasses say what to fetch, how to show a row, and how to save an edit.
+
+    | Key | Action |
+    | :- | :- |
+    | ↑↓ / j k | choose a row |
+    | enter / e | edit the row |
+    """
+
+    BINDINGS = [
+        Binding("enter,e", "edit", "Bearbeiten"),
+        Binding("j", "cursor(1)", "↓", show=False),
+        Binding("k", "cursor(-1)", "↑", show=False),
+    ]
+    DEFAULT_CSS = """
+    PanelScreen #intro { padding: 0 1; height: auto; color: $text-muted; }
+    PanelScreen DataTable { height: 1fr; }
+    PanelScreen #problems { padding: 0 1; height: auto; color: $error; }
+    """
+    PANEL_TITLE = ""
+    INTRO = ""
+    COLUMNS: tuple[str, ...] = ()
+
+    class Loaded(Message):
+        """Panel data arrived from a worker."""
+
+        def __init__(self, items: list, context: dict) -> None:
+            super().__init__()
+            self.items = items
+            self.context = context
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list = []
+        self.context: dict = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.INTRO, id="intro")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="table")
+        yield Static(id="problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.PANEL_TITLE
+        table = self.query_one(DataTable)
+        table.add_columns(*self.COLUMNS)
+        table.focus()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="load")
+    def reload(self) -> None:
+        """Fetch the panel's rows in a worker."""
+        items, context = self.fetch(self.app.db)
+        self.post_message(self.Loaded(items, context))
+
+    def on_panel_screen_loaded(self, message: Loaded) -> None:
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        self.items, self.context = message.items, message.context
+        table.clear()
+        problems = []
+        for item in self.items:
+            row = self.row(item)
+            table.add_row(*row, key=self.key_of(item))
+            problems += [f"{self.label_of(item)}: {p}" for p in self.problems(item)]
+        if self.items:
+            table.move_cursor(row=min(cursor, len(self.items) - 1))
+        self.query_one("#problems", Static).update(
+            "\n".join(f"{WARN} {p}" for p in problems) if problems else "")
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the row cursor."""
+        table = self.query_one(DataTable)
+        table.move_cursor(row=max(0, table.cursor_row + delta))
+
+    def current(self) -> Any | None:
+        """The item under the cursor."""
+        table = self.query_one(DataTable)
+        if not self.items:
+            return None
+        return self.items[min(table.cursor_row, len(self.items) - 1)]
+
+    def action_edit(self) -> None:
+        """Open the edit form for the row under the cursor."""
+        item = self.current()
+        if item is None or not self.app.check_writable():
+            return
+        title, fields = self.form(item)
+        self.app.push_screen(EditForm(title, fields),
+                             lambda changes: changes and self._save(item, changes,
+                                                                    item.version))
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_edit()
+
+    @work(thread=True, group="write")
+    def _save(self, item: Any, changes: dict, version: int) -> None:
+        try:
+            self.save(self.app.db, item, changes, version)
+        except Conflict as conflict:
+            self.app.call_from_thread(
+                self.app.show_conflict, conflict,
+                lambda c: self._save(item, c.mine, c.version), self.reload)
+            return
+        except HerneError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"{self.label_of(item)} gespeichert.")
+        self.reload()
+
+    def data_changed(self) -> None:
+        """Someone committed a change: reload, keeping the cursor."""
+        self.reload()
+
+    # -- for subclasses --------------------------------------------------------------------------
+    def fetch(self, db) -> tuple[list, dict]:
+        """Items and context (e.g. partners) read from the database."""
+        raise NotImplementedError
+
+    def row(self, item) -> tuple:
+        """The table cells of one item."""
+        raise NotImplementedError
+
+    def key_of(self, item) -> str:
+        """A stable key of an item."""
+        return item.key
+
+    def label_of(self, item) -> str:
+        """A short German label of an item for messages."""
+        return getattr(item, "title", None) or getattr(item, "name", "") or self.key_of(item)
+
+    def problems(self, item) -> list[str]:
+        """What contradicts the agreement in this item."""
+        return []
+
+    def form(self, item) -> tuple[str, list[FormField]]:
+        """Title and fields of the edit form."""
+        raise NotImplementedError
+
+    def save(self, db, item, changes: dict, version: int) -> None:
+        """Save changes through a service (raises Conflict on a stale version)."""
+        raise NotImplementedError
+
+    def parties(self) -> tuple[str, ...]:
+        """The choices for a party field: none, or one of the partners."""
+        return ("", *self.context.get("partners", ("SPD", "CDU")))

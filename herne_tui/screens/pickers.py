@@ -1,0 +1,119 @@
+"""Small modal pickers for the board's filters. They only dismiss with a value."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from herne_tui.domain import LEADS, Topic
+
+MODAL_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 64; max-width: 100%; height: auto; max-height: 90%;
+    border: thick $accent; background: $surface; padding: 1 2;
+}}
+{name} .title {{ text-style: bold; margin-bottom: 1; }}
+{name} .buttons {{ height: auto; margin-top: 1; align-horizontal: right; }}
+{name} .buttons Button {{ margin-left: 1; }}
+"""
+
+
+class TopicPicker(ModalScreen[str | None]):
+    """Pick one topic (or all); dismisses with the topic key, "" for all, None to cancel."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="TopicPicker")
+    BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen")]
+
+    def __init__(self, topics: tuple[Topic, ...], current: str) -> None:
+        super().__init__()
+        self.topics = topics
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = [Option("Alle Themen", id="")]
+        options += [Option(f"{t.key}  {t.name}", id=t.key) for t in self.topics]
+        with Vertical():
+            yield Label("Nach Thema filtern", classes="title")
+            yield OptionList(*options, id="topics")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        keys = [""] + [t.key for t in self.topics]
+        option_list.highlighted = keys.index(self.current) if self.current in keys else 0
+        option_list.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id or "")
+
+
+class FilterForm(ModalScreen[dict | None]):
+    """Filter by lead party, responsible person, or overdue only."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="FilterForm")
+    BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen"),
+                Binding("ctrl+s", "apply", "Anwenden")]
+
+    def __init__(self, lead: str, responsible: str, overdue_only: bool) -> None:
+        super().__init__()
+        self.values = (lead, responsible, overdue_only)
+
+    def compose(self) -> ComposeResult:
+        lead, responsible, overdue = self.values
+        choices = [("Alle", ""), *[(x, x) for x in LEADS], ("ohne Federführung", "-")]
+        with Vertical():
+            yield Label("Filter", classes="title")
+            yield Label("Federführung")
+            yield Select(choices, value=lead, allow_blank=False, id="lead")
+            yield Label("Verantwortlich (enthält)")
+            yield Input(responsible, id="responsible")
+            yield Checkbox("nur überfällige", overdue, id="overdue")
+            with Horizontal(classes="buttons"):
+                yield Button("Anwenden", variant="primary", id="apply")
+                yield Button("Abbrechen", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#lead").focus()
+
+    def action_apply(self) -> None:
+        """Dismiss with the chosen filter values."""
+        self.dismiss({"lead": self.query_one("#lead", Select).value or "",
+                      "responsible": self.query_one("#responsible", Input).value.strip(),
+                      "overdue_only": self.query_one("#overdue", Checkbox).value})
+
+    def on_input_submitted(self) -> None:
+        self.action_apply()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "apply":
+            self.action_apply()
+        else:
+            self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses with True or False."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="Confirm")
+    BINDINGS = [Binding("escape", "dismiss(False)", "Nein"), Binding("j,y", "dismiss(True)", "Ja")]
+
+    def __init__(self, question: str, yes: str = "Ja", no: str = "Nein") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question, classes="title")
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes, variant="error", id="yes")
+                yield Button(self.no, variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")

@@ -1,0 +1,144 @@
+"""A board column: a header with label and count, and its cards drawn line by line.
+
+Cards are painted with Textual's Line API, so only the visible rows cost anything, whether a
+column holds ten cards or ten thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+CARD_HEIGHT = 5
+"""Rows per card: id and topic, two rows of title, markers, and a gap."""
+
+TOPIC_COLOURS = ("red", "green", "yellow", "blue", "magenta", "cyan", "bright_red",
+                 "bright_green", "bright_yellow", "bright_blue", "bright_magenta",
+                 "bright_cyan", "white")
+"""16-colour palette for topic tags; colour is an extra, the tag's text carries the meaning."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """What a card shows, prepared by the board (no database objects here)."""
+
+    id: str
+    topic: str
+    topic_index: int
+    title: str
+    markers: str
+    overdue: bool = False
+
+
+def _wrap(text: str, width: int, rows: int) -> list[str]:
+    """Word-wrap into exactly ``rows`` lines of ``width`` cells; the last ends with … if cut."""
+    words = text.split()
+    lines: list[str] = []
+    while words and len(lines) < rows - 1:
+        current = words.pop(0)
+        while words and cell_len(f"{current} {words[0]}") <= width:
+            current = f"{current} {words.pop(0)}"
+        lines.append(current)
+    rest = " ".join(words)
+    if rest:
+        if cell_len(rest) > width:
+            rest = set_cell_size(rest, width - 1).rstrip() + "…"
+        lines.append(rest)
+    lines += [""] * (rows - len(lines))
+    return [set_cell_size(line, width) for line in lines]
+
+
+class CardList(ScrollView, can_focus=False):
+    """The cards of one status column, drawn with the Line API."""
+
+    DEFAULT_CSS = """
+    CardList {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    """
+
+    selected: reactive[int | None] = reactive(None)
+    """Index of the highlighted card, or None."""
+    active: reactive[bool] = reactive(False)
+    """True when this column holds the board's focus."""
+
+    class Clicked(Message):
+        """A card was clicked (mouse is optional; everything works by keyboard)."""
+
+        def __init__(self, column: CardList, index: int) -> None:
+            super().__init__()
+            self.column = column
+            self.index = index
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.cards: list[CardView] = []
+
+    def set_cards(self, cards: list[CardView]) -> None:
+        """Replace the cards (keeps the scroll position where possible)."""
+        self.cards = cards
+        self.virtual_size = Size(self.size.width, len(cards) * CARD_HEIGHT)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.cards) * CARD_HEIGHT)
+
+    def watch_selected(self) -> None:
+        self.refresh()
+
+    def watch_active(self) -> None:
+        self.refresh()
+
+    def scroll_to_card(self, index: int, animate: bool = False) -> None:
+        """Scroll so that card ``index`` is fully visible."""
+        top = index * CARD_HEIGHT
+        height = self.scrollable_content_region.height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=animate)
+        elif top + CARD_HEIGHT - 1 > self.scroll_y + height:
+            self.scroll_to(y=top + CARD_HEIGHT - 1 - height, animate=animate)
+
+    def on_click(self, event) -> None:
+        index = int(self.scroll_y + event.y) // CARD_HEIGHT
+        if 0 <= index < len(self.cards):
+            self.post_message(self.Clicked(self, index))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        line = int(self.scroll_y) + y
+        index, row = divmod(line, CARD_HEIGHT)
+        if index >= len(self.cards) or row == CARD_HEIGHT - 1 or width < 4:
+            return Strip.blank(width, base)
+        card = self.cards[index]
+        focused = index == self.selected
+        marker = "▌" if focused else " "
+        inner = width - 2
+        style = base + Style(reverse=True, bold=True) if focused and self.active else \
+            base + Style(bold=True) if focused else base
+        if row == 0:
+            tag = f"[{card.topic}]"
+            ident = set_cell_size(card.id, max(0, inner - len(tag) - 1))
+            colour = TOPIC_COLOURS[card.topic_index % len(TOPIC_COLOURS)]
+            segments = [Segment(marker, style), Segment(ident + " ", style + Style(bold=True)),
+                        Segment(tag, style + Style(color=colour, bold=True)),
+                        Segment(" ", style)]
+        elif row in (1, 2):
+            text = _wrap(card.title, inner, 2)[row - 1]
+            segments = [Segment(marker, style), Segment(text, style), Segment(" ", style)]
+        else:
+            extra = Style(color="red", bold=True) if card.overdue else Style(dim=not focused)
+            segments = [Segment(marker, style),
+                        Segment(set_cell_size(card.markers, inner), style + extra),
+                        Segment(" ", style)]
+        return Strip(segments, width).crop_extend(0, width, base)

@@ -1,0 +1,17 @@
+"""Helpers for driving the app through Textual's Pilot."""
+
+from __future__ import annotations
+
+from herne_tui.app import HerneApp
+
+
+def make_app(db, user: str = "tester", **kw) -> HerneApp:
+    """The app on a test database (the watcher polls fast so tests stay quick)."""
+    return HerneApp(db, user=user, watch_interval=kw.pop("watch_interval", 0.2), **kw)
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let workers finish and messages be processed."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
