@@ -96,7 +96,7 @@ class BoardScreen(Screen):
     # -- composition & loading ------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="filterbar")
+        yield Static(id="filterbar", markup=False)
         yield HorizontalScroll(id="columns")
         yield Static("Keine Maßnahmen.", id="empty")
         yield Input(placeholder="Suche in ID, Titel und Text – esc löscht", id="filter")
@@ -125,7 +125,7 @@ class BoardScreen(Screen):
         container = self.query_one("#columns", HorizontalScroll)
         widgets = []
         for status in self.board.statuses:
-            widgets.append(Vertical(Static(status.label, classes="column-header"),
+            widgets.append(Vertical(Static(status.label, classes="column-header", markup=False),
                                     CardList(id=f"cards-{status.key}"),
                                     classes="column", id=f"col-{status.key}"))
         container.mount_all(widgets)

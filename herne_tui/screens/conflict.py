@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -42,12 +43,12 @@ class ConflictScreen(ModalScreen[bool]):
         who = c.changed_by or "jemand anderes"
         with Vertical():
             yield Label(f"Konflikt: {who} hat {c.entity_id} inzwischen geändert "
-                        f"(jetzt Version {c.version}).", classes="title")
+                        f"(jetzt Version {c.version}).", classes="title", markup=False)
             table = DataTable(cursor_type="none", zebra_stripes=True)
             table.add_columns("Feld", f"Jetzt ({who})", "Meine Änderung")
             for field, mine in c.mine.items():
-                table.add_row(FIELD_LABELS.get(field, field), _show(c.theirs.get(field)),
-                              _show(mine))
+                table.add_row(*(Text(x) for x in (FIELD_LABELS.get(field, field),
+                                                  _show(c.theirs.get(field)), _show(mine))))
             yield table
             yield Label("Nichts wurde überschrieben. Meine Änderung erneut anwenden "
                         "(auf die neue Fassung) oder verwerfen?")

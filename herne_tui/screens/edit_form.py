@@ -43,12 +43,12 @@ class EditForm(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Label(self.form_title, classes="title")
+            yield Label(self.form_title, classes="title", markup=False)
             for f in self.fields:
                 if f.kind == "bool":
                     yield Checkbox(f.label, bool(f.value), id=f"f-{f.name}")
                     continue
-                yield Label(f.label)
+                yield Label(f.label, markup=False)
                 if f.kind == "choice":
                     options = [(o or "—", o) for o in f.options]
                     yield Select(options, value=f.value if f.value in f.options else

@@ -66,7 +66,7 @@ class PanelScreen(Screen):
         yield Header()
         yield Static(self.INTRO, id="intro")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="table")
-        yield Static(id="problems")
+        yield Static(id="problems", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -89,7 +89,7 @@ class PanelScreen(Screen):
         table.clear()
         problems = []
         for item in self.items:
-            row = self.row(item)
+            row = [Text(c) if isinstance(c, str) else c for c in self.row(item)]
             table.add_row(*row, key=self.key_of(item))
             problems += [f"{self.label_of(item)}: {p}" for p in self.problems(item)]
         if self.items:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -36,7 +37,7 @@ class TopicPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = [Option("Alle Themen", id="")]
-        options += [Option(f"{t.key}  {t.name}", id=t.key) for t in self.topics]
+        options += [Option(Text(f"{t.key}  {t.name}"), id=t.key) for t in self.topics]
         with Vertical():
             yield Label("Nach Thema filtern", classes="title")
             yield OptionList(*options, id="topics")
@@ -107,7 +108,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, classes="title")
+            yield Label(self.question, classes="title", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, variant="error", id="yes")
                 yield Button(self.no, variant="primary", id="no")

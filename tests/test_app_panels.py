@@ -1,0 +1,130 @@
+"""The personnel panels through Pilot: they open on their keys, show the rights, save edits."""
+
+from __future__ import annotations
+
+import pytest
+from pilot import make_app, settle
+from textual.widgets import DataTable
+
+from herne_tui import queries, services
+from herne_tui.screens.committees import CommitteesScreen
+from herne_tui.screens.dezernat import DezernatScreen
+from herne_tui.screens.edit_form import EditForm
+from herne_tui.screens.holdings import HoldingsScreen
+from herne_tui.screens.posts import PostsScreen
+
+
+def table_rows(screen) -> list[list[str]]:
+    table = screen.query_one(DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+@pytest.mark.parametrize("key,screen_type,expected", [
+    ("2", CommitteesScreen, ["Ausschuss für Bürgerbeteiligung", "Bürgerbeauftragter"]),
+    ("3", PostsScreen, ["Erster Bürgermeister", "Sodingen", "Eickel", "Wanne", "Herne-Mitte"]),
+    ("4", DezernatScreen, ["Dezernat III", "SPD"]),
+    ("5", HoldingsScreen, ["WFG", "EH", "Vorstand für Haushalt und Personal"]),
+])
+async def test_each_panel_opens_on_its_key(db, key, screen_type, expected):
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, screen_type)
+        text = "\n".join(" | ".join(r) for r in table_rows(app.screen))
+        for word in expected:
+            assert word in text
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.screen.focused_measure().id == "ARB-01"
+
+
+async def test_posts_panel_shows_seeded_rights(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        rows = table_rows(app.screen)
+        rights = {(r[0], r[1]): r[2] for r in rows}
+        assert rights[("Erster Bürgermeister", "Rat der Stadt Herne")] == "SPD"
+        assert rights[("Zweiter Bürgermeister", "Rat der Stadt Herne")] == "CDU"
+        assert rights[("Bezirksbürgermeister", "Wanne")] == "SPD"
+        assert rights[("Erster stellvertretender Bezirksbürgermeister", "Wanne")] == "CDU"
+
+
+async def test_holdings_rights_and_contradiction_flagged(db):
+    seat = next(s for h in queries.list_holdings(db) if h.key == "HCR" for s in h.seats)
+    services.update_seat(db, key=seat.key, changes={"nominee": "Max Beispiel",
+                                                    "nominee_party": "CDU",
+                                                    "state": "nominiert"}, user="x")
+    app = make_app(db)
+    async with app.run_test(size=(180, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        rows = {(r[0], r[1]): r for r in table_rows(app.screen)}
+        assert all(r[2] == "CDU" for k, r in rows.items() if k[0] == "WFG")
+        hcr = next(r for k, r in rows.items() if k[0] == "HCR")
+        assert hcr[2] == "SPD"
+        assert "⚠" in hcr[-1] and "CDU" in hcr[-1] and "Ausschreibung" in hcr[-1]
+        problems = str(app.screen.query_one("#problems").render())
+        assert "HCR" in problems
+
+
+async def test_edit_a_post_through_the_form(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EditForm)
+        app.screen.query_one("#f-holder").value = "Erika Muster"
+        app.screen.query_one("#f-holder_party").value = "SPD"
+        app.screen.query_one("#f-state").value = "gewählt"
+        app.screen.query_one("#f-state_date").value = "05.11.2025"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PostsScreen)
+    post = next(p for p in queries.list_posts(db) if p.key == "buergermeister-1")
+    assert (post.holder, post.state, post.state_date.isoformat()) == (
+        "Erika Muster", "gewählt", "2025-11-05")
+    fields = {h.field for h in queries.history(db, entity="post", entity_id="buergermeister-1")
+              if h.action == "edit"}
+    assert fields == {"holder", "holder_party", "state", "state_date"}
+
+
+async def test_bad_date_in_panel_form_saves_nothing(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#f-tender_date").value = "31.02.2026"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EditForm)
+        assert "gibt es nicht" in str(app.screen.query_one("#e-tender_date").render())
+    dez = next(p for p in queries.list_posts(db) if p.kind == "dezernat")
+    assert dez.tender_date is None and dez.version == 1
+
+
+async def test_committee_spokespeople(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        app.screen.query_one("#f-chair").value = "Petra Vorsitz"
+        app.screen.query_one("#f-speaker_CDU").value = "Clara Sprecherin"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    c = next(c for c in queries.list_committees(db) if c.key == "buergerbeteiligung")
+    assert c.chair == "Petra Vorsitz" and dict(c.spokespeople) == {"CDU": "Clara Sprecherin"}
