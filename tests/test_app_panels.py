@@ -128,3 +128,65 @@ async def test_committee_spokespeople(db):
         await settle(pilot)
     c = next(c for c in queries.list_committees(db) if c.key == "buergerbeteiligung")
     assert c.chair == "Petra Vorsitz" and dict(c.spokespeople) == {"CDU": "Clara Sprecherin"}
+
+
+def test_readme_key_table_matches_the_bindings():
+    from helpers import REPO
+
+    from herne_tui.app import HerneApp
+    from herne_tui.screens.board import BoardScreen
+    from herne_tui.screens.help import key_rows
+    from herne_tui.screens.measure import MeasureScreen
+    from herne_tui.screens.panel import PanelScreen
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = [line for line in readme.splitlines() if line.startswith("| ") and "`" in line]
+    rows = key_rows([("", HerneApp.BINDINGS), ("", BoardScreen.BINDINGS),
+                     ("", MeasureScreen.BINDINGS), ("", PanelScreen.BINDINGS)])
+    for _, keys, description in rows:
+        assert any(f"`{keys}`" in line and f"| {description}" in line for line in table), \
+            f"README lacks the key row {keys} → {description}"
+
+
+async def test_help_lists_every_key(db):
+    from herne_tui.screens.help import HelpScreen
+
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = table_rows(app.screen)
+        keys = {r[1] for r in rows}
+        assert {"H / shift+left", "L / shift+right", "/", "t", "f", "u", "ctrl+s", "1", "5"} \
+            <= keys
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_goes_to_a_measure(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"MOB-09")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.focused_measure().id == "MOB-09"
+
+
+async def test_palette_opens_a_panel(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Beteiligungen")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HoldingsScreen)
