@@ -77,6 +77,38 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--format", choices=("toml", "json", "csv"), default="toml")
     p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="Stand am Ende dieses Tages (UTC), aus der Historie rekonstruiert")
+
+    p = sub.add_parser("report", help="Bericht: weekly, annual (Jahresbilanz), midterm",
+                       epilog=EPILOG)
+    _common(p)
+    p.add_argument("kind", metavar="ART", help="weekly (Wochenrückblick), annual "
+                                               "(Jahresbilanz) oder midterm (Halbzeitbilanz)")
+    p.add_argument("--since", metavar="DATE", help="weekly: ab diesem Tag (sonst seit der "
+                                                   "letzten Durchsicht, sonst 7 Tage)")
+    p.add_argument("--year", metavar="YYYY", help="annual: das Jahr (sonst das laufende)")
+    p.add_argument("--at", metavar="DATE", help="midterm: Stichtag (sonst Mitte der "
+                                                "Wahlperiode)")
+    p.add_argument("--stale-weeks", metavar="N", default="4",
+                   help="weekly: ohne Bewegung seit N Wochen (Standard 4)")
+    p.add_argument("--format", metavar="text|md|html", default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+
+    p = sub.add_parser("history", help="Historie der Änderungen (älteste zuerst)",
+                       epilog=EPILOG)
+    _common(p)
+    p.add_argument("id", metavar="ID", nargs="?", help="nur diese Maßnahme (oder dieser "
+                                                       "Ausschuss, Posten, Sitz)")
+    p.add_argument("--since", metavar="DATE", help="ab diesem Tag (00:00 UTC)")
+    p.add_argument("--user", dest="by_user", metavar="NAME", help="nur Änderungen von NAME")
+    p.add_argument("--format", metavar="text|json", default="text")
+
+    p = sub.add_parser("forget", help="Namen einer Person überall entfernen (Datenschutz)",
+                       epilog=EPILOG)
+    _common(p, user=True)
+    p.add_argument("name", metavar="NAME", help="der Name, genau so geschrieben")
+    p.add_argument("--yes", action="store_true", help="ohne Rückfrage ausführen")
     return parser
 
 
@@ -239,7 +271,101 @@ def cmd_set(args) -> int:
 def cmd_export(args) -> int:
     from herne_tui.export import export_text
 
+    if args.as_of is not None:
+        from herne_tui.history import export_text_as_of, parse_day
+
+        day = parse_day(args.as_of, "--as-of")
+        _write_output(export_text_as_of(open_db(args), day, args.format), args.output)
+        return 0
     _write_output(export_text(open_db(args), args.format), args.output)
+    return 0
+
+
+def _choice(value: str, options: tuple[str, ...], field: str) -> str:
+    from herne_tui.errors import InvalidInput
+
+    if value not in options:
+        raise InvalidInput(f"{field}: „{value}“ gibt es nicht (bekannt: {', '.join(options)})")
+    return value
+
+
+def _number(value: str, field: str) -> int:
+    from herne_tui.errors import InvalidInput
+
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"{field}: „{value}“ ist keine ganze Zahl") from None
+
+
+def cmd_report(args) -> int:
+    from herne_tui import reports, review
+    from herne_tui.errors import InvalidInput
+    from herne_tui.history import parse_day
+
+    kind = _choice(args.kind, reports.KINDS, "Berichtsart")
+    fmt = _choice(args.format, reports.FORMATS, "--format")
+    allowed = {"weekly": ("since", "stale_weeks"), "annual": ("year",), "midterm": ("at",)}
+    for option in ("since", "year", "at"):
+        if getattr(args, option) is not None and option not in allowed[kind]:
+            raise InvalidInput(f"--{option}: gilt nicht für den Bericht {kind}")
+    db = open_db(args)
+    if kind == "weekly":
+        since = parse_day(args.since, "--since") if args.since is not None else None
+        weeks = _number(args.stale_weeks, "--stale-weeks")
+        text = reports.render_weekly(review.weekly_review(db, since=since, stale_weeks=weeks),
+                                     fmt)
+    elif kind == "annual":
+        year = _number(args.year, "--year") if args.year is not None else db.now().year
+        text = reports.render_annual(reports.annual_report(db, year), fmt)
+    else:
+        at = parse_day(args.at, "--at") if args.at is not None else None
+        text = reports.render_midterm(reports.midterm_report(db, at), fmt)
+    _write_output(text, args.output)
+    return 0
+
+
+def cmd_history(args) -> int:
+    from herne_tui.history import entry_json, format_entry, parse_day, resolve_subject
+    from herne_tui.queries import history, load_board
+
+    fmt = _choice(args.format, ("text", "json"), "--format")
+    since = parse_day(args.since, "--since") if args.since is not None else None
+    db = open_db(args)
+    entity, key = resolve_subject(db, args.id) if args.id else (None, None)
+    entries = history(db, entity=entity, entity_id=key, since=since, user=args.by_user)
+    if fmt == "json":
+        print(json.dumps([entry_json(e) for e in entries], ensure_ascii=False, indent=2))
+        return 0
+    labels = {s.key: s.label for s in load_board(db).statuses}
+    for e in entries:
+        print(format_entry(e, labels))
+    print(f"{len(entries)} Einträge", file=sys.stderr)
+    return 0
+
+
+def cmd_forget(args) -> int:
+    from herne_tui.errors import InvalidInput
+    from herne_tui.privacy import check_name, forget
+
+    name = check_name(args.name)
+    db = open_db(args)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput("--yes fehlt: ohne Terminal keine Rückfrage möglich; "
+                               "zum Ausführen --yes angeben")
+        preview = forget(db, name=name, user=_user(args), dry_run=True)
+        for line in preview.lines():
+            print(line)
+        if not preview.changed:
+            return 0
+        answer = input(f"„{name}“ überall durch „{preview.placeholder}“ ersetzen? "
+                       "Das ist endgültig. [j/N] ")
+        if answer.strip().lower() not in ("j", "ja", "y", "yes"):
+            print("abgebrochen: nichts geändert")
+            return 1
+    for line in forget(db, name=name, user=_user(args)).lines():
+        print(line)
     return 0
 
 
@@ -252,7 +378,8 @@ def cmd_app(args) -> int:
 
 COMMANDS = {
     None: cmd_app, "app": cmd_app, "seed": cmd_seed, "check": cmd_check, "list": cmd_list,
-    "show": cmd_show, "set": cmd_set, "export": cmd_export,
+    "show": cmd_show, "set": cmd_set, "export": cmd_export, "report": cmd_report,
+    "history": cmd_history, "forget": cmd_forget,
 }
 
 

@@ -1,0 +1,249 @@
+"""The weekly review and the progress overview, as plain frozen data for screens and reports.
+
+"Today" is the UTC date of the database clock. The review mark (meta key ``review_mark``, an
+ISO timestamp) is written through ``services.set_meta``, so it is recorded in the history and
+survives restarts; the next review starts there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from herne_tui import domain as d
+from herne_tui.errors import InvalidInput
+from herne_tui.history import last_changes, start_of_day
+from herne_tui.queries import get_meta, history, load_board, utc
+from herne_tui.services import set_meta
+from herne_tui.store import Database
+
+REVIEW_MARK = "review_mark"
+"""Meta key of the last "reviewed now"."""
+
+DEFAULT_DAYS = 7
+"""Without a review mark, a review covers this many days."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A measure moved from one status to another."""
+
+    measure: d.Measure
+    old: str
+    new: str
+    old_label: str
+    new_label: str
+    user: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewNote:
+    """A note added to a measure."""
+
+    measure: d.Measure
+    author: str
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaleMeasure:
+    """A measure (not done) without any recorded change since ``last_change``."""
+
+    measure: d.Measure
+    last_change: datetime
+    weeks: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCount:
+    """How many measures are in one status, and their share of the group."""
+
+    key: str
+    label: str
+    count: int
+    share: float
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TopicProgress:
+    """Counts per status for one topic (or, with key ``""``, for all measures)."""
+
+    key: str
+    name: str
+    total: int
+    counts: tuple[StatusCount, ...]
+
+    @property
+    def done(self) -> int:
+        """Measures in a status that counts as done."""
+        return sum(c.count for c in self.counts if c.done)
+
+    @property
+    def done_share(self) -> float:
+        """Share of measures done (0..1)."""
+        return self.done / self.total if self.total else 0.0
+
+    def count(self, status: str) -> int:
+        """Measures in one status."""
+        return next((c.count for c in self.counts if c.key == status), 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """The electoral term and how much of it has passed."""
+
+    start: date | None
+    end: date | None
+    today: date
+    days_total: int
+    days_left: int
+    share_elapsed: float
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Per topic and overall, the measures in each status; and the term."""
+
+    statuses: tuple[d.Status, ...]
+    topics: tuple[TopicProgress, ...]
+    overall: TopicProgress
+    term: Term
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyReview:
+    """Everything the weekly review shows, for the period ``since`` .. ``until``."""
+
+    since: datetime
+    until: datetime
+    since_source: str  # "mark" (last review), "default" (7 days) or "given"
+    stale_weeks: int
+    status_changes: tuple[StatusChange, ...]
+    notes: tuple[NewNote, ...]
+    overdue: tuple[d.Measure, ...]
+    stale: tuple[StaleMeasure, ...]
+    progress: Progress
+    title: str = ""
+
+
+# -- term and progress --------------------------------------------------------------------------
+def _meta_date(meta: dict, key: str) -> date | None:
+    value = (meta.get("agreement") or {}).get(key)
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def term_dates(meta: dict) -> tuple[date | None, date | None]:
+    """Start and end of the term from the agreement's metadata."""
+    return _meta_date(meta, "term_start"), _meta_date(meta, "term_end")
+
+
+def term_of(meta: dict, today: date) -> Term:
+    """The term's length, days left and share elapsed as of ``today``."""
+    start, end = term_dates(meta)
+    if start is None or end is None or end <= start:
+        return Term(start, end, today, 0, 0, 0.0)
+    total = (end - start).days
+    elapsed = min(max((today - start).days, 0), total)
+    return Term(start, end, today, total, max((end - today).days, 0), elapsed / total)
+
+
+def progress_of(board: d.Board, today: date) -> Progress:
+    """Counts per status per topic and overall for a board (today's or a snapshot's)."""
+    def group(key: str, name: str, measures) -> TopicProgress:
+        total = len(measures)
+        counts = tuple(
+            StatusCount(s.key, s.label, n, n / total if total else 0.0, s.done)
+            for s in board.statuses
+            for n in [sum(1 for m in measures if m.status == s.key)])
+        return TopicProgress(key, name, total, counts)
+
+    topics = tuple(group(t.key, t.name, [m for m in board.measures if m.topic == t.key])
+                   for t in board.topics)
+    return Progress(statuses=board.statuses, topics=topics,
+                    overall=group("", "Gesamt", list(board.measures)),
+                    term=term_of(board.meta, today))
+
+
+def progress(db: Database) -> Progress:
+    """The progress overview: shares per status per topic and overall, and the term."""
+    return progress_of(load_board(db), db.now().date())
+
+
+# -- review mark --------------------------------------------------------------------------------
+def review_mark(db: Database) -> datetime | None:
+    """When the last review was marked done, or None."""
+    value = get_meta(db).get(REVIEW_MARK)
+    if not value:
+        return None
+    try:
+        return utc(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return None
+
+
+def mark_reviewed(db: Database, *, user: str) -> datetime:
+    """Set "reviewed now": the next review starts at this moment (recorded in history)."""
+    now = utc(db.now())
+    set_meta(db, key=REVIEW_MARK, value=now.isoformat(), user=user)
+    return now
+
+
+# -- the weekly review ----------------------------------------------------------------------------
+def default_since(db: Database) -> tuple[datetime, str]:
+    """The review mark (``"mark"``), else 7 days before now (``"default"``)."""
+    mark = review_mark(db)
+    if mark is not None:
+        return mark, "mark"
+    return utc(db.now()) - timedelta(days=DEFAULT_DAYS), "default"
+
+
+def weekly_review(db: Database, *, since: date | datetime | None = None,
+                  stale_weeks: int = 4) -> WeeklyReview:
+    """Status changes and notes since ``since``, overdue and stale measures, progress."""
+    if stale_weeks < 1:
+        raise InvalidInput(f"Wochen ohne Bewegung: {stale_weeks} ist zu klein (mindestens 1)")
+    now = utc(db.now())
+    source = "given"
+    if since is None:
+        start, source = default_since(db)
+    elif isinstance(since, datetime):
+        start = utc(since)
+    else:
+        start = start_of_day(since)
+    board = load_board(db)
+    by_id = {m.id: m for m in board.measures}
+    labels = {s.key: s.label for s in board.statuses}
+    changes, notes = [], []
+    for e in history(db, entity="measure", since=start):
+        if e.at > now or e.entity_id not in by_id:
+            continue
+        m = by_id[e.entity_id]
+        if e.field == "status":
+            changes.append(StatusChange(m, e.old or "", e.new or "", labels.get(e.old, e.old),
+                                        labels.get(e.new, e.new), e.user, e.at))
+        elif e.action == "note":
+            notes.append(NewNote(m, e.user, e.at, e.new or ""))
+    today = now.date()
+    done = board.done_statuses
+    overdue = tuple(sorted((m for m in board.measures if m.is_overdue(today, done)),
+                           key=lambda m: (m.due, m.position)))
+    limit = now - timedelta(weeks=stale_weeks)
+    latest = last_changes(db)
+    stale = []
+    for m in board.measures:
+        last = latest.get(m.id)
+        if m.status in done or last is None or last >= limit:
+            continue
+        stale.append(StaleMeasure(m, last, (now - last).days // 7))
+    stale.sort(key=lambda s: (s.last_change, s.measure.position))
+    return WeeklyReview(
+        since=start, until=now, since_source=source, stale_weeks=stale_weeks,
+        status_changes=tuple(changes), notes=tuple(notes), overdue=overdue,
+        stale=tuple(stale), progress=progress_of(board, today),
+        title=(board.meta.get("agreement") or {}).get("name", ""))
