@@ -79,7 +79,7 @@ BAR_WIDTH = 20
 
 def _text_bar(share: float) -> str:
     filled = round(max(0.0, min(share, 1.0)) * BAR_WIDTH)
-    return "█" * filled + "░" * (BAR_WIDTH - filled) + f" {percent(share):>5}"
+    return "█" * filled + "░" * (BAR_WIDTH - filled) + f" {percent(share)}"
 
 
 def _text_table(table: Table) -> list[str]:
@@ -106,8 +106,7 @@ def render_text(blocks: list[Block]) -> str:
             if out:
                 out.append("")
             out.append(b.text)
-            if b.level <= 2:
-                out.append(("=" if b.level == 1 else "-") * len(b.text))
+            out.append({1: "=", 2: "-"}.get(b.level, "~") * len(b.text))
         elif isinstance(b, Para):
             out.append(b.text)
         elif isinstance(b, Items):

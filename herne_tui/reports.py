@@ -114,7 +114,7 @@ def _local(value: datetime | None) -> str:
 
 
 def _day(value: datetime | None) -> str:
-    return d.format_date(value.date()) if value else "—"
+    return d.format_date(value.astimezone().date()) if value else "—"
 
 
 def sections_of(statuses: tuple[d.Status, ...]) -> dict[str, str]:

@@ -11,8 +11,8 @@ from helpers import REPO
 
 from herne_tui import export, history, queries, services
 from herne_tui.errors import NotFound
-from herne_tui.seeding import seed_database
 from herne_tui.seedfile import load_seed
+from herne_tui.seeding import seed_database
 
 
 def entries_after(db, last_id: int) -> list:
