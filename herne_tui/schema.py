@@ -4,28 +4,50 @@ A new database gets the current schema from the models. An older one is backed u
 itself and upgraded step by step by the functions in ``MIGRATIONS`` (each one moves the schema
 from ``n - 1`` to ``n`` in one transaction). A newer one is refused: this code does not know
 what it would break.
+
+Creating and upgrading take the write lock first (``BEGIN IMMEDIATE``) and look at the
+version again under it, so several processes opening the same file at once create or upgrade
+it exactly once.
 """
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 from herne_tui import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from herne_tui.errors import SchemaError
-from herne_tui.store import Database, check_writable, resolve_url, system_clock
+from herne_tui.backup import copy_database, stamped_path
+from herne_tui.errors import HerneError, SchemaError
+from herne_tui.store import (
+    Database,
+    check_readable,
+    check_writable,
+    resolve_url,
+    system_clock,
+)
 
 SCHEMA_VERSION = 1
 """The schema this code writes and understands."""
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
-"""Migration to version n, applied to a database at version n - 1."""
+"""Migration to version n, applied to a database at version n - 1.
+
+Each runs inside one write transaction (foreign keys on) and must not commit itself; the
+version in ``meta`` is updated in the same transaction. Register one per bump of
+``SCHEMA_VERSION``; the test fixture ``tests/fixtures/schema-v1.db`` must keep opening.
+"""
+
+
+def _read_version(conn: Connection) -> int | None:
+    if not inspect(conn).has_table("meta"):
+        return None
+    value = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+    return int(value) if value and str(value).isdigit() else 0
 
 
 def schema_version(db: Database) -> int | None:
@@ -33,36 +55,53 @@ def schema_version(db: Database) -> int | None:
     if not db.has_tables():
         return None
     with db.engine.connect() as conn:
-        value = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
-    return int(value) if value else 0
+        return _read_version(conn)
 
 
 def backup_sqlite(source: Path, dest: Path) -> Path:
     """Copy a live SQLite database with SQLite's online backup (safe while others write)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(dest) as dst:
-        src.backup(dst)
-    dst.close()
-    return dest
+    return copy_database(source, dest)
+
+
+def _locked_engine(db: Database):
+    return db.engine.execution_options(sqlite_begin="IMMEDIATE") if db.is_sqlite else db.engine
 
 
 def _create(db: Database) -> None:
-    SQLModel.metadata.create_all(db.engine)
-    with db.engine.begin() as conn:
+    with _locked_engine(db).begin() as conn:
+        if inspect(conn).has_table("meta"):  # another process created it meanwhile
+            return
+        SQLModel.metadata.create_all(conn)
         conn.execute(text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"),
                      {"v": str(SCHEMA_VERSION)})
 
 
 def _migrate(db: Database, found: int) -> Path | None:
+    where = db.path or db.url
     backup = None
-    if db.path is not None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = backup_sqlite(db.path, db.path.with_name(f"{db.path.name}.v{found}-{stamp}.bak"))
     for target in range(found + 1, SCHEMA_VERSION + 1):
-        with db.engine.begin() as conn:
-            MIGRATIONS[target](conn)
-            conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-                         {"v": str(target)})
+        step = MIGRATIONS.get(target)
+        if step is None:
+            raise SchemaError(f"{where}: keine Migration auf Schema-Version {target} bekannt; "
+                              "bitte herne-tui neu installieren")
+        try:
+            with _locked_engine(db).begin() as conn:
+                current = _read_version(conn) or 0
+                if current >= target:  # another process upgraded it meanwhile
+                    continue
+                if backup is None and db.path is not None:
+                    backup = copy_database(db.path, stamped_path(db.path, f"v{current}"))
+                step(conn)
+                conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                             {"v": str(target)})
+        except HerneError:
+            raise
+        except Exception as exc:
+            reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+            saved = f"; Sicherung: {backup}" if backup else ""
+            raise SchemaError(f"{where}: Aktualisierung auf Schema-Version {target} "
+                              f"fehlgeschlagen ({reason}); Stand bleibt Version "
+                              f"{target - 1}{saved}") from None
     return backup
 
 
@@ -92,12 +131,20 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
                                   "Verzeichnis setzen") from None
             if problem := check_writable(database.path):
                 raise SchemaError(problem)
+        elif problem := check_readable(database.path):
+            raise SchemaError(problem)
     try:
         found = schema_version(database)
         if found is None:
+            if inspect(database.engine).get_table_names():
+                raise SchemaError(f"{where} ist keine herne-tui-Datenbank (fremde Tabellen, "
+                                  "keine Schema-Version): bitte --db prüfen")
             if read_only:
                 raise SchemaError(f"{where} enthält noch keine Daten (Nur-Lese-Modus)")
             _create(database)
+        elif found == 0:
+            raise SchemaError(f"{where} hat keine Schema-Version: keine herne-tui-Datenbank? "
+                              "Bitte --db prüfen")
         elif found > SCHEMA_VERSION:
             raise SchemaError(
                 f"{where} hat Schema-Version {found}, dieses herne-tui kennt nur bis "
@@ -107,10 +154,18 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
             if read_only:
                 raise SchemaError(f"{where} hat ein altes Schema ({found}); bitte einmal ohne "
                                   "--read-only öffnen, damit es aktualisiert wird")
-            _migrate(database, found)
-    except SchemaError:
+            database.migration_backup = _migrate(database, found)
+    except HerneError:
         database.dispose()
         raise
+    except OperationalError as exc:
+        database.dispose()
+        explained = database.explain(exc)
+        if isinstance(explained, HerneError):
+            raise explained from None
+        reason = str(exc.orig).splitlines()[0]
+        raise SchemaError(f"{where} ist keine lesbare herne-tui-Datenbank ({reason}); "
+                          "bitte --db prüfen oder aus einer Sicherung wiederherstellen") from None
     except Exception as exc:  # sqlite3.DatabaseError: file is not a database, etc.
         database.dispose()
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]

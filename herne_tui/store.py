@@ -4,6 +4,9 @@ A plain path means an SQLite file; anything containing ``://`` is an SQLAlchemy 
 runs in WAL mode with a busy timeout, and every write transaction starts with
 ``BEGIN IMMEDIATE`` so two writers queue instead of failing half-way. No session is kept open
 between calls: each service call opens, commits and closes its own.
+
+Opened read-only, an SQLite file is connected with ``mode=ro`` (SQLite itself refuses every
+write) and ``Database.write`` raises ``ReadOnly`` before it starts.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ ENV_DB = "HERNE_TUI_DB"
 ENV_USER = "HERNE_TUI_USER"
 ENV_NOW = "HERNE_TUI_NOW"
 """Freezes the clock for scripted tests and reports (an ISO datetime)."""
+ENV_BUSY = "HERNE_TUI_BUSY_TIMEOUT"
+"""Seconds SQLite waits for another writer's lock before a retry (default 5)."""
 
 T = TypeVar("T")
 
@@ -73,9 +78,26 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def busy_timeout_default() -> float:
+    """The busy timeout in seconds: ``HERNE_TUI_BUSY_TIMEOUT``, else 5."""
+    try:
+        return max(0.0, float(os.environ.get(ENV_BUSY, "") or 5.0))
+    except ValueError:
+        return 5.0
+
+
 def _is_locked(exc: BaseException) -> bool:
     text = str(exc).lower()
     return "database is locked" in text or "database is busy" in text
+
+
+def _is_readonly(exc: BaseException) -> bool:
+    return "readonly database" in str(exc).lower()
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens ``path`` read-only (SQLite refuses every write on it)."""
+    return f"{path.absolute().as_uri()}?mode=ro"
 
 
 class Database:
@@ -85,23 +107,32 @@ class Database:
     """
 
     def __init__(self, url: str, *, clock: Callable[[], datetime] = system_clock,
-                 read_only: bool = False, busy_timeout: float = 5.0, retries: int = 4):
+                 read_only: bool = False, busy_timeout: float | None = None,
+                 retries: int = 4):
         self.url = url
         self.clock = clock
         self.read_only = read_only
         self.retries = retries
+        self.busy_timeout = busy_timeout_default() if busy_timeout is None else busy_timeout
         self.path = sqlite_path(url)
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
-        self.engine: Engine = self._make_engine(busy_timeout)
+        self.migration_backup: Path | None = None
+        """Where ``open_database`` saved the file before upgrading its schema (if it did)."""
+        self.engine: Engine = self._make_engine(self.busy_timeout)
 
     # -- engine ---------------------------------------------------------------------------
     def _make_engine(self, busy_timeout: float) -> Engine:
         if not self.is_sqlite:
             return create_engine(self.url, pool_pre_ping=True)
-        engine = create_engine(
-            self.url, connect_args={"timeout": busy_timeout, "check_same_thread": False}
-        )
         read_only = self.read_only
+        if read_only and self.path is not None:
+            uri = read_only_uri(self.path)
+            engine = create_engine(self.url, creator=lambda: sqlite3.connect(
+                uri, uri=True, timeout=busy_timeout, check_same_thread=False))
+        else:
+            engine = create_engine(
+                self.url, connect_args={"timeout": busy_timeout, "check_same_thread": False}
+            )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
@@ -128,6 +159,21 @@ class Database:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    def connect_raw(self) -> sqlite3.Connection:
+        """A dedicated stdlib connection to the SQLite file (autocommit; read-only if we are)."""
+        if self.path is None:
+            raise ValueError("connect_raw needs an SQLite file")
+        if self.read_only:
+            conn = sqlite3.connect(read_only_uri(self.path), uri=True,
+                                   timeout=self.busy_timeout, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout,
+                                   check_same_thread=False)
+        conn.isolation_level = None
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
     # -- transactions -----------------------------------------------------------------------
     def now(self) -> datetime:
         """The current time from this database's clock (aware, UTC)."""
@@ -141,7 +187,7 @@ class Database:
                     return fn(session)
             except OperationalError as exc:
                 if not _is_locked(exc) or attempt == self.retries - 1:
-                    raise self._busy(exc) if _is_locked(exc) else exc
+                    raise self.explain(exc) from None
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
@@ -159,15 +205,23 @@ class Database:
                     return result
             except OperationalError as exc:
                 if not _is_locked(exc) or attempt == self.retries - 1:
-                    raise self._busy(exc) if _is_locked(exc) else exc
+                    raise self.explain(exc) from None
                 time.sleep(0.1 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _busy(self, exc: Exception) -> DatabaseBusy:
-        return DatabaseBusy(
-            f"Datenbank {self.path or self.url} ist von einem anderen Programm gesperrt; "
-            "nichts wurde gespeichert – bitte in ein paar Sekunden erneut versuchen"
-        )
+    def explain(self, exc: OperationalError) -> Exception:
+        """The user-facing error for a locked or read-only database; else ``exc`` itself."""
+        where = self.path or self.url
+        if _is_locked(exc):
+            return DatabaseBusy(
+                f"Datenbank {where} ist von einem anderen Programm gesperrt; "
+                "nichts wurde gespeichert – bitte in ein paar Sekunden erneut versuchen")
+        if _is_readonly(exc):
+            if self.read_only:
+                return ReadOnly("Nur-Lese-Modus: Änderungen sind hier nicht möglich")
+            return ReadOnly(f"Datenbank {where} ist nicht beschreibbar: nichts gespeichert; "
+                            "Rechte von Datei, -wal/-shm und Verzeichnis prüfen")
+        return exc
 
     # -- facts --------------------------------------------------------------------------------
     def has_tables(self) -> bool:
@@ -184,8 +238,14 @@ class Database:
 
 def integrity_check(path: Path) -> str:
     """SQLite's ``PRAGMA integrity_check`` result for a file (``ok`` when healthy)."""
-    with sqlite3.connect(path) as conn:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    if not Path(path).is_file():
+        raise FileNotFoundError(2, "Datei fehlt", str(path))
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        conn.close()
+    return "; ".join(str(r[0]) for r in rows[:5])
 
 
 def check_writable(path: Path) -> str | None:
@@ -194,8 +254,9 @@ def check_writable(path: Path) -> str | None:
     if not directory.exists():
         return None
     if not os.access(directory, os.W_OK | os.X_OK):
-        return (f"Verzeichnis {directory} ist für Sie nicht beschreibbar: Gruppe und Rechte "
-                "setzen (chgrp GRUPPE DIR; chmod 2775 DIR) oder --read-only verwenden")
+        return (f"Verzeichnis {directory} ist für Sie nicht beschreibbar (SQLite legt dort "
+                f"{path.name}-wal/-shm an): Gruppe und Rechte setzen (chgrp GRUPPE DIR; "
+                "chmod 2775 DIR) oder --read-only verwenden")
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if candidate.exists() and not os.access(candidate, os.W_OK):
             return (f"{candidate} ist für Sie nicht beschreibbar: chmod g+w {candidate} "
@@ -203,7 +264,32 @@ def check_writable(path: Path) -> str | None:
     return None
 
 
+def is_wal_file(path: Path) -> bool:
+    """True when an SQLite file's header says it is in WAL mode."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(20)
+    except OSError:
+        return False
+    return len(header) == 20 and header[:16] == b"SQLite format 3\x00" and header[18] == 2
+
+
+def check_readable(path: Path) -> str | None:
+    """Why a user cannot even read the SQLite file (e.g. read-only as a viewer), or None."""
+    if not os.access(path, os.R_OK):
+        return (f"{path} ist für Sie nicht lesbar: Nutzer in die Gruppe der Datenbank "
+                "aufnehmen (chmod g+rw, siehe README)")
+    shm = Path(f"{path}-shm")
+    if is_wal_file(path) and not shm.exists() \
+            and not os.access(path.parent, os.W_OK | os.X_OK):
+        return (f"{path} ist im WAL-Modus und {shm.name} fehlt; zum Lesen muss SQLite sie "
+                f"anlegen dürfen: Verzeichnis {path.parent} für die Gruppe beschreibbar machen "
+                "(chmod 2775) oder die Datenbank zuerst einmal normal öffnen")
+    return None
+
+
 __all__ = [
     "Database", "SchemaError", "resolve_url", "default_db_path", "default_user",
-    "system_clock", "integrity_check", "check_writable", "sqlite_path",
+    "system_clock", "integrity_check", "check_writable", "check_readable", "sqlite_path",
+    "busy_timeout_default", "read_only_uri", "is_wal_file",
 ]

@@ -1,0 +1,247 @@
+"""Several writers on one SQLite file: real processes, real locks, no mocks."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from contextlib import ExitStack
+
+import pytest
+from db_worker import spawn, write_lock
+from helpers import run_cli
+
+from herne_tui import queries, services
+from herne_tui.errors import Conflict, DatabaseBusy
+from herne_tui.models import MeasureRow
+from herne_tui.schema import open_database
+from herne_tui.store import Database, integrity_check
+
+WORKERS = 3
+EDITS = 300
+
+
+def test_database_runs_in_wal_mode_with_a_busy_timeout(db, db_path):
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_a_write_takes_the_lock_before_it_reads(db, db_path):
+    """BEGIN IMMEDIATE: the write lock comes with the first read, so a version check is safe."""
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    seen = []
+
+    def probe(session):
+        session.get(MeasureRow, "ARB-01")  # the first read starts the transaction
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError as exc:
+            seen.append(str(exc))
+
+    db.write(probe)
+    db.read(probe)
+    other.close()
+    assert seen == ["database is locked", "free"]
+
+
+def test_a_writer_waits_for_another_process_and_then_saves(db, db_path):
+    m = queries.get_measure(db, "ARB-01")
+    with write_lock(db_path, 0.8):
+        started = time.monotonic()
+        saved = services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna",
+                                      expected_version=m.version)
+        waited = time.monotonic() - started
+    assert saved.status == "beratung" and saved.version == m.version + 1
+    assert waited > 0.4  # it queued behind the other process instead of failing
+
+
+def test_readers_are_not_blocked_by_a_writer(db, db_path):
+    with write_lock(db_path, 3):
+        started = time.monotonic()
+        board = queries.load_board(db)
+        assert time.monotonic() - started < 1.5
+    assert len(board.measures) == 140
+
+
+def test_a_lock_held_too_long_is_one_clear_error_and_nothing_is_written(db, db_path, clock):
+    impatient = Database(db.url, clock=clock, busy_timeout=0.2, retries=2)
+    before = len(queries.history(db))
+    try:
+        with write_lock(db_path, 4):
+            started = time.monotonic()
+            with pytest.raises(DatabaseBusy) as err:
+                services.update_measure(impatient, measure_id="ARB-01",
+                                        changes={"responsible": "X"}, user="anna")
+            assert time.monotonic() - started < 3
+    finally:
+        impatient.dispose()
+    assert "gesperrt" in err.value.message and "\n" not in err.value.message
+    assert queries.get_measure(db, "ARB-01").responsible == ""
+    assert len(queries.history(db)) == before
+
+
+def test_cli_on_a_locked_database_is_one_line_not_a_traceback(db, db_path):
+    with write_lock(db_path, 6):
+        result = run_cli("set", "ARB-01", "--db", str(db_path), "--status", "beratung",
+                         env={"HERNE_TUI_BUSY_TIMEOUT": "0.3"})
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "gesperrt" in result.stderr
+    assert queries.get_measure(db, "ARB-01").status == "offen"
+
+
+def test_conflict_between_two_processes_names_the_other_writer(db, db_path):
+    m = queries.get_measure(db, "SCH-04")
+    other = run_cli("set", "SCH-04", "--db", str(db_path), "--status", "umsetzung",
+                    "--if-version", str(m.version), "--user", "bernd")
+    assert other.returncode == 0, other.stderr
+    with pytest.raises(Conflict) as err:
+        services.move_measure(db, measure_id="SCH-04", status="beratung", user="anna",
+                              expected_version=m.version)
+    assert err.value.theirs == {"status": "umsetzung"} and err.value.mine == {"status":
+                                                                               "beratung"}
+    assert err.value.changed_by == "bernd" and err.value.version == m.version + 1
+
+
+def test_three_processes_creating_the_same_new_database_at_once(tmp_path):
+    path = tmp_path / "new.db"
+    exe = [sys.executable, "-m", "herne_tui"]
+    procs = [subprocess.Popen([*exe, "list", "--db", str(path), "--format", "json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    try:
+        outs = [p.communicate(timeout=120) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    for p, (out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err
+        assert len(json.loads(out)) == 140
+    db = open_database(str(path))
+    try:
+        # the seed went in exactly once: one creation entry per measure
+        created = [e for e in queries.history(db, entity="measure") if e.field == "*"]
+        assert len(created) == 140
+    finally:
+        db.dispose()
+    assert integrity_check(path) == "ok"
+
+
+# -- the stress test ---------------------------------------------------------------------------
+def _replay(entries) -> dict[tuple[str, str], dict[str, str]]:
+    """Current user-field values (as JSON text) rebuilt from the history alone."""
+    state: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for e in sorted(entries, key=lambda e: e.id):
+        spec = services.ENTITIES.get(e.entity)
+        if spec is None:
+            continue
+        if e.field == "*":
+            state[(e.entity, e.entity_id)] = {f: services.encode(v)
+                                              for f, v in (e.new or {}).items()}
+        elif e.field in spec.fields:
+            state[(e.entity, e.entity_id)][e.field] = services.encode(e.new)
+    return state
+
+
+def _current(db) -> tuple[dict, dict]:
+    """User-field values (JSON text) and versions of every measure, post and seat now."""
+    values, versions = {}, {}
+    for m in queries.load_board(db).measures:
+        values[("measure", m.id)] = {"status": m.status, "responsible": m.responsible,
+                                     "lead": m.lead, "due": m.due}
+        versions[("measure", m.id)] = m.version
+    for p in queries.list_posts(db):
+        values[("post", p.key)] = {f: getattr(p, f) for f in services.ENTITIES["post"].fields}
+        versions[("post", p.key)] = p.version
+    for s in (s for h in queries.list_holdings(db) for s in h.seats):
+        values[("seat", s.key)] = {f: getattr(s, f) for f in services.ENTITIES["seat"].fields}
+        versions[("seat", s.key)] = s.version
+    return ({k: {f: services.encode(v) for f, v in fields.items()} for k, fields in
+             values.items()}, versions)
+
+
+def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, db_path,
+                                                                          tmp_path):
+    names = [f"w{i}" for i in range(WORKERS)]
+    logs = {name: tmp_path / f"{name}.jsonl" for name in names}
+    started = time.monotonic()
+    with ExitStack() as stack:
+        procs = {name: stack.enter_context(spawn("stress", str(db_path), name, str(100 + i),
+                                                 str(EDITS), str(logs[name])))
+                 for i, name in enumerate(names)}
+        outcomes = {name: p.communicate(timeout=240) for name, p in procs.items()}
+    duration = time.monotonic() - started
+    for name, p in procs.items():
+        # no DatabaseBusy (or anything else) escaped to a worker
+        assert p.returncode == 0, f"{name}: {outcomes[name][1]}"
+
+    log = {name: [json.loads(line) for line in logs[name].read_text().splitlines()]
+           for name in names}
+    assert all(len(entries) == EDITS for entries in log.values())
+    every = [dict(e, user=name) for name, entries in log.items() for e in entries]
+    edits = [e for e in every if e["op"] != "note"]
+    accepted = [e for e in edits if e["ok"]]
+    refused = [e for e in edits if not e["ok"]]
+    notes = [e for e in every if e["op"] == "note"]
+    print(f"\nstress: {WORKERS}×{EDITS} edits in {duration:.1f} s: {len(accepted)} accepted, "
+          f"{len(refused)} refused (Conflict), {len(notes)} notes")
+    assert refused, "no conflicts: the test did not create contention"
+    assert len(accepted) > len(refused)
+
+    history = queries.history(db)
+    mine = [e for e in history if e.user in names]
+
+    # 1. every accepted edit is in the history, once per changed field; nothing else is
+    expected = Counter((e["user"], e["entity"], e["key"], f, v)
+                       for e in accepted for f, v in e["changed"].items())
+    recorded = Counter((h.user, h.entity, h.entity_id, h.field, services.encode(h.new))
+                       for h in mine if h.action == "edit")
+    assert recorded == expected
+    assert {h.action for h in mine} == {"edit", "note"}
+    # one history transaction per accepted edit that changed something
+    txns = Counter((h.entity, h.entity_id) for h in
+                   {(h.txn, h.entity, h.entity_id): h for h in mine
+                    if h.action == "edit"}.values())
+    assert txns == Counter((e["entity"], e["key"]) for e in accepted if e["changed"])
+
+    # 2. a refused edit was refused for a reason and left no trace
+    for e in refused:
+        assert e["version"] > e["read"] and e["by"] in names, e
+        assert set(e["theirs"]) == set(e["mine"])
+    refused_markers = {services.encode(e["marker"]) for e in refused if e["op"] != "move"}
+    touched = {v for h in history for v in (services.encode(h.old), services.encode(h.new))}
+    assert refused_markers and not refused_markers & touched
+
+    # 3. notes are all there, each once, and never bumped a version
+    stored = Counter((n.author, n.text) for m in {e["key"] for e in notes}
+                     for n in queries.get_measure(db, m).notes if n.author in names)
+    assert stored == Counter((e["user"], e["marker"]) for e in notes)
+
+    # 4. replaying the history gives the final state, field by field
+    values, versions = _current(db)
+    replayed = _replay(history)
+    for key, fields in values.items():
+        assert replayed[key] == fields, key
+    assert not refused_markers & {v for fields in values.values() for v in fields.values()}
+
+    # 5. versions: 1 + accepted edits on the row; each accepted edit got its own version
+    per_row = defaultdict(list)
+    for e in accepted:
+        per_row[(e["entity"], e["key"])].append(e["version"] if e["changed"] else None)
+    for key, version in versions.items():
+        reported = sorted(v for v in per_row.get(key, []) if v is not None)
+        assert version == 1 + len(reported), key
+        assert reported == list(range(2, version + 1)), key
+
+    assert integrity_check(db_path) == "ok"
+    assert duration < 120
+
