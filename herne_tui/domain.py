@@ -265,3 +265,84 @@ class Board:
     def status_keys(self) -> list[str]:
         """Status keys in board order."""
         return [s.key for s in self.statuses]
+
+
+PAPER_KINDS = {
+    "gemeinsamer-antrag": "Gemeinsamer Antrag",
+    "eigener-antrag": "Eigener Antrag",
+    "vorlage": "Vorlage der Verwaltung",
+    "anfrage": "Anfrage",
+}
+"""Kinds of council papers the coalition handles (key → German label)."""
+
+POSITIONS = ("zustimmen", "ablehnen", "enthalten", "offen")
+"""A partner's position on a paper before its meeting."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A motion or council paper with the partners' positions and what follows from them."""
+
+    id: int
+    title: str
+    kind: str
+    body: str
+    meeting_date: date | None
+    filing_deadline: date | None
+    proposal_sent: date | None
+    number: str
+    measure_ids: tuple[str, ...]
+    legally_required: bool
+    harmful_to_defer: bool
+    proposer: str
+    positions: tuple[tuple[str, str, int], ...]  # (party, position, version)
+    version: int
+    partner_deadline: date | None = None
+    consensus: str = "offen"
+    verdict: str = ""
+    partner_overdue: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        """German label of the paper's kind."""
+        return PAPER_KINDS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Dissent:
+    """A dissent on a measure or paper and, once decided, the Koordinierungsgruppe's decision."""
+
+    id: int
+    subject: str
+    subject_label: str
+    raised_by: str
+    party: str
+    reason: str
+    raised_at: datetime
+    state: str
+    decision: str
+    outcome: str
+    procedure: str
+    decided_on: date | None
+    participants: tuple[tuple[str, tuple[str, ...]], ...]
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """One dated item on the deadlines list."""
+
+    when: date
+    kind: str
+    label: str
+    ref: str
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A nomination rule or procedure the data contradicts."""
+
+    rule: str
+    ref: str
+    message: str
