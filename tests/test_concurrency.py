@@ -6,6 +6,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter, defaultdict
 from contextlib import ExitStack
@@ -19,6 +20,7 @@ from herne_tui.errors import Conflict, DatabaseBusy
 from herne_tui.models import MeasureRow
 from herne_tui.schema import open_database
 from herne_tui.store import Database, integrity_check
+from herne_tui.watch import ChangeWatcher
 
 WORKERS = 3
 EDITS = 300
@@ -245,3 +247,87 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, d
     assert integrity_check(db_path) == "ok"
     assert duration < 120
 
+
+
+# -- live refresh: the change watcher ------------------------------------------------------------
+def test_watcher_reports_who_changed_what_in_another_process(db, db_path):
+    watcher = ChangeWatcher(db)
+    try:
+        assert watcher.uses_data_version
+        assert watcher.poll() is None and watcher.poll() is None
+        result = run_cli("set", "ARB-01", "--db", str(db_path), "--status", "beratung",
+                         "--note", "Termin steht", "--user", "bernd")
+        assert result.returncode == 0, result.stderr
+        entries = watcher.poll()
+        assert [(e.user, e.entity_id, e.field, e.new) for e in entries] == [
+            ("bernd", "ARB-01", "status", "beratung"), ("bernd", "ARB-01", "note",
+                                                        "Termin steht")]
+        assert watcher.poll() is None
+        # our own commits are noticed too (the UI filters by user)
+        services.add_note(db, measure_id="ARB-02", text="selbst", user="anna")
+        assert [e.user for e in watcher.poll()] == ["anna"]
+    finally:
+        watcher.close()
+    assert watcher.poll() is None
+
+
+def test_watcher_without_data_version_polls_the_history(db, db_path):
+    with ChangeWatcher(db, use_data_version=False) as watcher:
+        assert not watcher.uses_data_version
+        assert watcher.poll() is None
+        assert run_cli("set", "SCH-01", "--db", str(db_path), "--lead", "CDU",
+                       "--user", "bernd").returncode == 0
+        assert [(e.user, e.field, e.new) for e in watcher.poll()] == [("bernd", "lead",
+                                                                       "CDU")]
+        assert watcher.poll() is None
+
+
+def test_watcher_notices_other_processes_within_a_second(db, db_path):
+    committed: dict[str, float] = {}
+    seen: dict[str, float] = {}
+    with ChangeWatcher(db) as watcher, spawn("loop", str(db_path), "bernd", "6", "0.3") as proc:
+        def read_worker() -> None:
+            for line in proc.stdout:
+                parts = line.split()
+                if parts[0] == "ok":
+                    committed[parts[3]] = float(parts[5])
+
+        reader = threading.Thread(target=read_worker, daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 60
+        while len(seen) < 6 and time.monotonic() < deadline:
+            for e in watcher.poll() or ():
+                if e.field == "responsible":
+                    seen.setdefault(e.new, time.time())
+            time.sleep(0.05)
+        assert proc.wait(timeout=60) == 0, proc.stderr.read()
+        reader.join(timeout=10)
+    assert set(seen) == set(committed) and len(seen) == 6
+    delays = [seen[v] - committed[v] for v in seen]
+    assert max(delays) < 1.0, delays
+
+
+def test_watcher_is_cheap_and_safe_from_threads(db):
+    watcher = ChangeWatcher(db)
+    started = time.perf_counter()
+    for _ in range(500):
+        assert watcher.poll() is None
+    assert time.perf_counter() - started < 1.0  # far below the UI's budget of 2 polls/s
+    results: list = []
+
+    def poll_a_while() -> None:
+        for _ in range(50):
+            results.extend(watcher.poll() or ())
+            time.sleep(0.002)
+
+    threads = [threading.Thread(target=poll_a_while) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for i in range(5):
+        services.add_note(db, measure_id="KJF-01", text=f"Notiz {i}", user="anna")
+        time.sleep(0.01)
+    for t in threads:
+        t.join(timeout=30)
+    results.extend(watcher.poll() or ())
+    watcher.close()
+    assert sorted(e.new for e in results) == [f"Notiz {i}" for i in range(5)]

@@ -1,0 +1,109 @@
+"""Noticing other processes' commits, cheaply enough to ask several times a second.
+
+For an SQLite file a dedicated stdlib connection (opened once, never from the pool, never
+inside a transaction) asks ``PRAGMA data_version``: the number changes whenever any *other*
+connection — another process, or another connection of this one — has committed. Only then
+are the history entries newer than the last seen one read, so the caller can say who changed
+what. Other engines fall back to polling ``max(history.id)``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from herne_tui import domain as d
+from herne_tui.errors import DatabaseBusy
+from herne_tui.models import HistoryRow
+from herne_tui.queries import to_history
+from herne_tui.store import Database
+
+
+class ChangeWatcher:
+    """Tells whether the database changed since the last look, and which history is new.
+
+    ``poll()`` returns None when nothing was committed since the previous call, else the new
+    history entries (oldest first; possibly empty, e.g. after a restore: refresh anyway).
+    Thread-safe; meant to be called from a worker thread about every half second.
+    """
+
+    def __init__(self, db: Database, *, use_data_version: bool | None = None):
+        self.db = db
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        use = db.path is not None if use_data_version is None else use_data_version
+        if use and db.path is None:
+            raise ValueError("PRAGMA data_version needs an SQLite file")
+        if use:
+            self._conn = db.connect_raw()
+        self._closed = False
+        self._marker = self._probe()  # first, so a commit in between is not missed
+        self.last_id = self._max_id()
+        """The newest history id already handed out (or present when watching began)."""
+
+    # -- probes -----------------------------------------------------------------------------
+    def _max_id(self) -> int:
+        return self.db.read(lambda s: s.exec(select(func.max(HistoryRow.id))).one()) or 0
+
+    def _probe(self) -> int:
+        if self._conn is not None:
+            return self._conn.execute("PRAGMA data_version").fetchone()[0]
+        return self._max_id()
+
+    @property
+    def uses_data_version(self) -> bool:
+        """True when changes are detected with SQLite's ``PRAGMA data_version``."""
+        return self._conn is not None
+
+    # -- API ----------------------------------------------------------------------------------
+    def poll(self) -> list[d.HistoryEntry] | None:
+        """None when nothing changed; else the history entries newer than the last seen."""
+        with self._lock:
+            if self._closed:
+                return None
+            try:
+                marker = self._probe()
+                if marker == self._marker:
+                    return None
+                entries = self._new_entries()
+            except (sqlite3.OperationalError, DatabaseBusy):
+                return None  # locked for a moment (recovery, restore): look again next time
+            if self._conn is not None:
+                self._marker = marker
+            return entries
+
+    def _new_entries(self) -> list[d.HistoryEntry]:
+        last = self.last_id
+
+        def run(session) -> tuple[int, list[d.HistoryEntry]]:
+            newest = session.exec(select(func.max(HistoryRow.id))).one() or 0
+            rows = session.exec(select(HistoryRow).where(HistoryRow.id > last)
+                                .order_by(HistoryRow.id)).all()
+            return newest, [to_history(r) for r in rows]
+
+        newest, entries = self.db.read(run)
+        # Read in one snapshot; after a restore the history may be shorter: go on from its end.
+        self.last_id = newest
+        if self._conn is None:
+            self._marker = newest
+        return entries
+
+    def close(self) -> None:
+        """Close the dedicated connection; ``poll`` returns None afterwards."""
+        with self._lock:
+            self._closed = True
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> ChangeWatcher:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+__all__ = ["ChangeWatcher"]
