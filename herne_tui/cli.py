@@ -299,7 +299,7 @@ def _number(value: str, field: str) -> int:
 
 
 def cmd_report(args) -> int:
-    from herne_tui import reports, review
+    from herne_tui import reports
     from herne_tui.errors import InvalidInput
     from herne_tui.history import parse_day
 
@@ -309,18 +309,12 @@ def cmd_report(args) -> int:
     for option in ("since", "year", "at"):
         if getattr(args, option) is not None and option not in allowed[kind]:
             raise InvalidInput(f"--{option}: gilt nicht für den Bericht {kind}")
-    db = open_db(args)
-    if kind == "weekly":
-        since = parse_day(args.since, "--since") if args.since is not None else None
-        weeks = _number(args.stale_weeks, "--stale-weeks")
-        text = reports.render_weekly(review.weekly_review(db, since=since, stale_weeks=weeks),
-                                     fmt)
-    elif kind == "annual":
-        year = _number(args.year, "--year") if args.year is not None else db.now().year
-        text = reports.render_annual(reports.annual_report(db, year), fmt)
-    else:
-        at = parse_day(args.at, "--at") if args.at is not None else None
-        text = reports.render_midterm(reports.midterm_report(db, at), fmt)
+    since = parse_day(args.since, "--since") if args.since is not None else None
+    at = parse_day(args.at, "--at") if args.at is not None else None
+    year = _number(args.year, "--year") if args.year is not None else None
+    weeks = _number(args.stale_weeks, "--stale-weeks")
+    text = reports.build_report(open_db(args), kind, fmt, since=since, year=year, at=at,
+                                stale_weeks=weeks)
     _write_output(text, args.output)
     return 0
 

@@ -14,8 +14,10 @@ is later than the term's first day). Every "as of" date means the end of that da
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from herne_tui import domain as d
 from herne_tui.document import FORMATS, Heading, Items, Para, Table, render
@@ -38,7 +40,11 @@ KINDS = ("weekly", "annual", "midterm")
 """Report kinds of ``herne-tui report``."""
 
 __all__ = ["KINDS", "FORMATS", "annual_report", "midterm_report", "render_weekly",
-           "render_annual", "render_midterm", "AnnualReport", "MidtermReport"]
+           "render_annual", "render_midterm", "AnnualReport", "MidtermReport",
+           "build_report", "save_report", "SUFFIXES"]
+
+SUFFIXES = {"text": ".txt", "md": ".md", "html": ".html"}
+"""File name suffix per report format."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,8 +256,8 @@ def weekly_blocks(review: WeeklyReview) -> list:
     period = f"Zeitraum: {_local(review.since)} – {_local(review.until)} ({how})"
     blocks = [Heading(1, f"Wochenrückblick {review.title}".strip()), Para(period)]
     blocks += [Heading(2, f"Statusänderungen ({len(review.status_changes)})"), Items(tuple(
-        f"{_label(c.measure)}: {c.old_label or '—'} → {c.new_label} ({c.user}, {_local(c.at)})"
-        for c in review.status_changes))]
+        f"{_label(c.measure)}: {c.old_label or '—'} → {c.new_label} ({c.user}, {_local(c.at)}"
+        + (f"; Quelle: {c.source})" if c.source else ")") for c in review.status_changes))]
     blocks += [Heading(2, f"Neue Notizen ({len(review.notes)})"), Items(tuple(
         f"{_label(n.measure)} – {n.author}, {_local(n.at)}: {' '.join(n.text.split())}"
         for n in review.notes))]
@@ -338,3 +344,30 @@ def render_annual(data: AnnualReport, fmt: str) -> str:
 def render_midterm(data: MidtermReport, fmt: str) -> str:
     """The Halbzeitbilanz as ``text``, ``md`` or ``html``."""
     return render(midterm_blocks(data), fmt)
+
+
+# -- one call for the CLI and the app ---------------------------------------------------------
+def build_report(db: Database, kind: str, fmt: str = "text", *,
+                 since: date | datetime | None = None, year: int | None = None,
+                 at: date | None = None, stale_weeks: int = 4) -> str:
+    """Build and render one report (``weekly``, ``annual`` or ``midterm``) as text."""
+    from herne_tui.review import weekly_review
+
+    if kind not in KINDS:
+        raise InvalidInput(f"Berichtsart: „{kind}“ gibt es nicht (bekannt: {', '.join(KINDS)})")
+    if fmt not in FORMATS:
+        raise InvalidInput(f"--format: „{fmt}“ gibt es nicht (bekannt: {', '.join(FORMATS)})")
+    if kind == "weekly":
+        return render_weekly(weekly_review(db, since=since, stale_weeks=stale_weeks), fmt)
+    if kind == "annual":
+        return render_annual(annual_report(db, year or utc(db.now()).year), fmt)
+    return render_midterm(midterm_report(db, at), fmt)
+
+
+def save_report(text: str, path: str | os.PathLike) -> Path:
+    """Write a report atomically (temporary file, then rename); return the path."""
+    target = Path(path).expanduser()
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+    return target

@@ -35,6 +35,7 @@ class StatusChange:
     new_label: str
     user: str
     at: datetime
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +227,7 @@ def weekly_review(db: Database, *, since: date | datetime | None = None,
         m = by_id[e.entity_id]
         if e.field == "status":
             changes.append(StatusChange(m, e.old or "", e.new or "", labels.get(e.old, e.old),
-                                        labels.get(e.new, e.new), e.user, e.at))
+                                        labels.get(e.new, e.new), e.user, e.at, e.source))
         elif e.action == "note":
             notes.append(NewNote(m, e.user, e.at, e.new or ""))
     today = now.date()

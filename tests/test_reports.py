@@ -118,7 +118,8 @@ def scripted(db, clock):
     review.mark_reviewed(db, user="anna")
     at(clock, 2026, 3, 1, 12)
     services.move_measure(db, measure_id="SCH-01", status="beratung", user="dora")
-    services.move_measure(db, measure_id="WOH-01", status="umgesetzt", user="dora")
+    services.update_measure(db, measure_id="WOH-01", changes={"status": "umgesetzt"},
+                            user="dora", source="Drucksache 2026/0042")
     services.add_note(db, measure_id="SIC-02", text="<b>fett</b> & Co", user="dora")
     services.update_measure(db, measure_id="MOB-02", changes={"due": "2026-12-31"},
                             user="dora")
@@ -141,6 +142,7 @@ def test_weekly_report_sections(scripted, fmt):
     assert len(stale) == 140 - 7
     body = dict((h, b) for _, h, b in sections(out, fmt))
     assert "In Vorbereitung → In Beratung" in body["Statusänderungen"]
+    assert "Quelle: Drucksache 2026/0042" in body["Statusänderungen"]
     assert "<b>fett</b> & Co" in body["Neue Notizen"]
     assert "28.02.2026" in body["Überfällig"]
     total = table_row(out, fmt, "Gesamt")
@@ -287,3 +289,15 @@ def test_cli_report_errors_are_one_german_line(db, db_path, cli, args, message):
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
+
+
+def test_build_and_save_report_for_the_app(scripted, tmp_path):
+    target = reports.save_report(reports.build_report(scripted, "annual", "md", year=2025),
+                                 tmp_path / "bilanz.md")
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Jahresbilanz 2025")
+    assert not list(tmp_path.glob(".*.tmp"))
+    with pytest.raises(reports.InvalidInput, match="Berichtsart"):
+        reports.build_report(scripted, "monthly")
+    with pytest.raises(reports.InvalidInput, match="--format"):
+        reports.build_report(scripted, "weekly", "pdf")
