@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlmodel import Session, select
 
 from herne_tui import domain as d
-from herne_tui import export
+from herne_tui import export, queries
 from herne_tui.errors import InvalidInput, NotFound
 from herne_tui.models import CommitteeRow, HistoryRow, MeasureRow, PostRow
 from herne_tui.queries import (
@@ -239,18 +239,33 @@ def export_text_as_of(db: Database, when: date | datetime, fmt: str) -> str:
 # -- the history listing (CLI `history`, the app's history screen) ----------------------------
 def resolve_subject(db: Database, text: str) -> tuple[str, str]:
     """Which row an id names: ``(entity, key)``; NotFound naming it when nothing matches."""
-    from herne_tui.queries import list_committees, list_holdings, list_posts
-
     wanted = text.strip()
     if db.read(lambda s: s.get(MeasureRow, wanted.upper())) is not None:
         return "measure", wanted.upper()
-    for entity, keys in (("committee", [c.key for c in list_committees(db)]),
-                         ("post", [p.key for p in list_posts(db)]),
-                         ("seat", [s.key for h in list_holdings(db) for s in h.seats])):
+    for entity, keys in (("committee", [c.key for c in queries.list_committees(db)]),
+                         ("post", [p.key for p in queries.list_posts(db)]),
+                         ("seat", [s.key for h in queries.list_holdings(db) for s in h.seats])):
         if wanted in keys:
             return entity, wanted
     raise NotFound(f"ID „{text}“ gibt es nicht (Maßnahme wie ARB-01, oder Schlüssel eines "
                    "Ausschusses, Postens oder Sitzes)")
+
+
+def list_changes(db: Database, *, user: str | None = None, topic: str | None = None,
+                 since: date | datetime | None = None, until: date | datetime | None = None,
+                 limit: int | None = None,
+                 newest_first: bool = True) -> tuple[d.HistoryEntry, ...]:
+    """Recent changes across everything, filtered by person, topic (measures) and period.
+
+    ``since`` counts from 00:00 UTC of a date; ``until`` includes the whole of a date.
+    """
+    entries = queries.history(db, user=user, since=since,
+                              until=cutoff(until) if until is not None else None,
+                              newest_first=newest_first, limit=None if topic else limit)
+    if topic:
+        ids = {m.id for m in queries.load_board(db).measures if m.topic == topic.upper()}
+        entries = tuple(e for e in entries if e.entity == "measure" and e.entity_id in ids)
+    return entries[:limit] if limit else entries
 
 
 def _show(field: str, value, status_labels: dict[str, str]) -> str:

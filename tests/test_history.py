@@ -288,3 +288,23 @@ def test_resolve_subject(db):
     assert history.resolve_subject(db, "eh-vorstand") == ("seat", "eh-vorstand")
     with pytest.raises(NotFound):
         history.resolve_subject(db, "nichts")
+
+
+def test_list_changes_filters_by_person_topic_and_period(db, clock):
+    services.move_measure(db, measure_id="SPO-01", status="beratung", user="anna")
+    services.move_measure(db, measure_id="KUL-01", status="beratung", user="anna")
+    clock.advance(days=2)
+    services.add_note(db, measure_id="SPO-02", text="Hallenplan", user="bernd")
+    services.update_post(db, key="dezernat-3", changes={"state": "nominiert"}, user="anna")
+    newest = history.list_changes(db, limit=2)
+    assert [(e.entity_id, e.field) for e in newest] == [("dezernat-3", "state"),
+                                                         ("SPO-02", "note")]
+    sport = history.list_changes(db, topic="spo", newest_first=False)
+    assert [(e.entity_id, e.field) for e in sport if e.action != "seed"] == [
+        ("SPO-01", "status"), ("SPO-02", "note")]
+    assert {e.entity_id for e in sport} <= {m.id for m in queries.load_board(db).measures
+                                            if m.topic == "SPO"}
+    anna = history.list_changes(db, user="anna", since=date(2026, 3, 3))
+    assert [e.entity_id for e in anna] == ["dezernat-3"]
+    first_day = history.list_changes(db, since=date(2026, 3, 2), until=date(2026, 3, 2))
+    assert {e.entity_id for e in first_day} == {"SPO-01", "KUL-01"}
