@@ -19,11 +19,19 @@ EPILOG = (
 )
 
 
-def _common(p: argparse.ArgumentParser, *, user: bool = False) -> None:
-    p.add_argument("--db", metavar="PATH_OR_URL", help="Datenbank (Datei oder URL)")
+def _common(p: argparse.ArgumentParser, *, user: bool = False, read_only: bool = True,
+            top: bool = False) -> None:
+    # A sub-command's option must not reset what was given before the command's name.
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--db", metavar="PATH_OR_URL", default=default,
+                   help="Datenbank (Datei oder URL)")
     if user:
-        p.add_argument("--user", metavar="NAME", help="wer ändert (sonst $HERNE_TUI_USER "
-                                                      "oder der Systemnutzer)")
+        p.add_argument("--user", metavar="NAME", default=default,
+                       help="wer ändert (sonst $HERNE_TUI_USER oder der Systemnutzer)")
+    if read_only:
+        p.add_argument("--read-only", action="store_true",
+                       default=False if top else argparse.SUPPRESS,
+                       help="nur ansehen: jede Änderung wird abgelehnt")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,13 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="herne-tui", epilog=EPILOG,
         description="Koalitionsvertrag im Terminal verfolgen. Ohne Befehl startet die App.")
     parser.add_argument("--version", action="version", version=f"herne-tui {__version__}")
-    _common(parser, user=True)
-    parser.add_argument("--read-only", action="store_true", help="nur ansehen, nichts ändern")
+    _common(parser, user=True, top=True)
     sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
 
     p = sub.add_parser("app", help="die App starten (Standard)", epilog=EPILOG)
     _common(p, user=True)
-    p.add_argument("--read-only", action="store_true", help="nur ansehen, nichts ändern")
 
     p = sub.add_parser("seed", help="Seed in die Datenbank übernehmen (idempotent)",
                        epilog=EPILOG)
@@ -109,6 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, user=True)
     p.add_argument("name", metavar="NAME", help="der Name, genau so geschrieben")
     p.add_argument("--yes", action="store_true", help="ohne Rückfrage ausführen")
+
+    p = sub.add_parser("backup", help="Sicherung der Datenbank schreiben (auch im laufenden "
+                                      "Betrieb)", epilog=EPILOG)
+    _common(p, read_only=False)
+    p.add_argument("dest", metavar="DEST", help="Zieldatei (oder Ordner: Name mit Datum)")
+    p.add_argument("--force", action="store_true", help="eine vorhandene Zieldatei ersetzen")
+
+    p = sub.add_parser("restore", help="Datenbank aus einer Sicherung wiederherstellen",
+                       epilog=EPILOG + " Der bisherige Stand wird daneben gesichert.")
+    _common(p)
+    p.add_argument("source", metavar="SRC", help="Sicherungsdatei")
+    p.add_argument("--yes", action="store_true", help="ohne Rückfrage ersetzen")
     return parser
 
 
@@ -124,7 +142,11 @@ def open_db(args, *, read_only: bool = False, seed_if_empty: bool = True):
     from herne_tui.seeding import is_seeded, seed_database
     from herne_tui.seedfile import load_seed
 
+    read_only = read_only or getattr(args, "read_only", False)
     db = open_database(args.db, read_only=read_only)
+    if db.migration_backup is not None:
+        print(f"Datenbank auf das neue Schema aktualisiert; Sicherung des alten Stands: "
+              f"{db.migration_backup}", file=sys.stderr)
     if seed_if_empty and not read_only and not is_seeded(db):
         report = seed_database(db, load_seed())
         print(f"Neue Datenbank {db.path or db.url} angelegt und befüllt: {report.summary()}",
@@ -363,6 +385,47 @@ def cmd_forget(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from herne_tui.backup import backup_database, database_file
+    from herne_tui.errors import InvalidInput
+
+    source = database_file(args.db)
+    if not source.is_file():
+        raise InvalidInput(f"{source} gibt es nicht: nichts zu sichern")
+    result = backup_database(source, Path(args.dest).expanduser(), force=args.force)
+    seconds = f"{result.seconds:.2f}".replace(".", ",")
+    print(f"Sicherung {result.facts.path}: {result.facts.summary()}; integrity_check ok "
+          f"({seconds} s)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from herne_tui.backup import database_file, inspect_file, restore_database
+    from herne_tui.errors import InvalidInput, ReadOnly
+    from herne_tui.schema import open_database
+
+    if getattr(args, "read_only", False):
+        raise ReadOnly("Nur-Lese-Modus: Wiederherstellen ist hier nicht möglich")
+    source = Path(args.source).expanduser()
+    target = database_file(args.db)
+    facts = inspect_file(source)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput(f"Wiederherstellen ersetzt {target}: ohne Terminal bitte mit "
+                               "--yes bestätigen")
+        print(f"{target} durch {source} ersetzen? ({facts.summary()}; der jetzige Stand "
+              "wird vorher daneben gesichert) [j/N] ", end="", file=sys.stderr, flush=True)
+        if sys.stdin.readline().strip().lower() not in ("j", "ja", "y", "yes"):
+            print("abgebrochen: nichts geändert", file=sys.stderr)
+            return 1
+    result = restore_database(source, target)
+    open_database(str(target)).dispose()  # upgrades an older schema right away
+    if result.saved is not None:
+        print(f"bisheriger Stand gesichert: {result.saved}")
+    print(f"Wiederhergestellt {target} aus {source}: {result.facts.summary()}")
+    return 0
+
+
 def cmd_app(args) -> int:
     from herne_tui.app import run_app
 
@@ -371,6 +434,7 @@ def cmd_app(args) -> int:
 
 
 COMMANDS = {
+    "backup": cmd_backup, "restore": cmd_restore,
     None: cmd_app, "app": cmd_app, "seed": cmd_seed, "check": cmd_check, "list": cmd_list,
     "show": cmd_show, "set": cmd_set, "export": cmd_export, "report": cmd_report,
     "history": cmd_history, "forget": cmd_forget,
