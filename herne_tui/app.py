@@ -18,7 +18,9 @@ from herne_tui.screens.committees import CommitteesScreen
 from herne_tui.screens.dezernat import DezernatScreen
 from herne_tui.screens.holdings import HoldingsScreen
 from herne_tui.screens.measure import MeasureScreen, describe_entry
+from herne_tui.screens.history import HistoryScreen
 from herne_tui.screens.posts import PostsScreen
+from herne_tui.screens.review import ProgressScreen, ReviewScreen
 
 PANELS = {
     "board": ("Board", BoardScreen),
@@ -26,15 +28,17 @@ PANELS = {
     "posts": ("Bürgermeister & Bezirke", PostsScreen),
     "dezernat": ("Dezernat III", DezernatScreen),
     "holdings": ("Beteiligungen", HoldingsScreen),
+    "history": ("Verlauf", HistoryScreen),
+    "progress": ("Fortschritt", ProgressScreen),
 }
-"""Mode name → (German title, screen class); keys 1–5 in this order."""
+"""Mode name → (German title, screen class); keys 1–7 in this order."""
 
 
 class HerneApp(App):
     """herne-tui: the board of the agreement and its personnel panels."""
 
     CSS_PATH = "app.tcss"
-    MODES = {name: cls for name, (_, cls) in PANELS.items()}
+    MODES = {name: cls for name, (_, cls) in PANELS.items()} | {"review": ReviewScreen}
     DEFAULT_MODE = "board"
     COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
     BINDINGS = [
@@ -43,6 +47,9 @@ class HerneApp(App):
         Binding("3", "panel('posts')", "Bürgermeister", show=False),
         Binding("4", "panel('dezernat')", "Dezernat III", show=False),
         Binding("5", "panel('holdings')", "Beteiligungen", show=False),
+        Binding("6", "panel('history')", "Verlauf", show=False),
+        Binding("7", "panel('progress')", "Fortschritt", show=False),
+        Binding("w", "panel('review')", "Wochenrückblick", show=False),
         Binding("question_mark", "help", "Tasten", key_display="?"),
         Binding("ctrl+p", "command_palette", "Befehle", key_display="^p"),
         Binding("q", "quit", "Beenden"),
@@ -84,6 +91,8 @@ class HerneApp(App):
             ("Board", list(BoardScreen.BINDINGS)),
             ("Maßnahme", list(MeasureScreen.BINDINGS)),
             ("Panels 2–5", list(PanelScreen.BINDINGS)),
+            ("Verlauf (6)", list(HistoryScreen.BINDINGS)),
+            ("Wochenrückblick (w)", list(ReviewScreen.BINDINGS)),
         ]))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -91,7 +100,62 @@ class HerneApp(App):
         for number, (mode, (title, _)) in enumerate(PANELS.items(), start=1):
             yield SystemCommand(f"Panel: {title} ({number})", f"{title} anzeigen",
                                 lambda mode=mode: self.action_panel(mode))
+        yield SystemCommand("Wochenrückblick (w)", "Was sich seit dem letzten Rückblick bewegt "
+                            "hat", lambda: self.action_panel("review"))
         yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
+        yield SystemCommand("Board zum Stichtag …", "Das Board, wie es an einem Tag war "
+                            "(nur lesen)", self.ask_as_of)
+        for kind, title in (("weekly", "Wochenbericht"), ("annual", "Jahresbilanz"),
+                            ("midterm", "Halbzeitbilanz")):
+            yield SystemCommand(f"Bericht speichern: {title} …", f"{title} als Markdown, "
+                                "HTML oder Text in eine Datei", lambda kind=kind, title=title:
+                                self.ask_report(kind, title))
+
+    def ask_as_of(self) -> None:
+        """Ask for a day and show the board as it was then."""
+        from herne_tui.domain import DateError, parse_date
+        from herne_tui.screens.asof import AsOfBoardScreen
+        from herne_tui.screens.pickers import Prompt
+
+        def done(value: str | None) -> None:
+            if not value:
+                return
+            try:
+                day = parse_date(value)
+            except DateError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.push_screen(AsOfBoardScreen(day))
+
+        self.push_screen(Prompt("Board zum Stichtag (TT.MM.JJJJ)", placeholder="TT.MM.JJJJ"),
+                         done)
+
+    def ask_report(self, kind: str, title: str) -> None:
+        """Ask for a file name and save a report there (.md, .html or .txt)."""
+        from datetime import date
+        from pathlib import Path
+
+        from herne_tui.screens.pickers import Prompt
+
+        default = str(Path.home() / f"{title.lower()}-{date.today():%Y-%m-%d}.md")
+        self.push_screen(Prompt(f"{title} speichern als (.md, .html oder .txt)", default),
+                         lambda path: path and self.save_report(kind, path))
+
+    @work(thread=True, group="report")
+    def save_report(self, kind: str, path: str, **options) -> None:
+        """Build a report and write it to a file (the extension picks the format)."""
+        from herne_tui import reports
+        from herne_tui.errors import HerneError
+        from herne_tui.screens.review import report_format
+
+        try:
+            text = reports.build_report(self.db, kind, report_format(path), **options)
+            saved = reports.save_report(text, path)
+        except (HerneError, OSError) as exc:
+            message = getattr(exc, "message", None) or f"{path}: {exc.strerror or exc}"
+            self.call_from_thread(self.notify, message, severity="error")
+            return
+        self.call_from_thread(self.notify, f"Bericht gespeichert: {saved}")
 
     def open_measure(self, measure_id: str) -> None:
         """Open the measure view."""

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
-from herne_tui import queries, services
+from herne_tui import history, queries, services
 from herne_tui.domain import (
     LEADS,
     DateError,
@@ -26,17 +26,8 @@ from herne_tui.screens.pickers import Confirm
 
 
 def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
-    """One German line for a history entry (used by the timeline and notices)."""
-    when = format_datetime(e.at.astimezone())
-    if e.action == "note":
-        return f"{when}  {e.user}: Notiz „{e.new}“"
-    if e.field == "*":
-        return f"{when}  {e.user}: angelegt"
-    field = services.FIELD_LABELS.get(e.field, e.field)
-    old = labels.get(e.old, e.old) if isinstance(e.old, str) else e.old
-    new = labels.get(e.new, e.new) if isinstance(e.new, str) else e.new
-    verb = "rückgängig: " if e.action == "undo" else ""
-    return f"{when}  {e.user}: {verb}{field} {old or '—'} → {new or '—'}"
+    """One German line for a history entry: when, who, what changed."""
+    return f"{format_datetime(e.at.astimezone())}  {e.user}: {history.describe(e, labels)}"
 
 
 class MeasureScreen(Screen):

@@ -1,0 +1,59 @@
+"""The board as it was at the end of a past day, rebuilt from the history; read-only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import work
+from textual.binding import Binding
+
+from herne_tui import history
+from herne_tui.domain import format_date
+from herne_tui.screens.board import BoardScreen
+
+
+class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
+    """The board on a given day. Nothing can be changed here; esc goes back."""
+
+    BINDINGS = [b for b in BoardScreen.BINDINGS
+                if b.action not in ("move_card(-1)", "move_card(1)", "undo", "clear_filter")] + [
+        Binding("escape", "back", "Zurück"),
+    ]
+
+    def __init__(self, day: date) -> None:
+        super().__init__()
+        self.day = day
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.title = f"Board am {format_date(self.day)} (nur lesen)"
+
+    @work(thread=True, exclusive=True, group="load")
+    def reload(self) -> None:
+        """Rebuild the board from the history up to the end of the day."""
+        snapshot = history.state_as_of(self.app.db, self.day)
+        self.post_message(self.Loaded(snapshot.board, self.day))
+
+    def action_open_measure(self) -> None:
+        """Show the measure as it was (the text never changes; the state is on the card)."""
+        measure = self.focused_measure()
+        if measure is not None:
+            self.notify(f"{measure.id}: {measure.title} – Stand am {format_date(self.day)}")
+
+    def action_move_card(self, delta: int) -> None:
+        """Nothing moves in the past."""
+        self.notify("Stichtag-Ansicht: nur lesen.", severity="warning")
+
+    def action_undo(self) -> None:
+        """Nothing is undone in the past."""
+        self.action_move_card(0)
+
+    def action_back(self) -> None:
+        """Clear the filter first; otherwise back to the live board."""
+        if self.filter.active():
+            self.action_clear_filter()
+        else:
+            self.dismiss()
+
+    def data_changed(self) -> None:
+        """The past does not change when others edit today."""

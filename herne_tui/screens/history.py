@@ -1,0 +1,129 @@
+"""Panel 6: recent changes across everything, filterable by person, topic and period."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from herne_tui import history, queries
+from herne_tui.domain import DateError, format_date, format_datetime, parse_date
+from herne_tui.screens.pickers import Prompt, TopicPicker
+
+LIMIT = 500
+
+
+class HistoryScreen(Screen):
+    """The history of every change, newest first.
+
+    | Key | Action |
+    | :- | :- |
+    | p | filter by person |
+    | t | filter by topic |
+    | z | filter by period (since a date) |
+    | escape | clear the filters |
+    """
+
+    BINDINGS = [
+        Binding("p", "person", "Person"),
+        Binding("t", "topic", "Thema"),
+        Binding("z", "period", "Zeitraum"),
+        Binding("escape", "clear", "Filter aus"),
+    ]
+    DEFAULT_CSS = """
+    HistoryScreen #filters { height: 1; padding: 0 1; background: $boost; }
+    HistoryScreen DataTable { height: 1fr; }
+    """
+
+    class Loaded(Message):
+        """History rows arrived from a worker."""
+
+        def __init__(self, entries, labels, topics) -> None:
+            super().__init__()
+            self.entries, self.labels, self.topics = entries, labels, topics
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.user: str | None = None
+        self.topic: str | None = None
+        self.since = None
+        self.topics = ()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="filters", markup=False)
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Verlauf"
+        self.query_one(DataTable).add_columns("Zeit", "Wer", "Was", "Änderung", "Quelle")
+        self.query_one(DataTable).focus()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="load")
+    def reload(self) -> None:
+        """Read the filtered history in a worker."""
+        db = self.app.db
+        board = queries.load_board(db)
+        entries = history.list_changes(db, user=self.user, topic=self.topic, since=self.since,
+                                       limit=LIMIT)
+        self.post_message(self.Loaded(entries, {s.key: s.label for s in board.statuses},
+                                      board.topics))
+
+    def on_history_screen_loaded(self, message: Loaded) -> None:
+        self.topics = message.topics
+        table = self.query_one(DataTable)
+        table.clear()
+        for e in message.entries:
+            table.add_row(Text(format_datetime(e.at.astimezone())), Text(e.user),
+                          Text(e.entity_id or e.entity),
+                          Text(history.describe(e, message.labels)),
+                          Text("; ".join(x for x in (e.source, e.comment) if x)))
+        parts = [f"Person: {self.user}" if self.user else "",
+                 f"Thema: {self.topic}" if self.topic else "",
+                 f"seit {format_date(self.since)}" if self.since else ""]
+        shown = " · ".join(p for p in parts if p) or "alle"
+        self.query_one("#filters", Static).update(
+            f"Filter: {shown} – {len(message.entries)} Einträge"
+            f"{' (neueste ' + str(LIMIT) + ')' if len(message.entries) == LIMIT else ''}"
+            "  ·  p Person, t Thema, z Zeitraum, esc alle")
+
+    def action_person(self) -> None:
+        """Filter by the person who made the change."""
+        self.app.push_screen(Prompt("Änderungen von Person (leer: alle)", self.user or ""),
+                             lambda v: v is not None and self._set(user=v or None))
+
+    def action_topic(self) -> None:
+        """Filter by topic (measures of that topic)."""
+        self.app.push_screen(TopicPicker(self.topics, self.topic or ""),
+                             lambda v: v is not None and self._set(topic=v or None))
+
+    def action_period(self) -> None:
+        """Filter by period: changes since a date."""
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            try:
+                self._set(since=parse_date(value) if value else None)
+            except DateError as exc:
+                self.notify(str(exc), severity="error")
+        self.app.push_screen(Prompt("Änderungen seit (TT.MM.JJJJ, leer: alle)",
+                                    format_date(self.since), "TT.MM.JJJJ"), done)
+
+    def action_clear(self) -> None:
+        """Show every change again."""
+        self._set(user=None, topic=None, since=None)
+
+    def _set(self, **values) -> None:
+        for key, value in values.items():
+            setattr(self, key, value)
+        self.reload()
+
+    def data_changed(self) -> None:
+        """Someone committed a change: show it."""
+        self.reload()

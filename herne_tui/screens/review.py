@@ -1,0 +1,189 @@
+"""The weekly review (key w) and the progress overview (key 7)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
+
+from herne_tui import reports, review
+from herne_tui.errors import HerneError
+from herne_tui.screens.pickers import Prompt
+
+GLYPHS = "·░▒▓█×+=-"
+"""One bar glyph per status (in board order), so the bars read without colour."""
+COLOURS = ("grey50", "yellow", "dark_orange", "blue", "green", "red", "magenta", "cyan")
+
+
+def report_format(path: str) -> str:
+    """The report format a file name asks for (.html, .txt, else Markdown)."""
+    suffix = Path(path).suffix.lower()
+    return {".html": "html", ".htm": "html", ".txt": "text"}.get(suffix, "md")
+
+
+class ReviewScreen(Screen):
+    """What moved since the last review, what is overdue or stale, progress per topic.
+
+    | Key | Action |
+    | :- | :- |
+    | r | mark as reviewed now (the next review starts here) |
+    | [ / ] | fewer / more weeks without change count as stale |
+    | s | save the weekly report to a file (.md, .html or .txt) |
+    """
+
+    BINDINGS = [
+        Binding("r", "mark", "Gesehen"),
+        Binding("left_square_bracket", "stale(-1)", "Wochen −", key_display="["),
+        Binding("right_square_bracket", "stale(1)", "Wochen +", key_display="]"),
+        Binding("s", "save", "Bericht speichern"),
+    ]
+    DEFAULT_CSS = "ReviewScreen Markdown { padding: 0 1; }"
+
+    class Loaded(Message):
+        """The review arrived from a worker."""
+
+        def __init__(self, data: review.WeeklyReview, text: str) -> None:
+            super().__init__()
+            self.data, self.text = data, text
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale_weeks = 4
+        self.data: review.WeeklyReview | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Markdown(id="review")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Wochenrückblick"
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="load")
+    def reload(self) -> None:
+        """Build the review in a worker."""
+        data = review.weekly_review(self.app.db, stale_weeks=self.stale_weeks)
+        self.post_message(self.Loaded(data, reports.render_weekly(data, "md")))
+
+    def on_review_screen_loaded(self, message: Loaded) -> None:
+        self.data = message.data
+        since = message.data.since.astimezone().strftime("%d.%m.%Y %H:%M")
+        source = {"mark": "letzter Rückblick", "default": "7 Tage"}.get(
+            message.data.since_source, "gewählt")
+        self.sub_title = f"seit {since} ({source}) · ohne Bewegung ab {self.stale_weeks} Wochen"
+        self.query_one("#review", Markdown).update(message.text)
+
+    def action_mark(self) -> None:
+        """Mark everything up to now as reviewed; the next review starts here."""
+        if self.app.check_writable():
+            self._mark()
+
+    @work(thread=True, group="write")
+    def _mark(self) -> None:
+        try:
+            review.mark_reviewed(self.app.db, user=self.app.user)
+        except HerneError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        self.app.call_from_thread(self.notify, "Als gesehen markiert; der nächste Rückblick "
+                                               "beginnt jetzt.")
+        self.reload()
+
+    def action_stale(self, delta: int) -> None:
+        """Change how many weeks without change count as stale."""
+        self.stale_weeks = max(1, self.stale_weeks + delta)
+        self.reload()
+
+    def action_save(self) -> None:
+        """Save the weekly report; the file name's extension picks the format."""
+        default = str(Path.home() / f"wochenbericht-{date.today():%Y-%m-%d}.md")
+        self.app.push_screen(Prompt("Wochenbericht speichern als (.md, .html oder .txt)",
+                                    default), lambda path: path and self.app.save_report(
+                                        "weekly", path, stale_weeks=self.stale_weeks))
+
+    def data_changed(self) -> None:
+        """Someone committed a change: rebuild the review."""
+        self.reload()
+
+
+def bar(counts, width: int) -> Text:
+    """A stacked bar of status shares, one glyph (and colour) per status."""
+    text, used = Text(), 0
+    total = sum(c.count for c in counts) or 1
+    for i, c in enumerate(counts):
+        cells = round(c.count / total * width) if i < len(counts) - 1 else width - used
+        cells = max(0, min(cells, width - used))
+        text.append(GLYPHS[i % len(GLYPHS)] * cells, style=COLOURS[i % len(COLOURS)])
+        used += cells
+    return text
+
+
+class ProgressScreen(Screen):
+    """Per topic and overall, the share of measures in each status, and the term left."""
+
+    DEFAULT_CSS = """
+    ProgressScreen #term { padding: 1 1 0 1; height: auto; }
+    ProgressScreen ProgressBar { padding: 0 1; }
+    ProgressScreen #bars { padding: 1; height: auto; }
+    """
+
+    class Loaded(Message):
+        """Progress data arrived from a worker."""
+
+        def __init__(self, data: review.Progress) -> None:
+            super().__init__()
+            self.data = data
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(id="term", markup=False)
+            yield ProgressBar(total=100, show_eta=False, id="elapsed")
+            yield Static(id="bars")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Fortschritt"
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="load")
+    def reload(self) -> None:
+        """Read the progress in a worker."""
+        self.post_message(self.Loaded(review.progress(self.app.db)))
+
+    def on_progress_screen_loaded(self, message: Loaded) -> None:
+        data = message.data
+        term = data.term
+        if term.start and term.end:
+            self.query_one("#term", Static).update(
+                f"Wahlperiode {term.start:%d.%m.%Y} – {term.end:%d.%m.%Y}: noch "
+                f"{term.days_left} Tage ({term.share_elapsed:.0%} der Zeit vergangen)")
+        self.query_one("#elapsed", ProgressBar).update(progress=round(term.share_elapsed * 100))
+        width = max(20, min(60, self.size.width - 40))
+        out = Text()
+        legend = Text("Legende: ")
+        for i, s in enumerate(data.statuses):
+            legend.append(f"{GLYPHS[i % len(GLYPHS)]} {s.label}  ", style=COLOURS[i % 8])
+        out.append_text(legend)
+        out.append("\n\n")
+        for row in (*data.topics, data.overall):
+            done = sum(c.count for c in row.counts if c.done)
+            name = row.name if row is not data.overall else "Gesamt"
+            out.append(f"{name[:28]:<28} ")
+            out.append_text(bar(row.counts, width))
+            out.append(f" {done:>3}/{row.total:<3} erledigt\n")
+        self.query_one("#bars", Static).update(out)
+
+    def data_changed(self) -> None:
+        """Someone committed a change: redraw."""
+        self.reload()

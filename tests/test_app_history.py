@@ -1,0 +1,113 @@
+"""History, weekly review, progress and the board as of a date, through Pilot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pilot import make_app, settle
+from textual.widgets import DataTable
+
+from herne_tui import review, services
+from herne_tui.schema import open_database
+from herne_tui.screens.asof import AsOfBoardScreen
+from herne_tui.screens.history import HistoryScreen
+from herne_tui.screens.review import ProgressScreen, ReviewScreen
+
+
+def rows(screen) -> list[str]:
+    table = screen.query_one(DataTable)
+    return [" | ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_history_screen_lists_and_filters(db, clock):
+    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    clock.advance(days=1)
+    services.move_measure(db, measure_id="SCH-02", status="umsetzung", user="bernd")
+    app = make_app(db)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        first = rows(app.screen)[:2]
+        assert "SCH-02" in first[0] and "bernd" in first[0]  # newest first
+        assert "ARB-01" in first[1] and "In Beratung" in first[1]
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one("#answer").value = "anna"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [r for r in rows(app.screen)] and all("anna" in r for r in rows(app.screen))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert any("bernd" in r for r in rows(app.screen))
+
+
+async def test_review_mark_survives_restart(db, db_path, clock):
+    services.move_measure(db, measure_id="KJF-02", status="beratung", user="anna")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert [c.measure.id for c in app.screen.data.status_changes] == ["KJF-02"]
+        clock.advance(hours=1)
+        await pilot.press("r")
+        await settle(pilot)
+        assert [c.measure.id for c in app.screen.data.status_changes] == []
+    reopened = open_database(str(db_path), clock=clock)
+    assert review.review_mark(reopened) == clock.now
+    assert review.weekly_review(reopened).since_source == "mark"
+
+
+async def test_progress_screen_shows_bars(db):
+    services.move_measure(db, measure_id="DEM-01", status="umgesetzt", user="anna")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        assert isinstance(app.screen, ProgressScreen)
+        text = str(app.screen.query_one("#bars").render())
+        line = next(row for row in text.splitlines() if row.startswith("Demokratie"))
+        assert "█" in line and "1/1" in line
+        assert "Tage" in str(app.screen.query_one("#term").render())
+
+
+async def test_board_as_of_a_past_date(db, clock):
+    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")  # 2.3.
+    clock.advance(days=10)
+    services.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="anna")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(AsOfBoardScreen(date(2026, 3, 5)))
+        await settle(pilot)
+        screen = app.screen
+        assert [m.id for m in screen.shown["beratung"]] == ["ARB-01"]
+        assert screen.shown["umgesetzt"] == []
+        await pilot.press("L")  # read-only: nothing moves
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert [m.id for m in app.screen.shown["umgesetzt"]] == ["ARB-01"]
+    assert [h.new for h in services_history(db) if h.field == "status"] == [
+        "beratung", "umgesetzt"]
+
+
+def services_history(db):
+    from herne_tui import queries
+    return queries.history(db, entity="measure", entity_id="ARB-01")
+
+
+async def test_save_weekly_report_from_the_app(db, tmp_path):
+    services.add_note(db, measure_id="SOZ-01", text="Antrag vorbereitet", user="anna")
+    target = tmp_path / "bericht.html"
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.save_report("weekly", str(target))
+        await settle(pilot)
+    html = target.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html") and "Antrag vorbereitet" in html
