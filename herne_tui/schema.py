@@ -141,6 +141,7 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
                                   "keine Schema-Version): bitte --db prüfen")
             if read_only:
                 raise SchemaError(f"{where} enthält noch keine Daten (Nur-Lese-Modus)")
+            database.use_wal()
             _create(database)
         elif found == 0:
             raise SchemaError(f"{where} hat keine Schema-Version: keine herne-tui-Datenbank? "
@@ -154,7 +155,10 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
             if read_only:
                 raise SchemaError(f"{where} hat ein altes Schema ({found}); bitte einmal ohne "
                                   "--read-only öffnen, damit es aktualisiert wird")
+            database.use_wal()
             database.migration_backup = _migrate(database, found)
+        else:
+            database.use_wal()
     except HerneError:
         database.dispose()
         raise

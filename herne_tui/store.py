@@ -144,7 +144,8 @@ class Database:
             if read_only:
                 cur.execute("PRAGMA query_only = ON")
             else:
-                cur.execute("PRAGMA journal_mode = WAL")
+                # WAL itself is switched on once by open_database (``use_wal``), after the
+                # file proved to be ours: a refused file is left exactly as it was.
                 cur.execute("PRAGMA synchronous = FULL")
             cur.close()
 
@@ -223,6 +224,15 @@ class Database:
                             "Rechte von Datei, -wal/-shm und Verzeichnis prüfen")
         return exc
 
+    def use_wal(self) -> None:
+        """Switch an SQLite file to WAL mode (persistent; a no-op when it already is)."""
+        if self.is_sqlite and self.path is not None and not self.read_only:
+            raw = self.engine.raw_connection()  # outside any transaction (autocommit)
+            try:
+                raw.driver_connection.execute("PRAGMA journal_mode = WAL").fetchall()
+            finally:
+                raw.close()
+
     # -- facts --------------------------------------------------------------------------------
     def has_tables(self) -> bool:
         """True when the schema exists (the ``meta`` table is there)."""
@@ -255,8 +265,8 @@ def check_writable(path: Path) -> str | None:
         return None
     if not os.access(directory, os.W_OK | os.X_OK):
         return (f"Verzeichnis {directory} ist für Sie nicht beschreibbar (SQLite legt dort "
-                f"{path.name}-wal/-shm an): Gruppe und Rechte setzen (chgrp GRUPPE DIR; "
-                "chmod 2775 DIR) oder --read-only verwenden")
+                f"{path.name}-wal/-shm an): Gruppe und Rechte setzen (chgrp GRUPPE {directory}; "
+                f"chmod 2775 {directory}) oder --read-only verwenden")
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if candidate.exists() and not os.access(candidate, os.W_OK):
             return (f"{candidate} ist für Sie nicht beschreibbar: chmod g+w {candidate} "
@@ -282,9 +292,9 @@ def check_readable(path: Path) -> str | None:
     shm = Path(f"{path}-shm")
     if is_wal_file(path) and not shm.exists() \
             and not os.access(path.parent, os.W_OK | os.X_OK):
-        return (f"{path} ist im WAL-Modus und {shm.name} fehlt; zum Lesen muss SQLite sie "
-                f"anlegen dürfen: Verzeichnis {path.parent} für die Gruppe beschreibbar machen "
-                "(chmod 2775) oder die Datenbank zuerst einmal normal öffnen")
+        return (f"{path} ist im WAL-Modus und {shm.name} fehlt; auch zum Lesen muss SQLite "
+                f"sie anlegen dürfen: Nutzer in die Gruppe aufnehmen, Verzeichnis beschreibbar "
+                f"machen (chgrp GRUPPE {path.parent}; chmod 2775 {path.parent})")
     return None
 
 
