@@ -15,9 +15,12 @@ from herne_tui.domain import HistoryEntry, Measure
 from herne_tui.errors import Conflict
 from herne_tui.screens.board import BoardScreen
 from herne_tui.screens.committees import CommitteesScreen
+from herne_tui.screens.coordination import CoordinationScreen
+from herne_tui.screens.deadlines import ChecksScreen, DeadlinesScreen
 from herne_tui.screens.dezernat import DezernatScreen
 from herne_tui.screens.holdings import HoldingsScreen
 from herne_tui.screens.measure import MeasureScreen, describe_entry
+from herne_tui.screens.papers import PapersScreen
 from herne_tui.screens.history import HistoryScreen
 from herne_tui.screens.posts import PostsScreen
 from herne_tui.screens.review import ProgressScreen, ReviewScreen
@@ -30,15 +33,23 @@ PANELS = {
     "holdings": ("Beteiligungen", HoldingsScreen),
     "history": ("Verlauf", HistoryScreen),
     "progress": ("Fortschritt", ProgressScreen),
+    "papers": ("Anträge & Vorlagen", PapersScreen),
+    "coordination": ("Koordinierungsgruppe", CoordinationScreen),
 }
-"""Mode name → (German title, screen class); keys 1–7 in this order."""
+"""Mode name → (German title, screen class); keys 1–9 in this order."""
+
+EXTRA_MODES = {"review": ("Wochenrückblick", ReviewScreen, "w"),
+               "deadlines": ("Fristen", DeadlinesScreen, "d"),
+               "checks": ("Prüfungen", ChecksScreen, "0")}
+"""Screens on letter keys: mode name → (German title, screen class, key)."""
 
 
 class HerneApp(App):
     """herne-tui: the board of the agreement and its personnel panels."""
 
     CSS_PATH = "app.tcss"
-    MODES = {name: cls for name, (_, cls) in PANELS.items()} | {"review": ReviewScreen}
+    MODES = {name: cls for name, (_, cls) in PANELS.items()} | {
+        name: cls for name, (_, cls, _) in EXTRA_MODES.items()}
     DEFAULT_MODE = "board"
     COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
     BINDINGS = [
@@ -49,7 +60,11 @@ class HerneApp(App):
         Binding("5", "panel('holdings')", "Beteiligungen", show=False),
         Binding("6", "panel('history')", "Verlauf", show=False),
         Binding("7", "panel('progress')", "Fortschritt", show=False),
+        Binding("8", "panel('papers')", "Anträge", show=False),
+        Binding("9", "panel('coordination')", "Koordinierungsgruppe", show=False),
+        Binding("0", "panel('checks')", "Prüfungen", show=False),
         Binding("w", "panel('review')", "Wochenrückblick", show=False),
+        Binding("d", "panel('deadlines')", "Fristen", show=False),
         Binding("question_mark", "help", "Tasten", key_display="?"),
         Binding("ctrl+p", "command_palette", "Befehle", key_display="^p"),
         Binding("q", "quit", "Beenden"),
@@ -84,24 +99,17 @@ class HerneApp(App):
     def action_help(self) -> None:
         """Show every key."""
         from herne_tui.screens.help import HelpScreen
-        from herne_tui.screens.panel import PanelScreen
 
-        self.push_screen(HelpScreen([
-            ("Überall", list(self.BINDINGS)),
-            ("Board", list(BoardScreen.BINDINGS)),
-            ("Maßnahme", list(MeasureScreen.BINDINGS)),
-            ("Panels 2–5", list(PanelScreen.BINDINGS)),
-            ("Verlauf (6)", list(HistoryScreen.BINDINGS)),
-            ("Wochenrückblick (w)", list(ReviewScreen.BINDINGS)),
-        ]))
+        self.push_screen(HelpScreen(help_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for number, (mode, (title, _)) in enumerate(PANELS.items(), start=1):
             yield SystemCommand(f"Panel: {title} ({number})", f"{title} anzeigen",
                                 lambda mode=mode: self.action_panel(mode))
-        yield SystemCommand("Wochenrückblick (w)", "Was sich seit dem letzten Rückblick bewegt "
-                            "hat", lambda: self.action_panel("review"))
+        for mode, (title, _, key) in EXTRA_MODES.items():
+            yield SystemCommand(f"{title} ({key})", f"{title} anzeigen",
+                                lambda mode=mode: self.action_panel(mode))
         yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
         yield SystemCommand("Board zum Stichtag …", "Das Board, wie es an einem Tag war "
                             "(nur lesen)", self.ask_as_of)
@@ -202,6 +210,21 @@ class HerneApp(App):
 
         self.push_screen(ConflictScreen(conflict), done)
 
+    @work(thread=True, group="write")
+    def raise_dissent(self, subject: str, reason: str) -> None:
+        """Put a measure or paper on the Koordinierungsgruppe's agenda."""
+        from herne_tui import papers
+        from herne_tui.errors import HerneError
+
+        try:
+            dissent = papers.raise_dissent(self.db, subject=subject, reason=reason,
+                                           user=self.user)
+        except HerneError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        self.call_from_thread(self.notify, f"Dissens {dissent.id} gemeldet: steht auf der "
+                                           "Tagesordnung der Koordinierungsgruppe (9).")
+
     def measure_saved(self, measure: Measure) -> None:
         """A measure was saved elsewhere in the app: show it on the board."""
         board = self.board_screen()
@@ -238,6 +261,24 @@ class HerneApp(App):
             more = f" (+{len(others) - 1} weitere)" if len(others) > 1 else ""
             self.notify(f"{first.entity_id}: {describe_entry(first, self.labels)}{more}",
                         title="Geändert von anderen", timeout=4)
+
+
+def help_sections() -> list[tuple[str, list[Binding]]]:
+    """Every screen's keys, grouped as the help screen and the README show them."""
+    from herne_tui.screens.asof import AsOfBoardScreen  # noqa: F401  (same keys as the board)
+    from herne_tui.screens.panel import PanelScreen
+
+    return [
+        ("Überall", list(HerneApp.BINDINGS)),
+        ("Board", list(BoardScreen.BINDINGS)),
+        ("Maßnahme", list(MeasureScreen.BINDINGS)),
+        ("Panels 2–5, 8, 9", list(PanelScreen.BINDINGS)),
+        ("Bürgermeister, Beteiligungen", list(PostsScreen.BINDINGS)),
+        ("Verlauf (6)", list(HistoryScreen.BINDINGS)),
+        ("Wochenrückblick (w)", list(ReviewScreen.BINDINGS)),
+        ("Anträge (8)", list(PapersScreen.BINDINGS)),
+        ("Fristen (d)", list(DeadlinesScreen.BINDINGS)),
+    ]
 
 
 def run_app(db, *, user: str) -> int:

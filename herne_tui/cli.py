@@ -52,9 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", metavar="PATH",
                    help="Seed-Datei oder -Ordner (Standard: der mitgelieferte Seed)")
 
-    p = sub.add_parser("check", help="Seed-Datei oder -Ordner prüfen (ohne Datenbank)")
+    p = sub.add_parser("check", help="Seed-Datei/-Ordner prüfen (ohne Datenbank), oder mit "
+                                     "--db die Vorschlagsrechte und Verfahren einer Datenbank")
     p.add_argument("path", metavar="PATH", nargs="?", help="Seed-Datei oder -Ordner")
-    p.add_argument("--db", metavar="PATH_OR_URL", help=argparse.SUPPRESS)
+    p.add_argument("--db", metavar="PATH_OR_URL",
+                   help="statt eines Seeds die Datenbank prüfen (Exit 2 bei Verstößen)")
 
     p = sub.add_parser("list", help="Maßnahmen auflisten", epilog=EPILOG)
     _common(p)
@@ -86,13 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", metavar="DATE",
                    help="Stand am Ende dieses Tages (UTC), aus der Historie rekonstruiert")
 
-    p = sub.add_parser("report", help="Bericht: weekly, annual (Jahresbilanz), midterm",
+    p = sub.add_parser("report", help="Bericht: weekly, annual (Jahresbilanz), midterm, "
+                                      "minutes (Protokoll)",
                        epilog=EPILOG)
     _common(p)
     p.add_argument("kind", metavar="ART", help="weekly (Wochenrückblick), annual "
-                                               "(Jahresbilanz) oder midterm (Halbzeitbilanz)")
+                                               "(Jahresbilanz), midterm (Halbzeitbilanz) oder "
+                                               "minutes (Protokoll der Koordinierungsgruppe)")
     p.add_argument("--since", metavar="DATE", help="weekly: ab diesem Tag (sonst seit der "
-                                                   "letzten Durchsicht, sonst 7 Tage)")
+                                                   "letzten Durchsicht, sonst 7 Tage); "
+                                                   "minutes: Entscheidungen ab diesem Tag")
     p.add_argument("--year", metavar="YYYY", help="annual: das Jahr (sonst das laufende)")
     p.add_argument("--at", metavar="DATE", help="midterm: Stichtag (sonst Mitte der "
                                                 "Wahlperiode)")
@@ -191,11 +196,10 @@ def cmd_check(args) -> int:
     from herne_tui.errors import SeedProblems
     from herne_tui.seedfile import bundled_seed_dir, load_seed
 
-    if args.path is None and args.db is None:
-        args.path = str(bundled_seed_dir())
+    if args.path is None and args.db is not None:
+        return _check_database(args)
     if args.path is None:
-        return _fail("Datenbank-Prüfung (--db) kommt mit den Nominierungsregeln; "
-                     "bitte einen Seed-Pfad angeben")
+        args.path = str(bundled_seed_dir())
     try:
         loaded = load_seed(args.path)
     except SeedProblems as exc:
@@ -208,6 +212,24 @@ def cmd_check(args) -> int:
           f"{len(s.statuses)} Status, {len(s.repeats)} Wiederholungen, "
           f"{len(s.committees)} Ausschüsse, {len(s.posts)} Posten, {len(s.holdings)} "
           f"Beteiligungen, {len(s.rules)} Regeln")
+    return 0
+
+
+def _check_database(args) -> int:
+    """``check --db``: the nomination rules and procedures applied to a database."""
+    from herne_tui.checks import nomination_violations
+    from herne_tui.schema import open_database
+
+    db = open_database(args.db, create=False)
+    found = nomination_violations(db)
+    for v in found:
+        print(f"{v.ref}: {v.message} [{v.rule}]")
+    where = db.path or db.url
+    if found:
+        print(f"{where}: {len(found)} Verstöße", file=sys.stderr)
+        return 2
+    print(f"{where}: keine Verstöße gegen Vorschlagsrechte, Ausschreibungspflicht oder die "
+          "Größe der Koordinierungsgruppe")
     return 0
 
 
@@ -327,7 +349,8 @@ def cmd_report(args) -> int:
 
     kind = _choice(args.kind, reports.KINDS, "Berichtsart")
     fmt = _choice(args.format, reports.FORMATS, "--format")
-    allowed = {"weekly": ("since", "stale_weeks"), "annual": ("year",), "midterm": ("at",)}
+    allowed = {"weekly": ("since", "stale_weeks"), "annual": ("year",), "midterm": ("at",),
+               "minutes": ("since",)}
     for option in ("since", "year", "at"):
         if getattr(args, option) is not None and option not in allowed[kind]:
             raise InvalidInput(f"--{option}: gilt nicht für den Bericht {kind}")

@@ -235,3 +235,54 @@ class HistoryRow(SQLModel, table=True):
     comment: str = ""
     txn: str = Field(default="", index=True)
     reverts: str = ""
+
+
+class PaperRow(SQLModel, table=True):
+    """A motion or council paper (Antrag, Vorlage, Anfrage) the coalition handles."""
+
+    __tablename__ = "paper"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    kind: str
+    body: str
+    meeting_date: date | None = None
+    filing_deadline: date | None = None
+    proposal_sent: date | None = None
+    number: str = ""
+    measure_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    legally_required: bool = False
+    harmful_to_defer: bool = False
+    proposer: str = ""
+    created_by: str = ""
+    created_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    version: int = 1
+
+
+class PositionRow(SQLModel, table=True):
+    """One partner's position on a paper before the meeting; key ``<paper id>:<party>``."""
+
+    __tablename__ = "position"
+    key: str = Field(primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", index=True)
+    party: str
+    position: str = "offen"
+    version: int = 1
+
+
+class DissentRow(SQLModel, table=True):
+    """A dissent on a measure or paper, on the Koordinierungsgruppe's agenda until decided."""
+
+    __tablename__ = "dissent"
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(index=True)
+    raised_by: str
+    party: str = ""
+    reason: str
+    raised_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    state: str = "offen"
+    decision: str = ""
+    outcome: str = ""
+    procedure: str = ""
+    decided_on: date | None = None
+    participants: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    version: int = 1

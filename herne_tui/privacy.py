@@ -29,10 +29,12 @@ from sqlmodel import Session, select
 from herne_tui.errors import InvalidInput
 from herne_tui.models import (
     CommitteeRow,
+    DissentRow,
     HistoryRow,
     MeasureRow,
     MetaEntry,
     NoteRow,
+    PaperRow,
     PostRow,
     RuleRow,
     SeatRow,
@@ -53,6 +55,8 @@ _PERSONAL = {
     "committee": (CommitteeRow, ("chair",), ("spokespeople", "seed_base")),
     "measure": (MeasureRow, ("responsible",), ("seed_base",)),
     "note": (NoteRow, ("author", "text"), ()),
+    "paper": (PaperRow, ("created_by", "proposer", "title"), ()),
+    "dissent": (DissentRow, ("raised_by", "reason", "outcome", "procedure"), ("participants",)),
 }
 _HISTORY_TEXT = ("user", "source", "comment")
 _HISTORY_JSON = ("old", "new")

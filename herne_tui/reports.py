@@ -36,7 +36,7 @@ from herne_tui.review import (
 )
 from herne_tui.store import Database
 
-KINDS = ("weekly", "annual", "midterm")
+KINDS = ("weekly", "annual", "midterm", "minutes")
 """Report kinds of ``herne-tui report``."""
 
 __all__ = ["KINDS", "FORMATS", "annual_report", "midterm_report", "render_weekly",
@@ -359,6 +359,10 @@ def build_report(db: Database, kind: str, fmt: str = "text", *,
         raise InvalidInput(f"--format: „{fmt}“ gibt es nicht (bekannt: {', '.join(FORMATS)})")
     if kind == "weekly":
         return render_weekly(weekly_review(db, since=since, stale_weeks=stale_weeks), fmt)
+    if kind == "minutes":
+        from herne_tui.minutes import render_minutes
+
+        return render_minutes(db, fmt, since)
     if kind == "annual":
         return render_annual(annual_report(db, year or utc(db.now()).year), fmt)
     return render_midterm(midterm_report(db, at), fmt)

@@ -31,7 +31,7 @@ from herne_tui.store import (
     system_clock,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The schema this code writes and understands."""
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
@@ -41,6 +41,17 @@ Each runs inside one write transaction (foreign keys on) and must not commit its
 version in ``meta`` is updated in the same transaction. Register one per bump of
 ``SCHEMA_VERSION``; the test fixture ``tests/fixtures/schema-v1.db`` must keep opening.
 """
+
+
+def _v2_coalition_procedures(conn: Connection) -> None:
+    """Schema 2: motions and papers, the partners' positions, dissents (issue 6)."""
+    from herne_tui.models import DissentRow, PaperRow, PositionRow
+
+    for model in (PaperRow, PositionRow, DissentRow):
+        model.__table__.create(conn, checkfirst=True)
+
+
+MIGRATIONS[2] = _v2_coalition_procedures
 
 
 def _read_version(conn: Connection) -> int | None:

@@ -36,6 +36,7 @@ class BoardScreen(Screen):
     | / | filter by text; esc clears |
     | t / f | filter by topic / by lead, person or overdue |
     | u | undo your own last change |
+    | s / n / x | set the status / add a note / report a dissent |
     """
 
     BINDINGS = [
@@ -53,6 +54,9 @@ class BoardScreen(Screen):
         Binding("f", "pick_filter", "Filter"),
         Binding("escape", "clear_filter", "Filter aus", show=False),
         Binding("u", "undo", "Rückgängig"),
+        Binding("s", "set_status", "Status setzen"),
+        Binding("n", "note", "Notiz"),
+        Binding("x", "dissent", "Dissens melden"),
     ]
 
     DEFAULT_CSS = """
@@ -307,6 +311,50 @@ class BoardScreen(Screen):
         measure = self.focused_measure()
         if measure is not None:
             self.app.open_measure(measure.id)
+
+    def action_set_status(self) -> None:
+        """Choose the focused card's status from a list."""
+        from herne_tui.screens.pickers import ChoicePicker
+
+        measure = self.focused_measure()
+        if measure is None or not self.app.check_writable():
+            return
+        choices = [(s.key, s.label) for s in self.board.statuses]
+        self.app.push_screen(
+            ChoicePicker(f"Status für {measure.id}", choices, measure.status),
+            lambda key: key and key != measure.status and self._save(
+                measure.id, {"status": key}, measure.version))
+
+    def action_note(self) -> None:
+        """Append a note to the focused card."""
+        from herne_tui.screens.pickers import Prompt
+
+        measure = self.focused_measure()
+        if measure is None or not self.app.check_writable():
+            return
+        self.app.push_screen(Prompt(f"Notiz zu {measure.id} – {measure.title}"),
+                             lambda text: text and self._note(measure.id, text))
+
+    @work(thread=True, group="write")
+    def _note(self, measure_id: str, text: str) -> None:
+        try:
+            measure = services.add_note(self.app.db, measure_id=measure_id, text=text,
+                                        user=self.app.user)
+        except HerneError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+        else:
+            self.post_message(self.Saved(measure, f"Notiz zu {measure_id} gespeichert."))
+
+    def action_dissent(self) -> None:
+        """Report a dissent on the focused measure to the Koordinierungsgruppe."""
+        from herne_tui.screens.pickers import Prompt
+
+        measure = self.focused_measure()
+        if measure is None or not self.app.check_writable():
+            return
+        self.app.push_screen(Prompt(f"Dissens zu {measure.id} – Begründung"),
+                             lambda reason: reason and self.app.raise_dissent(
+                                 f"measure:{measure.id}", reason))
 
     def action_undo(self) -> None:
         """Undo the user's own last change (recorded like any change)."""

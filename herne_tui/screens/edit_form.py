@@ -25,6 +25,7 @@ class FormField:
     kind: str
     value: object
     options: tuple[str, ...] = ()
+    labels: dict | None = None
 
 
 class EditForm(ModalScreen[dict | None]):
@@ -32,7 +33,11 @@ class EditForm(ModalScreen[dict | None]):
 
     DEFAULT_CSS = MODAL_CSS.format(name="EditForm").replace("> Vertical", "> VerticalScroll") + """
     EditForm .error { color: $error; height: auto; }
-    EditForm Input, EditForm Select { margin-bottom: 0; }
+    EditForm Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    EditForm Input:focus { border: none; background: $accent 30%; }
+    EditForm Select > SelectCurrent { border: none; height: 1; background: $boost; }
+    EditForm Select:focus > SelectCurrent { background: $accent 30%; }
+    EditForm Checkbox { border: none; padding: 0; margin-top: 1; }
     """
     BINDINGS = [Binding("ctrl+s", "save", "Speichern"), Binding("escape", "cancel", "Abbrechen")]
 
@@ -50,7 +55,8 @@ class EditForm(ModalScreen[dict | None]):
                     continue
                 yield Label(f.label, markup=False)
                 if f.kind == "choice":
-                    options = [(o or "—", o) for o in f.options]
+                    names = f.labels or {}
+                    options = [(names.get(o, o) or "—", o) for o in f.options]
                     yield Select(options, value=f.value if f.value in f.options else
                                  f.options[0], allow_blank=False, id=f"f-{f.name}")
                 else:

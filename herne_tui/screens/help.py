@@ -17,7 +17,9 @@ def key_rows(sections: list[tuple[str, list[Binding]]]) -> list[tuple[str, str, 
     for section, bindings in sections:
         for b in bindings:
             keys = " / ".join(k.strip() for k in b.key.split(","))
-            keys = keys.replace("slash", "/").replace("question_mark", "?")
+            for name, char in (("slash", "/"), ("question_mark", "?"),
+                               ("left_square_bracket", "["), ("right_square_bracket", "]")):
+                keys = keys.replace(name, char)
             rows.append((section, keys, b.description))
     return rows
 

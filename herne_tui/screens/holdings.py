@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
+
 from herne_tui import queries, services
 from herne_tui.domain import SEAT_STATES, Seat, format_date
 from herne_tui.screens.edit_form import FormField
@@ -10,6 +12,8 @@ from herne_tui.screens.panel import PanelScreen, flag
 
 class HoldingsScreen(PanelScreen):
     """Each seat of each holding: derived right, nominee and party, tender, state, flags."""
+
+    BINDINGS = [Binding("n", "edit", "Nominieren")]
 
     PANEL_TITLE = "Beteiligungen"
     INTRO = ("CDU: WFG und Vorstand für Haushalt und Personal der Entsorgung Herne; SPD: alle "

@@ -137,6 +137,22 @@ class PanelScreen(Screen):
         self.app.call_from_thread(self.notify, f"{self.label_of(item)} gespeichert.")
         self.reload()
 
+    @work(thread=True, group="write")
+    def run_write(self, write, done=None) -> None:
+        """Run ``write(db)`` through the services in a worker, then ``done(result)``."""
+        try:
+            result = write(self.app.db)
+        except Conflict as conflict:
+            self.app.call_from_thread(self.app.show_conflict, conflict,
+                                      lambda c: self.reload(), self.reload)
+            return
+        except HerneError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if done is not None:
+            self.app.call_from_thread(done, result)
+        self.reload()
+
     def data_changed(self) -> None:
         """Someone committed a change: reload, keeping the cursor."""
         self.reload()

@@ -140,3 +140,28 @@ class Prompt(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip())
+
+
+class ChoicePicker(ModalScreen[str | None]):
+    """Pick one of several (key, label) choices; dismisses with the key or None."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="ChoicePicker")
+    BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]], current: str = "") -> None:
+        super().__init__()
+        self.picker_title, self.choices, self.current = title, choices, current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.picker_title, classes="title", markup=False)
+            yield OptionList(*[Option(Text(label), id=key) for key, label in self.choices])
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        keys = [k for k, _ in self.choices]
+        option_list.highlighted = keys.index(self.current) if self.current in keys else 0
+        option_list.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

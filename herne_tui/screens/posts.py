@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
+
 from herne_tui import queries, services
 from herne_tui.domain import POST_STATES, Post, format_date
 from herne_tui.screens.edit_form import FormField
@@ -20,6 +22,8 @@ def post_problems(p: Post) -> list[str]:
 
 class PostsScreen(PanelScreen):
     """Each mayor and district post: the right, the holder, the state and its date."""
+
+    BINDINGS = [Binding("n", "edit", "Nominieren")]
 
     PANEL_TITLE = "Bürgermeister & Bezirke"
     INTRO = ("Bürgermeister (Rat) und je Bezirksvertretung Bezirksbürgermeister und erster "

@@ -1,0 +1,67 @@
+"""The agreement's nomination rules applied to the database (``herne-tui check --db``).
+
+- every post and seat: the nominating party matches the agreed right;
+- staffing procedures in the holdings and Dezernat III: an external tender is recorded
+  before the appointment (not for the honorary mayor posts, which the council elects);
+- the Koordinierungsgruppe: at most the agreed number of people per party.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from herne_tui.domain import Violation
+from herne_tui.models import DissentRow, PostRow, RuleRow
+from herne_tui.queries import read_holdings
+from herne_tui.store import Database
+
+FILLED_POST = ("nominiert", "gewählt")
+FILLED_SEAT = ("nominiert", "besetzt")
+
+
+def violations_in(session: Session) -> list[Violation]:
+    """Every violation of the nomination rules in one session."""
+    out: list[Violation] = []
+    for p in session.exec(select(PostRow).order_by(PostRow.position)):
+        label = f"{p.title} {p.district}".strip()
+        if p.holder_party and p.holder_party != p.right:
+            out.append(Violation("vorschlagsrecht", f"post:{p.key}",
+                                 f"{label}: Partei {p.holder_party}, das Vorschlagsrecht hat "
+                                 f"{p.right}"))
+        if p.tender_required and (p.state in FILLED_POST or p.vote_date):
+            if not p.tender_date:
+                out.append(Violation("externe-ausschreibung", f"post:{p.key}",
+                                     f"{label}: besetzt ohne externe Ausschreibung"))
+            elif p.vote_date and p.tender_date > p.vote_date:
+                out.append(Violation("externe-ausschreibung", f"post:{p.key}",
+                                     f"{label}: Ausschreibung ({p.tender_date:%d.%m.%Y}) nach "
+                                     f"dem Ratsbeschluss ({p.vote_date:%d.%m.%Y})"))
+    for h in read_holdings(session):
+        for s in h.seats:
+            label = f"{h.key} – {s.title}"
+            if s.nominee_party and s.nominee_party != s.right:
+                out.append(Violation("vorschlagsrecht", f"seat:{s.key}",
+                                     f"{label}: Vorschlag {s.nominee_party}, das "
+                                     f"Vorschlagsrecht hat {s.right}"))
+            filled = s.state in FILLED_SEAT or bool(s.nominee)
+            if s.staffing and filled and not s.tender_done:
+                out.append(Violation("externe-ausschreibung", f"seat:{s.key}",
+                                     f"{label}: besetzt ohne externe Ausschreibung"))
+            elif s.staffing and s.tender_date and s.state_date and s.state in FILLED_SEAT \
+                    and s.tender_date > s.state_date:
+                out.append(Violation("externe-ausschreibung", f"seat:{s.key}",
+                                     f"{label}: Ausschreibung nach der Besetzung"))
+    rule = session.get(RuleRow, "koordinierungsgruppe")
+    limit = int((rule.params or {}).get("max_per_party", 8)) if rule else 8
+    for dissent in session.exec(select(DissentRow)):
+        for party, names in (dissent.participants or {}).items():
+            if len(names) > limit:
+                out.append(Violation("koordinierungsgruppe", f"dissent:{dissent.id}",
+                                     f"Koordinierungsgruppe (Dissens {dissent.id}): {party} mit "
+                                     f"{len(names)} Personen, höchstens {limit}"))
+    return out
+
+
+def nomination_violations(db: Database) -> list[Violation]:
+    """Every violation of the agreement's nomination and procedure rules."""
+    return db.read(violations_in)

@@ -1,0 +1,53 @@
+"""Everything with a date the coalition must watch, soonest first (key ``d``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from herne_tui import procedures
+from herne_tui.domain import Deadline
+from herne_tui.models import MeasureRow, PaperRow, StatusRow
+from herne_tui.papers import to_paper
+from herne_tui.queries import read_meta
+from herne_tui.store import Database
+
+
+def deadlines_in(session: Session, today: date) -> list[Deadline]:
+    """Filing and partner deadlines, meetings, measure due dates, annual and mid-term reviews."""
+    out: list[Deadline] = []
+    for row in session.exec(select(PaperRow)):
+        paper = to_paper(session, row, today)
+        ref = f"paper:{paper.id}"
+        if paper.partner_deadline:
+            sent = f" (gesendet {paper.proposal_sent:%d.%m.%Y})" if paper.proposal_sent else ""
+            out.append(Deadline(paper.partner_deadline, "Vorschlag an Partner",
+                                f"{paper.title}{sent}", ref, paper.partner_overdue))
+        if paper.filing_deadline:
+            out.append(Deadline(paper.filing_deadline, "Einreichfrist", paper.title, ref,
+                                paper.filing_deadline < today))
+        if paper.meeting_date:
+            out.append(Deadline(paper.meeting_date, "Sitzung",
+                                f"{paper.body}: {paper.title} – {paper.verdict}", ref, False))
+    done = {s.key for s in session.exec(select(StatusRow)) if s.done}
+    for m in session.exec(select(MeasureRow).where(MeasureRow.due.is_not(None))):
+        out.append(Deadline(m.due, "Fällig", f"{m.id} {m.title}", f"measure:{m.id}",
+                            m.due < today and m.status_key not in done))
+    meta = read_meta(session).get("agreement", {})
+    if meta.get("signed") and meta.get("term_end"):
+        signed, start = date.fromisoformat(meta["signed"]), date.fromisoformat(
+            meta.get("term_start", meta["signed"]))
+        end = date.fromisoformat(meta["term_end"])
+        for day in procedures.annual_reviews(signed, end):
+            out.append(Deadline(day, "Jahresbilanz", "Gemeinsame Auswertung als Jahresbilanz",
+                                "review:annual", False))
+        out.append(Deadline(procedures.midterm(start, end), "Halbzeit",
+                            "Evaluation der Kooperation zur Halbzeit", "review:midterm", False))
+    out.sort(key=lambda x: (x.when, x.kind, x.label))
+    return out
+
+
+def upcoming(db: Database) -> list[Deadline]:
+    """Every deadline, soonest first; overdue ones are marked."""
+    return db.read(lambda s: deadlines_in(s, db.now().astimezone().date()))

@@ -1,0 +1,160 @@
+"""Panel 8: motions and council papers with positions, consensus and partner deadlines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.binding import Binding
+
+from herne_tui import papers
+from herne_tui.domain import PAPER_KINDS, POSITIONS, Paper, format_date
+from herne_tui.screens.edit_form import EditForm, FormField
+from herne_tui.screens.panel import PanelScreen, flag
+from herne_tui.screens.pickers import Prompt
+
+BODY_HINT = "Gremium (Rat, Ausschuss für …, Bezirksvertretung …)"
+
+
+def paper_fields(p: Paper | None) -> list[FormField]:
+    """The fields of the add/edit form of a paper."""
+    return [
+        FormField("title", "Titel", "text", p.title if p else ""),
+        FormField("kind", "Art", "choice", p.kind if p else "gemeinsamer-antrag",
+                  tuple(PAPER_KINDS), PAPER_KINDS),
+        FormField("body", BODY_HINT, "text", p.body if p else "Rat der Stadt Herne"),
+        FormField("meeting_date", "Sitzung am (TT.MM.JJJJ)", "date",
+                  p.meeting_date if p else None),
+        FormField("filing_deadline", "Einreichfrist (TT.MM.JJJJ)", "date",
+                  p.filing_deadline if p else None),
+        FormField("proposal_sent", "Vorschlag an Partner gesendet am (TT.MM.JJJJ)", "date",
+                  p.proposal_sent if p else None),
+        FormField("number", "Drucksachen-Nr. (Ratsinformationssystem)", "text",
+                  p.number if p else ""),
+        FormField("measure_ids", "Maßnahmen (IDs, z. B. SCH-02 KJF-02)", "text",
+                  " ".join(p.measure_ids) if p else ""),
+        FormField("legally_required", "rechtlich verpflichtend zu beraten", "bool",
+                  p.legally_required if p else False),
+        FormField("harmful_to_defer", "Zurückstellen verursacht finanziellen Schaden", "bool",
+                  p.harmful_to_defer if p else False),
+    ]
+
+
+def paper_problems(p: Paper) -> list[str]:
+    """What the user must act on: a missed partner deadline, a deferral."""
+    out = []
+    if p.partner_overdue:
+        out.append(f"Vorschlag an Partner war bis {format_date(p.partner_deadline)} fällig")
+    if p.verdict == "zurückstellen":
+        out.append("kein Konsens zur Sitzung: zurückstellen")
+    return out
+
+
+class PapersScreen(PanelScreen):
+    """Anträge und Vorlagen: add in a few keys, record positions, raise a dissent.
+
+    | Key | Action |
+    | :- | :- |
+    | a | add a motion or paper |
+    | enter / e | edit it |
+    | p | record the partners' positions |
+    | x | report a dissent (to the Koordinierungsgruppe) |
+    """
+
+    BINDINGS = [
+        Binding("a", "add", "Neu"),
+        Binding("p", "positions", "Positionen"),
+        Binding("x", "dissent", "Dissens melden"),
+    ]
+    PANEL_TITLE = "Anträge & Vorlagen"
+    INTRO = ("Vorschläge für gemeinsame Anträge müssen 14 Kalendertage vor der Einreichfrist "
+             "beim Partner sein. Ohne Konsens bis zur Sitzung: zurückstellen – außer rechtlich "
+             "verpflichtend oder bei finanziellem Schaden. a: neu, p: Positionen, x: Dissens")
+    COLUMNS = ("Nr.", "Titel", "Art", "Gremium", "Sitzung", "Einreichfrist", "An Partner bis",
+               "Positionen", "Konsens", "Empfehlung", "Prüfung")
+
+    def fetch(self, db):
+        from herne_tui import queries
+
+        return list(papers.list_papers(db)), {"partners": tuple(
+            queries.get_meta(db).get("agreement", {}).get("partners", ("SPD", "CDU")))}
+
+    def key_of(self, p: Paper) -> str:
+        return str(p.id)
+
+    def label_of(self, p: Paper) -> str:
+        return f"Papier {p.id} „{p.title}“"
+
+    def row(self, p: Paper) -> tuple:
+        deadline = format_date(p.partner_deadline) or "—"
+        positions = ", ".join(f"{party}: {pos}" for party, pos, _ in p.positions)
+        return (p.number or str(p.id), p.title, p.kind_label, p.body,
+                format_date(p.meeting_date) or "—", format_date(p.filing_deadline) or "—",
+                Text(deadline, style="bold red") if p.partner_overdue else deadline,
+                positions, p.consensus, p.verdict, flag(paper_problems(p)))
+
+    def problems(self, p: Paper) -> list[str]:
+        return paper_problems(p)
+
+    def form(self, p: Paper):
+        return f"Papier {p.id} bearbeiten", paper_fields(p)
+
+    def save(self, db, p: Paper, changes: dict, version: int) -> None:
+        papers.update_paper(db, paper_id=p.id, changes=changes, user=self.app.user,
+                            expected_version=version)
+
+    def action_add(self) -> None:
+        """Add a motion or council paper."""
+        if self.app.check_writable():
+            self.app.push_screen(EditForm("Neuer Antrag / neue Vorlage", paper_fields(None)),
+                                 lambda values: values and self._add(values))
+
+    def _add(self, values: dict) -> None:
+        base = {f.name: f.value for f in paper_fields(None)}
+        base.update(values)
+        self.run_write(lambda db: papers.add_paper(db, values=base, user=self.app.user),
+                       lambda paper: self._added(paper))
+
+    def _added(self, paper: Paper) -> None:
+        extra = ""
+        if paper.partner_deadline:
+            extra = f" – Vorschlag an den Partner bis {format_date(paper.partner_deadline)}"
+        self.notify(f"Papier {paper.id} angelegt{extra}.")
+
+    def action_positions(self) -> None:
+        """Record each partner's position on the paper under the cursor."""
+        p = self.current()
+        if p is None or not self.app.check_writable():
+            return
+        fields = [FormField(f"pos_{party}", f"Position {party}", "choice", pos, POSITIONS)
+                  for party, pos, _ in p.positions]
+        self.app.push_screen(EditForm(f"Positionen zu „{p.title}“", fields),
+                             lambda changes: changes and self._positions(p, changes))
+
+    def _positions(self, p: Paper, changes: dict) -> None:
+        versions = {party: version for party, _, version in p.positions}
+
+        def write(db):
+            result = None
+            for key, position in changes.items():
+                party = key.removeprefix("pos_")
+                result = papers.set_position(db, paper_id=p.id, party=party,
+                                             position=position, user=self.app.user,
+                                             expected_version=versions[party])
+            return result
+
+        self.run_write(write, lambda paper: self.notify(
+            f"Positionen gespeichert: {paper.consensus} – {paper.verdict}"))
+
+    def action_dissent(self) -> None:
+        """Report a dissent on this paper to the Koordinierungsgruppe."""
+        p = self.current()
+        if p is None or not self.app.check_writable():
+            return
+        self.app.push_screen(Prompt(f"Dissens zu „{p.title}“ – Begründung"),
+                             lambda reason: reason and self.app.raise_dissent(
+                                 f"paper:{p.id}", reason))
+
+    def today(self) -> date:
+        """Today by the database's clock."""
+        return self.app.db.now().astimezone().date()
