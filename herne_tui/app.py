@@ -111,8 +111,8 @@ class HerneApp(App):
             yield SystemCommand(f"{title} ({key})", f"{title} anzeigen",
                                 lambda mode=mode: self.action_panel(mode))
         yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
-        yield SystemCommand("Board zum Stichtag …", "Das Board, wie es an einem Tag war "
-                            "(nur lesen)", self.ask_as_of)
+        yield SystemCommand("Board an einem früheren Datum …",
+                            "Das Board, wie es an einem Tag war (nur lesen)", self.ask_as_of)
         for kind, title in (("weekly", "Wochenbericht"), ("annual", "Jahresbilanz"),
                             ("midterm", "Halbzeitbilanz")):
             yield SystemCommand(f"Bericht speichern: {title} …", f"{title} als Markdown, "

@@ -19,11 +19,15 @@ class MeasureProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         words = query.casefold().split()
+        # Short queries are for commands ("no" → Notiz); measures need 3 letters or an id.
+        if not words or (len(query.strip()) < 3 and not any(c.isdigit() for c in query)):
+            return
         matcher = self.matcher(query)
         for mid, title, haystack in self.measures:
-            if words and all(w in haystack for w in words):
+            if all(w in haystack for w in words):
                 label = f"Gehe zu {mid} – {title}"
-                score = matcher.match(label) or 0.5
+                # below the screen's own commands, so quick edits stay within three keys
+                score = 0.5 * (matcher.match(label) or 0.5)
                 yield Hit(score, matcher.highlight(label), partial(self.app.goto_measure, mid),
                           help="Maßnahme auf dem Board auswählen")
 
@@ -53,4 +57,5 @@ class ScreenActionsProvider(Provider):
         matcher = self.matcher(query)
         for title, callback in self._commands():
             if score := matcher.match(title):
-                yield Hit(score, matcher.highlight(title), callback)
+                # the current screen's own actions win ties against app-wide commands
+                yield Hit(score * 1.2, matcher.highlight(title), callback)

@@ -1,0 +1,105 @@
+"""Several coordinators at once: live refresh between two apps, conflicts, read-only."""
+
+from __future__ import annotations
+
+import time
+
+from pilot import make_app, settle
+
+from herne_tui import queries, services
+from herne_tui.schema import open_database
+from herne_tui.screens.conflict import ConflictScreen
+from herne_tui.screens.measure import MeasureScreen
+
+
+async def wait_for(pilot, condition, timeout: float = 1.0) -> float:
+    """Seconds until ``condition()`` holds (pumping the app meanwhile); fails after timeout."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if condition():
+            return time.monotonic() - start
+        await pilot.pause(0.05)
+    raise AssertionError(f"not within {timeout} s")
+
+
+async def test_second_app_sees_the_first_apps_move_within_a_second(db_path, db, clock):
+    other = open_database(str(db_path), clock=clock)
+    first, second = make_app(db, user="anna", watch_interval=0.5), \
+        make_app(other, user="bernd", watch_interval=0.5)
+    async with first.run_test(size=(120, 40)) as p1, second.run_test(size=(120, 40)) as p2:
+        await settle(p1)
+        await settle(p2)
+        await p2.press("j", "j")  # bernd looks at ARB-03
+        assert second.screen.focused_measure().id == "ARB-03"
+        await p1.press("L")  # anna moves ARB-01
+        await settle(p1)
+        assert queries.get_measure(db, "ARB-01").status == "vorbereitung"
+        seen = await wait_for(p2, lambda: [m.id for m in second.screen.shown["vorbereitung"]]
+                              == ["ARB-01"])
+        assert seen < 1.0
+        assert second.screen.focused_measure().id == "ARB-03"  # bernd keeps his focus
+
+
+async def test_stale_move_shows_theirs_against_mine(db_path, db, clock):
+    app = make_app(db, user="bernd", watch_interval=60)  # no refresh: the card is stale
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+        await pilot.press("L")  # bernd moves his stale copy
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert app.screen.conflict.theirs == {"status": "beratung"}
+        assert app.screen.conflict.changed_by == "anna"
+        await pilot.press("escape")  # drop mine
+        await settle(pilot)
+    assert queries.get_measure(db, "ARB-01").status == "beratung"
+
+
+async def test_apply_mine_again_after_a_conflict(db):
+    app = make_app(db, user="bernd", watch_interval=60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("a")  # apply mine again on the new version
+        await settle(pilot)
+    m = queries.get_measure(db, "ARB-01")
+    assert m.status == "vorbereitung" and m.version == 3
+
+
+async def test_unsaved_edits_survive_a_refresh(db):
+    app = make_app(db, user="bernd", watch_interval=0.2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.screen.query_one("#responsible").value = "Bernds Eingabe"
+        services.add_note(db, measure_id="ARB-01", text="Annas Notiz", user="anna")
+        await wait_for(pilot, lambda: "Annas Notiz" in str(
+            app.screen.query_one("#notes").render()), timeout=2)
+        assert isinstance(app.screen, MeasureScreen)
+        assert app.screen.query_one("#responsible").value == "Bernds Eingabe"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    m = queries.get_measure(db, "ARB-01")
+    assert m.responsible == "Bernds Eingabe" and len(m.notes) == 1
+
+
+async def test_read_only_app_changes_nothing(db_path, db, clock):
+    viewer = open_database(str(db_path), clock=clock, read_only=True)
+    app = make_app(viewer, user="gast")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "NUR LESEN" in app.title
+        for key in ("L", "H", "u", "s", "n", "x"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen.focused_measure().id == "ARB-01", key
+        await pilot.press("enter")
+        await settle(pilot)
+        app.screen.query_one("#responsible").value = "Gast"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert queries.get_measure(db, "ARB-01").version == 1
+    assert len(queries.history(db)) == len(queries.history(viewer))
