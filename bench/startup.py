@@ -128,7 +128,10 @@ class Pty:
             self.buffer += os.read(self.master, 1 << 16)
             last = time.perf_counter()
         if last is None:
-            raise TimeoutError("no screen update after the key")
+            import re
+            screen = re.sub(rb"\x1b\[[0-9;?]*[a-zA-Z]", b"", self.buffer[-4000:])
+            raise TimeoutError(f"no screen update after {data!r}; last output: "
+                               f"{screen.decode('utf-8', 'replace')[-800:]}")
         return last - sent
 
     def close(self) -> None:
@@ -164,8 +167,11 @@ def keys(db: Path, presses: int = 15) -> tuple[list[float], list[float]]:
         nav = [p.key(b"j") for _ in range(presses)]
         moves = []
         for _ in range(max(3, presses // 3)):
-            moves.append(p.key(b"L"))
-            moves.append(p.key(b"H"))
+            for key in (b"L", b"H"):
+                try:
+                    moves.append(p.key(key))
+                except TimeoutError as exc:  # reported, not hidden
+                    print(f"  (no answer to {key!r} within 10 s: {str(exc)[:200]})")
         return nav, moves
     finally:
         p.close()

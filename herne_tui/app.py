@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 
 from textual import work
@@ -12,44 +13,45 @@ from textual.screen import Screen
 
 from herne_tui.commands import MeasureProvider, ScreenActionsProvider
 from herne_tui.domain import HistoryEntry, Measure
-from herne_tui.errors import Conflict
+from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.board import BoardScreen
-from herne_tui.screens.committees import CommitteesScreen
-from herne_tui.screens.coordination import CoordinationScreen
-from herne_tui.screens.deadlines import ChecksScreen, DeadlinesScreen
-from herne_tui.screens.dezernat import DezernatScreen
-from herne_tui.screens.holdings import HoldingsScreen
-from herne_tui.screens.measure import MeasureScreen, describe_entry
-from herne_tui.screens.papers import PapersScreen
-from herne_tui.screens.history import HistoryScreen
-from herne_tui.screens.posts import PostsScreen
-from herne_tui.screens.review import ProgressScreen, ReviewScreen
 
 PANELS = {
-    "board": ("Board", BoardScreen),
-    "committees": ("Ausschüsse", CommitteesScreen),
-    "posts": ("Bürgermeister & Bezirke", PostsScreen),
-    "dezernat": ("Dezernat III", DezernatScreen),
-    "holdings": ("Beteiligungen", HoldingsScreen),
-    "history": ("Verlauf", HistoryScreen),
-    "progress": ("Fortschritt", ProgressScreen),
-    "papers": ("Anträge & Vorlagen", PapersScreen),
-    "coordination": ("Koordinierungsgruppe", CoordinationScreen),
+    "board": ("Board", "board:BoardScreen"),
+    "committees": ("Ausschüsse", "committees:CommitteesScreen"),
+    "posts": ("Bürgermeister & Bezirke", "posts:PostsScreen"),
+    "dezernat": ("Dezernat III", "dezernat:DezernatScreen"),
+    "holdings": ("Beteiligungen", "holdings:HoldingsScreen"),
+    "history": ("Verlauf", "history:HistoryScreen"),
+    "progress": ("Fortschritt", "review:ProgressScreen"),
+    "papers": ("Anträge & Vorlagen", "papers:PapersScreen"),
+    "coordination": ("Koordinierungsgruppe", "coordination:CoordinationScreen"),
 }
-"""Mode name → (German title, screen class); keys 1–9 in this order."""
+"""Mode name → (German title, screen in herne_tui.screens); keys 1–9 in this order."""
 
-EXTRA_MODES = {"review": ("Wochenrückblick", ReviewScreen, "w"),
-               "deadlines": ("Fristen", DeadlinesScreen, "d"),
-               "checks": ("Prüfungen", ChecksScreen, "0")}
-"""Screens on letter keys: mode name → (German title, screen class, key)."""
+EXTRA_MODES = {"review": ("Wochenrückblick", "review:ReviewScreen", "w"),
+               "deadlines": ("Fristen", "deadlines:DeadlinesScreen", "d"),
+               "checks": ("Prüfungen", "deadlines:ChecksScreen", "0")}
+"""Screens on letter keys: mode name → (German title, screen, key)."""
+
+
+def screen_class(spec: str) -> type[Screen]:
+    """Import a screen class named ``module:Class`` from herne_tui.screens on first use,
+    so start-up only pays for the board."""
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(f"herne_tui.screens.{module}"), name)
+
+
+def _lazy(spec: str) -> Callable[[], Screen]:
+    return lambda: screen_class(spec)()
 
 
 class HerneApp(App):
     """herne-tui: the board of the agreement and its personnel panels."""
 
     CSS_PATH = "app.tcss"
-    MODES = {name: cls for name, (_, cls) in PANELS.items()} | {
-        name: cls for name, (_, cls, _) in EXTRA_MODES.items()}
+    MODES = {name: _lazy(spec) for name, (_, spec) in PANELS.items()} | {
+        name: _lazy(spec) for name, (_, spec, _) in EXTRA_MODES.items()}
     DEFAULT_MODE = "board"
     COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
     BINDINGS = [
@@ -77,7 +79,8 @@ class HerneApp(App):
             super().__init__()
             self.entries = entries
 
-    def __init__(self, db, *, user: str, watch_interval: float = 0.5) -> None:
+    def __init__(self, db, *, user: str, watch_interval: float = 0.5,
+                 initial_board=None) -> None:
         super().__init__()
         self.db = db
         self.user = user
@@ -85,9 +88,17 @@ class HerneApp(App):
         self.watch_interval = watch_interval
         self.watcher = None
         self.labels: dict[str, str] = {}
+        self.initial_board = initial_board
+        """The board read by the quick start, shown before the ORM has loaded."""
 
     def on_mount(self) -> None:
         self.title = "HERNE 2030" + (" – NUR LESEN" if self.read_only else "")
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        start = getattr(self.db, "start", None)
+        if start is not None:  # a quick start: open the real database now
+            start()
         self.start_watching()
 
     # -- navigation ------------------------------------------------------------------------------
@@ -167,7 +178,7 @@ class HerneApp(App):
 
     def open_measure(self, measure_id: str) -> None:
         """Open the measure view."""
-        self.push_screen(MeasureScreen(measure_id))
+        self.push_screen(screen_class("measure:MeasureScreen")(measure_id))
 
     def goto_measure(self, measure_id: str) -> None:
         """Show the board with the focus on a measure."""
@@ -234,18 +245,37 @@ class HerneApp(App):
     # -- live refresh --------------------------------------------------------------------------
     def start_watching(self) -> None:
         """Poll for other processes' commits (at least once a second)."""
-        try:
-            from herne_tui.watch import ChangeWatcher
-        except ImportError:  # pragma: no cover - watcher not available
-            return
-        self.watcher = ChangeWatcher(self.db)
-        self.set_interval(self.watch_interval, self._poll)
+        self._polling = False
+        self.set_interval(self.watch_interval, self._tick)
+        self._tick()
 
-    @work(thread=True, exclusive=True, group="watch")
+    def _tick(self) -> None:
+        if not self._polling:  # never stack polls (and never cancel one half-way)
+            self._polling = True
+            self._poll()
+
+    @work(thread=True, group="watch")
     def _poll(self) -> None:
-        entries = self.watcher.poll() if self.watcher else None
-        if entries:
+        try:
+            if self.watcher is None:  # created here: opening may still be under way
+                from herne_tui.watch import ChangeWatcher
+
+                self.watcher = ChangeWatcher(self.db)
+                # anything committed between the first read and now shows up once
+                entries = []
+            else:
+                entries = self.watcher.poll()
+        except HerneError as exc:  # the database went away or cannot be opened
+            self.call_from_thread(self.exit, 2, f"herne-tui: {exc.message}")
+            return
+        finally:
+            self._polling = False
+        if entries is not None:  # [] still means "changed" (e.g. after a restore)
             self.post_message(self.DataChanged(list(entries)))
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
 
     def on_herne_app_data_changed(self, message: DataChanged) -> None:
         others = [e for e in message.entries if e.user != self.user]
@@ -259,29 +289,31 @@ class HerneApp(App):
         if others:
             first = others[0]
             more = f" (+{len(others) - 1} weitere)" if len(others) > 1 else ""
-            self.notify(f"{first.entity_id}: {describe_entry(first, self.labels)}{more}",
+            from herne_tui.history import describe
+
+            self.notify(f"{first.entity_id}: {first.user}: {describe(first, self.labels)}{more}",
                         title="Geändert von anderen", timeout=4)
 
 
 def help_sections() -> list[tuple[str, list[Binding]]]:
     """Every screen's keys, grouped as the help screen and the README show them."""
-    from herne_tui.screens.asof import AsOfBoardScreen  # noqa: F401  (same keys as the board)
-    from herne_tui.screens.panel import PanelScreen
+    def keys(spec: str) -> list[Binding]:
+        return list(screen_class(spec).BINDINGS)
 
     return [
         ("Überall", list(HerneApp.BINDINGS)),
         ("Board", list(BoardScreen.BINDINGS)),
-        ("Maßnahme", list(MeasureScreen.BINDINGS)),
-        ("Panels 2–5, 8, 9", list(PanelScreen.BINDINGS)),
-        ("Bürgermeister, Beteiligungen", list(PostsScreen.BINDINGS)),
-        ("Verlauf (6)", list(HistoryScreen.BINDINGS)),
-        ("Wochenrückblick (w)", list(ReviewScreen.BINDINGS)),
-        ("Anträge (8)", list(PapersScreen.BINDINGS)),
-        ("Fristen (d)", list(DeadlinesScreen.BINDINGS)),
+        ("Maßnahme", keys("measure:MeasureScreen")),
+        ("Panels 2–5, 8, 9", keys("panel:PanelScreen")),
+        ("Bürgermeister, Beteiligungen", keys("posts:PostsScreen")),
+        ("Verlauf (6)", keys("history:HistoryScreen")),
+        ("Wochenrückblick (w)", keys("review:ReviewScreen")),
+        ("Anträge (8)", keys("papers:PapersScreen")),
+        ("Fristen (d)", keys("deadlines:DeadlinesScreen")),
     ]
 
 
-def run_app(db, *, user: str) -> int:
+def run_app(db, *, user: str, initial_board=None) -> int:
     """Run the app until the user quits."""
-    HerneApp(db, user=user).run()
+    HerneApp(db, user=user, initial_board=initial_board).run()
     return 0

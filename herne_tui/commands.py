@@ -7,13 +7,13 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from herne_tui import queries
-
 
 class MeasureProvider(Provider):
     """„Gehe zu Maßnahme“: find a measure by id or words of its title and text."""
 
     async def startup(self) -> None:
+        from herne_tui import queries
+
         board = await asyncio.to_thread(queries.load_board, self.app.db)
         self.measures = [(m.id, m.title, m.haystack()) for m in board.measures]
 

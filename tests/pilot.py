@@ -11,7 +11,12 @@ def make_app(db, user: str = "tester", **kw) -> HerneApp:
 
 
 async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers finish and messages be processed."""
+    """Let workers finish and messages be processed (a newer load may cancel an older one)."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass
         await pilot.pause()

@@ -32,8 +32,7 @@ async def test_second_app_sees_the_first_apps_move_within_a_second(db_path, db, 
         await p2.press("j", "j")  # bernd looks at ARB-03
         assert second.screen.focused_measure().id == "ARB-03"
         await p1.press("L")  # anna moves ARB-01
-        await settle(p1)
-        assert queries.get_measure(db, "ARB-01").status == "vorbereitung"
+        await wait_for(p1, lambda: queries.get_measure(db, "ARB-01").status == "vorbereitung")
         seen = await wait_for(p2, lambda: [m.id for m in second.screen.shown["vorbereitung"]]
                               == ["ARB-01"])
         assert seen < 1.0

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from herne_tui import boardview, queries, services
+from herne_tui import boardview
 from herne_tui.boardview import BoardFilter
 from herne_tui.domain import Board, Measure
 from herne_tui.errors import Conflict, HerneError
@@ -108,11 +108,21 @@ class BoardScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Board"
-        self.reload()
+        initial = getattr(self.app, "initial_board", None)
+        if initial is not None:  # painted from the quick start; the ORM is not needed yet
+            from herne_tui.paths import system_clock
+
+            self.app.initial_board = None
+            self.on_board_screen_loaded(self.Loaded(initial,
+                                                    system_clock().astimezone().date()))
+        else:
+            self.reload()
 
     @work(thread=True, exclusive=True, group="load")
     def reload(self) -> None:
         """Read the board in a worker; the result arrives as ``Loaded``."""
+        from herne_tui import queries
+
         db = self.app.db
         board = queries.load_board(db)
         self.post_message(self.Loaded(board, db.now().astimezone().date()))
@@ -172,12 +182,16 @@ class BoardScreen(Screen):
             items = self.shown[status.key]
             column = self.query_one(f"#col-{status.key}", Vertical)
             column.set_class(i == self.column_index, "-active")
-            column.query_one(".column-header", Static).update(
-                f"{status.label} ({len(items)})" + (" ✓" if status.done else ""))
+            header = column.query_one(".column-header", Static)
+            label = f"{status.label} ({len(items)})" + (" ✓" if status.done else "")
+            if str(header.content) != label:  # fixed height: no layout pass needed
+                header.update(label, layout=False)
             cards = self.query_one(f"#cards-{status.key}", CardList)
-            cards.set_cards([CardView(m.id, m.topic, topic_index.get(m.topic, 0), m.title,
-                                      boardview.markers(m, self.today, done),
-                                      m.is_overdue(self.today, done)) for m in items])
+            views = [CardView(m.id, m.topic, topic_index.get(m.topic, 0), m.title,
+                              boardview.markers(m, self.today, done),
+                              m.is_overdue(self.today, done)) for m in items]
+            if views != cards.cards:  # repaint only the columns that changed
+                cards.set_cards(views)
             row = min(self.rows.get(status.key, 0), max(0, len(items) - 1))
             self.rows[status.key] = row
             cards.selected = row if items else None
@@ -185,9 +199,10 @@ class BoardScreen(Screen):
         bar = self.query_one("#filterbar", Static)
         names = {t.key: t.name for t in self.board.topics}
         shown = sum(len(v) for v in self.shown.values())
-        bar.update(f"Filter: {self.filter.describe(names)} – {shown} von "
-                   f"{len(self.board.measures)} Maßnahmen (esc: alle)")
-        bar.set_class(self.filter.active(), "-active")
+        if self.filter.active() or bar.has_class("-active"):
+            bar.update(f"Filter: {self.filter.describe(names)} – {shown} von "
+                       f"{len(self.board.measures)} Maßnahmen (esc: alle)", layout=False)
+            bar.set_class(self.filter.active(), "-active")
         self.query_one("#empty").display = shown == 0
         self._sync_focus()
 
@@ -199,9 +214,13 @@ class BoardScreen(Screen):
         cards = self.query_one(f"#cards-{key}", CardList)
         if items:
             cards.scroll_to_card(row)
-        self.query_one("#columns").scroll_to_widget(self.query_one(f"#col-{key}"),
-                                                    animate=False)
-        self.sub_title = self.focus_id or ""
+            # the column may just have grown: scroll again once its new size is laid out
+            self.call_after_refresh(cards.scroll_to_card, row)
+        if getattr(self, "_scrolled_column", None) != key:  # only when the column changes
+            self._scrolled_column = key
+            self.query_one("#columns").scroll_to_widget(self.query_one(f"#col-{key}"),
+                                                        animate=False)
+        # no sub_title here: changing the header repaints the whole screen on every key
 
     def focused_measure(self) -> Measure | None:
         """The measure under the board's focus, if any."""
@@ -243,9 +262,11 @@ class BoardScreen(Screen):
     def _update_selection(self) -> None:
         for i, key in enumerate(self._status_keys()):
             cards = self.query_one(f"#cards-{key}", CardList)
-            cards.active = i == self.column_index
+            active = i == self.column_index
+            if cards.active != active:
+                cards.active = active
+                self.query_one(f"#col-{key}").set_class(active, "-active")
             cards.selected = self.rows.get(key, 0) if self.shown[key] else None
-            self.query_one(f"#col-{key}").set_class(i == self.column_index, "-active")
         self._sync_focus()
 
     def on_card_list_clicked(self, message: CardList.Clicked) -> None:
@@ -279,6 +300,8 @@ class BoardScreen(Screen):
 
     @work(thread=True, group="write")
     def _save(self, measure_id: str, changes: dict, version: int) -> None:
+        from herne_tui import services
+
         try:
             measure = services.update_measure(self.app.db, measure_id=measure_id,
                                               changes=changes, user=self.app.user,
@@ -337,6 +360,8 @@ class BoardScreen(Screen):
 
     @work(thread=True, group="write")
     def _note(self, measure_id: str, text: str) -> None:
+        from herne_tui import services
+
         try:
             measure = services.add_note(self.app.db, measure_id=measure_id, text=text,
                                         user=self.app.user)
@@ -363,6 +388,8 @@ class BoardScreen(Screen):
 
     @work(thread=True, group="write")
     def _undo(self) -> None:
+        from herne_tui import services
+
         try:
             what = services.undo_last(self.app.db, user=self.app.user)
         except HerneError as exc:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -93,8 +93,13 @@ class CardList(ScrollView, can_focus=False):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.cards) * CARD_HEIGHT)
 
-    def watch_selected(self) -> None:
-        self.refresh()
+    def watch_selected(self, old: int | None, new: int | None) -> None:
+        # repaint only the two cards involved: a keystroke costs a few lines over SSH
+        width = self.size.width
+        top = int(self.scroll_y)
+        for index in (old, new):
+            if index is not None:
+                self.refresh(Region(0, index * CARD_HEIGHT - top, width, CARD_HEIGHT))
 
     def watch_active(self) -> None:
         self.refresh()

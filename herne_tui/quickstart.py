@@ -1,0 +1,137 @@
+"""Quick start: paint the board from the database before the ORM has even loaded.
+
+Importing SQLAlchemy and SQLModel costs more than starting an empty Textual screen. The board
+does not need them to be *shown*: for a current, seeded SQLite file the first board is read
+here with the standard library (read-only, one short transaction), and the full
+``Database`` opens in a background thread right after the first paint. Anything else (a URL,
+a missing, old or unseeded file, an unwritable one) takes the normal path through
+``schema.open_database``. ``tests/test_quickstart.py`` checks that both readers agree.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from herne_tui import SCHEMA_VERSION
+from herne_tui import domain as d
+from herne_tui.paths import check_writable, plain_sqlite_file
+
+
+def read_board(path: Path) -> d.Board | None:
+    """The board of a current, seeded herne-tui SQLite file, or None to take the slow path."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if not row or str(row[0]) != str(SCHEMA_VERSION):
+            return None
+        conn.execute("BEGIN")
+        topics = tuple(d.Topic(*r) for r in conn.execute(
+            'SELECT key, name, "order" FROM topic ORDER BY "order"'))
+        statuses = tuple(d.Status(k, label, order, bool(done)) for k, label, order, done in
+                         conn.execute('SELECT key, label, "order", done FROM status '
+                                      'ORDER BY "order"'))
+        if not topics or not statuses:
+            return None
+        notes = Counter(dict(conn.execute(
+            "SELECT subject, count(*) FROM note WHERE subject LIKE 'measure:%' "
+            "GROUP BY subject")))
+        repeats = defaultdict(list)
+        for of, topic, paragraph in conn.execute(
+                "SELECT of_measure, topic_key, paragraph FROM repeat ORDER BY id"):
+            repeats[of].append(d.Place(topic, paragraph))
+        measures = tuple(_measure(r, notes, repeats) for r in conn.execute(
+            "SELECT id, topic_key, title, text, status_key, position, paragraph, subitems, "
+            "targets, related, responsible, lead, due, version FROM measure ORDER BY position"))
+        meta = {}
+        for key, value in conn.execute("SELECT key, value FROM meta"):
+            try:
+                meta[key] = json.loads(value)
+            except ValueError:
+                meta[key] = value
+        conn.execute("COMMIT")
+        return d.Board(topics=topics, statuses=statuses, measures=measures, meta=meta)
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        conn.close()
+
+
+def _measure(r, notes: Counter, repeats) -> d.Measure:
+    (mid, topic, title, text, status, position, paragraph, subitems, targets, related,
+     responsible, lead, due, version) = r
+    return d.Measure(
+        id=mid, topic=topic, title=title, text=text, status=status, position=position,
+        paragraph=paragraph, subitems=tuple(json.loads(subitems)),
+        targets=tuple(d.Target(t["label"], t["value"], t.get("unit", ""))
+                      for t in json.loads(targets)),
+        related=tuple(json.loads(related)), duplicates=tuple(repeats[mid]),
+        responsible=responsible, lead=lead, due=date.fromisoformat(due) if due else None,
+        version=version, note_count=notes.get(f"measure:{mid}", 0))
+
+
+class DeferredDatabase:
+    """Stands in for ``store.Database`` until it has opened in a background thread.
+
+    ``start()`` begins opening (the app calls it after the first paint); any other attribute
+    waits until the database is open and then comes from it.
+    """
+
+    def __init__(self, opener: Callable[[], object], *, path: Path, read_only: bool):
+        self.path = path
+        self.read_only = read_only
+        self._opener = opener
+        self._db = None
+        self._error: BaseException | None = None
+        self._ready = threading.Event()
+        self._started = False
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Open the real database in a background thread (once)."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        threading.Thread(target=self._open, name="open-database", daemon=True).start()
+
+    def _open(self) -> None:
+        try:
+            self._db = self._opener()
+        except BaseException as exc:  # reported to whoever uses the database next
+            self._error = exc
+        finally:
+            self._ready.set()
+
+    def database(self):
+        """The opened database (waits for it; re-raises an error from opening)."""
+        self.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        return self._db
+
+    def __getattr__(self, name: str):
+        return getattr(self.database(), name)
+
+
+def quick_start(db_arg, *, read_only: bool,
+                opener: Callable[[], object]) -> tuple[d.Board, DeferredDatabase] | None:
+    """The first board and a deferred database, when the fast path applies; else None."""
+    path = plain_sqlite_file(db_arg)
+    if path is None or (not read_only and check_writable(path)):
+        return None
+    board = read_board(path)
+    if board is None:
+        return None
+    return board, DeferredDatabase(opener, path=path, read_only=read_only)
