@@ -7,9 +7,7 @@ the user-editable fields, so a re-seed can tell a user's edit from an untouched 
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from datetime import timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator
 from sqlmodel import Field, SQLModel

@@ -11,7 +11,7 @@ from herne_tui import domain as d
 from herne_tui import procedures
 from herne_tui.errors import Conflict, InvalidInput, NotFound
 from herne_tui.models import DissentRow, MeasureRow, PaperRow, PositionRow, RuleRow
-from herne_tui.queries import read_meta
+from herne_tui.queries import partners_of, read_meta
 from herne_tui.services import _date, _text, new_txn, record
 from herne_tui.store import Database
 
@@ -20,7 +20,7 @@ PAPER_FIELDS = ("title", "kind", "body", "meeting_date", "filing_deadline", "pro
 
 
 def _partners(session: Session) -> tuple[str, ...]:
-    return tuple(read_meta(session).get("agreement", {}).get("partners", ("SPD", "CDU")))
+    return partners_of(read_meta(session))
 
 
 def _param(session: Session, rule: str, name: str, default):

@@ -215,6 +215,16 @@ def list_rules(db: Database) -> tuple[d.Rule, ...]:
         for r in s.exec(select(RuleRow).order_by(RuleRow.position))))
 
 
+def partners_of(meta: dict) -> tuple[str, ...]:
+    """The agreement's partners from the stored metadata."""
+    return tuple(meta.get("agreement", {}).get("partners", ()))
+
+
+def partners(db: Database) -> tuple[str, ...]:
+    """The parties of the agreement (e.g. SPD, CDU)."""
+    return partners_of(get_meta(db))
+
+
 def get_meta(db: Database) -> dict:
     """The agreement's metadata (name, partners, term, signing date, ...)."""
     return db.read(read_meta)

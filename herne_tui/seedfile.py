@@ -7,11 +7,11 @@ reported as ``file:line: message`` so an editor can jump to it.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-import importlib.util
 from pathlib import Path
 from typing import Any, Literal
 

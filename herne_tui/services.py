@@ -30,11 +30,11 @@ from herne_tui.models import (
 )
 from herne_tui.queries import (
     measure_subject,
-    utc,
     read_holdings,
     read_measure,
     to_committee,
     to_post,
+    utc,
 )
 from herne_tui.store import Database
 

@@ -20,3 +20,16 @@ async def settle(pilot, rounds: int = 3) -> None:
         except WorkerCancelled:
             pass
         await pilot.pause()
+
+
+def table_rows(screen) -> list[list[str]]:
+    """The cells of the screen's DataTable as text, row by row."""
+    from textual.widgets import DataTable
+
+    table = screen.query_one(DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def rows(screen) -> list[str]:
+    """The screen's DataTable rows, each joined into one line."""
+    return [" | ".join(r) for r in table_rows(screen)]

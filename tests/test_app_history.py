@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from pilot import make_app, settle
-from textual.widgets import DataTable
+from pilot import make_app, rows, settle
 
 from herne_tui import review, services
 from herne_tui.schema import open_database
 from herne_tui.screens.asof import AsOfBoardScreen
 from herne_tui.screens.history import HistoryScreen
 from herne_tui.screens.review import ProgressScreen, ReviewScreen
-
-
-def rows(screen) -> list[str]:
-    table = screen.query_one(DataTable)
-    return [" | ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 
 async def test_history_screen_lists_and_filters(db, clock):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pilot import make_app, settle
-from textual.widgets import DataTable
+from pilot import make_app, settle, table_rows
 
 from herne_tui import queries, services
 from herne_tui.screens.committees import CommitteesScreen
@@ -12,11 +11,6 @@ from herne_tui.screens.dezernat import DezernatScreen
 from herne_tui.screens.edit_form import EditForm
 from herne_tui.screens.holdings import HoldingsScreen
 from herne_tui.screens.posts import PostsScreen
-
-
-def table_rows(screen) -> list[list[str]]:
-    table = screen.query_one(DataTable)
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 @pytest.mark.parametrize("key,screen_type,expected", [

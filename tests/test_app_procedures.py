@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pilot import make_app, settle
-from textual.widgets import DataTable
+from pilot import make_app, rows, settle
 
 from herne_tui import papers, queries
 from herne_tui.minutes import render_minutes
@@ -12,11 +11,6 @@ from herne_tui.screens.deadlines import ChecksScreen, DeadlinesScreen
 from herne_tui.screens.edit_form import EditForm
 from herne_tui.screens.papers import PapersScreen
 from herne_tui.screens.pickers import ChoicePicker, Prompt
-
-
-def rows(screen) -> list[str]:
-    table = screen.query_one(DataTable)
-    return [" | ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 
 async def fill(pilot, values: dict) -> None:

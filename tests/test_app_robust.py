@@ -35,8 +35,8 @@ def setup_module(module):
     from pathlib import Path
 
     from herne_tui.schema import open_database
-    from herne_tui.seeding import seed_database
     from herne_tui.seedfile import load_seed
+    from herne_tui.seeding import seed_database
 
     db = open_database(str(Path(tempfile.mkdtemp()) / "h.db"))
     seed_database(db, load_seed())

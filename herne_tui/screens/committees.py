@@ -20,8 +20,7 @@ class CommitteesScreen(PanelScreen):
     COLUMNS = ("Ausschuss", "Änderung", "Stand", "Vorsitz", "Partei", "Sprecher", "Maßnahme")
 
     def fetch(self, db):
-        return list(queries.list_committees(db)), {"partners": tuple(
-            queries.get_meta(db).get("agreement", {}).get("partners", ("SPD", "CDU")))}
+        return list(queries.list_committees(db)), {"partners": queries.partners(db)}
 
     def row(self, c: Committee) -> tuple:
         role = f" ({c.chair_role})" if c.chair_role else ""

@@ -24,8 +24,7 @@ class CoordinationScreen(PanelScreen):
         from herne_tui import queries
 
         items = sorted(papers.list_dissents(db), key=lambda x: (x.state != "offen", x.id))
-        return items, {"partners": tuple(
-            queries.get_meta(db).get("agreement", {}).get("partners", ("SPD", "CDU")))}
+        return items, {"partners": queries.partners(db)}
 
     def key_of(self, x: Dissent) -> str:
         return str(x.id)

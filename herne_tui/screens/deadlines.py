@@ -23,7 +23,10 @@ class DeadlinesScreen(Screen):
     """
 
     BINDINGS = [Binding("a", "toggle_past", "Vergangene")]
-    DEFAULT_CSS = "DeadlinesScreen DataTable { height: 1fr; } DeadlinesScreen #intro { padding: 0 1; }"
+    DEFAULT_CSS = """
+    DeadlinesScreen DataTable { height: 1fr; }
+    DeadlinesScreen #intro { padding: 0 1; }
+    """
 
     class Loaded(Message):
         """Deadlines arrived from a worker."""

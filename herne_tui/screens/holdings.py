@@ -26,8 +26,7 @@ class HoldingsScreen(PanelScreen):
         holdings = queries.list_holdings(db)
         seats = [s for h in holdings for s in h.seats]
         names = {h.key: h.name for h in holdings}
-        return seats, {"names": names, "partners": tuple(
-            queries.get_meta(db).get("agreement", {}).get("partners", ("SPD", "CDU")))}
+        return seats, {"names": names, "partners": queries.partners(db)}
 
     def row(self, s: Seat) -> tuple:
         title = s.title + (" (neu einzurichten)" if s.to_create else "")

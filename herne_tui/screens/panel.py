@@ -188,4 +188,4 @@ class PanelScreen(Screen):
 
     def parties(self) -> tuple[str, ...]:
         """The choices for a party field: none, or one of the partners."""
-        return ("", *self.context.get("partners", ("SPD", "CDU")))
+        return ("", *self.context.get("partners", ()))

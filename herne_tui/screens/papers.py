@@ -76,8 +76,7 @@ class PapersScreen(PanelScreen):
     def fetch(self, db):
         from herne_tui import queries
 
-        return list(papers.list_papers(db)), {"partners": tuple(
-            queries.get_meta(db).get("agreement", {}).get("partners", ("SPD", "CDU")))}
+        return list(papers.list_papers(db)), {"partners": queries.partners(db)}
 
     def key_of(self, p: Paper) -> str:
         return str(p.id)

@@ -33,8 +33,7 @@ class PostsScreen(PanelScreen):
 
     def fetch(self, db):
         posts = [p for p in queries.list_posts(db) if p.kind in self.KINDS]
-        return posts, {"partners": tuple(
-            queries.get_meta(db).get("agreement", {}).get("partners", ("SPD", "CDU")))}
+        return posts, {"partners": queries.partners(db)}
 
     def row(self, p: Post) -> tuple:
         return (p.title, p.district or p.body, p.right, p.holder or "—", p.holder_party or "—",
