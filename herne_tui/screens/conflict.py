@@ -30,6 +30,7 @@ class ConflictScreen(ModalScreen[bool]):
     DEFAULT_CSS = MODAL_CSS.format(name="ConflictScreen") + """
     ConflictScreen > Vertical { width: 90; }
     ConflictScreen DataTable { height: auto; max-height: 12; }
+    ConflictScreen Label { width: 100%; }
     """
     BINDINGS = [Binding("escape", "dismiss(False)", "Verwerfen"),
                 Binding("a", "dismiss(True)", "Meine erneut anwenden")]

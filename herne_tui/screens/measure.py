@@ -127,6 +127,8 @@ class MeasureScreen(Screen):
             return
         self.measure = message.measure
         self._fill_form(message.measure)
+        if first:  # keys go to the form, not to the app's single-letter shortcuts
+            self.query_one("#status", Select).focus()
 
     def _show_read_only(self, m: Measure, timeline: tuple[HistoryEntry, ...]) -> None:
         self.sub_title = m.title

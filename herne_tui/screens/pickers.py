@@ -18,7 +18,7 @@ MODAL_CSS = """
     width: 64; max-width: 100%; height: auto; max-height: 90%;
     border: thick $accent; background: $surface; padding: 1 2;
 }}
-{name} .title {{ text-style: bold; margin-bottom: 1; }}
+{name} .title {{ text-style: bold; margin-bottom: 1; width: 100%; }}
 {name} .buttons {{ height: auto; margin-top: 1; align-horizontal: right; }}
 {name} .buttons Button {{ margin-left: 1; }}
 """
