@@ -1,5 +1,8 @@
 """Backups and restores of the SQLite database through SQLite's online backup API.
 
+(PostgreSQL databases are saved and restored by ``pgbackup``; ``run_backup`` and
+``run_restore`` choose by the database URL.)
+
 The backup API reads one consistent snapshot while others keep working (in WAL mode a reader
 never blocks a writer). Written into a live database it replaces the content in one
 transaction, so other processes with open connections see the old or the new database, never
@@ -18,7 +21,14 @@ from datetime import datetime
 from pathlib import Path
 
 from herne_tui.errors import InvalidInput, SchemaError
-from herne_tui.store import busy_timeout_default, read_only_uri, resolve_url, sqlite_path
+from herne_tui.store import (
+    busy_timeout_default,
+    display_url,
+    is_postgres,
+    read_only_uri,
+    resolve_url,
+    sqlite_path,
+)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -47,6 +57,8 @@ class BackupResult:
 
     facts: DatabaseFacts
     seconds: float
+    check: str = "integrity_check ok"
+    """How the copy was checked, for the user (German)."""
 
 
 @dataclass(frozen=True)
@@ -240,7 +252,101 @@ def restore_database(source: Path, target: Path) -> RestoreResult:
     return RestoreResult(facts=live, saved=saved, seconds=time.monotonic() - started)
 
 
+# -- either engine --------------------------------------------------------------------------
+def run_backup(db: str | None, dest: Path, *, force: bool = False, notice=None,
+               export: bool = False) -> BackupResult:
+    """``herne-tui backup``: SQLite's online backup, pg_dump, or (``export``) herne-tui's dump."""
+    url = resolve_url(db)
+    if is_postgres(url) or export:
+        from herne_tui.pgbackup import backup_postgres
+        from herne_tui.schema import open_database
+
+        if not is_postgres(url) and not database_file(db).is_file():
+            raise InvalidInput(f"{database_file(db)} gibt es nicht: nichts zu sichern")
+        database = open_database(url, create=False)
+        try:
+            return backup_postgres(database, dest, force=force, notice=notice, export=export)
+        finally:
+            database.dispose()
+    source = database_file(db)
+    if not source.is_file():
+        raise InvalidInput(f"{source} gibt es nicht: nichts zu sichern")
+    return backup_database(source, dest, force=force)
+
+
+def restore_target(db: str | None) -> str:
+    """The database a restore would replace, as named to the user."""
+    url = resolve_url(db)
+    return display_url(url) if is_postgres(url) else str(database_file(db))
+
+
+def inspect_source(db: str | None, source: Path) -> DatabaseFacts:
+    """Check a backup for ``restore`` into the database ``db``; describe what it holds."""
+    url = resolve_url(db)
+    if is_postgres(url):
+        from herne_tui.pgbackup import inspect_source as inspect_for_postgres
+
+        return inspect_for_postgres(source, url)
+    database_file(db)
+    if _is_dump(source):
+        from herne_tui.pgbackup import inspect_dump
+
+        return inspect_dump(source)[0]
+    return inspect_file(source)
+
+
+def _is_dump(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(2) == b"\x1f\x8b"
+    except OSError:
+        return False
+
+
+def run_restore(db: str | None, source: Path, *, notice=None) -> RestoreResult:
+    """``herne-tui restore``: replace the database ``db`` by a backup; upgrade it if older."""
+    from herne_tui.schema import open_database
+
+    url = resolve_url(db)
+    if is_postgres(url):
+        from herne_tui.pgbackup import restore_postgres
+
+        database = open_database(url)
+        try:
+            result = restore_postgres(database, source, notice=notice)
+        finally:
+            database.dispose()
+    elif _is_dump(source):
+        result = _restore_dump_into_sqlite(database_file(db), source)
+    else:
+        result = restore_database(source, database_file(db))
+    open_database(url).dispose()  # upgrades an older schema right away
+    return result
+
+
+def _restore_dump_into_sqlite(target: Path, source: Path) -> RestoreResult:
+    """A herne-tui dump (e.g. from PostgreSQL) into an SQLite file, in one transaction."""
+    from herne_tui import portable
+    from herne_tui.pgbackup import inspect_dump
+    from herne_tui.schema import open_database
+
+    started = time.monotonic()
+    facts, content = inspect_dump(source)
+    saved = None
+    if target.exists():
+        saved = stamped_path(target, "vor-wiederherstellung")
+        backup_database(target, saved)
+    database = open_database(str(target))
+    try:
+        portable.load_tables(database, content)
+    finally:
+        database.dispose()
+    live = DatabaseFacts(**{**facts.__dict__, "path": target, "size": target.stat().st_size})
+    return RestoreResult(facts=live, saved=saved, seconds=time.monotonic() - started)
+
+
 __all__ = [
     "DatabaseFacts", "BackupResult", "RestoreResult", "backup_database", "restore_database",
     "copy_database", "inspect_file", "database_file", "stamped_path", "format_size",
+    "run_backup", "run_restore", "restore_target", "inspect_source",
 ]

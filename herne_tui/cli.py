@@ -126,12 +126,29 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, read_only=False)
     p.add_argument("dest", metavar="DEST", help="Zieldatei (oder Ordner: Name mit Datum)")
     p.add_argument("--force", action="store_true", help="eine vorhandene Zieldatei ersetzen")
+    p.add_argument("--format", choices=("auto", "export"), default="auto",
+                   help="auto: SQLite-Kopie bzw. pg_dump-Archiv; export: herne-tui-Export "
+                        "aller Tabellen (.json.gz), in SQLite und PostgreSQL wiederherstellbar")
 
     p = sub.add_parser("restore", help="Datenbank aus einer Sicherung wiederherstellen",
                        epilog=EPILOG + " Der bisherige Stand wird daneben gesichert.")
     _common(p)
     p.add_argument("source", metavar="SRC", help="Sicherungsdatei")
     p.add_argument("--yes", action="store_true", help="ohne Rückfrage ersetzen")
+
+    p = sub.add_parser("serve", help="die App im Browser anbieten (textual-serve); ohne "
+                                     "Anmeldung: nur hinter einem Proxy mit Anmeldung freigeben",
+                       epilog=EPILOG)
+    _common(p, user=True)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="Adresse, an die der Server bindet (Standard 127.0.0.1: nur lokal)")
+    p.add_argument("--port", type=int, default=8000, help="Port (Standard 8000)")
+    p.add_argument("--public-url", metavar="URL",
+                   help="Adresse, unter der Browser die Seite aufrufen (hinter einem Proxy, "
+                        "z. B. https://herne.example.org)")
+    p.add_argument("--user-header", metavar="KOPF",
+                   help="Nutzername jeder Sitzung aus diesem HTTP-Kopf des Proxys (z. B. "
+                        "X-Remote-User); nur wenn der Proxy ihn setzt und Fremdwerte entfernt")
     return parser
 
 
@@ -154,13 +171,13 @@ def open_db(args, *, read_only: bool = False, seed_if_empty: bool = True):
               f"{db.migration_backup}", file=sys.stderr)
     if seed_if_empty and not read_only and not is_seeded(db):
         report = seed_database(db, load_seed())
-        print(f"Neue Datenbank {db.path or db.url} angelegt und befüllt: {report.summary()}",
+        print(f"Neue Datenbank {db.where} angelegt und befüllt: {report.summary()}",
               file=sys.stderr)
     return db
 
 
 def _user(args) -> str:
-    from herne_tui.store import default_user
+    from herne_tui.paths import default_user
 
     return getattr(args, "user", None) or default_user()
 
@@ -188,7 +205,7 @@ def cmd_seed(args) -> int:
                          ("behalten (Nutzerwert)", report.kept)):
         for item in items:
             print(f"{label}: {item}")
-    print(f"Seed {loaded.origin} → {db.path or db.url}: {report.summary()}")
+    print(f"Seed {loaded.origin} → {db.where}: {report.summary()}")
     return 0
 
 
@@ -224,7 +241,7 @@ def _check_database(args) -> int:
     found = nomination_violations(db)
     for v in found:
         print(f"{v.ref}: {v.message} [{v.rule}]")
-    where = db.path or db.url
+    where = db.where
     if found:
         print(f"{where}: {len(found)} Verstöße", file=sys.stderr)
         return 2
@@ -409,29 +426,26 @@ def cmd_forget(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from herne_tui.backup import backup_database, database_file
-    from herne_tui.errors import InvalidInput
+    from herne_tui.backup import run_backup
 
-    source = database_file(args.db)
-    if not source.is_file():
-        raise InvalidInput(f"{source} gibt es nicht: nichts zu sichern")
-    result = backup_database(source, Path(args.dest).expanduser(), force=args.force)
+    result = run_backup(args.db, Path(args.dest).expanduser(), force=args.force,
+                        notice=lambda line: print(line, file=sys.stderr),
+                        export=args.format == "export")
     seconds = f"{result.seconds:.2f}".replace(".", ",")
-    print(f"Sicherung {result.facts.path}: {result.facts.summary()}; integrity_check ok "
+    print(f"Sicherung {result.facts.path}: {result.facts.summary()}; {result.check} "
           f"({seconds} s)")
     return 0
 
 
 def cmd_restore(args) -> int:
-    from herne_tui.backup import database_file, inspect_file, restore_database
+    from herne_tui.backup import inspect_source, restore_target, run_restore
     from herne_tui.errors import InvalidInput, ReadOnly
-    from herne_tui.schema import open_database
 
     if getattr(args, "read_only", False):
         raise ReadOnly("Nur-Lese-Modus: Wiederherstellen ist hier nicht möglich")
     source = Path(args.source).expanduser()
-    target = database_file(args.db)
-    facts = inspect_file(source)
+    target = restore_target(args.db)
+    facts = inspect_source(args.db, source)
     if not args.yes:
         if not sys.stdin.isatty():
             raise InvalidInput(f"Wiederherstellen ersetzt {target}: ohne Terminal bitte mit "
@@ -441,8 +455,7 @@ def cmd_restore(args) -> int:
         if sys.stdin.readline().strip().lower() not in ("j", "ja", "y", "yes"):
             print("abgebrochen: nichts geändert", file=sys.stderr)
             return 1
-    result = restore_database(source, target)
-    open_database(str(target)).dispose()  # upgrades an older schema right away
+    result = run_restore(args.db, source, notice=lambda line: print(line, file=sys.stderr))
     if result.saved is not None:
         print(f"bisheriger Stand gesichert: {result.saved}")
     print(f"Wiederhergestellt {target} aus {source}: {result.facts.summary()}")
@@ -451,13 +464,32 @@ def cmd_restore(args) -> int:
 
 def cmd_app(args) -> int:
     from herne_tui.app import run_app
+    from herne_tui.quickstart import quick_start
 
-    db = open_db(args, read_only=args.read_only)
-    return run_app(db, user=_user(args))
+    read_only = bool(getattr(args, "read_only", False))
+    # A current, seeded SQLite file paints at once; the ORM loads after the first paint.
+    quick = quick_start(args.db, read_only=read_only,
+                        opener=lambda: open_db(args, read_only=read_only))
+    if quick is not None:
+        board, db = quick
+        return run_app(db, user=_user(args), initial_board=board)
+    return run_app(open_db(args, read_only=read_only), user=_user(args))
+
+
+def cmd_serve(args) -> int:
+    from herne_tui.serve import check_port, serve
+
+    check_port(args.host, args.port)  # before touching the database: a clear line first
+    db = open_db(args, read_only=args.read_only)  # create, upgrade or refuse once, up front
+    url = db.url
+    db.dispose()
+    return serve(url, host=args.host, port=args.port, user=_user(args),
+                 read_only=args.read_only, public_url=args.public_url,
+                 user_header=args.user_header)
 
 
 COMMANDS = {
-    "backup": cmd_backup, "restore": cmd_restore,
+    "backup": cmd_backup, "restore": cmd_restore, "serve": cmd_serve,
     None: cmd_app, "app": cmd_app, "seed": cmd_seed, "check": cmd_check, "list": cmd_list,
     "show": cmd_show, "set": cmd_set, "export": cmd_export, "report": cmd_report,
     "history": cmd_history, "forget": cmd_forget,

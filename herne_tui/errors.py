@@ -45,6 +45,10 @@ class DatabaseBusy(HerneError):
     """The database stayed locked by another writer through every retry."""
 
 
+class DatabaseUnavailable(HerneError):
+    """The database server cannot be reached, or refused the login (wrong user, password)."""
+
+
 class ReadOnly(HerneError):
     """A change was attempted on a database opened read-only."""
 

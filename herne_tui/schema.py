@@ -5,9 +5,11 @@ itself and upgraded step by step by the functions in ``MIGRATIONS`` (each one mo
 from ``n - 1`` to ``n`` in one transaction). A newer one is refused: this code does not know
 what it would break.
 
-Creating and upgrading take the write lock first (``BEGIN IMMEDIATE``) and look at the
-version again under it, so several processes opening the same file at once create or upgrade
-it exactly once.
+Creating and upgrading take the write lock first (``BEGIN IMMEDIATE``; on PostgreSQL the
+writers' advisory lock) and look at the version again under it, so several processes opening
+the same database at once create or upgrade it exactly once. On PostgreSQL, DDL is
+transactional: a migration is applied completely or not at all; the backup made before it is
+a ``herne-tui backup`` of the database in the user data directory.
 """
 
 from __future__ import annotations
@@ -31,8 +33,7 @@ from herne_tui.store import (
     system_clock,
 )
 
-SCHEMA_VERSION = 2
-"""The schema this code writes and understands."""
+from herne_tui import SCHEMA_VERSION  # noqa: E402  (kept ORM-free for the quick start)
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 """Migration to version n, applied to a database at version n - 1.
@@ -75,7 +76,17 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
 
 
 def _locked_engine(db: Database):
-    return db.engine.execution_options(sqlite_begin="IMMEDIATE") if db.is_sqlite else db.engine
+    return db.write_engine()
+
+
+def _backup_before_upgrade(db: Database, found: int) -> Path | None:
+    if db.path is not None:
+        return copy_database(db.path, stamped_path(db.path, f"v{found}"))
+    if db.is_postgres:
+        from herne_tui.pgbackup import backup_before_upgrade
+
+        return backup_before_upgrade(db, f"v{found}")
+    return None
 
 
 def _create(db: Database) -> None:
@@ -88,7 +99,7 @@ def _create(db: Database) -> None:
 
 
 def _migrate(db: Database, found: int) -> Path | None:
-    where = db.path or db.url
+    where = db.where
     backup = None
     for target in range(found + 1, SCHEMA_VERSION + 1):
         step = MIGRATIONS.get(target)
@@ -100,8 +111,8 @@ def _migrate(db: Database, found: int) -> Path | None:
                 current = _read_version(conn) or 0
                 if current >= target:  # another process upgraded it meanwhile
                     continue
-                if backup is None and db.path is not None:
-                    backup = copy_database(db.path, stamped_path(db.path, f"v{current}"))
+                if backup is None:
+                    backup = _backup_before_upgrade(db, current)
                 step(conn)
                 conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
                              {"v": str(target)})
@@ -125,7 +136,7 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
     """
     url = resolve_url(db)
     database = Database(url, clock=clock, read_only=read_only)
-    where = database.path or url
+    where = database.where
     if database.path is not None:
         if database.path.is_dir():
             raise SchemaError(f"{where} ist ein Verzeichnis: bitte eine Datei angeben (--db)")
@@ -146,6 +157,9 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
             raise SchemaError(problem)
     try:
         found = schema_version(database)
+        if found is None and not create and database.path is None:
+            raise SchemaError(f"{where} enthält noch keine herne-tui-Daten: erst mit "
+                              "`herne-tui seed` anlegen")
         if found is None:
             if inspect(database.engine).get_table_names():
                 raise SchemaError(f"{where} ist keine herne-tui-Datenbank (fremde Tabellen, "

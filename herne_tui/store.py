@@ -5,51 +5,83 @@ runs in WAL mode with a busy timeout, and every write transaction starts with
 ``BEGIN IMMEDIATE`` so two writers queue instead of failing half-way. No session is kept open
 between calls: each service call opens, commits and closes its own.
 
+PostgreSQL (``postgresql+psycopg://…``) gets the same rules: every write transaction first
+takes one transaction-scoped advisory lock (``pg_advisory_xact_lock``), so writers queue
+exactly as with ``BEGIN IMMEDIATE`` and history ids are handed out in commit order (which the
+change watcher relies on); ``lock_timeout`` plays the busy timeout. Reads run as one
+``REPEATABLE READ, READ ONLY`` snapshot, like an SQLite read transaction.
+
 Opened read-only, an SQLite file is connected with ``mode=ro`` (SQLite itself refuses every
-write) and ``Database.write`` raises ``ReadOnly`` before it starts.
+write), a PostgreSQL session with ``default_transaction_read_only``; ``Database.write`` raises
+``ReadOnly`` before it starts.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
 import sqlite3
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
-from herne_tui.errors import DatabaseBusy, ReadOnly, SchemaError
+from herne_tui.errors import (
+    DatabaseBusy,
+    DatabaseUnavailable,
+    InvalidInput,
+    ReadOnly,
+    SchemaError,
+)
+from herne_tui.paths import (  # noqa: F401  (re-exported: the rest of the core imports them here)
+    ENV_DB,
+    ENV_NOW,
+    ENV_USER,
+    check_writable,
+    default_db_path,
+    default_user,
+    raw_target,
+    system_clock,
+)
 
-ENV_DB = "HERNE_TUI_DB"
-ENV_USER = "HERNE_TUI_USER"
-ENV_NOW = "HERNE_TUI_NOW"
-"""Freezes the clock for scripted tests and reports (an ISO datetime)."""
 ENV_BUSY = "HERNE_TUI_BUSY_TIMEOUT"
 """Seconds SQLite waits for another writer's lock before a retry (default 5)."""
 
 T = TypeVar("T")
 
+PG_WRITE_LOCK = 0x4E52_4548_3230
+"""The advisory lock every PostgreSQL write transaction takes first (``BEGIN IMMEDIATE``)."""
 
-def default_db_path() -> Path:
-    """The SQLite file in the user's data directory (platformdirs)."""
-    from platformdirs import user_data_path
+PG_DRIVER = "postgresql+psycopg"
+"""The SQLAlchemy dialect and driver herne-tui uses for PostgreSQL (``pip install
+'herne-tui[postgres]'``)."""
 
-    return user_data_path("herne-tui", appauthor=False) / "herne-tui.db"
+_PG_LOCK_STATES = {"55P03", "40001", "40P01"}  # lock timeout, serialization failure, deadlock
+_PG_GONE_STATES = {"28000", "28P01", "3D000", "57P01", "57P02", "57P03", "53300"}
 
 
 def resolve_url(db: str | os.PathLike | None = None) -> str:
-    """Turn ``--db`` / ``HERNE_TUI_DB`` / the default location into an SQLAlchemy URL."""
-    raw = str(db) if db else os.environ.get(ENV_DB) or str(default_db_path())
-    if "://" in raw:
-        return raw
-    return f"sqlite:///{Path(raw).expanduser().absolute()}"
+    """Turn ``--db`` / ``HERNE_TUI_DB`` / the default location into an SQLAlchemy URL.
+
+    ``postgresql://`` and ``postgres://`` (libpq's spelling) mean ``postgresql+psycopg://``.
+    """
+    raw = raw_target(db)
+    if "://" not in raw:
+        return f"sqlite:///{Path(raw).expanduser().absolute()}"
+    for prefix in ("postgresql://", "postgres://"):
+        if raw.startswith(prefix):
+            raw = f"{PG_DRIVER}://{raw[len(prefix):]}"
+    try:
+        make_url(raw)
+    except (ArgumentError, ValueError):
+        raise InvalidInput(f"--db: „{display_url(raw)}“ ist keine gültige Datenbank-URL "
+                           "(z. B. postgresql+psycopg://NUTZER:PASSWORT@HOST/DATENBANK)") from None
+    return raw
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -60,22 +92,31 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
-def default_user() -> str:
-    """Who is making changes: ``HERNE_TUI_USER``, else the operating-system user."""
-    if user := os.environ.get(ENV_USER):
-        return user
+def is_postgres(url: str) -> bool:
+    """True for a PostgreSQL URL."""
     try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry (containers)
-        return "unbekannt"
+        return make_url(url).get_backend_name() == "postgresql"
+    except Exception:
+        return False
 
 
-def system_clock() -> datetime:
-    """Now, in UTC; ``HERNE_TUI_NOW`` freezes it."""
-    if frozen := os.environ.get(ENV_NOW):
-        value = datetime.fromisoformat(frozen)
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return datetime.now(timezone.utc)
+def display_url(url: str) -> str:
+    """A URL fit for messages: the password is hidden (``***``)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        # unparsable: hide whatever stands between "://user:" and the last "@"
+        head, sep, rest = url.partition("://")
+        cred, at, host = rest.rpartition("@")
+        if sep and at and ":" in cred:
+            return f"{head}://{cred.split(':', 1)[0]}:***@{host}"
+        return url
+
+
+def url_without_password(url: str) -> tuple[str, str | None]:
+    """The URL with its password taken out (for command lines), and that password."""
+    u: URL = make_url(url)
+    return u._replace(password=None).render_as_string(hide_password=False), u.password
 
 
 def busy_timeout_default() -> float:
@@ -86,13 +127,59 @@ def busy_timeout_default() -> float:
         return 5.0
 
 
+def _sqlstate(exc: BaseException) -> str | None:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
+
+
 def _is_locked(exc: BaseException) -> bool:
     text = str(exc).lower()
-    return "database is locked" in text or "database is busy" in text
+    return ("database is locked" in text or "database is busy" in text
+            or _sqlstate(exc) in _PG_LOCK_STATES)
 
 
 def _is_readonly(exc: BaseException) -> bool:
-    return "readonly database" in str(exc).lower()
+    return "readonly database" in str(exc).lower() or _sqlstate(exc) == "25006"
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    """A PostgreSQL connection that failed, was refused or broke off."""
+    state = _sqlstate(exc)
+    return (getattr(exc, "connection_invalidated", False) or state is None
+            or state.startswith("08") or state in _PG_GONE_STATES)
+
+
+def pg_reason(exc: BaseException) -> str:
+    """Why a PostgreSQL connection failed, in a few German words (never a password)."""
+    raw = str(getattr(exc, "orig", None) or exc)
+    flat = " ".join(raw.split())
+    low = flat.lower()
+    if "password authentication failed" in low or "no password supplied" in low \
+            or "authentication failed" in low:
+        return "Anmeldung abgelehnt (Benutzer oder Passwort falsch)"
+    if "role" in low and "does not exist" in low:
+        return "Anmeldung abgelehnt (diesen Benutzer gibt es auf dem Server nicht)"
+    if "database" in low and "does not exist" in low:
+        name = flat.split('database "', 1)[-1].split('"', 1)[0] if 'database "' in flat else ""
+        return (f"die Datenbank „{name}“ gibt es auf dem Server nicht "
+                "(anlegen: createdb -O NUTZER NAME)")
+    if "connection refused" in low:
+        return "Verbindung abgelehnt (läuft der Server? Host und Port prüfen)"
+    if "timeout expired" in low or "timed out" in low:
+        return "keine Antwort (Zeitüberschreitung; Host, Port und Firewall prüfen)"
+    if "could not translate host name" in low or "name or service not known" in low \
+            or "nodename nor servname" in low or "name resolution" in low:
+        return "Rechnername unbekannt"
+    if "no pg_hba.conf entry" in low:
+        return "Zugang vom Server abgelehnt (pg_hba.conf erlaubt diese Verbindung nicht)"
+    if "too many connections" in low or "too many clients" in low:
+        return "zu viele Verbindungen zum Server"
+    if "terminating connection" in low or "server closed the connection" in low \
+            or "consuming input failed" in low or "shutting down" in low:
+        return "Verbindung zum Server unterbrochen (Neustart?)"
+    first = raw.strip().splitlines()[0] if raw.strip() else type(exc).__name__
+    for prefix in ("connection failed:", "(psycopg.OperationalError)"):
+        first = first.removeprefix(prefix).strip()
+    return first
 
 
 def read_only_uri(path: Path) -> str:
@@ -115,15 +202,44 @@ class Database:
         self.retries = retries
         self.busy_timeout = busy_timeout_default() if busy_timeout is None else busy_timeout
         self.path = sqlite_path(url)
-        self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
+        backend = make_url(url).get_backend_name()
+        self.is_sqlite = backend == "sqlite"
+        self.is_postgres = backend == "postgresql"
+        self.where = str(self.path) if self.path is not None else display_url(url)
+        """The database as named in messages: the file, or the URL without its password."""
         self.migration_backup: Path | None = None
-        """Where ``open_database`` saved the file before upgrading its schema (if it did)."""
+        """Where ``open_database`` saved the database before upgrading its schema (if it did)."""
         self.engine: Engine = self._make_engine(self.busy_timeout)
+        self._read_engine: Engine = self.engine
+        self._write_engine: Engine = self.engine
+        if self.is_sqlite:
+            self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        elif self.is_postgres:
+            self._read_engine = self.engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            self._write_engine = self.engine.execution_options(herne_write=True)
 
     # -- engine ---------------------------------------------------------------------------
+    def _create_engine(self, **kw) -> Engine:
+        try:
+            return create_engine(self.url, **kw)
+        except (ImportError, NoSuchModuleError) as exc:
+            if self.is_postgres:
+                raise DatabaseUnavailable(
+                    f"{self.where}: der PostgreSQL-Treiber fehlt – pip install "
+                    f"'herne-tui[postgres]' (psycopg) und die URL mit {PG_DRIVER}:// "
+                    "schreiben") from None
+            raise InvalidInput(f"{self.where}: Datenbank-Treiber fehlt oder ist unbekannt "
+                               f"({str(exc).splitlines()[0]})") from None
+        except (ArgumentError, ValueError, TypeError) as exc:
+            raise InvalidInput(f"--db: {self.where} ist keine gültige Datenbank-URL "
+                               f"({str(exc).splitlines()[0]})") from None
+
     def _make_engine(self, busy_timeout: float) -> Engine:
+        if self.is_postgres:
+            return self._make_pg_engine(busy_timeout)
         if not self.is_sqlite:
-            return create_engine(self.url, pool_pre_ping=True)
+            return self._create_engine(pool_pre_ping=True)
         read_only = self.read_only
         if read_only and self.path is not None:
             uri = read_only_uri(self.path)
@@ -156,6 +272,27 @@ class Database:
 
         return engine
 
+    def _make_pg_engine(self, busy_timeout: float) -> Engine:
+        options = f"-c lock_timeout={max(1, int(busy_timeout * 1000))}"
+        if self.read_only:
+            options += " -c default_transaction_read_only=on"
+        engine = self._create_engine(
+            pool_pre_ping=True, pool_size=2, max_overflow=8,
+            connect_args={"connect_timeout": 10, "options": options,
+                          "application_name": "herne-tui"})
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            if conn.get_execution_options().get("herne_write"):
+                # Writers queue here, as SQLite's BEGIN IMMEDIATE makes them queue.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+        return engine
+
+    def write_engine(self) -> Engine:
+        """The engine whose transactions take the write lock first (for schema changes)."""
+        return self._write_engine
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
@@ -184,7 +321,7 @@ class Database:
         """Run ``fn`` in a short read transaction and return its (plain) result."""
         for attempt in range(self.retries):
             try:
-                with Session(self.engine, expire_on_commit=False) as session:
+                with Session(self._read_engine, expire_on_commit=False) as session:
                     return fn(session)
             except OperationalError as exc:
                 if not _is_locked(exc) or attempt == self.retries - 1:
@@ -196,8 +333,7 @@ class Database:
         """Run ``fn`` in one write transaction (BEGIN IMMEDIATE), commit, retry if locked."""
         if self.read_only:
             raise ReadOnly("Nur-Lese-Modus: Änderungen sind hier nicht möglich")
-        engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite \
-            else self.engine
+        engine = self._write_engine
         for attempt in range(self.retries):
             try:
                 with Session(engine, expire_on_commit=False) as session:
@@ -210,9 +346,9 @@ class Database:
                 time.sleep(0.1 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def explain(self, exc: OperationalError) -> Exception:
-        """The user-facing error for a locked or read-only database; else ``exc`` itself."""
-        where = self.path or self.url
+    def explain(self, exc: Exception) -> Exception:
+        """The user-facing error for a locked, read-only or unreachable database; else ``exc``."""
+        where = self.where
         if _is_locked(exc):
             return DatabaseBusy(
                 f"Datenbank {where} ist von einem anderen Programm gesperrt; "
@@ -220,8 +356,14 @@ class Database:
         if _is_readonly(exc):
             if self.read_only:
                 return ReadOnly("Nur-Lese-Modus: Änderungen sind hier nicht möglich")
+            if self.is_postgres:
+                return ReadOnly(f"Datenbank {where} ist nicht beschreibbar (Nur-Lese-Sitzung "
+                                "oder Replikat): nichts gespeichert")
             return ReadOnly(f"Datenbank {where} ist nicht beschreibbar: nichts gespeichert; "
                             "Rechte von Datei, -wal/-shm und Verzeichnis prüfen")
+        if self.is_postgres and _is_unreachable(exc):
+            return DatabaseUnavailable(f"PostgreSQL-Datenbank {where} nicht erreichbar: "
+                                       f"{pg_reason(exc)}")
         return exc
 
     def use_wal(self) -> None:
@@ -258,22 +400,6 @@ def integrity_check(path: Path) -> str:
     return "; ".join(str(r[0]) for r in rows[:5])
 
 
-def check_writable(path: Path) -> str | None:
-    """Why a user cannot write the SQLite file and its -wal/-shm companions, or None."""
-    directory = path.parent
-    if not directory.exists():
-        return None
-    if not os.access(directory, os.W_OK | os.X_OK):
-        return (f"Verzeichnis {directory} ist für Sie nicht beschreibbar (SQLite legt dort "
-                f"{path.name}-wal/-shm an): Gruppe und Rechte setzen (chgrp GRUPPE {directory}; "
-                f"chmod 2775 {directory}) oder --read-only verwenden")
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        if candidate.exists() and not os.access(candidate, os.W_OK):
-            return (f"{candidate} ist für Sie nicht beschreibbar: chmod g+w {candidate} "
-                    "(und umask 002 für alle Nutzer) oder --read-only verwenden")
-    return None
-
-
 def is_wal_file(path: Path) -> bool:
     """True when an SQLite file's header says it is in WAL mode."""
     try:
@@ -301,5 +427,6 @@ def check_readable(path: Path) -> str | None:
 __all__ = [
     "Database", "SchemaError", "resolve_url", "default_db_path", "default_user",
     "system_clock", "integrity_check", "check_writable", "check_readable", "sqlite_path",
-    "busy_timeout_default", "read_only_uri", "is_wal_file",
+    "busy_timeout_default", "read_only_uri", "is_wal_file", "display_url", "is_postgres",
+    "url_without_password", "pg_reason", "PG_WRITE_LOCK", "PG_DRIVER",
 ]

@@ -4,7 +4,11 @@ For an SQLite file a dedicated stdlib connection (opened once, never from the po
 inside a transaction) asks ``PRAGMA data_version``: the number changes whenever any *other*
 connection — another process, or another connection of this one — has committed. Only then
 are the history entries newer than the last seen one read, so the caller can say who changed
-what. Other engines fall back to polling ``max(history.id)``.
+what. Other engines (PostgreSQL) poll ``max(history.id)`` instead: one indexed query. That is
+sound because every PostgreSQL write transaction holds the writers' advisory lock from its
+first statement to its commit (``store.Database.write``), so history ids become visible in
+the order they were handed out: a snapshot never shows a newer id while an older one is still
+to come.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ import sqlite3
 import threading
 
 from sqlalchemy import func
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from herne_tui import domain as d
-from herne_tui.errors import DatabaseBusy
+from herne_tui.errors import DatabaseBusy, DatabaseUnavailable
 from herne_tui.models import HistoryRow
 from herne_tui.queries import to_history
 from herne_tui.store import Database
@@ -69,8 +74,11 @@ class ChangeWatcher:
                 if marker == self._marker:
                     return None
                 entries = self._new_entries()
-            except (sqlite3.OperationalError, DatabaseBusy):
-                return None  # locked for a moment (recovery, restore): look again next time
+            except (sqlite3.OperationalError, OperationalError, DatabaseBusy,
+                    DatabaseUnavailable):
+                # locked for a moment (recovery, restore) or the server is restarting:
+                # look again next time
+                return None
             if self._conn is not None:
                 self._marker = marker
             return entries

@@ -1,10 +1,17 @@
-"""Shared fixtures: a temporary seeded database with a frozen, steerable clock."""
+"""Shared fixtures: a temporary seeded database with a frozen, steerable clock.
+
+``db`` is an SQLite file by default. A test marked ``both_backends`` runs twice, as
+``[sqlite]`` and ``[postgresql]``: then ``db`` (and ``fresh_url``) live on the PostgreSQL
+server named by ``HERNE_TUI_TEST_PG`` (see ``pgtools``).
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pgtools
 import pytest
 from helpers import Clock, run_cli
 
@@ -29,11 +36,57 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "herne.db"
 
 
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+            "both_backends"):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def db(db_path, clock, bundled_seed):
-    """A freshly seeded SQLite database in a temporary folder."""
-    database = open_database(str(db_path), clock=clock)
-    seed_database(database, bundled_seed)
+def backend(request) -> str:
+    """``sqlite`` or ``postgresql``: where ``db`` and ``fresh_url`` live."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server(bundled_seed):
+    """The PostgreSQL test server with a seeded template (skips or fails when missing)."""
+    server = pgtools.connect(os.environ.get(pgtools.ENV_URL))
+    try:
+        server.make_template(bundled_seed)
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, seeded PostgreSQL database for one test; dropped afterwards."""
+    url = pg_server.fresh()
+    yield url
+    pg_server.drop(url)
+
+
+@pytest.fixture
+def fresh_url(backend, tmp_path, request):
+    """An empty database on the test's backend (an SQLite path, or a PostgreSQL URL)."""
+    if backend == "sqlite":
+        yield str(tmp_path / "fresh.db")
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.fresh(seeded=False)
+    yield url
+    server.drop(url)
+
+
+@pytest.fixture
+def db(backend, db_path, clock, bundled_seed, request):
+    """A freshly seeded database: an SQLite file in a temporary folder, or PostgreSQL."""
+    if backend == "postgresql":
+        database = open_database(request.getfixturevalue("pg_url"), clock=clock)
+    else:
+        database = open_database(str(db_path), clock=clock)
+        seed_database(database, bundled_seed)
     yield database
     database.dispose()
 

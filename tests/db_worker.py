@@ -9,7 +9,8 @@
     python tests/db_worker.py migrate DB
         registers a temporary next migration (slow on purpose) and opens the database.
     python tests/db_worker.py hold DB SECONDS
-        takes the write lock (BEGIN IMMEDIATE), prints ``locked``, holds it, rolls back.
+        takes the write lock (BEGIN IMMEDIATE; on PostgreSQL the writers' advisory lock),
+        prints ``locked``, holds it, rolls back.
 
 Every worker exits 0 only when no exception other than ``Conflict`` reached it. Tests start
 workers with ``spawn`` (a context manager that kills what is still running on exit).
@@ -173,7 +174,21 @@ def migrate(db_path: str) -> None:
 
 
 def hold(db_path: str, seconds: float) -> None:
-    """Hold SQLite's write lock for a while, as a slow writer in another process would."""
+    """Hold the write lock for a while, as a slow writer in another process would."""
+    if db_path.startswith("postgresql"):
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        from herne_tui.store import PG_WRITE_LOCK
+
+        url = make_url(db_path).set(drivername="postgresql")
+        with psycopg.connect(url.render_as_string(hide_password=False)) as pg:
+            pg.execute(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+            print("locked", flush=True)
+            time.sleep(seconds)
+            pg.rollback()
+        return
+    db_path = db_path.removeprefix("sqlite:///")
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
     print("locked", flush=True)

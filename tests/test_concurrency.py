@@ -1,4 +1,8 @@
-"""Several writers on one SQLite file: real processes, real locks, no mocks."""
+"""Several writers on one database: real processes, real locks, no mocks.
+
+The tests marked ``both_backends`` run on an SQLite file and on PostgreSQL; the others are
+about SQLite's own locking (PostgreSQL's counterparts are in ``test_postgres.py``).
+"""
 
 from __future__ import annotations
 
@@ -53,9 +57,10 @@ def test_a_write_takes_the_lock_before_it_reads(db, db_path):
     assert seen == ["database is locked", "free"]
 
 
-def test_a_writer_waits_for_another_process_and_then_saves(db, db_path):
+@pytest.mark.both_backends
+def test_a_writer_waits_for_another_process_and_then_saves(db):
     m = queries.get_measure(db, "ARB-01")
-    with write_lock(db_path, 0.8):
+    with write_lock(db.url, 0.8):
         started = time.monotonic()
         saved = services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna",
                                       expected_version=m.version)
@@ -64,19 +69,21 @@ def test_a_writer_waits_for_another_process_and_then_saves(db, db_path):
     assert waited > 0.4  # it queued behind the other process instead of failing
 
 
-def test_readers_are_not_blocked_by_a_writer(db, db_path):
-    with write_lock(db_path, 3):
+@pytest.mark.both_backends
+def test_readers_are_not_blocked_by_a_writer(db):
+    with write_lock(db.url, 3):
         started = time.monotonic()
         board = queries.load_board(db)
         assert time.monotonic() - started < 1.5
     assert len(board.measures) == 140
 
 
-def test_a_lock_held_too_long_is_one_clear_error_and_nothing_is_written(db, db_path, clock):
+@pytest.mark.both_backends
+def test_a_lock_held_too_long_is_one_clear_error_and_nothing_is_written(db, clock):
     impatient = Database(db.url, clock=clock, busy_timeout=0.2, retries=2)
     before = len(queries.history(db))
     try:
-        with write_lock(db_path, 4):
+        with write_lock(db.url, 4):
             started = time.monotonic()
             with pytest.raises(DatabaseBusy) as err:
                 services.update_measure(impatient, measure_id="ARB-01",
@@ -89,9 +96,10 @@ def test_a_lock_held_too_long_is_one_clear_error_and_nothing_is_written(db, db_p
     assert len(queries.history(db)) == before
 
 
-def test_cli_on_a_locked_database_is_one_line_not_a_traceback(db, db_path):
-    with write_lock(db_path, 6):
-        result = run_cli("set", "ARB-01", "--db", str(db_path), "--status", "beratung",
+@pytest.mark.both_backends
+def test_cli_on_a_locked_database_is_one_line_not_a_traceback(db):
+    with write_lock(db.url, 6):
+        result = run_cli("set", "ARB-01", "--db", db.url, "--status", "beratung",
                          env={"HERNE_TUI_BUSY_TIMEOUT": "0.3"})
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
@@ -99,9 +107,10 @@ def test_cli_on_a_locked_database_is_one_line_not_a_traceback(db, db_path):
     assert queries.get_measure(db, "ARB-01").status == "offen"
 
 
-def test_conflict_between_two_processes_names_the_other_writer(db, db_path):
+@pytest.mark.both_backends
+def test_conflict_between_two_processes_names_the_other_writer(db):
     m = queries.get_measure(db, "SCH-04")
-    other = run_cli("set", "SCH-04", "--db", str(db_path), "--status", "umsetzung",
+    other = run_cli("set", "SCH-04", "--db", db.url, "--status", "umsetzung",
                     "--if-version", str(m.version), "--user", "bernd")
     assert other.returncode == 0, other.stderr
     with pytest.raises(Conflict) as err:
@@ -112,8 +121,9 @@ def test_conflict_between_two_processes_names_the_other_writer(db, db_path):
     assert err.value.changed_by == "bernd" and err.value.version == m.version + 1
 
 
-def test_three_processes_creating_the_same_new_database_at_once(tmp_path):
-    path = tmp_path / "new.db"
+@pytest.mark.both_backends
+def test_three_processes_creating_the_same_new_database_at_once(fresh_url):
+    path = fresh_url
     exe = [sys.executable, "-m", "herne_tui"]
     procs = [subprocess.Popen([*exe, "list", "--db", str(path), "--format", "json"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -133,9 +143,10 @@ def test_three_processes_creating_the_same_new_database_at_once(tmp_path):
         # the seed went in exactly once: one creation entry per measure
         created = [e for e in queries.history(db, entity="measure") if e.field == "*"]
         assert len(created) == 140
+        if db.is_sqlite:
+            assert integrity_check(db.path) == "ok"
     finally:
         db.dispose()
-    assert integrity_check(path) == "ok"
 
 
 # -- the stress test ---------------------------------------------------------------------------
@@ -171,13 +182,13 @@ def _current(db) -> tuple[dict, dict]:
              values.items()}, versions)
 
 
-def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, db_path,
-                                                                          tmp_path):
+@pytest.mark.both_backends
+def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, tmp_path):
     names = [f"w{i}" for i in range(WORKERS)]
     logs = {name: tmp_path / f"{name}.jsonl" for name in names}
     started = time.monotonic()
     with ExitStack() as stack:
-        procs = {name: stack.enter_context(spawn("stress", str(db_path), name, str(100 + i),
+        procs = {name: stack.enter_context(spawn("stress", db.url, name, str(100 + i),
                                                  str(EDITS), str(logs[name])))
                  for i, name in enumerate(names)}
         outcomes = {name: p.communicate(timeout=240) for name, p in procs.items()}
@@ -194,7 +205,9 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, d
     accepted = [e for e in edits if e["ok"]]
     refused = [e for e in edits if not e["ok"]]
     notes = [e for e in every if e["op"] == "note"]
-    print(f"\nstress: {WORKERS}×{EDITS} edits in {duration:.1f} s: {len(accepted)} accepted, "
+    engine = "sqlite" if db.is_sqlite else "postgresql"
+    print(f"\nstress ({engine}): {WORKERS}×{EDITS} edits in {duration:.1f} s: "
+          f"{len(accepted)} accepted, "
           f"{len(refused)} refused (Conflict), {len(notes)} notes")
     assert refused, "no conflicts: the test did not create contention"
     assert len(accepted) > len(refused)
@@ -244,7 +257,8 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, d
         assert version == 1 + len(reported), key
         assert reported == list(range(2, version + 1)), key
 
-    assert integrity_check(db_path) == "ok"
+    if db.is_sqlite:
+        assert integrity_check(db.path) == "ok"
     assert duration < 120
 
 
@@ -271,21 +285,23 @@ def test_watcher_reports_who_changed_what_in_another_process(db, db_path):
     assert watcher.poll() is None
 
 
-def test_watcher_without_data_version_polls_the_history(db, db_path):
+@pytest.mark.both_backends
+def test_watcher_without_data_version_polls_the_history(db):
     with ChangeWatcher(db, use_data_version=False) as watcher:
         assert not watcher.uses_data_version
         assert watcher.poll() is None
-        assert run_cli("set", "SCH-01", "--db", str(db_path), "--lead", "CDU",
+        assert run_cli("set", "SCH-01", "--db", db.url, "--lead", "CDU",
                        "--user", "bernd").returncode == 0
         assert [(e.user, e.field, e.new) for e in watcher.poll()] == [("bernd", "lead",
                                                                        "CDU")]
         assert watcher.poll() is None
 
 
-def test_watcher_notices_other_processes_within_a_second(db, db_path):
+@pytest.mark.both_backends
+def test_watcher_notices_other_processes_within_a_second(db):
     committed: dict[str, float] = {}
     seen: dict[str, float] = {}
-    with ChangeWatcher(db) as watcher, spawn("loop", str(db_path), "bernd", "6", "0.3") as proc:
+    with ChangeWatcher(db) as watcher, spawn("loop", db.url, "bernd", "6", "0.3") as proc:
         def read_worker() -> None:
             for line in proc.stdout:
                 parts = line.split()
@@ -308,6 +324,7 @@ def test_watcher_notices_other_processes_within_a_second(db, db_path):
     assert max(delays) < 1.0, delays
 
 
+@pytest.mark.both_backends
 def test_watcher_is_cheap_and_safe_from_threads(db):
     watcher = ChangeWatcher(db)
     started = time.perf_counter()

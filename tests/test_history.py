@@ -1,4 +1,6 @@
-"""History: one correct entry per changed field, replay from the seed, the board as of a date."""
+"""History: one correct entry per changed field, replay from the seed, the board as of a date.
+
+Every test runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from herne_tui import export, history, queries, services
 from herne_tui.errors import NotFound
 from herne_tui.seedfile import load_seed
 from herne_tui.seeding import seed_database
+
+pytestmark = pytest.mark.both_backends
 
 
 def entries_after(db, last_id: int) -> list:
@@ -97,9 +101,9 @@ def test_personnel_edit_paths(db):
     ]
 
 
-def test_cli_set_writes_one_entry_per_changed_field(db, db_path, cli):
+def test_cli_set_writes_one_entry_per_changed_field(db, cli):
     start = last_id(db)
-    done = cli("set", "KJF-04", "--db", str(db_path), "--status", "vorbereitung", "--lead",
+    done = cli("set", "KJF-04", "--db", db.url, "--status", "vorbereitung", "--lead",
                "gemeinsam", "--due", "2026-09-30", "--user", "dora", "--source", "Protokoll",
                env={"HERNE_TUI_NOW": "2026-03-03T08:15:00+00:00"})
     assert done.returncode == 0, done.stderr
@@ -227,32 +231,32 @@ def test_export_as_of_a_date_equals_the_export_made_that_day(db, clock, tmp_path
     assert then["csv"] != now["csv"]
 
 
-def test_cli_export_as_of(db, db_path, cli, clock):
+def test_cli_export_as_of(db, cli, clock):
     services.move_measure(db, measure_id="UMW-01", status="beratung", user="anna")
     clock.advance(days=3)
     services.move_measure(db, measure_id="UMW-01", status="umgesetzt", user="anna")
     env = {"HERNE_TUI_NOW": clock.now.isoformat()}
-    old = cli("export", "--db", str(db_path), "--format", "json", "--as-of", "02.03.2026",
+    old = cli("export", "--db", db.url, "--format", "json", "--as-of", "02.03.2026",
               env=env)
     assert old.returncode == 0, old.stderr
     status = {m["id"]: m["status"] for m in json.loads(old.stdout)["measures"]}
     assert status["UMW-01"] == "beratung"
-    today = cli("export", "--db", str(db_path), "--as-of", "2026-03-05", env=env)
-    assert today.stdout == cli("export", "--db", str(db_path), env=env).stdout
-    bad = cli("export", "--db", str(db_path), "--as-of", "2026-02-30", env=env)
+    today = cli("export", "--db", db.url, "--as-of", "2026-03-05", env=env)
+    assert today.stdout == cli("export", "--db", db.url, env=env).stdout
+    bad = cli("export", "--db", db.url, "--as-of", "2026-02-30", env=env)
     assert bad.returncode == 2 and bad.stderr.startswith("herne-tui: --as-of:")
     assert len(bad.stderr.strip().splitlines()) == 1
 
 
 # -- the history command ----------------------------------------------------------------------
-def test_cli_history_lists_oldest_first_in_german(db, db_path, cli, clock):
+def test_cli_history_lists_oldest_first_in_german(db, cli, clock):
     services.move_measure(db, measure_id="ARB-02", status="beratung", user="anna")
     clock.advance(days=1, hours=2)
     services.update_measure(db, measure_id="ARB-02", changes={"due": "2026-05-01"},
                             user="bernd", comment="laut Plan")
     services.move_measure(db, measure_id="ARB-03", status="umsetzung", user="bernd")
     env = {"TZ": "Europe/Berlin"}
-    out = cli("history", "ARB-02", "--db", str(db_path), env=env)
+    out = cli("history", "ARB-02", "--db", db.url, env=env)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert len(lines) == 3
@@ -260,13 +264,13 @@ def test_cli_history_lists_oldest_first_in_german(db, db_path, cli, clock):
     assert lines[1].startswith("02.03.2026 10:00") and "anna" in lines[1]
     assert "Status: Offen → In Beratung" in lines[1]
     assert "Fällig: — → 01.05.2026" in lines[2] and "Kommentar: laut Plan" in lines[2]
-    since = cli("history", "--db", str(db_path), "--since", "03.03.2026", "--user", "bernd",
+    since = cli("history", "--db", db.url, "--since", "03.03.2026", "--user", "bernd",
                 "--format", "json")
     rows = json.loads(since.stdout)
     assert [(r["entity_id"], r["field"], r["old"], r["new"]) for r in rows] == [
         ("ARB-02", "due", None, "2026-05-01"), ("ARB-03", "status", "offen", "umsetzung")]
     assert rows[0]["label"] == "Fällig"
-    lower = cli("history", "arb-03", "--db", str(db_path))
+    lower = cli("history", "arb-03", "--db", db.url)
     assert "Status: Offen → In Umsetzung" in lower.stdout
 
 
@@ -275,8 +279,8 @@ def test_cli_history_lists_oldest_first_in_german(db, db_path, cli, clock):
     (("--since", "1.13.2026"), "--since: Datum"),
     (("--format", "xml"), "--format: „xml“ gibt es nicht"),
 ])
-def test_cli_history_errors_are_one_german_line(db, db_path, cli, args, message):
-    result = cli("history", "--db", str(db_path), *args)
+def test_cli_history_errors_are_one_german_line(db, cli, args, message):
+    result = cli("history", "--db", db.url, *args)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -1,4 +1,4 @@
-"""Seeding, merging, services and exports on a temporary database."""
+"""Seeding, merging, services and exports on a temporary database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO
+from sqlalchemy import text
 
-from herne_tui import export, queries, services
+from herne_tui import export, portable, queries, services
 from herne_tui.errors import Conflict, InvalidInput, NotFound, SchemaError
 from herne_tui.schema import SCHEMA_VERSION, open_database
 from herne_tui.seeding import seed_database
 from herne_tui.seedfile import load_seed
+
+pytestmark = pytest.mark.both_backends
 
 
 def dump(path: Path) -> dict:
@@ -23,6 +26,13 @@ def dump(path: Path) -> dict:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name != 'history'")]
         return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+
+
+def dump_db(db) -> dict:
+    """Every table but the history, on any engine, for equality checks."""
+    tables = portable.dump_tables(db)["tables"]
+    return {name: sorted(map(repr, t["rows"])) for name, t in tables.items()
+            if name != "history"}
 
 
 def test_seeding_builds_one_card_per_distinct_measure(db, bundled_seed):
@@ -79,24 +89,29 @@ def test_personnel_and_rules_are_seeded(db):
     assert "Haushaltskonsolidierung" in rules["budget-reservation"].text
 
 
-def test_a_seat_added_later_gets_the_default_right(tmp_path, clock):
+def test_a_seat_added_later_gets_the_default_right(tmp_path, clock, fresh_url):
     folder = tmp_path / "seed"
     shutil.copytree(REPO / "seed", folder)
     with open(folder / "personnel.toml", "a", encoding="utf-8") as f:
         f.write('\n[[seats]]\nkey = "hcr-aufsichtsrat-neu"\nholding = "HCR"\n'
                 'title = "Neuer Aufsichtsratssitz"\n')
-    db = open_database(str(tmp_path / "x.db"), clock=clock)
+    db = open_database(fresh_url, clock=clock)
     seed_database(db, load_seed(folder))
     seat = next(s for h in queries.list_holdings(db) for s in h.seats
                 if s.key == "hcr-aufsichtsrat-neu")
     assert seat.right == "SPD"
+    db.dispose()
 
 
 def test_seeding_twice_changes_nothing(db, db_path, bundled_seed):
-    before = dump(db_path)
+    before = dump_db(db)
+    if db.is_sqlite:
+        raw = dump(db_path)
     report = seed_database(db, bundled_seed)
     assert (report.added, report.updated) == ([], [])
-    assert dump(db_path) == before
+    assert dump_db(db) == before
+    if db.is_sqlite:
+        assert dump(db_path) == raw
 
 
 def test_user_edit_survives_reseed_and_seed_changes_apply_elsewhere(db, tmp_path):
@@ -161,7 +176,7 @@ def test_notes_are_appended_and_never_conflict(db):
     assert [(n.author, n.text) for n in notes] == [("anna", "Erste"), ("bernd", "Zweite")]
 
 
-def test_export_round_trip_is_byte_identical(db, tmp_path, clock):
+def test_export_round_trip_is_byte_identical(db, tmp_path, clock, fresh_url):
     services.update_measure(db, measure_id="MOB-09", changes={
         "status": "umsetzung", "responsible": "Tiefbauamt", "lead": "gemeinsam",
         "due": "2026-06-30"}, user="anna", note="Mit „Anführungszeichen“ und\nZeilenumbruch")
@@ -170,10 +185,11 @@ def test_export_round_trip_is_byte_identical(db, tmp_path, clock):
     first = export.export_text(db, "toml")
     seed_file = tmp_path / "export.toml"
     seed_file.write_text(first, encoding="utf-8")
-    fresh = open_database(str(tmp_path / "fresh.db"), clock=clock)
+    fresh = open_database(fresh_url, clock=clock)
     seed_database(fresh, load_seed(seed_file))
     assert export.export_text(fresh, "toml") == first
     assert export.export_text(fresh, "json") == export.export_text(db, "json")
+    fresh.dispose()
     assert export.export_text(db, "csv") == export.export_text(db, "csv")
 
 
@@ -192,12 +208,13 @@ def test_json_export_shape(db):
     assert data["topics"][0] == {"key": "ARB", "name": "Arbeit", "order": 1}
 
 
-def test_newer_schema_is_refused(db, db_path):
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                     (str(SCHEMA_VERSION + 1),))
-    with pytest.raises(SchemaError, match="Schema-Version"):
-        open_database(str(db_path))
+def test_newer_schema_is_refused(db):
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                     {"v": str(SCHEMA_VERSION + 1)})
+    with pytest.raises(SchemaError, match="Schema-Version") as err:
+        open_database(db.url)
+    assert "\n" not in err.value.message and "herne@" not in err.value.message
 
 
 def test_not_a_database_is_refused(tmp_path):

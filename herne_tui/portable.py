@@ -1,0 +1,169 @@
+"""A dialect-neutral copy of every herne-tui table: dump to a file, load in one transaction.
+
+Used where the database engine's own tools are missing (``herne-tui backup`` on PostgreSQL
+without ``pg_dump``) and to move a database between engines (``herne-tui restore`` of an
+SQLite file into PostgreSQL). The file is gzip-compressed JSON::
+
+    {"format": "herne-tui-dump", "format_version": 1, "schema_version": 2,
+     "created": "2026-03-02T09:00:00+00:00",
+     "tables": {"measure": {"columns": [...], "rows": [[...], ...]}, ...}}
+
+Everything is read in one snapshot (``Database.read``) and loaded in one write transaction
+(``Database.write``): other processes see the old or the new content, never a mix. A dump
+holds exactly the tables of its schema version; it is loaded only into a database of the same
+version (an older SQLite file is upgraded on a temporary copy first).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Date, Integer, Table, func, select, text
+from sqlmodel import SQLModel
+
+from herne_tui import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from herne_tui.errors import SchemaError
+from herne_tui.models import UtcDateTime
+from herne_tui.store import Database
+
+FORMAT = "herne-tui-dump"
+FORMAT_VERSION = 1
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def tables() -> list[Table]:
+    """Every herne-tui table, parents before children."""
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _typed(table: Table) -> dict[str, Any]:
+    """Column name → a function turning a JSON value back into the column's Python value."""
+    out = {}
+    for column in table.columns:
+        if isinstance(column.type, UtcDateTime):
+            out[column.name] = lambda v: None if v is None else datetime.fromisoformat(v)
+        elif isinstance(column.type, Date):
+            out[column.name] = lambda v: None if v is None else date.fromisoformat(v)
+        else:
+            out[column.name] = lambda v: v
+    return out
+
+
+def dump_tables(db: Database) -> dict:
+    """Every row of every table, read in one snapshot, as a JSON-ready dict."""
+    from herne_tui.schema import SCHEMA_VERSION
+
+    def run(session) -> dict:
+        conn = session.connection()
+        version = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'"))
+        found = version.scalar()
+        data: dict[str, Any] = {}
+        for table in tables():
+            names = [c.name for c in table.columns]
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows = conn.execute(select(*table.columns).order_by(*order)).all()
+            data[table.name] = {"columns": names,
+                                "rows": [[_plain(v) for v in row] for row in rows]}
+        return {"schema_version": int(found) if str(found).isdigit() else 0, "tables": data}
+
+    body = db.read(run)
+    if body["schema_version"] != SCHEMA_VERSION:
+        raise SchemaError(f"{db.where} hat Schema-Version {body['schema_version']}, erwartet "
+                          f"{SCHEMA_VERSION}: bitte erst einmal mit herne-tui öffnen")
+    return {"format": FORMAT, "format_version": FORMAT_VERSION,
+            "schema_version": body["schema_version"],
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "tables": body["tables"]}
+
+
+def write_dump(data: dict, path: Path) -> None:
+    """Write a dump as gzip-compressed JSON and flush it to disk."""
+    with open(path, "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+            f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+        raw.flush()
+        os.fsync(raw.fileno())
+
+
+def read_dump(path: Path) -> dict:
+    """Read and check a dump file: format, schema version and the tables it must hold."""
+    from herne_tui.schema import SCHEMA_VERSION
+
+    try:
+        with gzip.open(path, "rb") as f:
+            data = json.loads(f.read().decode("utf-8"))
+    except (OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"{path} ist keine lesbare herne-tui-Sicherung "
+                          f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+                          ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise SchemaError(f"{path} ist keine herne-tui-Sicherung (Format unbekannt)")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise SchemaError(f"{path}: Sicherungsformat {data.get('format_version')} ist diesem "
+                          "herne-tui unbekannt: bitte herne-tui aktualisieren")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        newer = isinstance(version, int) and version > SCHEMA_VERSION
+        raise SchemaError(f"{path} hat Schema-Version {version}, dieses herne-tui "
+                          f"{'kennt nur bis' if newer else 'schreibt'} {SCHEMA_VERSION}"
+                          + (": bitte herne-tui aktualisieren" if newer else
+                             ": bitte mit der herne-tui-Version wiederherstellen, die sie "
+                             "geschrieben hat"))
+    got = data.get("tables")
+    missing = [t.name for t in tables() if not isinstance(got, dict) or t.name not in got]
+    if missing:
+        raise SchemaError(f"{path} ist unvollständig (Tabellen fehlen: {', '.join(missing)})")
+    for table in tables():
+        entry = got[table.name]
+        if entry.get("columns") != [c.name for c in table.columns]:
+            raise SchemaError(f"{path}: Spalten von {table.name} passen nicht zum Schema "
+                              f"{SCHEMA_VERSION}")
+    return data
+
+
+def counts(data: dict) -> dict[str, int]:
+    """Rows per table in a dump."""
+    return {name: len(entry["rows"]) for name, entry in data["tables"].items()}
+
+
+def load_tables(db: Database, data: dict) -> None:
+    """Replace every row of every table by the dump's, in one write transaction."""
+    def run(session) -> None:
+        conn = session.connection()
+        for table in reversed(tables()):
+            conn.execute(table.delete())
+        for table in tables():
+            entry = data["tables"][table.name]
+            convert = _typed(table)
+            names = entry["columns"]
+            rows = [{n: convert[n](v) for n, v in zip(names, row, strict=True)}
+                    for row in entry["rows"]]
+            if rows:
+                conn.execute(table.insert(), rows)
+        if db.is_postgres:
+            for table in tables():
+                pk = list(table.primary_key.columns)
+                if len(pk) == 1 and isinstance(pk[0].type, Integer) and pk[0].autoincrement:
+                    top = conn.execute(select(func.max(pk[0]))).scalar() or 0
+                    conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, :c), :v, :on)"),
+                                 {"t": f'"{table.name}"', "c": pk[0].name, "v": max(top, 1),
+                                  "on": top > 0})
+
+    db.write(run)
+
+
+__all__ = ["dump_tables", "write_dump", "read_dump", "load_tables", "counts", "tables",
+           "FORMAT", "GZIP_MAGIC"]

@@ -1,0 +1,189 @@
+"""End to end in a real browser: ``herne-tui serve`` in headless Chromium, a key moves a card.
+
+The page renders the terminal with xterm.js; textual-serve keeps its terminal object private,
+so an init script catches it as it is built (the first ``fitAddon`` assigned to an object
+that has a ``terminal``) and the test reads the screen from xterm's buffer.
+
+Needs Debian's chromium (``/usr/bin/chromium``) and Playwright's Python package (pointed at
+that browser; ``playwright install`` is never used). Without them the test is skipped with
+the reason, unless ``HERNE_TUI_REQUIRE_BROWSER=1`` (CI): then it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+
+import pytest
+
+from herne_tui import queries
+from herne_tui.schema import open_database
+
+CHROMIUM = os.environ.get("HERNE_TUI_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+CATCH_TERMINAL = """
+Object.defineProperty(Object.prototype, "fitAddon", {
+  configurable: true,
+  get() { return undefined; },
+  set(value) {
+    Object.defineProperty(this, "fitAddon",
+                          {value, writable: true, configurable: true, enumerable: true});
+    if (this.terminal && this.terminal.buffer) { window.__herneTerminal = this.terminal; }
+  },
+});
+"""
+
+READ_SCREEN = """() => {
+  const t = window.__herneTerminal;
+  if (!t) { return null; }
+  const b = t.buffer.active, lines = [];
+  for (let i = 0; i < t.rows; i++) {
+    const line = b.getLine(b.viewportY + i);
+    lines.push(line ? line.translateToString(true) : "");
+  }
+  return lines.join("\\n");
+}"""
+
+
+def browser_missing() -> str | None:
+    """Why the browser test cannot run here, or None."""
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"{CHROMIUM} not found (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install '.[test]')"
+    return None
+
+
+@pytest.fixture
+def browser_ready():
+    reason = browser_missing()
+    if reason:
+        if os.environ.get("HERNE_TUI_REQUIRE_BROWSER", "") not in ("", "0"):
+            pytest.fail(f"browser required (HERNE_TUI_REQUIRE_BROWSER=1) but {reason}",
+                        pytrace=False)
+        pytest.skip(f"no browser: {reason}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def served(db_path, *extra: str):
+    """``herne-tui serve`` on a free localhost port; yields its URL, stops it afterwards."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "herne_tui", "serve", "--db", str(db_path),
+                             "--port", str(port), *extra], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                assert time.monotonic() < deadline, "serve did not answer within 30 s"
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+@contextmanager
+def chromium(tmp_path, headers: dict | None = None):
+    """A page in headless Debian Chromium with a fresh profile, off the network."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            viewport={"width": 1280, "height": 800}, extra_http_headers=headers)
+        try:
+            # only this machine: the page's web font and anything else outside fail at once
+            context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"),
+                          lambda route: route.abort())
+            page = context.pages[0] if context.pages else context.new_page()
+            page.add_init_script(CATCH_TERMINAL)
+            yield page
+        finally:
+            context.close()
+
+
+def wait_for_screen(page, pattern: str, timeout: float = 30.0) -> str:
+    """The terminal's text once it matches ``pattern`` (a regular expression)."""
+    deadline = time.monotonic() + timeout
+    screen = None
+    while time.monotonic() < deadline:
+        screen = page.evaluate(READ_SCREEN)
+        if screen and re.search(pattern, screen):
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"not on screen within {timeout} s: {pattern!r}\n{screen}")
+
+
+def wait_for_status(url: str, measure: str, status: str, timeout: float = 15.0):
+    db = open_database(url)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = queries.get_measure(db, measure)
+            if m.status == status:
+                return m
+            time.sleep(0.1)
+        raise AssertionError(f"{measure} is {m.status}, not {status}, after {timeout} s")
+    finally:
+        db.dispose()
+
+
+@pytest.mark.both_backends
+def test_a_key_in_the_browser_moves_a_card_in_the_database(browser_ready, db, tmp_path):
+    started = time.monotonic()
+    with served(db.url, "--user", "browser") as url, chromium(tmp_path) as page:
+        page.goto(url, wait_until="domcontentloaded")
+        screen = wait_for_screen(page, r"ARB-01")
+        assert "Offen (140)" in screen  # the board, not an error
+        page.click("#terminal")
+        page.keyboard.press("L")  # the focused first card, ARB-01: Offen → In Vorbereitung
+        moved = wait_for_status(db.url, "ARB-01", "vorbereitung")
+        assert moved.version == 2
+        wait_for_screen(page, r"In Vorbereitung \(1\)")
+        last = queries.history(db, entity="measure", entity_id="ARB-01")[-1]
+        assert (last.user, last.field, last.new) == ("browser", "status", "vorbereitung")
+    engine = "sqlite" if db.is_sqlite else "postgresql"
+    print(f"\nbrowser ({engine}): served, loaded, moved ARB-01 and saw it saved in "
+          f"{time.monotonic() - started:.1f} s")
+
+
+def test_the_proxy_header_names_who_changes(browser_ready, db, db_path, tmp_path):
+    with served(db_path, "--user-header", "X-Remote-User") as url, \
+            chromium(tmp_path, headers={"X-Remote-User": "carla"}) as page:
+        page.goto(url, wait_until="domcontentloaded")
+        wait_for_screen(page, r"ARB-01")
+        page.click("#terminal")
+        page.keyboard.press("L")
+        wait_for_status(str(db_path), "ARB-01", "vorbereitung")
+    last = queries.history(db, entity="measure", entity_id="ARB-01")[-1]
+    assert last.user == "carla"
