@@ -152,3 +152,18 @@ async def test_undo_reverts_own_last_change(db):
         assert board(app).focused_measure().id == "ARB-01"
     undo = [h for h in queries.history(db, entity_id="ARB-01") if h.action == "undo"]
     assert len(undo) == 1 and undo[0].new == "offen"
+
+
+async def test_fast_repeated_moves_build_on_each_other(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("L", "L", "L", "H")  # no waiting between the keys
+        await settle(pilot)
+        assert board(app).focused_measure().id == "ARB-01"
+        assert isinstance(app.screen, BoardScreen)  # no conflict with its own saves
+    assert queries.get_measure(db, "ARB-01").status == "beratung"
+    moves = [(h.old, h.new) for h in queries.history(db, entity_id="ARB-01")
+             if h.field == "status"]
+    assert moves == [("offen", "vorbereitung"), ("vorbereitung", "beratung"),
+                     ("beratung", "umsetzung"), ("umsetzung", "beratung")]

@@ -7,6 +7,7 @@ the change is committed.
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from textual import on, work
@@ -96,6 +97,11 @@ class BoardScreen(Screen):
         self.rows: dict[str, int] = {}
         self.shown: dict[str, list[Measure]] = {}
         self.focus_id: str | None = None
+        self._pending: dict[str, str] = {}
+        """Status a card will have once the saves in flight are done."""
+        self._saved_versions: dict[str, int] = {}
+        """Version each of this screen's saves produced (the next save builds on it)."""
+        self._write_lock = threading.Lock()
 
     # -- composition & loading ------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -287,31 +293,49 @@ class BoardScreen(Screen):
 
     # -- editing -------------------------------------------------------------------------------
     def action_move_card(self, delta: int) -> None:
-        """Move the focused card to the previous/next status; saved at once."""
+        """Move the focused card to the previous/next status; saved at once.
+
+        Fast repeated moves build on each other: a move counts from the status the card is
+        about to have, and each save uses the version the previous one produced, so a quick
+        ``L`` ``L`` ``H`` never conflicts with itself.
+        """
         measure = self.focused_measure()
         if measure is None or not self.app.check_writable():
             return
         keys = self._status_keys()
-        target = keys.index(measure.status) + delta
+        current = self._pending.get(measure.id, measure.status)
+        target = keys.index(current) + delta
         if not 0 <= target < len(keys):
             self.notify("Keine weitere Spalte in dieser Richtung.", severity="warning")
             return
+        self._pending[measure.id] = keys[target]
         self._save(measure.id, {"status": keys[target]}, measure.version)
 
     @work(thread=True, group="write")
     def _save(self, measure_id: str, changes: dict, version: int) -> None:
         from herne_tui import services
 
-        try:
-            measure = services.update_measure(self.app.db, measure_id=measure_id,
-                                              changes=changes, user=self.app.user,
-                                              expected_version=version)
-        except Conflict as conflict:
-            self.app.call_from_thread(self.app.show_conflict, conflict, self._retry_save)
-        except HerneError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-        else:
-            self.post_message(self.Saved(measure))
+        with self._write_lock:  # this screen's saves run one after another
+            version = max(version, self._saved_versions.get(measure_id, version))
+            try:
+                measure = services.update_measure(self.app.db, measure_id=measure_id,
+                                                  changes=changes, user=self.app.user,
+                                                  expected_version=version)
+            except Conflict as conflict:
+                self._forget_pending(measure_id)
+                self.app.call_from_thread(self.app.show_conflict, conflict, self._retry_save)
+            except HerneError as exc:
+                self._forget_pending(measure_id)
+                self.app.call_from_thread(self.notify, exc.message, severity="error")
+            else:
+                self._saved_versions[measure_id] = measure.version
+                if self._pending.get(measure_id) == measure.status:
+                    self._pending.pop(measure_id, None)
+                self.post_message(self.Saved(measure))
+
+    def _forget_pending(self, measure_id: str) -> None:
+        self._pending.pop(measure_id, None)
+        self._saved_versions.pop(measure_id, None)
 
     def _retry_save(self, conflict: Conflict) -> None:
         self._save(conflict.entity_id, conflict.mine, conflict.version)
