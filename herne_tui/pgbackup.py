@@ -86,6 +86,16 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
+def _unique(folder: Path, stem: str, suffix: str) -> Path:
+    """A not yet existing file ``STEM-YYYYMMDD-HHMMSS[-N].SUFFIX`` in ``folder``."""
+    candidate = folder / f"{stem}-{_stamp()}.{suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{_stamp()}-{n}.{suffix}"
+        n += 1
+    return candidate
+
+
 def _dbname(db: Database) -> str:
     if db.path is not None:
         return db.path.stem
@@ -226,8 +236,7 @@ def backup_postgres(db: Database, dest: Path, *, force: bool = False,
     started = time.monotonic()
     use_pg_dump = tool("pg_dump") is not None and not export
     if dest.is_dir():
-        suffix = "dump" if use_pg_dump else "json.gz"
-        dest = dest / f"{_dbname(db)}-{_stamp()}.{suffix}"
+        dest = _unique(dest, _dbname(db), "dump" if use_pg_dump else "json.gz")
     if dest.exists() and not force:
         raise InvalidInput(f"{dest} gibt es schon: anderen Namen wählen oder --force angeben")
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -265,8 +274,7 @@ def backup_before_upgrade(db: Database, label: str) -> Path:
     """Save a PostgreSQL database before a schema upgrade (in the user data directory)."""
     folder = default_db_path().parent / "sicherungen"
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = "dump" if tool("pg_dump") else "json.gz"
-    dest = folder / f"{_dbname(db)}.{label}-{_stamp()}.{suffix}"
+    dest = _unique(folder, f"{_dbname(db)}.{label}", "dump" if tool("pg_dump") else "json.gz")
     if tool("pg_dump") is None:
         # the dump needs the current schema: copy every table of this (older) schema as-is
         return _raw_dump(db, dest)
@@ -356,9 +364,9 @@ def restore_postgres(db: Database, source: Path, *, notice: Notice | None = None
     saved = None
     if _has_data(db):
         folder = _saved_folder(source)
-        suffix = "dump" if tool("pg_dump") else "json.gz"
-        saved = backup_postgres(db, folder / f"{_dbname(db)}.vor-wiederherstellung-{_stamp()}"
-                                             f".{suffix}", notice=notice).facts.path
+        dest = _unique(folder, f"{_dbname(db)}.vor-wiederherstellung",
+                       "dump" if tool("pg_dump") else "json.gz")
+        saved = backup_postgres(db, dest, notice=notice).facts.path
     try:
         if kind == "archive":
             _restore_archive(db, source)
