@@ -134,12 +134,18 @@ def read_meta(session: Session) -> dict:
     return out
 
 
-def read_board(session: Session) -> d.Board:
-    """Topics, statuses and every measure (without note texts) in board order."""
+def read_labels(session: Session) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
+    """Topics and statuses in order (cheap: what screens need for labels)."""
     topics = tuple(d.Topic(t.key, t.name, t.order)
                    for t in session.exec(select(TopicRow).order_by(TopicRow.order)))
     statuses = tuple(d.Status(s.key, s.label, s.order, s.done)
                      for s in session.exec(select(StatusRow).order_by(StatusRow.order)))
+    return topics, statuses
+
+
+def read_board(session: Session) -> d.Board:
+    """Topics, statuses and every measure (without note texts) in board order."""
+    topics, statuses = read_labels(session)
     counts = dict(session.exec(
         select(NoteRow.subject, func.count()).where(NoteRow.subject.like("measure:%"))
         .group_by(NoteRow.subject)).all())
@@ -184,6 +190,11 @@ def read_holdings(session: Session) -> tuple[d.Holding, ...]:
 def load_board(db: Database) -> d.Board:
     """The board's data in one short read transaction."""
     return db.read(read_board)
+
+
+def labels(db: Database) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
+    """Topics and statuses, without the measures."""
+    return db.read(read_labels)
 
 
 def get_measure(db: Database, measure_id: str) -> d.Measure:

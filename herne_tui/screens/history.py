@@ -69,11 +69,10 @@ class HistoryScreen(Screen):
     def reload(self) -> None:
         """Read the filtered history in a worker."""
         db = self.app.db
-        board = queries.load_board(db)
+        topics, statuses = queries.labels(db)
         entries = history.list_changes(db, user=self.user, topic=self.topic, since=self.since,
                                        limit=LIMIT)
-        self.post_message(self.Loaded(entries, {s.key: s.label for s in board.statuses},
-                                      board.topics))
+        self.post_message(self.Loaded(entries, {s.key: s.label for s in statuses}, topics))
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
         self.topics = message.topics

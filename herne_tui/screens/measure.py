@@ -109,11 +109,10 @@ class MeasureScreen(Screen):
         """Read the measure, its timeline and the labels in a worker."""
         db = self.app.db
         measure = queries.get_measure(db, self.measure_id)
-        board = queries.load_board(db)
+        topics, statuses = queries.labels(db)
         timeline = queries.history(db, entity="measure", entity_id=self.measure_id)
-        self.post_message(self.Loaded(measure, timeline,
-                                      {s.key: s.label for s in board.statuses},
-                                      {t.key: t.name for t in board.topics}))
+        self.post_message(self.Loaded(measure, timeline, {s.key: s.label for s in statuses},
+                                      {t.key: t.name for t in topics}))
 
     def on_measure_screen_loaded(self, message: Loaded) -> None:
         first = self.measure is None
