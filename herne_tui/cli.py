@@ -161,8 +161,8 @@ def _fail(message: str, code: int = 2) -> int:
 def open_db(args, *, read_only: bool = False, seed_if_empty: bool = True):
     """Open the database named by ``--db``; create and seed it on first use."""
     from herne_tui.schema import open_database
-    from herne_tui.seeding import is_seeded, seed_database
     from herne_tui.seedfile import load_seed
+    from herne_tui.seeding import is_seeded, seed_database
 
     read_only = read_only or getattr(args, "read_only", False)
     db = open_database(args.db, read_only=read_only)
@@ -195,8 +195,8 @@ def _write_output(text: str, output: str | None) -> None:
 
 # -- commands -------------------------------------------------------------------------------
 def cmd_seed(args) -> int:
-    from herne_tui.seeding import seed_database
     from herne_tui.seedfile import load_seed
+    from herne_tui.seeding import seed_database
 
     loaded = load_seed(args.source)
     db = open_db(args, seed_if_empty=False)

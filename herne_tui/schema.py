@@ -22,7 +22,10 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
-from herne_tui import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from herne_tui import (
+    SCHEMA_VERSION,  # defined ORM-free, for the quick start
+    models,  # noqa: F401  (registers the tables on SQLModel.metadata)
+)
 from herne_tui.backup import copy_database, stamped_path
 from herne_tui.errors import HerneError, SchemaError
 from herne_tui.store import (
@@ -32,8 +35,6 @@ from herne_tui.store import (
     resolve_url,
     system_clock,
 )
-
-from herne_tui import SCHEMA_VERSION  # noqa: E402  (kept ORM-free for the quick start)
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 """Migration to version n, applied to a database at version n - 1.

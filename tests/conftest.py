@@ -16,8 +16,8 @@ import pytest
 from helpers import Clock, run_cli
 
 from herne_tui.schema import open_database
-from herne_tui.seeding import seed_database
 from herne_tui.seedfile import load_seed
+from herne_tui.seeding import seed_database
 
 
 @pytest.fixture(scope="session")

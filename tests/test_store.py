@@ -14,8 +14,8 @@ from sqlalchemy import text
 from herne_tui import export, portable, queries, services
 from herne_tui.errors import Conflict, InvalidInput, NotFound, SchemaError
 from herne_tui.schema import SCHEMA_VERSION, open_database
-from herne_tui.seeding import seed_database
 from herne_tui.seedfile import load_seed
+from herne_tui.seeding import seed_database
 
 pytestmark = pytest.mark.both_backends
 
