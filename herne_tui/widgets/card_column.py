@@ -44,6 +44,8 @@ def _wrap(text: str, width: int, rows: int) -> list[str]:
     lines: list[str] = []
     while words and len(lines) < rows - 1:
         current = words.pop(0)
+        if cell_len(current) > width:  # one word wider than the card: cut it visibly
+            current = set_cell_size(current, width - 1) + "…"
         while words and cell_len(f"{current} {words[0]}") <= width:
             current = f"{current} {words.pop(0)}"
         lines.append(current)
