@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, text
+from sqlalchemy import Text, cast, func, or_, text
 from sqlmodel import Session, select
 
 from herne_tui.errors import InvalidInput
@@ -136,8 +136,11 @@ def _seed_base(value: dict, name: str) -> dict:
 
 
 def _contains(column, name: str):
-    escaped = json.dumps(name, ensure_ascii=False)[1:-1]
-    return or_(func.instr(column, name) > 0, func.instr(column, escaped) > 0)
+    # the name as typed, and as JSON columns store it (escaped quotes, \u00fc for ü);
+    # a portable LIKE on the column's text works on SQLite and PostgreSQL alike
+    forms = {name, json.dumps(name, ensure_ascii=False)[1:-1], json.dumps(name)[1:-1]}
+    as_text = cast(column, Text)
+    return or_(*(as_text.contains(form, autoescape=True) for form in forms))
 
 
 def _scan(session: Session, name: str, apply: bool) -> dict[str, int]:

@@ -330,6 +330,8 @@ def undo_last(db: Database, *, user: str) -> str:
             HistoryRow.user == user, HistoryRow.action == "undo")).all())
         txn = session.exec(
             select(HistoryRow.txn).where(HistoryRow.user == user, HistoryRow.action == "edit",
+                                         HistoryRow.entity.in_(ENTITIES),
+                                         HistoryRow.field != "*",
                                          HistoryRow.txn.not_in(undone or {""}))
             .order_by(HistoryRow.id.desc())).first()
         if not txn:

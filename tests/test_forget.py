@@ -134,3 +134,32 @@ def test_cli_forget_needs_yes_without_a_terminal(personal, db_path, cli):
     assert "Name einer Person" in shown.stdout and NAME not in shown.stdout
     short = cli("forget", "Al", "--db", str(db_path), "--yes")
     assert short.returncode == 2 and "Name:" in short.stderr
+
+
+def test_forget_finds_names_with_umlauts_inside_json_columns(db, db_path):
+    from herne_tui import queries, services
+    from herne_tui.privacy import forget
+
+    services.update_committee(db, key="buergerbeteiligung", changes={
+        "chair": "Jürgen Übel", "spokespeople": {"SPD": "Jürgen Übel", "CDU": "Ömer Ärger"}},
+        user="anna")
+    forget(db, name="Jürgen Übel", user="admin")
+    c = next(c for c in queries.list_committees(db) if c.key == "buergerbeteiligung")
+    assert "Jürgen" not in c.chair and "Jürgen" not in str(c.spokespeople)
+    assert dict(c.spokespeople)["CDU"] == "Ömer Ärger"
+    raw = db_path.read_bytes()
+    assert "Jürgen Übel".encode() not in raw and b"J\\u00fcrgen" not in raw
+
+
+def test_undo_skips_changes_it_cannot_revert(db):
+    import pytest
+
+    from herne_tui import papers, services
+    from herne_tui.errors import HerneError
+
+    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    p = papers.add_paper(db, values={"title": "T", "kind": "vorlage", "body": "Rat"}, user="anna")
+    papers.set_position(db, paper_id=p.id, party="SPD", position="zustimmen", user="anna")
+    assert "ARB-01" in services.undo_last(db, user="anna")
+    with pytest.raises(HerneError, match="Nichts rückgängig"):
+        services.undo_last(db, user="anna")
