@@ -279,13 +279,15 @@ class HerneApp(App):
 
     def on_herne_app_data_changed(self, message: DataChanged) -> None:
         others = [e for e in message.entries if e.user != self.user]
-        for screen in self.screen_stack:
-            refresh = getattr(screen, "data_changed", None)
-            if refresh is not None:
-                refresh()
-        board = self.board_screen()
-        if board is not None and board not in self.screen_stack:
-            board.data_changed()
+        shown = set(self.screen_stack)
+        for stack in self._screen_stacks.values():  # every mode, not only the current one
+            for screen in stack:
+                if not hasattr(screen, "data_changed"):
+                    continue
+                if screen in shown:
+                    screen.data_changed()
+                else:
+                    screen.stale = True  # reloaded when it is shown again
         if others:
             first = others[0]
             more = f" (+{len(others) - 1} weitere)" if len(others) > 1 else ""

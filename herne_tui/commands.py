@@ -14,7 +14,9 @@ class MeasureProvider(Provider):
     async def startup(self) -> None:
         from herne_tui import queries
 
-        board = await asyncio.to_thread(queries.load_board, self.app.db)
+        shown = self.app.board_screen()
+        board = shown.board if shown is not None and shown.board is not None else \
+            await asyncio.to_thread(queries.load_board, self.app.db)
         self.measures = [(m.id, m.title, m.haystack()) for m in board.measures]
 
     async def search(self, query: str) -> Hits:

@@ -102,3 +102,35 @@ async def test_read_only_app_changes_nothing(db_path, db, clock):
         await settle(pilot)
     assert queries.get_measure(db, "ARB-01").version == 1
     assert len(queries.history(db)) == len(queries.history(viewer))
+
+
+async def test_a_panel_in_another_mode_is_current_when_shown_again(db_path, db, clock):
+    from herne_tui.screens.committees import CommitteesScreen
+
+    app = make_app(db, user="bernd", watch_interval=0.2)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        other = open_database(str(db_path), clock=clock)
+        services.update_committee(other, key="buergerbeteiligung",
+                                  changes={"chair": "Neue Vorsitzende"}, user="anna")
+        await pilot.pause(0.6)  # the change is noticed while the board is shown
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, CommitteesScreen)
+        await wait_for(pilot, lambda: any(c.chair == "Neue Vorsitzende"
+                                          for c in app.screen.items))
+
+
+async def test_an_empty_database_does_not_crash_the_board(tmp_path, clock):
+    empty = open_database(str(tmp_path / "empty.db"), clock=clock)  # schema, no seed
+    app = make_app(empty, user="gast")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("h", "j", "k", "l", "g", "G", "enter", "L", "H", "s", "n"):
+            await pilot.press(key)
+        await settle(pilot)
+        assert app.screen.focused_measure() is None

@@ -22,10 +22,11 @@ from herne_tui import boardview
 from herne_tui.boardview import BoardFilter
 from herne_tui.domain import Board, Measure
 from herne_tui.errors import Conflict, HerneError
+from herne_tui.screens.live import LiveScreen, guarded
 from herne_tui.widgets.card_column import CardList, CardView
 
 
-class BoardScreen(Screen):
+class BoardScreen(LiveScreen, Screen):
     """The kanban board of all measures by status.
 
     | Key | Action |
@@ -125,18 +126,23 @@ class BoardScreen(Screen):
             self.reload()
 
     @work(thread=True, exclusive=True, group="load")
+    @guarded
     def reload(self) -> None:
         """Read the board in a worker; the result arrives as ``Loaded``."""
+        from textual.worker import get_current_worker
+
         from herne_tui import queries
 
         db = self.app.db
         board = queries.load_board(db)
-        self.post_message(self.Loaded(board, db.now().astimezone().date()))
+        if not get_current_worker().is_cancelled:  # a newer load is on its way
+            self.post_message(self.Loaded(board, db.now().astimezone().date()))
 
     def on_board_screen_loaded(self, message: Loaded) -> None:
         first = self.board is None
         self.board = message.board
         self.today = message.today
+        self.app.labels = {s.key: s.label for s in message.board.statuses}
         if first:
             self._build_columns()
         self._refresh_columns()
@@ -169,6 +175,9 @@ class BoardScreen(Screen):
     # -- state → widgets ---------------------------------------------------------------------
     def _status_keys(self) -> list[str]:
         return self.board.status_keys() if self.board else []
+
+    def _has_columns(self) -> bool:
+        return bool(self._status_keys()) and bool(self.query(CardList))
 
     def _refresh_columns(self) -> None:
         if self.board is None or not self.query(CardList):
@@ -213,6 +222,8 @@ class BoardScreen(Screen):
         self._sync_focus()
 
     def _sync_focus(self) -> None:
+        if not self._has_columns():
+            return
         key = self._status_keys()[self.column_index]
         items = self.shown.get(key, [])
         row = self.rows.get(key, 0)
@@ -230,7 +241,7 @@ class BoardScreen(Screen):
 
     def focused_measure(self) -> Measure | None:
         """The measure under the board's focus, if any."""
-        if self.board is None:
+        if not self._has_columns():
             return None
         key = self._status_keys()[self.column_index]
         items = self.shown.get(key, [])
@@ -239,7 +250,7 @@ class BoardScreen(Screen):
     # -- navigation ----------------------------------------------------------------------------
     def action_focus_column(self, delta: int) -> None:
         """Move the focus to the neighbouring column, keeping the row where possible."""
-        if self.board is None:
+        if not self._has_columns():
             return
         keys = self._status_keys()
         old_row = self.rows.get(keys[self.column_index], 0)
@@ -250,7 +261,7 @@ class BoardScreen(Screen):
 
     def action_focus_card(self, delta: int) -> None:
         """Move the focus up or down within the column."""
-        if self.board is None:
+        if not self._has_columns():
             return
         key = self._status_keys()[self.column_index]
         count = len(self.shown[key])
@@ -259,7 +270,7 @@ class BoardScreen(Screen):
 
     def action_focus_edge(self, last: int) -> None:
         """Jump to the first (0) or last (1) card of the column."""
-        if self.board is None:
+        if not self._has_columns():
             return
         key = self._status_keys()[self.column_index]
         self.rows[key] = max(0, len(self.shown[key]) - 1) if last else 0
@@ -329,8 +340,6 @@ class BoardScreen(Screen):
                 self.app.call_from_thread(self.notify, exc.message, severity="error")
             else:
                 self._saved_versions[measure_id] = measure.version
-                if self._pending.get(measure_id) == measure.status:
-                    self._pending.pop(measure_id, None)
                 self.post_message(self.Saved(measure))
 
     def _forget_pending(self, measure_id: str) -> None:
@@ -341,7 +350,10 @@ class BoardScreen(Screen):
         self._save(conflict.entity_id, conflict.mine, conflict.version)
 
     def on_board_screen_saved(self, message: Saved) -> None:
-        self.apply_measure(message.measure)
+        measure = message.measure
+        if self._pending.get(measure.id) == measure.status:  # on the main thread: no gap
+            self._pending.pop(measure.id, None)
+        self.apply_measure(measure)
         if message.notice:
             self.notify(message.notice)
 

@@ -12,9 +12,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from herne_tui import checks, deadlines
 from herne_tui.domain import format_date
+from herne_tui.screens.live import LiveScreen, guarded
 
 
-class DeadlinesScreen(Screen):
+class DeadlinesScreen(LiveScreen, Screen):
     """Everything with a date, soonest first; overdue items stand out (and come first).
 
     | Key | Action |
@@ -52,6 +53,7 @@ class DeadlinesScreen(Screen):
         self.reload()
 
     @work(thread=True, exclusive=True, group="load")
+    @guarded
     def reload(self) -> None:
         """Read the deadlines in a worker."""
         db = self.app.db
@@ -84,7 +86,7 @@ class DeadlinesScreen(Screen):
         self.reload()
 
 
-class ChecksScreen(Screen):
+class ChecksScreen(LiveScreen, Screen):
     """Every violation of the nomination rules and procedures (as ``herne-tui check --db``)."""
 
     DEFAULT_CSS = "ChecksScreen DataTable { height: 1fr; } ChecksScreen #intro { padding: 0 1; }"
@@ -108,6 +110,7 @@ class ChecksScreen(Screen):
         self.reload()
 
     @work(thread=True, exclusive=True, group="load")
+    @guarded
     def reload(self) -> None:
         """Run the checks in a worker."""
         self.post_message(self.Loaded(checks.nomination_violations(self.app.db)))

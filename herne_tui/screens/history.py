@@ -12,12 +12,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from herne_tui import history, queries
 from herne_tui.domain import DateError, format_date, format_datetime, parse_date
+from herne_tui.screens.live import LiveScreen, guarded
 from herne_tui.screens.pickers import Prompt, TopicPicker
 
 LIMIT = 500
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(LiveScreen, Screen):
     """The history of every change, newest first.
 
     | Key | Action |
@@ -66,6 +67,7 @@ class HistoryScreen(Screen):
         self.reload()
 
     @work(thread=True, exclusive=True, group="load")
+    @guarded
     def reload(self) -> None:
         """Read the filtered history in a worker."""
         db = self.app.db

@@ -22,6 +22,7 @@ from herne_tui.domain import (
     parse_date,
 )
 from herne_tui.errors import Conflict, HerneError
+from herne_tui.screens.live import LiveScreen, guarded
 from herne_tui.screens.pickers import Confirm
 
 
@@ -30,7 +31,7 @@ def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
     return f"{format_datetime(e.at.astimezone())}  {e.user}: {history.describe(e, labels)}"
 
 
-class MeasureScreen(Screen):
+class MeasureScreen(LiveScreen, Screen):
     """The measure view: verbatim text, sub-items, targets, repeats; editable state and notes.
 
     | Key | Action |
@@ -105,6 +106,7 @@ class MeasureScreen(Screen):
         self.load()
 
     @work(thread=True, exclusive=True, group="load")
+    @guarded
     def load(self) -> None:
         """Read the measure, its timeline and the labels in a worker."""
         db = self.app.db

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.edit_form import EditForm, FormField
+from herne_tui.screens.live import LiveScreen, guarded
 
 WARN = "⚠"
 """Marks a row that contradicts the agreement; readable without colour."""
@@ -26,7 +27,7 @@ def flag(problems: tuple[str, ...] | list[str]) -> Text:
     return Text(f"{WARN} " + "; ".join(problems), style="bold red")
 
 
-class PanelScreen(Screen):
+class PanelScreen(LiveScreen, Screen):
     """A panel: subclasses say what to fetch, how to show a row, and how to save an edit.
 
     | Key | Action |
@@ -77,6 +78,7 @@ class PanelScreen(Screen):
         self.reload()
 
     @work(thread=True, exclusive=True, group="load")
+    @guarded
     def reload(self) -> None:
         """Fetch the panel's rows in a worker."""
         items, context = self.fetch(self.app.db)
@@ -143,14 +145,20 @@ class PanelScreen(Screen):
         try:
             result = write(self.app.db)
         except Conflict as conflict:
+            # the edit spans several fields or rows: show the new state, let the user redo it
             self.app.call_from_thread(self.app.show_conflict, conflict,
-                                      lambda c: self.reload(), self.reload)
+                                      self._redo_on_new_version, self.reload)
             return
         except HerneError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
         if done is not None:
             self.app.call_from_thread(done, result)
+        self.reload()
+
+    def _redo_on_new_version(self, conflict: Conflict) -> None:
+        self.notify("Bitte die Änderung auf der neuen Fassung noch einmal eingeben.",
+                    severity="warning")
         self.reload()
 
     def data_changed(self) -> None:

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
 
 from herne_tui import reports, review
 from herne_tui.errors import HerneError
+from herne_tui.screens.live import LiveScreen, guarded
 from herne_tui.screens.pickers import Prompt
 
 GLYPHS = "·░▒▓█×+=-"
@@ -29,7 +30,7 @@ def report_format(path: str) -> str:
     return {".html": "html", ".htm": "html", ".txt": "text"}.get(suffix, "md")
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(LiveScreen, Screen):
     """What moved since the last review, what is overdue or stale, progress per topic.
 
     | Key | Action |
@@ -70,6 +71,7 @@ class ReviewScreen(Screen):
         self.reload()
 
     @work(thread=True, exclusive=True, group="load")
+    @guarded
     def reload(self) -> None:
         """Build the review in a worker."""
         data = review.weekly_review(self.app.db, stale_weeks=self.stale_weeks)
@@ -128,7 +130,7 @@ def bar(counts, width: int) -> Text:
     return text
 
 
-class ProgressScreen(Screen):
+class ProgressScreen(LiveScreen, Screen):
     """Per topic and overall, the share of measures in each status, and the term left."""
 
     DEFAULT_CSS = """
@@ -157,6 +159,7 @@ class ProgressScreen(Screen):
         self.reload()
 
     @work(thread=True, exclusive=True, group="load")
+    @guarded
     def reload(self) -> None:
         """Read the progress in a worker."""
         self.post_message(self.Loaded(review.progress(self.app.db)))
