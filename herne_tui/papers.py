@@ -143,34 +143,53 @@ def _paper(session: Session, paper_id: int) -> PaperRow:
 def set_position(db: Database, *, paper_id: int, party: str, position: str, user: str,
                  expected_version: int | None = None) -> d.Paper:
     """Record one partner's position on a paper (zustimmen/ablehnen/enthalten/offen)."""
-    if position not in d.POSITIONS:
-        raise InvalidInput(f"Position „{position}“ gibt es nicht ({', '.join(d.POSITIONS)})")
+    versions = None if expected_version is None else {party: expected_version}
+    return set_positions(db, paper_id=paper_id, positions={party: position}, user=user,
+                         expected_versions=versions)
+
+
+def set_positions(db: Database, *, paper_id: int, positions: dict[str, str], user: str,
+                  expected_versions: dict[str, int] | None = None) -> d.Paper:
+    """Record several partners' positions on a paper at once: all or nothing."""
+    for position in positions.values():
+        if position not in d.POSITIONS:
+            raise InvalidInput(f"Position „{position}“ gibt es nicht "
+                               f"({', '.join(d.POSITIONS)})")
 
     def run(session: Session) -> d.Paper:
         paper = _paper(session, paper_id)
         partners = _partners(session)
-        if party not in partners:
-            raise InvalidInput(f"„{party}“ ist keine Partei der Vereinbarung "
-                               f"({', '.join(partners)})")
-        key = f"{paper.id}:{party}"
-        row = session.get(PositionRow, key)
-        current = row.version if row else 0
-        if expected_version is not None and current != expected_version:
-            raise Conflict(f"Position {party} zu Papier {paper.id} wurde inzwischen geändert",
-                           entity="position", entity_id=key, version=current,
-                           theirs={"position": row.position if row else "offen"},
-                           mine={"position": position})
-        old = row.position if row else "offen"
-        if old != position:
+        rows = {}
+        for party in positions:
+            if party not in partners:
+                raise InvalidInput(f"„{party}“ ist keine Partei der Vereinbarung "
+                                   f"({', '.join(partners)})")
+            key = f"{paper.id}:{party}"
+            row = rows[party] = session.get(PositionRow, key)
+            current = row.version if row else 0
+            expected = (expected_versions or {}).get(party)
+            if expected is not None and current != expected:
+                raise Conflict(f"Position {party} zu Papier {paper.id} wurde inzwischen "
+                               "geändert; nichts gespeichert", entity="position",
+                               entity_id=key, version=current,
+                               theirs={"position": row.position if row else "offen"},
+                               mine={"position": positions[party]})
+        at, txn = db.now(), new_txn()
+        for party, position in positions.items():
+            row = rows[party]
+            old = row.position if row else "offen"
+            if old == position:
+                continue
             if row is None:
-                row = PositionRow(key=key, paper_id=paper.id, party=party, version=0)
+                row = PositionRow(key=f"{paper.id}:{party}", paper_id=paper.id, party=party,
+                                  version=0)
             row.position = position
             row.version += 1
             session.add(row)
-            record(session, at=db.now(), user=user, action="edit", entity="position",
-                   entity_id=key, field="position", old=old, new=position, txn=new_txn())
+            record(session, at=at, user=user, action="edit", entity="position",
+                   entity_id=row.key, field="position", old=old, new=position, txn=txn)
         session.flush()
-        return to_paper(session, paper, db.now().astimezone().date())
+        return to_paper(session, paper, at.astimezone().date())
     return db.write(run)
 
 

@@ -188,3 +188,22 @@ def test_forget_reaches_the_coordination_records(db, db_path):
     assert b"Hanna Muster" not in db_path.read_bytes()
     assert "Hanna Muster" not in render_minutes(db, "md")
     assert "Bert B" in render_minutes(db, "md")
+
+
+def test_positions_are_saved_all_or_nothing(db):
+    from herne_tui.errors import Conflict
+
+    p = joint_motion(db)
+    papers.set_position(db, paper_id=p.id, party="CDU", position="ablehnen", user="b")
+    with pytest.raises(Conflict):
+        papers.set_positions(db, paper_id=p.id, positions={"SPD": "zustimmen",
+                                                           "CDU": "zustimmen"},
+                             user="a", expected_versions={"SPD": 0, "CDU": 0})
+    after = dict((party, pos) for party, pos, _ in papers.list_papers(db)[0].positions)
+    assert after == {"SPD": "offen", "CDU": "ablehnen"}  # SPD was not written either
+    both = papers.set_positions(db, paper_id=p.id, positions={"SPD": "zustimmen",
+                                                              "CDU": "zustimmen"},
+                                user="a", expected_versions={"SPD": 0, "CDU": 1})
+    assert both.consensus == "konsens"
+    txns = {h.txn for h in queries.history(db, entity="position") if h.user == "a"}
+    assert len(txns) == 1

@@ -132,18 +132,12 @@ class PapersScreen(PanelScreen):
 
     def _positions(self, p: Paper, changes: dict) -> None:
         versions = {party: version for party, _, version in p.positions}
-
-        def write(db):
-            result = None
-            for key, position in changes.items():
-                party = key.removeprefix("pos_")
-                result = papers.set_position(db, paper_id=p.id, party=party,
-                                             position=position, user=self.app.user,
-                                             expected_version=versions[party])
-            return result
-
-        self.run_write(write, lambda paper: self.notify(
-            f"Positionen gespeichert: {paper.consensus} – {paper.verdict}"))
+        positions = {key.removeprefix("pos_"): value for key, value in changes.items()}
+        self.run_write(lambda db: papers.set_positions(
+            db, paper_id=p.id, positions=positions, user=self.app.user,
+            expected_versions={party: versions[party] for party in positions}),
+            lambda paper: self.notify(
+                f"Positionen gespeichert: {paper.consensus} – {paper.verdict}"))
 
     def action_dissent(self) -> None:
         """Report a dissent on this paper to the Koordinierungsgruppe."""
