@@ -205,7 +205,8 @@ def apply_changes(session: Session, *, entity: str, key: str, changes: dict, use
     spec = ENTITIES[entity]
     clean = _validate(session, spec, changes)
     row = _get_row(session, spec, key, lock=True)
-    if expected_version is not None and row.version != expected_version:
+    # only field changes can conflict; a note saved alone never does
+    if clean and expected_version is not None and row.version != expected_version:
         theirs = {f: getattr(row, spec.fields[f][0]) for f in clean}
         raise Conflict(
             f"{spec.label} {key} wurde inzwischen geändert (Version {row.version}, "

@@ -222,3 +222,11 @@ def test_not_a_database_is_refused(tmp_path):
     junk.write_text("this is not sqlite" * 100)
     with pytest.raises(SchemaError, match="keine lesbare"):
         open_database(str(junk))
+
+
+def test_a_note_alone_never_conflicts(db):
+    stale = queries.get_measure(db, "ARB-01").version
+    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    m = services.update_measure(db, measure_id="ARB-01", changes={}, user="bernd",
+                                expected_version=stale, note="trotzdem gespeichert")
+    assert [n.text for n in m.notes] == ["trotzdem gespeichert"]
