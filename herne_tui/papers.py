@@ -97,14 +97,10 @@ def add_paper(db: Database, *, values: dict, user: str) -> d.Paper:
         session.flush()
         txn = new_txn()
         record(session, at=at, user=user, action="edit", entity="paper",
-               entity_id=str(row.id), field="*", new={k: _plain(v) for k, v in clean.items()},
+               entity_id=str(row.id), field="*", new=clean,
                txn=txn)
         return to_paper(session, row, at.astimezone().date())
     return db.write(run)
-
-
-def _plain(value):
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def update_paper(db: Database, *, paper_id: int, changes: dict, user: str,

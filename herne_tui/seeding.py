@@ -95,7 +95,7 @@ class _Merger:
                 values["seed_base"] = {f: encode(v) for f, v in user.items()}
             self.s.add(model(**values))
             self._log(at=self.signed, entity=entity, entity_id=key, field="*",
-                      new={f: _plain(v) for f, v in user.items()} if user else None)
+                      new=user or None)
             self.report.added.append(f"{entity} {key}")
             return
         changed = False
@@ -242,10 +242,6 @@ class _Merger:
             self.s.add(NominationRuleRow(party=party, holding_key=holding, seat_key=seat,
                                          is_default=default, section=section, source=source))
         (self.report.updated if have else self.report.added).append("nomination_rules")
-
-
-def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def seed_database(db: Database, loaded: LoadedSeed) -> SeedReport:

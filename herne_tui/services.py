@@ -41,11 +41,15 @@ from herne_tui.store import Database
 NOTE_MAX = 20_000
 
 
-def encode(value: Any) -> str:
-    """A value as JSON text for the history (dates as ISO strings)."""
+def _iso(value: Any) -> str:
     if isinstance(value, (date, datetime)):
-        value = value.isoformat()
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def encode(value: Any) -> str:
+    """A value as JSON text for the history (dates as ISO strings, also inside dicts)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_iso)
 
 
 def new_txn() -> str:
