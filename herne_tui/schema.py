@@ -158,13 +158,17 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
             raise SchemaError(problem)
     try:
         found = schema_version(database)
+        if found is None and inspect(database.engine).get_table_names():
+            # tables but no version: either another process has just created the schema
+            # (read again), or these are someone else's tables (refused below)
+            found = schema_version(database)
+            if found is None:
+                raise SchemaError(f"{where} ist keine herne-tui-Datenbank (fremde Tabellen, "
+                                  "keine Schema-Version): bitte --db prüfen")
         if found is None and not create and database.path is None:
             raise SchemaError(f"{where} enthält noch keine herne-tui-Daten: erst mit "
                               "`herne-tui seed` anlegen")
         if found is None:
-            if inspect(database.engine).get_table_names():
-                raise SchemaError(f"{where} ist keine herne-tui-Datenbank (fremde Tabellen, "
-                                  "keine Schema-Version): bitte --db prüfen")
             if read_only:
                 raise SchemaError(f"{where} enthält noch keine Daten (Nur-Lese-Modus)")
             database.use_wal()

@@ -20,6 +20,10 @@ async def settle(pilot, rounds: int = 3) -> None:
         except WorkerCancelled:
             pass
         await pilot.pause()
+    for _ in range(100):  # a load that replaced a cancelled one may still be running
+        if not any(w.is_running for w in pilot.app.workers if w.group != "watch"):
+            break
+        await pilot.pause(0.02)
 
 
 def table_rows(screen) -> list[list[str]]:

@@ -29,10 +29,14 @@ async def test_second_app_sees_the_first_apps_move_within_a_second(db_path, db, 
     async with first.run_test(size=(120, 40)) as p1, second.run_test(size=(120, 40)) as p2:
         await settle(p1)
         await settle(p2)
+        for pilot, app in ((p1, first), (p2, second)):  # both boards are on screen
+            await wait_for(pilot, lambda app=app: app.screen.focused_measure() is not None,
+                           timeout=10)
         await p2.press("j", "j")  # bernd looks at ARB-03
         assert second.screen.focused_measure().id == "ARB-03"
-        await p1.press("L")  # anna moves ARB-01
-        await wait_for(p1, lambda: queries.get_measure(db, "ARB-01").status == "vorbereitung")
+        await p1.press("L")  # anna moves ARB-01 (her own save may take a moment under load)
+        await wait_for(p1, lambda: queries.get_measure(db, "ARB-01").status == "vorbereitung",
+                       timeout=10)
         seen = await wait_for(p2, lambda: [m.id for m in second.screen.shown["vorbereitung"]]
                               == ["ARB-01"])
         assert seen < 1.0

@@ -37,20 +37,14 @@ def test_deferred_database_opens_on_first_use(db_path, db):
     assert opened == [1]
 
 
-def test_app_started_quickly_still_saves(db, db_path):
-    import asyncio
-
+async def test_app_started_quickly_still_saves(db, db_path):
     from pilot import make_app, settle
 
     board, deferred = quick_start(str(db_path), read_only=False, opener=lambda: db)
-
-    async def run():
-        app = make_app(deferred, initial_board=board)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await settle(pilot)
-            assert app.screen.focused_measure().id == "ARB-01"
-            await pilot.press("L")
-            await settle(pilot)
-
-    asyncio.run(run())
+    app = make_app(deferred, initial_board=board)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.focused_measure().id == "ARB-01"
+        await pilot.press("L")
+        await settle(pilot)
     assert queries.get_measure(db, "ARB-01").status == "vorbereitung"

@@ -120,8 +120,7 @@ class BoardScreen(LiveScreen, Screen):
             from herne_tui.paths import system_clock
 
             self.app.initial_board = None
-            self.on_board_screen_loaded(self.Loaded(initial,
-                                                    system_clock().astimezone().date()))
+            self.post_message(self.Loaded(initial, system_clock().astimezone().date()))
         else:
             self.reload()
 
@@ -138,25 +137,24 @@ class BoardScreen(LiveScreen, Screen):
         if not get_current_worker().is_cancelled:  # a newer load is on its way
             self.post_message(self.Loaded(board, db.now().astimezone().date()))
 
-    def on_board_screen_loaded(self, message: Loaded) -> None:
+    async def on_board_screen_loaded(self, message: Loaded) -> None:
         first = self.board is None
         self.board = message.board
         self.today = message.today
         self.app.labels = {s.key: s.label for s in message.board.statuses}
         if first:
-            self._build_columns()
+            await self._build_columns()  # the columns exist before they are filled
         self._refresh_columns()
 
-    def _build_columns(self) -> None:
+    async def _build_columns(self) -> None:
         container = self.query_one("#columns", HorizontalScroll)
         widgets = []
         for status in self.board.statuses:
             widgets.append(Vertical(Static(status.label, classes="column-header", markup=False),
                                     CardList(id=f"cards-{status.key}"),
                                     classes="column", id=f"col-{status.key}"))
-        container.mount_all(widgets)
+        await container.mount_all(widgets)
         self._fit_columns()
-        self.call_after_refresh(self._refresh_columns)
 
     COLUMN_MIN_WIDTH = 26
 
