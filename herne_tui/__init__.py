@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 SCHEMA_VERSION = 2
-"""The database schema this code writes and understands (see ``herne_tui.schema``)."""
+"""The database schema this code writes and understands (see ``herne_tui.db.schema``)."""

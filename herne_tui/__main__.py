@@ -2,6 +2,6 @@
 
 import sys
 
-from herne_tui.cli import main
+from herne_tui.cli.main import main
 
 sys.exit(main())

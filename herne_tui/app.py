@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from herne_tui.commands import MeasureProvider, ScreenActionsProvider
-from herne_tui.domain import HistoryEntry, Measure
+from herne_tui.domain.objects import HistoryEntry, Measure
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.board import BoardScreen
 
@@ -132,7 +132,7 @@ class HerneApp(App):
 
     def ask_as_of(self) -> None:
         """Ask for a day and show the board as it was then."""
-        from herne_tui.domain import DateError, parse_date
+        from herne_tui.domain.objects import DateError, parse_date
         from herne_tui.screens.asof import AsOfBoardScreen
         from herne_tui.screens.pickers import Prompt
 
@@ -163,13 +163,13 @@ class HerneApp(App):
     @work(thread=True, group="report")
     def save_report(self, kind: str, path: str, **options) -> None:
         """Build a report and write it to a file (the extension picks the format)."""
-        from herne_tui import reports
+        from herne_tui.reports import build
         from herne_tui.errors import HerneError
         from herne_tui.screens.review import report_format
 
         try:
-            text = reports.build_report(self.db, kind, report_format(path), **options)
-            saved = reports.save_report(text, path)
+            text = build.build_report(self.db, kind, report_format(path), **options)
+            saved = build.save_report(text, path)
         except (HerneError, OSError) as exc:
             message = getattr(exc, "message", None) or f"{path}: {exc.strerror or exc}"
             self.call_from_thread(self.notify, message, severity="error")
@@ -224,7 +224,7 @@ class HerneApp(App):
     @work(thread=True, group="write")
     def raise_dissent(self, subject: str, reason: str) -> None:
         """Put a measure or paper on the Koordinierungsgruppe's agenda."""
-        from herne_tui import papers
+        from herne_tui.services import papers
         from herne_tui.errors import HerneError
 
         try:
@@ -258,7 +258,7 @@ class HerneApp(App):
     def _poll(self) -> None:
         try:
             if self.watcher is None:  # created here: opening may still be under way
-                from herne_tui.watch import ChangeWatcher
+                from herne_tui.services.watch import ChangeWatcher
 
                 self.watcher = ChangeWatcher(self.db)
                 # anything committed between the first read and now shows up once
@@ -291,7 +291,7 @@ class HerneApp(App):
         if others:
             first = others[0]
             more = f" (+{len(others) - 1} weitere)" if len(others) > 1 else ""
-            from herne_tui.history import describe
+            from herne_tui.services.history import describe
 
             self.notify(f"{first.entity_id}: {first.user}: {describe(first, self.labels)}{more}",
                         title="Geändert von anderen", timeout=4)

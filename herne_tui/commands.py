@@ -12,7 +12,7 @@ class MeasureProvider(Provider):
     """„Gehe zu Maßnahme“: find a measure by id or words of its title and text."""
 
     async def startup(self) -> None:
-        from herne_tui import queries
+        from herne_tui.services import queries
 
         shown = self.app.board_screen()
         board = shown.board if shown is not None and shown.board is not None else \

@@ -15,9 +15,9 @@ import pgtools
 import pytest
 from helpers import Clock, run_cli
 
-from herne_tui.schema import open_database
-from herne_tui.seedfile import load_seed
-from herne_tui.seeding import seed_database
+from herne_tui.db.schema import open_database
+from herne_tui.seeding.load import load_seed
+from herne_tui.seeding.apply import seed_database
 
 
 @pytest.fixture(scope="session")

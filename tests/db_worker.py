@@ -29,10 +29,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from herne_tui import domain as d
-from herne_tui import queries, services
+from herne_tui.domain import objects as d
+from herne_tui.services import queries
+from herne_tui.services import edits
 from herne_tui.errors import Conflict
-from herne_tui.schema import open_database
+from herne_tui.db.schema import open_database
 
 HOT_MEASURES = ("ARB-01", "SCH-02", "KJF-03")
 STATUSES = ("offen", "vorbereitung", "beratung", "umsetzung", "umgesetzt", "zurueckgestellt")
@@ -55,20 +56,20 @@ def _measure_edit(db, rng: random.Random, name: str, i: int, all_ids: list[str])
         if rng.random() < 0.5:
             changes["due"] = date(2026, 1, 1) + timedelta(days=rng.randrange(0, 900))
     current = {"status": m.status, "responsible": m.responsible, "lead": m.lead, "due": m.due}
-    changed = {f: services.encode(v) for f, v in changes.items() if current[f] != v}
+    changed = {f: edits.encode(v) for f, v in changes.items() if current[f] != v}
     time.sleep(rng.random() * 0.004)  # a user thinking: others may save meanwhile
     entry = {"op": op, "entity": "measure", "key": mid, "marker": marker, "read": m.version,
-             "mine": {f: services.encode(v) for f, v in changes.items()}}
+             "mine": {f: edits.encode(v) for f, v in changes.items()}}
     try:
         if op == "move":
-            after = services.move_measure(db, measure_id=mid, status=changes["status"],
+            after = edits.move_measure(db, measure_id=mid, status=changes["status"],
                                           user=name, expected_version=m.version)
         else:
-            after = services.update_measure(db, measure_id=mid, changes=changes, user=name,
+            after = edits.update_measure(db, measure_id=mid, changes=changes, user=name,
                                             expected_version=m.version)
     except Conflict as exc:
         return {**entry, "ok": False, "version": exc.version, "by": exc.changed_by,
-                "theirs": {f: services.encode(v) for f, v in exc.theirs.items()}}
+                "theirs": {f: edits.encode(v) for f, v in exc.theirs.items()}}
     return {**entry, "ok": True, "changed": changed, "version": after.version}
 
 
@@ -78,16 +79,16 @@ def _post_edit(db, rng: random.Random, name: str, i: int) -> dict:
     marker = f"{name}-{i:04d}"
     changes = {"holder": marker, "state": rng.choice(d.POST_STATES)}
     current = {"holder": p.holder, "state": p.state}
-    changed = {f: services.encode(v) for f, v in changes.items() if current[f] != v}
+    changed = {f: edits.encode(v) for f, v in changes.items() if current[f] != v}
     time.sleep(rng.random() * 0.004)
     entry = {"op": "post", "entity": "post", "key": p.key, "marker": marker, "read": p.version,
-             "mine": {f: services.encode(v) for f, v in changes.items()}}
+             "mine": {f: edits.encode(v) for f, v in changes.items()}}
     try:
-        after = services.update_post(db, key=p.key, changes=changes, user=name,
+        after = edits.update_post(db, key=p.key, changes=changes, user=name,
                                      expected_version=p.version)
     except Conflict as exc:
         return {**entry, "ok": False, "version": exc.version, "by": exc.changed_by,
-                "theirs": {f: services.encode(v) for f, v in exc.theirs.items()}}
+                "theirs": {f: edits.encode(v) for f, v in exc.theirs.items()}}
     return {**entry, "ok": True, "changed": changed, "version": after.version}
 
 
@@ -97,23 +98,23 @@ def _seat_edit(db, rng: random.Random, name: str, i: int) -> dict:
     marker = f"{name}-{i:04d}"
     changes = {"nominee": marker, "tender_done": not s.tender_done}
     current = {"nominee": s.nominee, "tender_done": s.tender_done}
-    changed = {f: services.encode(v) for f, v in changes.items() if current[f] != v}
+    changed = {f: edits.encode(v) for f, v in changes.items() if current[f] != v}
     time.sleep(rng.random() * 0.004)
     entry = {"op": "seat", "entity": "seat", "key": s.key, "marker": marker, "read": s.version,
-             "mine": {f: services.encode(v) for f, v in changes.items()}}
+             "mine": {f: edits.encode(v) for f, v in changes.items()}}
     try:
-        after = services.update_seat(db, key=s.key, changes=changes, user=name,
+        after = edits.update_seat(db, key=s.key, changes=changes, user=name,
                                      expected_version=s.version)
     except Conflict as exc:
         return {**entry, "ok": False, "version": exc.version, "by": exc.changed_by,
-                "theirs": {f: services.encode(v) for f, v in exc.theirs.items()}}
+                "theirs": {f: edits.encode(v) for f, v in exc.theirs.items()}}
     return {**entry, "ok": True, "changed": changed, "version": after.version}
 
 
 def _note(db, rng: random.Random, name: str, i: int) -> dict:
     mid = rng.choice(HOT_MEASURES)
     text = f"{name}-{i:04d} Notiz"
-    services.add_note(db, measure_id=mid, text=text, user=name)
+    edits.add_note(db, measure_id=mid, text=text, user=name)
     return {"op": "note", "entity": "measure", "key": mid, "marker": text, "ok": True}
 
 
@@ -146,7 +147,7 @@ def loop(db_path: str, name: str, count: int, pause: float = 0.0) -> None:
         mid = LOOP_MEASURES[i % len(LOOP_MEASURES)]
         value = f"{name}-{i:05d}"
         note = ("x" * 2000 + value) if i % 3 == 0 else None
-        m = services.update_measure(db, measure_id=mid, changes={"responsible": value},
+        m = edits.update_measure(db, measure_id=mid, changes={"responsible": value},
                                     user=name, note=note)
         print(f"ok {mid} responsible {value} {m.version} {time.time():.6f}", flush=True)
         if pause:
@@ -158,7 +159,7 @@ def migrate(db_path: str) -> None:
     """Open the database with a temporary, slow next migration registered."""
     from sqlalchemy import text
 
-    from herne_tui import schema
+    from herne_tui.db import schema
 
     target = schema.SCHEMA_VERSION + 1
 
@@ -179,7 +180,7 @@ def hold(db_path: str, seconds: float) -> None:
         import psycopg
         from sqlalchemy.engine import make_url
 
-        from herne_tui.store import PG_WRITE_LOCK
+        from herne_tui.db.store import PG_WRITE_LOCK
 
         url = make_url(db_path).set(drivername="postgresql")
         with psycopg.connect(url.render_as_string(hide_password=False)) as pg:

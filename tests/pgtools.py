@@ -88,8 +88,8 @@ class PgServer:
 
     def make_template(self, seed) -> None:
         """Seed the template database once (at the tests' clock start)."""
-        from herne_tui.schema import open_database
-        from herne_tui.seeding import seed_database
+        from herne_tui.db.schema import open_database
+        from herne_tui.seeding.apply import seed_database
 
         self._drop(self.template)
         self._create(self.template)

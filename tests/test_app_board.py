@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pilot import make_app, settle
 
-from herne_tui import queries, services
-from herne_tui.schema import open_database
+from herne_tui.services import queries
+from herne_tui.services import edits
+from herne_tui.db.schema import open_database
 from herne_tui.screens.board import BoardScreen
 from herne_tui.screens.measure import MeasureScreen
 
@@ -73,7 +74,7 @@ async def test_filter_narrows_and_escape_restores(db):
 
 
 async def test_filter_by_topic_and_lead(db):
-    services.update_measure(db, measure_id="SCH-03", changes={"lead": "CDU"}, user="x")
+    edits.update_measure(db, measure_id="SCH-03", changes={"lead": "CDU"}, user="x")
     app = make_app(db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

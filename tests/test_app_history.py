@@ -6,17 +6,18 @@ from datetime import date
 
 from pilot import make_app, rows, settle
 
-from herne_tui import review, services
-from herne_tui.schema import open_database
+from herne_tui.reports import review
+from herne_tui.services import edits
+from herne_tui.db.schema import open_database
 from herne_tui.screens.asof import AsOfBoardScreen
 from herne_tui.screens.history import HistoryScreen
 from herne_tui.screens.review import ProgressScreen, ReviewScreen
 
 
 async def test_history_screen_lists_and_filters(db, clock):
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     clock.advance(days=1)
-    services.move_measure(db, measure_id="SCH-02", status="umsetzung", user="bernd")
+    edits.move_measure(db, measure_id="SCH-02", status="umsetzung", user="bernd")
     app = make_app(db)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
@@ -38,7 +39,7 @@ async def test_history_screen_lists_and_filters(db, clock):
 
 
 async def test_review_mark_survives_restart(db, db_path, clock):
-    services.move_measure(db, measure_id="KJF-02", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="KJF-02", status="beratung", user="anna")
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -56,7 +57,7 @@ async def test_review_mark_survives_restart(db, db_path, clock):
 
 
 async def test_progress_screen_shows_bars(db):
-    services.move_measure(db, measure_id="DEM-01", status="umgesetzt", user="anna")
+    edits.move_measure(db, measure_id="DEM-01", status="umgesetzt", user="anna")
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -70,9 +71,9 @@ async def test_progress_screen_shows_bars(db):
 
 
 async def test_board_as_of_a_past_date(db, clock):
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")  # 2.3.
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")  # 2.3.
     clock.advance(days=10)
-    services.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="anna")
+    edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="anna")
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -91,12 +92,12 @@ async def test_board_as_of_a_past_date(db, clock):
 
 
 def services_history(db):
-    from herne_tui import queries
+    from herne_tui.services import queries
     return queries.history(db, entity="measure", entity_id="ARB-01")
 
 
 async def test_save_weekly_report_from_the_app(db, tmp_path):
-    services.add_note(db, measure_id="SOZ-01", text="Antrag vorbereitet", user="anna")
+    edits.add_note(db, measure_id="SOZ-01", text="Antrag vorbereitet", user="anna")
     target = tmp_path / "bericht.html"
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -6,8 +6,9 @@ import time
 
 from pilot import make_app, settle
 
-from herne_tui import queries, services
-from herne_tui.schema import open_database
+from herne_tui.services import queries
+from herne_tui.services import edits
+from herne_tui.db.schema import open_database
 from herne_tui.screens.conflict import ConflictScreen
 from herne_tui.screens.measure import MeasureScreen
 
@@ -47,7 +48,7 @@ async def test_stale_move_shows_theirs_against_mine(db_path, db, clock):
     app = make_app(db, user="bernd", watch_interval=60)  # no refresh: the card is stale
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+        edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
         await pilot.press("L")  # bernd moves his stale copy
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
@@ -62,7 +63,7 @@ async def test_apply_mine_again_after_a_conflict(db):
     app = make_app(db, user="bernd", watch_interval=60)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+        edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
         await pilot.press("L")
         await settle(pilot)
         await pilot.press("a")  # apply mine again on the new version
@@ -78,7 +79,7 @@ async def test_unsaved_edits_survive_a_refresh(db):
         await pilot.press("enter")
         await settle(pilot)
         app.screen.query_one("#responsible").value = "Bernds Eingabe"
-        services.add_note(db, measure_id="ARB-01", text="Annas Notiz", user="anna")
+        edits.add_note(db, measure_id="ARB-01", text="Annas Notiz", user="anna")
         await wait_for(pilot, lambda: "Annas Notiz" in str(
             app.screen.query_one("#notes").render()), timeout=2)
         assert isinstance(app.screen, MeasureScreen)
@@ -119,7 +120,7 @@ async def test_a_panel_in_another_mode_is_current_when_shown_again(db_path, db, 
         await pilot.press("1")
         await settle(pilot)
         other = open_database(str(db_path), clock=clock)
-        services.update_committee(other, key="buergerbeteiligung",
+        edits.update_committee(other, key="buergerbeteiligung",
                                   changes={"chair": "Neue Vorsitzende"}, user="anna")
         await pilot.pause(0.6)  # the change is noticed while the board is shown
         await pilot.press("2")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pilot import make_app, settle, table_rows
 
-from herne_tui import queries, services
+from herne_tui.services import queries
+from herne_tui.services import edits
 from herne_tui.screens.committees import CommitteesScreen
 from herne_tui.screens.dezernat import DezernatScreen
 from herne_tui.screens.edit_form import EditForm
@@ -50,7 +51,7 @@ async def test_posts_panel_shows_seeded_rights(db):
 
 async def test_holdings_rights_and_contradiction_flagged(db):
     seat = next(s for h in queries.list_holdings(db) if h.key == "HCR" for s in h.seats)
-    services.update_seat(db, key=seat.key, changes={"nominee": "Max Beispiel",
+    edits.update_seat(db, key=seat.key, changes={"nominee": "Max Beispiel",
                                                     "nominee_party": "CDU",
                                                     "state": "nominiert"}, user="x")
     app = make_app(db)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pilot import make_app, rows, settle
 
-from herne_tui import papers, queries
-from herne_tui.minutes import render_minutes
+from herne_tui.services import papers
+from herne_tui.services import queries
+from herne_tui.reports.minutes import render_minutes
 from herne_tui.screens.coordination import CoordinationScreen
 from herne_tui.screens.deadlines import ChecksScreen, DeadlinesScreen
 from herne_tui.screens.edit_form import EditForm
@@ -138,10 +139,10 @@ async def test_quick_edits_within_three_keystrokes_of_the_palette(db):
 
 
 async def test_deadlines_and_checks_screens(db):
-    from herne_tui import services
+    from herne_tui.services import edits
 
-    services.update_measure(db, measure_id="ARB-01", changes={"due": "2026-02-01"}, user="a")
-    services.update_seat(db, key="seg-geschaeftsfuehrung", changes={
+    edits.update_measure(db, measure_id="ARB-01", changes={"due": "2026-02-01"}, user="a")
+    edits.update_seat(db, key="seg-geschaeftsfuehrung", changes={
         "nominee": "X", "nominee_party": "CDU"}, user="a")
     app = make_app(db)
     async with app.run_test(size=(160, 40)) as pilot:

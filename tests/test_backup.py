@@ -13,10 +13,11 @@ from pathlib import Path
 from db_worker import spawn
 from helpers import run_cli
 
-from herne_tui import queries, services
-from herne_tui.schema import SCHEMA_VERSION, open_database
-from herne_tui.store import integrity_check
-from herne_tui.watch import ChangeWatcher
+from herne_tui.services import queries
+from herne_tui.services import edits
+from herne_tui.db.schema import SCHEMA_VERSION, open_database
+from herne_tui.db.store import integrity_check
+from herne_tui.services.watch import ChangeWatcher
 
 
 def _values(path: Path, sql: str) -> list:
@@ -99,11 +100,11 @@ def test_backup_of_a_missing_database_is_one_line(tmp_path):
 
 
 def test_restore_brings_back_the_backup_and_keeps_what_it_replaced(db, db_path, tmp_path):
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     backup = tmp_path / "stand.db"
     assert run_cli("backup", "--db", str(db_path), str(backup)).returncode == 0
-    services.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="bernd")
-    services.add_note(db, measure_id="ARB-01", text="nach der Sicherung", user="bernd")
+    edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="bernd")
+    edits.add_note(db, measure_id="ARB-01", text="nach der Sicherung", user="bernd")
 
     result = run_cli("restore", str(backup), "--db", str(db_path), "--yes")
     assert result.returncode == 0, result.stderr
@@ -115,14 +116,14 @@ def test_restore_brings_back_the_backup_and_keeps_what_it_replaced(db, db_path, 
     assert integrity_check(db_path) == "ok" and integrity_check(saved) == "ok"
     assert _values(db_path, "PRAGMA journal_mode") == ["wal"]
     # and work goes on on the restored database
-    services.move_measure(db, measure_id="ARB-01", status="umsetzung", user="anna",
+    edits.move_measure(db, measure_id="ARB-01", status="umsetzung", user="anna",
                           expected_version=m.version)
 
 
 def test_restore_needs_confirmation(db, db_path, tmp_path):
     backup = tmp_path / "stand.db"
     assert run_cli("backup", "--db", str(db_path), str(backup)).returncode == 0
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     before = sorted(p.name for p in tmp_path.iterdir())
     no_tty = run_cli("restore", str(backup), "--db", str(db_path), input="j\n")
     assert "--yes" in _one_line_error(no_tty)
@@ -161,7 +162,7 @@ def test_restore_refuses_a_newer_schema_and_other_files(db, db_path, tmp_path):
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
                      (str(SCHEMA_VERSION + 1),))
     conn.close()
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     line = _one_line_error(run_cli("restore", str(newer), "--db", str(db_path), "--yes"))
     assert f"Schema-Version {SCHEMA_VERSION + 1}" in line and f"bis {SCHEMA_VERSION}" in line
     junk = tmp_path / "junk.db"
@@ -198,7 +199,7 @@ def test_restore_under_a_running_writer_and_watcher(db, db_path, tmp_path):
             assert proc.poll() is None and all(line.startswith("ok") for line in after)
         assert watcher.poll() is not None  # the restore (and the edits after it) were noticed
         assert watcher.last_id < seen_before  # the restored history is shorter: follow it
-        services.add_note(db, measure_id="ARB-01", text="danach", user="anna")
+        edits.add_note(db, measure_id="ARB-01", text="danach", user="anna")
         assert [e.new for e in watcher.poll()] == ["danach"]
     finally:
         watcher.close()

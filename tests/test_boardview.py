@@ -6,8 +6,8 @@ from datetime import date
 
 from rich.cells import cell_len
 
-from herne_tui.boardview import BoardFilter, markers, matches
-from herne_tui.domain import Measure
+from herne_tui.domain.boardview import BoardFilter, markers, matches
+from herne_tui.domain.objects import Measure
 from herne_tui.widgets.card_column import _wrap
 
 TODAY = date(2026, 3, 2)

@@ -19,12 +19,13 @@ import pytest
 from db_worker import spawn, write_lock
 from helpers import run_cli
 
-from herne_tui import queries, services
+from herne_tui.services import queries
+from herne_tui.services import edits
 from herne_tui.errors import Conflict, DatabaseBusy
-from herne_tui.models import MeasureRow
-from herne_tui.schema import open_database
-from herne_tui.store import Database, integrity_check
-from herne_tui.watch import ChangeWatcher
+from herne_tui.db.models import MeasureRow
+from herne_tui.db.schema import open_database
+from herne_tui.db.store import Database, integrity_check
+from herne_tui.services.watch import ChangeWatcher
 
 WORKERS = 3
 EDITS = 300
@@ -62,7 +63,7 @@ def test_a_writer_waits_for_another_process_and_then_saves(db):
     m = queries.get_measure(db, "ARB-01")
     with write_lock(db.url, 0.8):
         started = time.monotonic()
-        saved = services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna",
+        saved = edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna",
                                       expected_version=m.version)
         waited = time.monotonic() - started
     assert saved.status == "beratung" and saved.version == m.version + 1
@@ -86,7 +87,7 @@ def test_a_lock_held_too_long_is_one_clear_error_and_nothing_is_written(db, cloc
         with write_lock(db.url, 4):
             started = time.monotonic()
             with pytest.raises(DatabaseBusy) as err:
-                services.update_measure(impatient, measure_id="ARB-01",
+                edits.update_measure(impatient, measure_id="ARB-01",
                                         changes={"responsible": "X"}, user="anna")
             assert time.monotonic() - started < 3
     finally:
@@ -114,7 +115,7 @@ def test_conflict_between_two_processes_names_the_other_writer(db):
                     "--if-version", str(m.version), "--user", "bernd")
     assert other.returncode == 0, other.stderr
     with pytest.raises(Conflict) as err:
-        services.move_measure(db, measure_id="SCH-04", status="beratung", user="anna",
+        edits.move_measure(db, measure_id="SCH-04", status="beratung", user="anna",
                               expected_version=m.version)
     assert err.value.theirs == {"status": "umsetzung"} and err.value.mine == {"status":
                                                                                "beratung"}
@@ -154,14 +155,14 @@ def _replay(entries) -> dict[tuple[str, str], dict[str, str]]:
     """Current user-field values (as JSON text) rebuilt from the history alone."""
     state: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for e in sorted(entries, key=lambda e: e.id):
-        spec = services.ENTITIES.get(e.entity)
+        spec = edits.ENTITIES.get(e.entity)
         if spec is None:
             continue
         if e.field == "*":
-            state[(e.entity, e.entity_id)] = {f: services.encode(v)
+            state[(e.entity, e.entity_id)] = {f: edits.encode(v)
                                               for f, v in (e.new or {}).items()}
         elif e.field in spec.fields:
-            state[(e.entity, e.entity_id)][e.field] = services.encode(e.new)
+            state[(e.entity, e.entity_id)][e.field] = edits.encode(e.new)
     return state
 
 
@@ -173,12 +174,12 @@ def _current(db) -> tuple[dict, dict]:
                                      "lead": m.lead, "due": m.due}
         versions[("measure", m.id)] = m.version
     for p in queries.list_posts(db):
-        values[("post", p.key)] = {f: getattr(p, f) for f in services.ENTITIES["post"].fields}
+        values[("post", p.key)] = {f: getattr(p, f) for f in edits.ENTITIES["post"].fields}
         versions[("post", p.key)] = p.version
     for s in (s for h in queries.list_holdings(db) for s in h.seats):
-        values[("seat", s.key)] = {f: getattr(s, f) for f in services.ENTITIES["seat"].fields}
+        values[("seat", s.key)] = {f: getattr(s, f) for f in edits.ENTITIES["seat"].fields}
         versions[("seat", s.key)] = s.version
-    return ({k: {f: services.encode(v) for f, v in fields.items()} for k, fields in
+    return ({k: {f: edits.encode(v) for f, v in fields.items()} for k, fields in
              values.items()}, versions)
 
 
@@ -218,7 +219,7 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, t
     # 1. every accepted edit is in the history, once per changed field; nothing else is
     expected = Counter((e["user"], e["entity"], e["key"], f, v)
                        for e in accepted for f, v in e["changed"].items())
-    recorded = Counter((h.user, h.entity, h.entity_id, h.field, services.encode(h.new))
+    recorded = Counter((h.user, h.entity, h.entity_id, h.field, edits.encode(h.new))
                        for h in mine if h.action == "edit")
     assert recorded == expected
     assert {h.action for h in mine} == {"edit", "note"}
@@ -232,8 +233,8 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, t
     for e in refused:
         assert e["version"] > e["read"] and e["by"] in names, e
         assert set(e["theirs"]) == set(e["mine"])
-    refused_markers = {services.encode(e["marker"]) for e in refused if e["op"] != "move"}
-    touched = {v for h in history for v in (services.encode(h.old), services.encode(h.new))}
+    refused_markers = {edits.encode(e["marker"]) for e in refused if e["op"] != "move"}
+    touched = {v for h in history for v in (edits.encode(h.old), edits.encode(h.new))}
     assert refused_markers and not refused_markers & touched
 
     # 3. notes are all there, each once, and never bumped a version
@@ -278,7 +279,7 @@ def test_watcher_reports_who_changed_what_in_another_process(db, db_path):
                                                         "Termin steht")]
         assert watcher.poll() is None
         # our own commits are noticed too (the UI filters by user)
-        services.add_note(db, measure_id="ARB-02", text="selbst", user="anna")
+        edits.add_note(db, measure_id="ARB-02", text="selbst", user="anna")
         assert [e.user for e in watcher.poll()] == ["anna"]
     finally:
         watcher.close()
@@ -342,7 +343,7 @@ def test_watcher_is_cheap_and_safe_from_threads(db):
     for t in threads:
         t.start()
     for i in range(5):
-        services.add_note(db, measure_id="KJF-01", text=f"Notiz {i}", user="anna")
+        edits.add_note(db, measure_id="KJF-01", text=f"Notiz {i}", user="anna")
         time.sleep(0.01)
     for t in threads:
         t.join(timeout=30)

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from herne_tui import export, history, privacy, queries, reports, review, services
+from herne_tui.reports import export
+from herne_tui.services import history
+from herne_tui.services import privacy
+from herne_tui.services import queries
+from herne_tui.reports import build
+from herne_tui.reports import review
+from herne_tui.services import edits
 
 NAME = "Erika Mustermann"
 OTHER = "Jan Beispiel"
@@ -22,24 +28,24 @@ def full_dump(path: Path) -> list[str]:
 @pytest.fixture
 def personal(db, clock):
     """A database where NAME appears in every place a person's name can be."""
-    services.update_post(db, key="buergermeister-1", changes={
+    edits.update_post(db, key="buergermeister-1", changes={
         "holder": NAME, "holder_party": "SPD", "state": "nominiert"}, user="anna")
-    services.update_seat(db, key="eh-vorstand", changes={"nominee": NAME}, user="anna",)
-    services.update_seat(db, key="hcr-geschaeftsfuehrung", changes={"nominee": OTHER},
+    edits.update_seat(db, key="eh-vorstand", changes={"nominee": NAME}, user="anna",)
+    edits.update_seat(db, key="hcr-geschaeftsfuehrung", changes={"nominee": OTHER},
                          user="anna")
-    services.update_committee(db, key="buergerbeteiligung", changes={
+    edits.update_committee(db, key="buergerbeteiligung", changes={
         "chair": NAME, "spokespeople": {"SPD": NAME, "CDU": OTHER}}, user="anna")
     clock.advance(days=1)
-    services.update_measure(db, measure_id="ARB-01", changes={
+    edits.update_measure(db, measure_id="ARB-01", changes={
         "responsible": NAME, "status": "beratung"}, user=NAME,
         source=f"Brief von {NAME}", comment=f"mit {NAME} besprochen",
         note=f"Rückruf von {NAME} erbeten")
-    services.add_note(db, measure_id="ARB-02", text="Nichts Persönliches", user=NAME)
-    services.update_measure(db, measure_id="ARB-03", changes={"responsible": OTHER,
+    edits.add_note(db, measure_id="ARB-02", text="Nichts Persönliches", user=NAME)
+    edits.update_measure(db, measure_id="ARB-03", changes={"responsible": OTHER,
                                                               "due": "2026-03-01"},
                             user="anna")
     clock.advance(days=1)
-    services.update_post(db, key="buergermeister-1", changes={"state": "gewählt"}, user="anna")
+    edits.update_post(db, key="buergermeister-1", changes={"state": "gewählt"}, user="anna")
     return db
 
 
@@ -79,9 +85,9 @@ def test_forget_removes_the_name_from_every_report_and_export(personal, clock):
               for fmt in export.FORMATS]
     weekly = review.weekly_review(personal, since=clock.now.date().replace(day=1))
     for fmt in ("text", "md", "html"):
-        texts.append(reports.render_weekly(weekly, fmt))
-        texts.append(reports.render_annual(reports.annual_report(personal, 2026), fmt))
-        texts.append(reports.render_midterm(reports.midterm_report(personal), fmt))
+        texts.append(build.render_weekly(weekly, fmt))
+        texts.append(build.render_annual(build.annual_report(personal, 2026), fmt))
+        texts.append(build.render_midterm(build.midterm_report(personal), fmt))
     texts += [history.format_entry(e) for e in queries.history(personal)]
     assert all(NAME not in t for t in texts)
     assert privacy.PLACEHOLDER in texts[0]  # the post holder, in the export
@@ -96,7 +102,7 @@ def test_after_forget_replay_and_undo_still_agree(personal):
     assert (post.holder, post.state) == (privacy.PLACEHOLDER, "gewählt")
     assert snap.measure("ARB-01").responsible == privacy.PLACEHOLDER
     assert [n.author for n in snap.measure("ARB-02").notes] == [privacy.PLACEHOLDER]
-    assert services.undo_last(personal, user="anna").startswith("buergermeister-1")
+    assert edits.undo_last(personal, user="anna").startswith("buergermeister-1")
     assert queries.list_posts(personal)[0].state == "nominiert"
 
 
@@ -137,10 +143,11 @@ def test_cli_forget_needs_yes_without_a_terminal(personal, db_path, cli):
 
 
 def test_forget_finds_names_with_umlauts_inside_json_columns(db, db_path):
-    from herne_tui import queries, services
-    from herne_tui.privacy import forget
+    from herne_tui.services import queries
+    from herne_tui.services import edits
+    from herne_tui.services.privacy import forget
 
-    services.update_committee(db, key="buergerbeteiligung", changes={
+    edits.update_committee(db, key="buergerbeteiligung", changes={
         "chair": "Jürgen Übel", "spokespeople": {"SPD": "Jürgen Übel", "CDU": "Ömer Ärger"}},
         user="anna")
     forget(db, name="Jürgen Übel", user="admin")
@@ -154,12 +161,13 @@ def test_forget_finds_names_with_umlauts_inside_json_columns(db, db_path):
 def test_undo_skips_changes_it_cannot_revert(db):
     import pytest
 
-    from herne_tui import papers, services
+    from herne_tui.services import papers
+    from herne_tui.services import edits
     from herne_tui.errors import HerneError
 
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     p = papers.add_paper(db, values={"title": "T", "kind": "vorlage", "body": "Rat"}, user="anna")
     papers.set_position(db, paper_id=p.id, party="SPD", position="zustimmen", user="anna")
-    assert "ARB-01" in services.undo_last(db, user="anna")
+    assert "ARB-01" in edits.undo_last(db, user="anna")
     with pytest.raises(HerneError, match="Nichts rückgängig"):
-        services.undo_last(db, user="anna")
+        edits.undo_last(db, user="anna")

@@ -11,10 +11,13 @@ from datetime import date, datetime, timezone
 import pytest
 from helpers import REPO
 
-from herne_tui import export, history, queries, services
+from herne_tui.reports import export
+from herne_tui.services import history
+from herne_tui.services import queries
+from herne_tui.services import edits
 from herne_tui.errors import NotFound
-from herne_tui.seedfile import load_seed
-from herne_tui.seeding import seed_database
+from herne_tui.seeding.load import load_seed
+from herne_tui.seeding.apply import seed_database
 
 pytestmark = pytest.mark.both_backends
 
@@ -34,10 +37,10 @@ def changes(entries) -> list[tuple]:
 
 # -- one entry per changed field, on every edit path ------------------------------------------
 def test_update_measure_writes_one_entry_per_changed_field(db, clock):
-    services.update_measure(db, measure_id="ARB-01", changes={"lead": "SPD"}, user="anna")
+    edits.update_measure(db, measure_id="ARB-01", changes={"lead": "SPD"}, user="anna")
     clock.advance(hours=1)
     start = last_id(db)
-    services.update_measure(db, measure_id="ARB-01", changes={
+    edits.update_measure(db, measure_id="ARB-01", changes={
         "status": "beratung", "responsible": "Wirtschaftsförderung", "lead": "SPD",
         "due": "31.03.2026"}, user="bernd", source="Drucksache 2026/0815", comment="Rat",
         note="Vorlage eingebracht")
@@ -57,17 +60,17 @@ def test_update_measure_writes_one_entry_per_changed_field(db, clock):
 
 def test_a_change_to_the_same_value_writes_nothing(db):
     start = last_id(db)
-    services.update_measure(db, measure_id="ARB-01", changes={"status": "offen"}, user="anna")
+    edits.update_measure(db, measure_id="ARB-01", changes={"status": "offen"}, user="anna")
     assert entries_after(db, start) == []
     assert queries.get_measure(db, "ARB-01").version == 1
 
 
 def test_move_add_note_and_undo_entries(db, clock):
     start = last_id(db)
-    services.move_measure(db, measure_id="SCH-03", status="umsetzung", user="anna")
-    services.add_note(db, measure_id="SCH-03", text="Gespräch mit der Hochschule", user="cem")
+    edits.move_measure(db, measure_id="SCH-03", status="umsetzung", user="anna")
+    edits.add_note(db, measure_id="SCH-03", text="Gespräch mit der Hochschule", user="cem")
     clock.advance(minutes=5)
-    said = services.undo_last(db, user="anna")
+    said = edits.undo_last(db, user="anna")
     assert "SCH-03" in said
     new = entries_after(db, start)
     assert changes(new) == [
@@ -81,12 +84,12 @@ def test_move_add_note_and_undo_entries(db, clock):
 
 def test_personnel_edit_paths(db):
     start = last_id(db)
-    services.update_post(db, key="buergermeister-2", changes={
+    edits.update_post(db, key="buergermeister-2", changes={
         "holder": "Max Beispiel", "holder_party": "CDU", "state": "gewählt",
         "vote_date": "2025-11-20"}, user="anna")
-    services.update_seat(db, key="wfg-geschaeftsfuehrung", changes={
+    edits.update_seat(db, key="wfg-geschaeftsfuehrung", changes={
         "nominee": "Lea Probe", "tender_done": True, "state": "nominiert"}, user="anna")
-    services.update_committee(db, key="buergerbeteiligung", changes={
+    edits.update_committee(db, key="buergerbeteiligung", changes={
         "chair": "Ole Test", "spokespeople": {"SPD": "Ida Muster", "CDU": ""}}, user="anna")
     assert changes(entries_after(db, start)) == [
         ("edit", "post", "buergermeister-2", "holder", "", "Max Beispiel"),
@@ -155,25 +158,25 @@ def script_edits(db, clock, tmp_path) -> list[tuple[datetime, dict]]:
         moments.append((clock.now, visible_state(db)))
         clock.advance(days=1)
 
-    services.update_measure(db, measure_id="ARB-01", changes={
+    edits.update_measure(db, measure_id="ARB-01", changes={
         "status": "beratung", "responsible": "Amt 80", "due": "2026-04-30"}, user="anna",
         note="erste Notiz")
-    services.update_post(db, key="buergermeister-1", changes={"holder": "Erika Muster",
+    edits.update_post(db, key="buergermeister-1", changes={"holder": "Erika Muster",
                                                               "state": "gewählt"}, user="anna")
     day()
-    services.move_measure(db, measure_id="ARB-01", status="umsetzung", user="bernd")
-    services.update_measure(db, measure_id="ARB-01", changes={"due": ""}, user="bernd")
-    services.update_seat(db, key="eh-vorstand", changes={"nominee": "Lea Probe",
+    edits.move_measure(db, measure_id="ARB-01", status="umsetzung", user="bernd")
+    edits.update_measure(db, measure_id="ARB-01", changes={"due": ""}, user="bernd")
+    edits.update_seat(db, key="eh-vorstand", changes={"nominee": "Lea Probe",
                                                          "tender_done": True,
                                                          "tender_date": "2026-03-01"},
                          user="bernd")
-    services.update_committee(db, key="buergerbeteiligung", changes={
+    edits.update_committee(db, key="buergerbeteiligung", changes={
         "change_state": "beschlossen", "spokespeople": {"CDU": "Ole Test"}}, user="bernd")
     day()
-    services.move_measure(db, measure_id="SCH-02", status="umgesetzt", user="cem")
-    services.undo_last(db, user="cem")
-    services.move_measure(db, measure_id="SCH-02", status="vorbereitung", user="cem")
-    services.add_note(db, measure_id="SCH-02", text="zweite\nNotiz", user="dora")
+    edits.move_measure(db, measure_id="SCH-02", status="umgesetzt", user="cem")
+    edits.undo_last(db, user="cem")
+    edits.move_measure(db, measure_id="SCH-02", status="vorbereitung", user="cem")
+    edits.add_note(db, measure_id="SCH-02", text="zweite\nNotiz", user="dora")
     # a re-seed whose seed moved an untouched card: the merge is history too
     folder = tmp_path / "seed"
     shutil.copytree(REPO / "seed", folder)
@@ -181,7 +184,7 @@ def script_edits(db, clock, tmp_path) -> list[tuple[datetime, dict]]:
     text = text.replace('id = "SCH-05"\n', 'id = "SCH-05"\nstatus = "beratung"\n', 1)
     (folder / "measures.toml").write_text(text, encoding="utf-8")
     seed_database(db, load_seed(folder))
-    services.set_meta(db, key="review_mark", value=clock.now.isoformat(), user="anna")
+    edits.set_meta(db, key="review_mark", value=clock.now.isoformat(), user="anna")
     day()
     return moments
 
@@ -212,18 +215,18 @@ def test_board_as_of_a_past_moment_equals_the_state_then(db, clock, tmp_path):
 
 
 def test_export_as_of_a_date_equals_the_export_made_that_day(db, clock, tmp_path):
-    services.update_measure(db, measure_id="MOB-09", changes={
+    edits.update_measure(db, measure_id="MOB-09", changes={
         "status": "umsetzung", "responsible": "Tiefbauamt", "due": "2026-06-30"},
         user="anna", note="Auftrag vergeben")
-    services.update_post(db, key="buergermeister-1", changes={"holder": "Erika Muster"},
+    edits.update_post(db, key="buergermeister-1", changes={"holder": "Erika Muster"},
                          user="anna")
     then = {fmt: export.export_text(db, fmt) for fmt in export.FORMATS}
     day = clock.now.date()
     clock.advance(days=2)
-    services.update_measure(db, measure_id="MOB-09", changes={"status": "umgesetzt",
+    edits.update_measure(db, measure_id="MOB-09", changes={"status": "umgesetzt",
                                                               "responsible": ""}, user="bernd")
-    services.add_note(db, measure_id="MOB-10", text="später", user="bernd")
-    services.update_post(db, key="buergermeister-1", changes={"holder": ""}, user="bernd")
+    edits.add_note(db, measure_id="MOB-10", text="später", user="bernd")
+    edits.update_post(db, key="buergermeister-1", changes={"holder": ""}, user="bernd")
     now = {fmt: export.export_text(db, fmt) for fmt in export.FORMATS}
     for fmt in export.FORMATS:
         assert history.export_text_as_of(db, day, fmt) == then[fmt]
@@ -232,9 +235,9 @@ def test_export_as_of_a_date_equals_the_export_made_that_day(db, clock, tmp_path
 
 
 def test_cli_export_as_of(db, cli, clock):
-    services.move_measure(db, measure_id="UMW-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="UMW-01", status="beratung", user="anna")
     clock.advance(days=3)
-    services.move_measure(db, measure_id="UMW-01", status="umgesetzt", user="anna")
+    edits.move_measure(db, measure_id="UMW-01", status="umgesetzt", user="anna")
     env = {"HERNE_TUI_NOW": clock.now.isoformat()}
     old = cli("export", "--db", db.url, "--format", "json", "--as-of", "02.03.2026",
               env=env)
@@ -250,11 +253,11 @@ def test_cli_export_as_of(db, cli, clock):
 
 # -- the history command ----------------------------------------------------------------------
 def test_cli_history_lists_oldest_first_in_german(db, cli, clock):
-    services.move_measure(db, measure_id="ARB-02", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="ARB-02", status="beratung", user="anna")
     clock.advance(days=1, hours=2)
-    services.update_measure(db, measure_id="ARB-02", changes={"due": "2026-05-01"},
+    edits.update_measure(db, measure_id="ARB-02", changes={"due": "2026-05-01"},
                             user="bernd", comment="laut Plan")
-    services.move_measure(db, measure_id="ARB-03", status="umsetzung", user="bernd")
+    edits.move_measure(db, measure_id="ARB-03", status="umsetzung", user="bernd")
     env = {"TZ": "Europe/Berlin"}
     out = cli("history", "ARB-02", "--db", db.url, env=env)
     assert out.returncode == 0, out.stderr
@@ -295,11 +298,11 @@ def test_resolve_subject(db):
 
 
 def test_list_changes_filters_by_person_topic_and_period(db, clock):
-    services.move_measure(db, measure_id="SPO-01", status="beratung", user="anna")
-    services.move_measure(db, measure_id="KUL-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="SPO-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="KUL-01", status="beratung", user="anna")
     clock.advance(days=2)
-    services.add_note(db, measure_id="SPO-02", text="Hallenplan", user="bernd")
-    services.update_post(db, key="dezernat-3", changes={"state": "nominiert"}, user="anna")
+    edits.add_note(db, measure_id="SPO-02", text="Hallenplan", user="bernd")
+    edits.update_post(db, key="dezernat-3", changes={"state": "nominiert"}, user="anna")
     newest = history.list_changes(db, limit=2)
     assert [(e.entity_id, e.field) for e in newest] == [("dezernat-3", "state"),
                                                          ("SPO-02", "note")]

@@ -14,10 +14,12 @@ from db_worker import spawn
 from helpers import REPO, run_cli
 from sqlalchemy import text
 
-from herne_tui import queries, schema, services
+from herne_tui.services import queries
+from herne_tui.db import schema
+from herne_tui.services import edits
 from herne_tui.errors import SchemaError
-from herne_tui.schema import SCHEMA_VERSION, open_database, schema_version
-from herne_tui.store import integrity_check
+from herne_tui.db.schema import SCHEMA_VERSION, open_database, schema_version
+from herne_tui.db.store import integrity_check
 
 FIXTURES = REPO / "tests" / "fixtures"
 V1 = FIXTURES / "schema-v1.db"
@@ -88,7 +90,7 @@ def test_the_first_release_database_opens_and_keeps_its_data(v1_copy, clock):
         assert edits == [(u, key, f, v) for u, _, key, changes in script.EDITS
                          for f, v in changes.items()]
         # and work goes on: an edit against the version shown
-        services.move_measure(db, measure_id="ARB-01", status="umsetzung", user="dora",
+        edits.move_measure(db, measure_id="ARB-01", status="umsetzung", user="dora",
                               expected_version=arb.version)
     finally:
         db.dispose()
@@ -150,7 +152,7 @@ def test_an_older_database_is_backed_up_and_upgraded_step_by_step(v1_copy, monke
 
 def test_a_failed_migration_changes_nothing_and_says_where_the_backup_is(db, db_path,
                                                                        monkeypatch, clock):
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     db.dispose()
     calls: list[int] = []
     newest = _temporary_migrations(monkeypatch, calls, broken=True)

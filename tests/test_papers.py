@@ -8,10 +8,14 @@ from datetime import date
 import pytest
 from helpers import REPO
 
-from herne_tui import checks, deadlines, papers, queries, services
+from herne_tui.services import checks
+from herne_tui.services import deadlines
+from herne_tui.services import papers
+from herne_tui.services import queries
+from herne_tui.services import edits
 from herne_tui.errors import InvalidInput
-from herne_tui.minutes import render_minutes
-from herne_tui.schema import open_database
+from herne_tui.reports.minutes import render_minutes
+from herne_tui.db.schema import open_database
 
 
 def joint_motion(db, **extra):
@@ -102,7 +106,7 @@ def test_dissent_on_unknown_subject(db):
 
 def test_deadlines_soonest_first(db, clock):
     joint_motion(db)
-    services.update_measure(db, measure_id="ARB-01", changes={"due": "2026-02-01"}, user="a")
+    edits.update_measure(db, measure_id="ARB-01", changes={"due": "2026-02-01"}, user="a")
     items = deadlines.upcoming(db)
     kinds = [(x.when, x.kind) for x in items]
     assert [x.when for x in items] == sorted(x.when for x in items)
@@ -119,13 +123,13 @@ def test_freshly_seeded_data_has_no_violations(db):
 
 
 def test_each_nomination_violation(db):
-    services.update_post(db, key="buergermeister-2", changes={"holder": "X",
+    edits.update_post(db, key="buergermeister-2", changes={"holder": "X",
                                                               "holder_party": "SPD"}, user="a")
-    services.update_post(db, key="dezernat-3", changes={"holder": "Dr. Y", "holder_party": "SPD",
+    edits.update_post(db, key="dezernat-3", changes={"holder": "Dr. Y", "holder_party": "SPD",
                                                         "state": "gewählt"}, user="a")
-    services.update_seat(db, key="wfg-geschaeftsfuehrung", changes={
+    edits.update_seat(db, key="wfg-geschaeftsfuehrung", changes={
         "nominee": "Z", "nominee_party": "SPD", "tender_done": True}, user="a")
-    services.update_seat(db, key="hcr-geschaeftsfuehrung", changes={
+    edits.update_seat(db, key="hcr-geschaeftsfuehrung", changes={
         "nominee": "W", "nominee_party": "SPD", "state": "besetzt"}, user="a")
     found = {(v.rule, v.ref) for v in checks.nomination_violations(db)}
     assert found == {("vorschlagsrecht", "post:buergermeister-2"),
@@ -133,12 +137,12 @@ def test_each_nomination_violation(db):
                      ("vorschlagsrecht", "seat:wfg-geschaeftsfuehrung"),
                      ("externe-ausschreibung", "seat:hcr-geschaeftsfuehrung")}
     # the honorary mayor posts need no tender
-    services.update_post(db, key="buergermeister-1", changes={"holder": "V", "holder_party":
+    edits.update_post(db, key="buergermeister-1", changes={"holder": "V", "holder_party":
                                                               "SPD", "state": "gewählt"}, user="a")
     assert not any(v.ref == "post:buergermeister-1" for v in checks.nomination_violations(db))
     # fixing the facts removes the violations
-    services.update_post(db, key="dezernat-3", changes={"tender_date": "2026-01-10"}, user="a")
-    services.update_seat(db, key="hcr-geschaeftsfuehrung", changes={"tender_done": True},
+    edits.update_post(db, key="dezernat-3", changes={"tender_date": "2026-01-10"}, user="a")
+    edits.update_seat(db, key="hcr-geschaeftsfuehrung", changes={"tender_done": True},
                          user="a")
     assert {v.ref for v in checks.nomination_violations(db)} == {
         "post:buergermeister-2", "seat:wfg-geschaeftsfuehrung"}
@@ -147,7 +151,7 @@ def test_each_nomination_violation(db):
 def test_check_db_cli(db, db_path, cli):
     ok = cli("check", "--db", str(db_path))
     assert ok.returncode == 0 and "keine Verstöße" in ok.stdout
-    services.update_seat(db, key="feg-geschaeftsfuehrung", changes={
+    edits.update_seat(db, key="feg-geschaeftsfuehrung", changes={
         "nominee": "Q", "nominee_party": "CDU", "tender_done": True}, user="a")
     bad = cli("check", "--db", str(db_path))
     assert bad.returncode == 2
@@ -177,7 +181,7 @@ def test_v1_database_is_upgraded_to_hold_papers(tmp_path):
 
 
 def test_forget_reaches_the_coordination_records(db, db_path):
-    from herne_tui.privacy import forget
+    from herne_tui.services.privacy import forget
 
     d = papers.raise_dissent(db, subject="measure:MOB-01", reason="Bedenken von Hanna Muster",
                              user="anna")

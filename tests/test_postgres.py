@@ -24,12 +24,13 @@ from pilot import make_app, settle
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from herne_tui import queries, services
+from herne_tui.services import queries
+from herne_tui.services import edits
 from herne_tui.errors import ReadOnly, SchemaError
-from herne_tui.pgbackup import tool
-from herne_tui.schema import SCHEMA_VERSION, open_database
-from herne_tui.store import PG_WRITE_LOCK
-from herne_tui.watch import ChangeWatcher
+from herne_tui.backup.postgres import tool
+from herne_tui.db.schema import SCHEMA_VERSION, open_database
+from herne_tui.db.store import PG_WRITE_LOCK
+from herne_tui.services.watch import ChangeWatcher
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install '.[test]')")
 
@@ -131,7 +132,7 @@ def test_read_only_refuses_every_change(pg_url):
     viewer = open_database(pg_url, read_only=True)
     try:
         with pytest.raises(ReadOnly):
-            services.move_measure(viewer, measure_id="ARB-01", status="beratung", user="gast")
+            edits.move_measure(viewer, measure_id="ARB-01", status="beratung", user="gast")
         # the server refuses too, even past the service layer
         with pytest.raises(Exception, match="read-only"):
             with viewer.engine.begin() as conn:
@@ -184,7 +185,7 @@ BACKUP_LINE = re.compile(r"Sicherung (.+): (\d+) kB, Schema (\d+), 140 Maßnahme
 
 def test_backup_and_restore_with_pg_dump(pg_url, tmp_path):
     need_tools("pg_dump", "pg_restore", "psql")
-    services.add_note(open_database(pg_url), measure_id="ARB-01", text="vorher", user="anna")
+    edits.add_note(open_database(pg_url), measure_id="ARB-01", text="vorher", user="anna")
     folder = tmp_path / "sicherungen"
     folder.mkdir()
     made = run_cli("backup", "--db", pg_url, str(folder))
@@ -197,7 +198,7 @@ def test_backup_and_restore_with_pg_dump(pg_url, tmp_path):
 
     db = open_database(pg_url)
     try:
-        services.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="bernd")
+        edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="bernd")
         with ChangeWatcher(db) as watcher:
             refused = run_cli("restore", str(archive), "--db", pg_url)  # no terminal, no --yes
             assert "--yes" in one_line(refused)
@@ -209,7 +210,7 @@ def test_backup_and_restore_with_pg_dump(pg_url, tmp_path):
         saved = Path(re.search(r"bisheriger Stand gesichert: (.+)", done.stdout)[1])
         assert saved.is_file() and ".vor-wiederherstellung-" in saved.name
         # ids go on after the restored history (sequences were restored too)
-        services.move_measure(db, measure_id="ARB-01", status="beratung", user="bernd")
+        edits.move_measure(db, measure_id="ARB-01", status="beratung", user="bernd")
         again = run_cli("restore", str(saved), "--db", pg_url, "--yes")  # back to "umgesetzt"
         assert again.returncode == 0, again.stderr
         assert queries.get_measure(db, "ARB-01").status == "umgesetzt"
@@ -229,11 +230,11 @@ def test_without_pg_dump_the_backup_is_an_export_that_restores(pg_url, tmp_path)
 
     db = open_database(pg_url)
     try:
-        services.update_measure(db, measure_id="SCH-01", changes={"lead": "CDU"}, user="anna")
+        edits.update_measure(db, measure_id="SCH-01", changes={"lead": "CDU"}, user="anna")
         done = run_cli("restore", str(dest), "--db", pg_url, "--yes", env=NO_PG_TOOLS)
         assert done.returncode == 0, done.stderr
         assert queries.get_measure(db, "SCH-01").lead == ""
-        services.update_measure(db, measure_id="SCH-01", changes={"lead": "SPD"}, user="anna")
+        edits.update_measure(db, measure_id="SCH-01", changes={"lead": "SPD"}, user="anna")
         assert queries.get_measure(db, "SCH-01").version == 2
     finally:
         db.dispose()
@@ -250,7 +251,7 @@ def test_without_pg_dump_the_backup_is_an_export_that_restores(pg_url, tmp_path)
 
 
 def test_an_sqlite_database_moves_into_postgresql(db, db_path, pg_server):
-    services.update_measure(db, measure_id="KJF-02", changes={"status": "umsetzung"},
+    edits.update_measure(db, measure_id="KJF-02", changes={"status": "umsetzung"},
                             user="anna", note="aus SQLite")
     url = pg_server.fresh(seeded=False)
     try:
@@ -262,7 +263,7 @@ def test_an_sqlite_database_moves_into_postgresql(db, db_path, pg_server):
             m = queries.get_measure(pg, "KJF-02")
             assert m.status == "umsetzung" and [n.text for n in m.notes] == ["aus SQLite"]
             assert len(queries.history(pg)) == len(queries.history(db))
-            services.add_note(pg, measure_id="KJF-02", text="weiter in PostgreSQL", user="b")
+            edits.add_note(pg, measure_id="KJF-02", text="weiter in PostgreSQL", user="b")
         finally:
             pg.dispose()
     finally:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from herne_tui import procedures as p
+from herne_tui.domain import procedures as p
 from herne_tui.errors import InvalidInput
 
 PARTNERS = ("SPD", "CDU")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 
-from herne_tui import papers, queries, services
-from herne_tui.quickstart import DeferredDatabase, quick_start, read_board
-from herne_tui.schema import open_database
+from herne_tui.services import papers
+from herne_tui.services import queries
+from herne_tui.services import edits
+from herne_tui.db.quickstart import DeferredDatabase, quick_start, read_board
+from herne_tui.db.schema import open_database
 
 
 def test_quick_board_equals_the_orm_board(db, db_path):
-    services.update_measure(db, measure_id="ARB-01", changes={
+    edits.update_measure(db, measure_id="ARB-01", changes={
         "status": "beratung", "lead": "CDU", "due": "2026-04-01", "responsible": "Anna"},
         user="a", note="eine Notiz")
     papers.add_paper(db, values={"title": "x", "kind": "vorlage", "body": "Rat"}, user="a")

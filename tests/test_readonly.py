@@ -14,10 +14,12 @@ import pytest
 from helpers import run_cli
 from sqlalchemy.exc import OperationalError
 
-from herne_tui import queries, services, store
+from herne_tui.services import queries
+from herne_tui.services import edits
+from herne_tui.db import store
 from herne_tui.errors import ReadOnly
-from herne_tui.schema import open_database
-from herne_tui.store import check_readable, check_writable
+from herne_tui.db.schema import open_database
+from herne_tui.db.store import check_readable, check_writable
 
 
 def _one_line(result: subprocess.CompletedProcess, code: int = 2) -> str:
@@ -68,7 +70,7 @@ def test_check_writable_names_the_file_that_is_not_group_writable(db, db_path, m
 
 
 def test_open_refuses_with_the_explanation_unless_read_only(db, db_path, monkeypatch):
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     _deny(monkeypatch, Path(f"{db_path}-wal"))
     with pytest.raises(Exception) as err:
         open_database(str(db_path))
@@ -95,9 +97,9 @@ def test_read_only_database_refuses_every_write_even_below_the_services(db, db_p
     viewer = open_database(str(db_path), read_only=True)
     try:
         with pytest.raises(ReadOnly, match="Nur-Lese-Modus"):
-            services.move_measure(viewer, measure_id="ARB-01", status="beratung", user="x")
+            edits.move_measure(viewer, measure_id="ARB-01", status="beratung", user="x")
         with pytest.raises(ReadOnly):
-            services.add_note(viewer, measure_id="ARB-01", text="x", user="x")
+            edits.add_note(viewer, measure_id="ARB-01", text="x", user="x")
         # SQLite itself refuses: the file is opened with mode=ro
         with pytest.raises(OperationalError, match="readonly"):
             with viewer.engine.begin() as conn:
@@ -169,7 +171,7 @@ def test_a_user_without_write_access_is_told_what_to_fix(db, db_path, tmp_path):
     if not _file_modes_apply(tmp_path):
         pytest.skip("root without CAP_SETPCAP: file modes cannot be enforced here "
                     "(check_writable is covered by the os.access tests above)")
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     db.dispose()
     shared = tmp_path / "shared"
     shared.mkdir()

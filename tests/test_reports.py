@@ -12,8 +12,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from herne_tui import queries, reports, review, services
-from herne_tui.schema import open_database
+from herne_tui.services import queries
+from herne_tui.reports import build
+from herne_tui.reports import review
+from herne_tui.services import edits
+from herne_tui.db.schema import open_database
 
 FORMATS = ("text", "md", "html")
 ID = re.compile(r"\b[A-Z]{3}-\d{2}\b")
@@ -103,25 +106,25 @@ def at(clock, *args) -> None:
 def scripted(db, clock):
     """A history from December 2025 to March 2026; now = 03.03.2026 12:00 UTC."""
     at(clock, 2025, 12, 10, 12)
-    services.update_measure(db, measure_id="ARB-01", changes={
+    edits.update_measure(db, measure_id="ARB-01", changes={
         "status": "umgesetzt", "due": "2025-12-31"}, user="anna")
-    services.move_measure(db, measure_id="SCH-01", status="vorbereitung", user="anna")
+    edits.move_measure(db, measure_id="SCH-01", status="vorbereitung", user="anna")
     at(clock, 2026, 1, 20, 12)
-    services.update_measure(db, measure_id="MOB-01", changes={
+    edits.update_measure(db, measure_id="MOB-01", changes={
         "status": "umsetzung", "due": "28.02.2026", "responsible": "Tiefbauamt"}, user="bernd")
-    services.move_measure(db, measure_id="KJF-01", status="zurueckgestellt", user="bernd")
-    services.move_measure(db, measure_id="SOZ-01", status="umgesetzt", user="bernd")
+    edits.move_measure(db, measure_id="KJF-01", status="zurueckgestellt", user="bernd")
+    edits.move_measure(db, measure_id="SOZ-01", status="umgesetzt", user="bernd")
     at(clock, 2026, 2, 10, 12)
-    services.move_measure(db, measure_id="SOZ-01", status="umsetzung", user="cem")
-    services.add_note(db, measure_id="SIC-01", text="Konzept im Ausschuss", user="cem")
+    edits.move_measure(db, measure_id="SOZ-01", status="umsetzung", user="cem")
+    edits.add_note(db, measure_id="SIC-01", text="Konzept im Ausschuss", user="cem")
     at(clock, 2026, 2, 20, 12)
     review.mark_reviewed(db, user="anna")
     at(clock, 2026, 3, 1, 12)
-    services.move_measure(db, measure_id="SCH-01", status="beratung", user="dora")
-    services.update_measure(db, measure_id="WOH-01", changes={"status": "umgesetzt"},
+    edits.move_measure(db, measure_id="SCH-01", status="beratung", user="dora")
+    edits.update_measure(db, measure_id="WOH-01", changes={"status": "umgesetzt"},
                             user="dora", source="Drucksache 2026/0042")
-    services.add_note(db, measure_id="SIC-02", text="<b>fett</b> & Co", user="dora")
-    services.update_measure(db, measure_id="MOB-02", changes={"due": "2026-12-31"},
+    edits.add_note(db, measure_id="SIC-02", text="<b>fett</b> & Co", user="dora")
+    edits.update_measure(db, measure_id="MOB-02", changes={"due": "2026-12-31"},
                             user="dora")
     at(clock, 2026, 3, 3, 12)
     return db
@@ -131,7 +134,7 @@ def scripted(db, clock):
 def test_weekly_report_sections(scripted, fmt):
     data = review.weekly_review(scripted)
     assert data.since == datetime(2026, 2, 20, 12, tzinfo=timezone.utc)
-    out = reports.render_weekly(data, fmt)
+    out = build.render_weekly(data, fmt)
     ids = ids_by_section(out, fmt)
     assert ids["Statusänderungen"] == {"SCH-01", "WOH-01"}
     assert ids["Neue Notizen"] == {"SIC-02"}
@@ -184,7 +187,7 @@ def test_review_mark_survives_a_restart(db, db_path, clock):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_annual_report_sections(scripted, fmt):
-    out = reports.render_annual(reports.annual_report(scripted, 2026), fmt)
+    out = build.render_annual(build.annual_report(scripted, 2026), fmt)
     s = ids_by_topic_section(out, fmt)
     assert s[("Arbeit", "Umgesetzt")] == {"ARB-01"}
     assert s[("Wohnen, Infrastruktur und Stadtentwicklung", "Umgesetzt")] == {"WOH-01"}
@@ -207,7 +210,7 @@ def test_annual_report_sections(scripted, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_annual_report_of_the_previous_year_is_the_state_then(scripted, fmt):
-    out = reports.render_annual(reports.annual_report(scripted, 2025), fmt)
+    out = build.render_annual(build.annual_report(scripted, 2025), fmt)
     s = ids_by_topic_section(out, fmt)
     done = set().union(*(v for (t, k), v in s.items() if k == "Umgesetzt"))
     working = set().union(*(v for (t, k), v in s.items() if k == "In Arbeit"))
@@ -223,7 +226,7 @@ def test_annual_report_of_the_previous_year_is_the_state_then(scripted, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_midterm_report_compares_a_date_with_the_start(scripted, fmt):
-    out = reports.render_midterm(reports.midterm_report(scripted, date(2026, 1, 31)), fmt)
+    out = build.render_midterm(build.midterm_report(scripted, date(2026, 1, 31)), fmt)
     moved = ids_by_section(out, fmt)
     assert set().union(*(moved[t] for t in ("Arbeit", "Schule und Bildung",
                                              "Mobilität und ÖPNV",
@@ -239,11 +242,11 @@ def test_midterm_report_compares_a_date_with_the_start(scripted, fmt):
 
 
 def test_midterm_default_is_the_middle_of_the_term_capped_at_today(scripted):
-    data = reports.midterm_report(scripted)
+    data = build.midterm_report(scripted)
     assert data.requested == date(2028, 5, 1)  # 2½ years after 01.11.2025
     assert data.as_of == date(2026, 3, 3)
     assert {m.measure.id: m.new_label for m in data.moved}["SOZ-01"] == "In Umsetzung"
-    assert "noch nicht erreicht" in reports.render_midterm(data, "text")
+    assert "noch nicht erreicht" in build.render_midterm(data, "text")
 
 
 # -- the command line ------------------------------------------------------------------------
@@ -292,12 +295,12 @@ def test_cli_report_errors_are_one_german_line(db, db_path, cli, args, message):
 
 
 def test_build_and_save_report_for_the_app(scripted, tmp_path):
-    target = reports.save_report(reports.build_report(scripted, "annual", "md", year=2025),
+    target = build.save_report(build.build_report(scripted, "annual", "md", year=2025),
                                  tmp_path / "bilanz.md")
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Jahresbilanz 2025")
     assert not list(tmp_path.glob(".*.tmp"))
-    with pytest.raises(reports.InvalidInput, match="Berichtsart"):
-        reports.build_report(scripted, "monthly")
-    with pytest.raises(reports.InvalidInput, match="--format"):
-        reports.build_report(scripted, "weekly", "pdf")
+    with pytest.raises(build.InvalidInput, match="Berichtsart"):
+        build.build_report(scripted, "monthly")
+    with pytest.raises(build.InvalidInput, match="--format"):
+        build.build_report(scripted, "weekly", "pdf")

@@ -9,7 +9,8 @@ import sys
 import pytest
 from helpers import run_cli
 
-from herne_tui import cli, serve
+from herne_tui.cli import main as cli
+from herne_tui.web import serve
 
 
 def free_port() -> int:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pilot import make_app, settle
 
-from herne_tui import services
+from herne_tui.services import edits
 
 
 def _prepare(db):
-    services.update_measure(db, measure_id="ARB-02", changes={
+    edits.update_measure(db, measure_id="ARB-02", changes={
         "status": "beratung", "lead": "SPD", "due": "2026-01-31"}, user="anna",
         note="Vorlage in Arbeit")
-    services.update_measure(db, measure_id="SCH-01", changes={"status": "umsetzung",
+    edits.update_measure(db, measure_id="SCH-01", changes={"status": "umsetzung",
                                                               "lead": "gemeinsam"}, user="anna")
-    services.update_measure(db, measure_id="KJF-02", changes={"status": "umgesetzt"},
+    edits.update_measure(db, measure_id="KJF-02", changes={"status": "umgesetzt"},
                             user="bernd")
     return make_app(db, watch_interval=60)
 

@@ -11,11 +11,14 @@ import pytest
 from helpers import REPO
 from sqlalchemy import text
 
-from herne_tui import export, portable, queries, services
+from herne_tui.reports import export
+from herne_tui.backup import portable
+from herne_tui.services import queries
+from herne_tui.services import edits
 from herne_tui.errors import Conflict, InvalidInput, NotFound, SchemaError
-from herne_tui.schema import SCHEMA_VERSION, open_database
-from herne_tui.seedfile import load_seed
-from herne_tui.seeding import seed_database
+from herne_tui.db.schema import SCHEMA_VERSION, open_database
+from herne_tui.seeding.load import load_seed
+from herne_tui.seeding.apply import seed_database
 
 pytestmark = pytest.mark.both_backends
 
@@ -115,7 +118,7 @@ def test_seeding_twice_changes_nothing(db, db_path, bundled_seed):
 
 
 def test_user_edit_survives_reseed_and_seed_changes_apply_elsewhere(db, tmp_path):
-    services.update_measure(db, measure_id="SCH-02", changes={"status": "beratung",
+    edits.update_measure(db, measure_id="SCH-02", changes={"status": "beratung",
                                                               "lead": "CDU"}, user="anna")
     folder = tmp_path / "seed"
     shutil.copytree(REPO / "seed", folder)
@@ -134,31 +137,31 @@ def test_user_edit_survives_reseed_and_seed_changes_apply_elsewhere(db, tmp_path
 def test_update_validates_before_writing(db):
     before = len(queries.history(db))
     with pytest.raises(InvalidInput):
-        services.update_measure(db, measure_id="ARB-01",
+        edits.update_measure(db, measure_id="ARB-01",
                                 changes={"status": "beratung", "due": "31.02.2026"}, user="a")
     with pytest.raises(InvalidInput):
-        services.update_measure(db, measure_id="ARB-01", changes={"status": "fertig"}, user="a")
+        edits.update_measure(db, measure_id="ARB-01", changes={"status": "fertig"}, user="a")
     with pytest.raises(InvalidInput):
-        services.update_measure(db, measure_id="ARB-01", changes={"lead": "FDP"}, user="a")
+        edits.update_measure(db, measure_id="ARB-01", changes={"lead": "FDP"}, user="a")
     with pytest.raises(NotFound):
-        services.move_measure(db, measure_id="XYZ-01", status="offen", user="a")
+        edits.move_measure(db, measure_id="XYZ-01", status="offen", user="a")
     assert queries.get_measure(db, "ARB-01").status == "offen"
     assert len(queries.history(db)) == before
 
 
 def test_dates_in_both_spellings(db):
-    m = services.update_measure(db, measure_id="ARB-01", changes={"due": "31.03.2026"}, user="a")
+    m = edits.update_measure(db, measure_id="ARB-01", changes={"due": "31.03.2026"}, user="a")
     assert m.due == date(2026, 3, 31)
-    m = services.update_measure(db, measure_id="ARB-02", changes={"due": "2026-04-30"}, user="a")
+    m = edits.update_measure(db, measure_id="ARB-02", changes={"due": "2026-04-30"}, user="a")
     assert m.due == date(2026, 4, 30)
 
 
 def test_stale_version_is_refused(db):
     m = queries.get_measure(db, "ARB-01")
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna",
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna",
                           expected_version=m.version)
     with pytest.raises(Conflict) as err:
-        services.move_measure(db, measure_id="ARB-01", status="umsetzung", user="bernd",
+        edits.move_measure(db, measure_id="ARB-01", status="umsetzung", user="bernd",
                               expected_version=m.version)
     assert err.value.theirs == {"status": "beratung"}
     assert err.value.changed_by == "anna"
@@ -167,20 +170,20 @@ def test_stale_version_is_refused(db):
 
 def test_notes_are_appended_and_never_conflict(db):
     m = queries.get_measure(db, "KJF-02")
-    services.add_note(db, measure_id="KJF-02", text="Erste", user="anna")
-    services.add_note(db, measure_id="KJF-02", text="Zweite", user="bernd")
+    edits.add_note(db, measure_id="KJF-02", text="Erste", user="anna")
+    edits.add_note(db, measure_id="KJF-02", text="Zweite", user="bernd")
     # a note does not bump the version, so an edit on the card still goes through
-    services.move_measure(db, measure_id="KJF-02", status="beratung", user="anna",
+    edits.move_measure(db, measure_id="KJF-02", status="beratung", user="anna",
                           expected_version=m.version)
     notes = queries.get_measure(db, "KJF-02").notes
     assert [(n.author, n.text) for n in notes] == [("anna", "Erste"), ("bernd", "Zweite")]
 
 
 def test_export_round_trip_is_byte_identical(db, tmp_path, clock, fresh_url):
-    services.update_measure(db, measure_id="MOB-09", changes={
+    edits.update_measure(db, measure_id="MOB-09", changes={
         "status": "umsetzung", "responsible": "Tiefbauamt", "lead": "gemeinsam",
         "due": "2026-06-30"}, user="anna", note="Mit „Anführungszeichen“ und\nZeilenumbruch")
-    services.update_post(db, key="buergermeister-1", changes={"holder": "Erika Muster",
+    edits.update_post(db, key="buergermeister-1", changes={"holder": "Erika Muster",
                                                               "state": "gewählt"}, user="anna")
     first = export.export_text(db, "toml")
     seed_file = tmp_path / "export.toml"
@@ -196,7 +199,7 @@ def test_export_round_trip_is_byte_identical(db, tmp_path, clock, fresh_url):
 def test_json_export_shape(db):
     import json
 
-    services.add_note(db, measure_id="ARB-01", text="  genau so  ", user="anna")
+    edits.add_note(db, measure_id="ARB-01", text="  genau so  ", user="anna")
     data = json.loads(export.export_text(db, "json"))
     assert {"topics", "statuses", "measures", "committees", "posts", "holdings", "rules",
             "meta"} <= set(data)
@@ -226,7 +229,7 @@ def test_not_a_database_is_refused(tmp_path):
 
 def test_a_note_alone_never_conflicts(db):
     stale = queries.get_measure(db, "ARB-01").version
-    services.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
-    m = services.update_measure(db, measure_id="ARB-01", changes={}, user="bernd",
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    m = edits.update_measure(db, measure_id="ARB-01", changes={}, user="bernd",
                                 expected_version=stale, note="trotzdem gespeichert")
     assert [n.text for n in m.notes] == ["trotzdem gespeichert"]

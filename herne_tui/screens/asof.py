@@ -7,8 +7,8 @@ from datetime import date
 from textual import work
 from textual.binding import Binding
 
-from herne_tui import history
-from herne_tui.domain import format_date
+from herne_tui.services import history
+from herne_tui.domain.objects import format_date
 from herne_tui.screens.board import BoardScreen
 
 

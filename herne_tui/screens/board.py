@@ -18,9 +18,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from herne_tui import boardview
-from herne_tui.boardview import BoardFilter
-from herne_tui.domain import Board, Measure
+from herne_tui.domain import boardview
+from herne_tui.domain.boardview import BoardFilter
+from herne_tui.domain.objects import Board, Measure
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.live import LiveScreen, guarded
 from herne_tui.widgets.card_column import CardList, CardView
@@ -130,7 +130,7 @@ class BoardScreen(LiveScreen, Screen):
         """Read the board in a worker; the result arrives as ``Loaded``."""
         from textual.worker import get_current_worker
 
-        from herne_tui import queries
+        from herne_tui.services import queries
 
         db = self.app.db
         board = queries.load_board(db)
@@ -322,12 +322,12 @@ class BoardScreen(LiveScreen, Screen):
 
     @work(thread=True, group="write")
     def _save(self, measure_id: str, changes: dict, version: int) -> None:
-        from herne_tui import services
+        from herne_tui.services import edits
 
         with self._write_lock:  # this screen's saves run one after another
             version = max(version, self._saved_versions.get(measure_id, version))
             try:
-                measure = services.update_measure(self.app.db, measure_id=measure_id,
+                measure = edits.update_measure(self.app.db, measure_id=measure_id,
                                                   changes=changes, user=self.app.user,
                                                   expected_version=version)
             except Conflict as conflict:
@@ -394,10 +394,10 @@ class BoardScreen(LiveScreen, Screen):
 
     @work(thread=True, group="write")
     def _note(self, measure_id: str, text: str) -> None:
-        from herne_tui import services
+        from herne_tui.services import edits
 
         try:
-            measure = services.add_note(self.app.db, measure_id=measure_id, text=text,
+            measure = edits.add_note(self.app.db, measure_id=measure_id, text=text,
                                         user=self.app.user)
         except HerneError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
@@ -422,10 +422,10 @@ class BoardScreen(LiveScreen, Screen):
 
     @work(thread=True, group="write")
     def _undo(self) -> None:
-        from herne_tui import services
+        from herne_tui.services import edits
 
         try:
-            what = services.undo_last(self.app.db, user=self.app.user)
+            what = edits.undo_last(self.app.db, user=self.app.user)
         except HerneError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="warning")
             return

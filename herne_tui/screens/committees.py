@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from herne_tui import queries, services
-from herne_tui.domain import CHANGE_STATES, Committee
+from herne_tui.services import queries
+from herne_tui.services import edits
+from herne_tui.domain.objects import CHANGE_STATES, Committee
 from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen
 
@@ -51,5 +52,5 @@ class CommitteesScreen(PanelScreen):
             merged = dict(c.spokespeople)
             merged.update(speakers)
             changes["spokespeople"] = {k: v for k, v in merged.items() if v}
-        services.update_committee(db, key=c.key, changes=changes, user=self.app.user,
+        edits.update_committee(db, key=c.key, changes=changes, user=self.app.user,
                                   expected_version=version)

@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Label
 
 from herne_tui.errors import Conflict
 from herne_tui.screens.pickers import MODAL_CSS
-from herne_tui.services import FIELD_LABELS
+from herne_tui.services.edits import FIELD_LABELS
 
 
 def _show(value) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from herne_tui import papers, procedures
-from herne_tui.domain import Dissent, format_date, format_datetime
+from herne_tui.services import papers
+from herne_tui.domain import procedures
+from herne_tui.domain.objects import Dissent, format_date, format_datetime
 from herne_tui.screens.edit_form import EditForm, FormField
 from herne_tui.screens.panel import PanelScreen
 
@@ -21,7 +22,7 @@ class CoordinationScreen(PanelScreen):
                "Teilnehmende")
 
     def fetch(self, db):
-        from herne_tui import queries
+        from herne_tui.services import queries
 
         items = sorted(papers.list_dissents(db), key=lambda x: (x.state != "offen", x.id))
         return items, {"partners": queries.partners(db)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from herne_tui.domain import POST_STATES, Post, format_date
+from herne_tui.domain.objects import POST_STATES, Post, format_date
 from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import flag
 from herne_tui.screens.posts import PostsScreen, post_problems

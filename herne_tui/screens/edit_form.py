@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from herne_tui.domain import DateError, format_date, parse_date
+from herne_tui.domain.objects import DateError, format_date, parse_date
 from herne_tui.screens.pickers import MODAL_CSS
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from herne_tui import queries, services
-from herne_tui.domain import SEAT_STATES, Seat, format_date
+from herne_tui.services import queries
+from herne_tui.services import edits
+from herne_tui.domain.objects import SEAT_STATES, Seat, format_date
 from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen, flag
 
@@ -53,5 +54,5 @@ class HoldingsScreen(PanelScreen):
         ])
 
     def save(self, db, s: Seat, changes: dict, version: int) -> None:
-        services.update_seat(db, key=s.key, changes=changes, user=self.app.user,
+        edits.update_seat(db, key=s.key, changes=changes, user=self.app.user,
                              expected_version=version)

@@ -11,8 +11,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
-from herne_tui import history, queries, services
-from herne_tui.domain import (
+from herne_tui.services import history
+from herne_tui.services import queries
+from herne_tui.services import edits
+from herne_tui.domain.objects import (
     LEADS,
     DateError,
     HistoryEntry,
@@ -214,7 +216,7 @@ class MeasureScreen(LiveScreen, Screen):
     @work(thread=True, exclusive=True, group="write")
     def _save(self, changes: dict, note: str | None, version: int) -> None:
         try:
-            measure = services.update_measure(self.app.db, measure_id=self.measure_id,
+            measure = edits.update_measure(self.app.db, measure_id=self.measure_id,
                                               changes=changes, user=self.app.user,
                                               expected_version=version, note=note)
         except Conflict as conflict:

@@ -7,8 +7,8 @@ from datetime import date
 from rich.text import Text
 from textual.binding import Binding
 
-from herne_tui import papers
-from herne_tui.domain import PAPER_KINDS, POSITIONS, Paper, format_date
+from herne_tui.services import papers
+from herne_tui.domain.objects import PAPER_KINDS, POSITIONS, Paper, format_date
 from herne_tui.screens.edit_form import EditForm, FormField
 from herne_tui.screens.panel import PanelScreen, flag
 from herne_tui.screens.pickers import Prompt
@@ -74,7 +74,7 @@ class PapersScreen(PanelScreen):
                "Positionen", "Konsens", "Empfehlung", "Prüfung")
 
     def fetch(self, db):
-        from herne_tui import queries
+        from herne_tui.services import queries
 
         return list(papers.list_papers(db)), {"partners": queries.partners(db)}
 

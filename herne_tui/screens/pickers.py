@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from herne_tui.domain import LEADS, Topic
+from herne_tui.domain.objects import LEADS, Topic
 
 MODAL_CSS = """
 {name} {{ align: center middle; }}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from herne_tui import queries, services
-from herne_tui.domain import POST_STATES, Post, format_date
+from herne_tui.services import queries
+from herne_tui.services import edits
+from herne_tui.domain.objects import POST_STATES, Post, format_date
 from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen, flag
 
@@ -54,5 +55,5 @@ class PostsScreen(PanelScreen):
         ])
 
     def save(self, db, p: Post, changes: dict, version: int) -> None:
-        services.update_post(db, key=p.key, changes=changes, user=self.app.user,
+        edits.update_post(db, key=p.key, changes=changes, user=self.app.user,
                              expected_version=version)

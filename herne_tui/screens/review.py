@@ -14,7 +14,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
 
-from herne_tui import reports, review
+from herne_tui.reports import build
+from herne_tui.reports import review
 from herne_tui.errors import HerneError
 from herne_tui.screens.live import LiveScreen, guarded
 from herne_tui.screens.pickers import Prompt
@@ -75,7 +76,7 @@ class ReviewScreen(LiveScreen, Screen):
     def reload(self) -> None:
         """Build the review in a worker."""
         data = review.weekly_review(self.app.db, stale_weeks=self.stale_weeks)
-        self.post_message(self.Loaded(data, reports.render_weekly(data, "md")))
+        self.post_message(self.Loaded(data, build.render_weekly(data, "md")))
 
     def on_review_screen_loaded(self, message: Loaded) -> None:
         self.data = message.data

@@ -16,9 +16,9 @@ from typing import Any, Callable
 
 from sqlmodel import Session, select
 
-from herne_tui import domain as d
+from herne_tui.domain import objects as d
 from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
-from herne_tui.models import (
+from herne_tui.db.models import (
     CommitteeRow,
     HistoryRow,
     MeasureRow,
@@ -28,7 +28,7 @@ from herne_tui.models import (
     SeatRow,
     StatusRow,
 )
-from herne_tui.queries import (
+from herne_tui.services.queries import (
     measure_subject,
     read_holdings,
     read_measure,
@@ -36,7 +36,7 @@ from herne_tui.queries import (
     to_post,
     utc,
 )
-from herne_tui.store import Database
+from herne_tui.db.store import Database
 
 NOTE_MAX = 20_000
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from herne_tui.domain import Board, Measure
+from herne_tui.domain.objects import Board, Measure
 
 
 @dataclass(frozen=True, slots=True)

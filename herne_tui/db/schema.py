@@ -22,13 +22,11 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
-from herne_tui import (
-    SCHEMA_VERSION,  # defined ORM-free, for the quick start
-    models,  # noqa: F401  (registers the tables on SQLModel.metadata)
-)
-from herne_tui.backup import copy_database, stamped_path
+from herne_tui import SCHEMA_VERSION  # defined ORM-free, for the quick start
+from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from herne_tui.backup.sqlite import copy_database, stamped_path
 from herne_tui.errors import HerneError, SchemaError
-from herne_tui.store import (
+from herne_tui.db.store import (
     Database,
     check_readable,
     check_writable,
@@ -47,7 +45,7 @@ version in ``meta`` is updated in the same transaction. Register one per bump of
 
 def _v2_coalition_procedures(conn: Connection) -> None:
     """Schema 2: motions and papers, the partners' positions, dissents (issue 6)."""
-    from herne_tui.models import DissentRow, PaperRow, PositionRow
+    from herne_tui.db.models import DissentRow, PaperRow, PositionRow
 
     for model in (PaperRow, PositionRow, DissentRow):
         model.__table__.create(conn, checkfirst=True)
@@ -84,7 +82,7 @@ def _backup_before_upgrade(db: Database, found: int) -> Path | None:
     if db.path is not None:
         return copy_database(db.path, stamped_path(db.path, f"v{found}"))
     if db.is_postgres:
-        from herne_tui.pgbackup import backup_before_upgrade
+        from herne_tui.backup.postgres import backup_before_upgrade
 
         return backup_before_upgrade(db, f"v{found}")
     return None

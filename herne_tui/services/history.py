@@ -18,11 +18,12 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlmodel import Session, select
 
-from herne_tui import domain as d
-from herne_tui import export, queries
+from herne_tui.domain import objects as d
+from herne_tui.reports import export
+from herne_tui.services import queries
 from herne_tui.errors import InvalidInput, NotFound
-from herne_tui.models import CommitteeRow, HistoryRow, MeasureRow, PostRow
-from herne_tui.queries import (
+from herne_tui.db.models import CommitteeRow, HistoryRow, MeasureRow, PostRow
+from herne_tui.services.queries import (
     read_board,
     read_holdings,
     to_committee,
@@ -30,8 +31,8 @@ from herne_tui.queries import (
     to_post,
     utc,
 )
-from herne_tui.services import ENTITIES, FIELD_LABELS
-from herne_tui.store import Database
+from herne_tui.services.edits import ENTITIES, FIELD_LABELS
+from herne_tui.db.store import Database
 
 DATE_FIELDS = frozenset({"due", "state_date", "tender_date", "vote_date"})
 """User fields holding a date (history stores them as ISO text)."""

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from herne_tui import SCHEMA_VERSION
-from herne_tui import domain as d
+from herne_tui.domain import objects as d
 from herne_tui.paths import check_writable, plain_sqlite_file
 
 

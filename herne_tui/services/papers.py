@@ -7,13 +7,13 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from herne_tui import domain as d
-from herne_tui import procedures
+from herne_tui.domain import objects as d
+from herne_tui.domain import procedures
 from herne_tui.errors import Conflict, InvalidInput, NotFound
-from herne_tui.models import DissentRow, MeasureRow, PaperRow, PositionRow, RuleRow
-from herne_tui.queries import partners_of, read_meta
-from herne_tui.services import _date, _text, new_txn, record
-from herne_tui.store import Database
+from herne_tui.db.models import DissentRow, MeasureRow, PaperRow, PositionRow, RuleRow
+from herne_tui.services.queries import partners_of, read_meta
+from herne_tui.services.edits import _date, _text, new_txn, record
+from herne_tui.db.store import Database
 
 PAPER_FIELDS = ("title", "kind", "body", "meeting_date", "filing_deadline", "proposal_sent",
                 "number", "measure_ids", "legally_required", "harmful_to_defer", "proposer")

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from herne_tui import domain as d
-from herne_tui.document import FORMATS, Heading, Items, Para, Table, render
-from herne_tui.document import Bar as _Bar
+from herne_tui.domain import objects as d
+from herne_tui.reports.document import FORMATS, Heading, Items, Para, Table, render
+from herne_tui.reports.document import Bar as _Bar
 from herne_tui.errors import InvalidInput
-from herne_tui.history import cutoff, end_of_day, last_changes, state_as_of
-from herne_tui.queries import history, utc
-from herne_tui.review import (
+from herne_tui.services.history import cutoff, end_of_day, last_changes, state_as_of
+from herne_tui.services.queries import history, utc
+from herne_tui.reports.review import (
     DEFAULT_DAYS,
     Progress,
     Term,
@@ -34,7 +34,7 @@ from herne_tui.review import (
     progress_of,
     term_dates,
 )
-from herne_tui.store import Database
+from herne_tui.db.store import Database
 
 KINDS = ("weekly", "annual", "midterm", "minutes")
 """Report kinds of ``herne-tui report``."""
@@ -207,7 +207,7 @@ def midpoint(meta: dict) -> date | None:
 
 def midterm_report(db: Database, at: date | None = None) -> MidtermReport:
     """The Halbzeitbilanz: the state at ``at`` (default: mid-term) against the term's start."""
-    from herne_tui.queries import get_meta
+    from herne_tui.services.queries import get_meta
 
     meta = get_meta(db)
     agreement = meta.get("agreement") or {}
@@ -351,7 +351,7 @@ def build_report(db: Database, kind: str, fmt: str = "text", *,
                  since: date | datetime | None = None, year: int | None = None,
                  at: date | None = None, stale_weeks: int = 4) -> str:
     """Build and render one report (``weekly``, ``annual`` or ``midterm``) as text."""
-    from herne_tui.review import weekly_review
+    from herne_tui.reports.review import weekly_review
 
     if kind not in KINDS:
         raise InvalidInput(f"Berichtsart: „{kind}“ gibt es nicht (bekannt: {', '.join(KINDS)})")
@@ -360,7 +360,7 @@ def build_report(db: Database, kind: str, fmt: str = "text", *,
     if kind == "weekly":
         return render_weekly(weekly_review(db, since=since, stale_weeks=stale_weeks), fmt)
     if kind == "minutes":
-        from herne_tui.minutes import render_minutes
+        from herne_tui.reports.minutes import render_minutes
 
         return render_minutes(db, fmt, since)
     if kind == "annual":

@@ -26,10 +26,10 @@ from typing import Any
 from sqlalchemy import Date, Integer, Table, func, select, text
 from sqlmodel import SQLModel
 
-from herne_tui import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from herne_tui.errors import SchemaError
-from herne_tui.models import UtcDateTime
-from herne_tui.store import Database
+from herne_tui.db.models import UtcDateTime
+from herne_tui.db.store import Database
 
 FORMAT = "herne-tui-dump"
 FORMAT_VERSION = 1
@@ -64,7 +64,7 @@ def _typed(table: Table) -> dict[str, Any]:
 
 def dump_tables(db: Database) -> dict:
     """Every row of every table, read in one snapshot, as a JSON-ready dict."""
-    from herne_tui.schema import SCHEMA_VERSION
+    from herne_tui.db.schema import SCHEMA_VERSION
 
     def run(session) -> dict:
         conn = session.connection()
@@ -100,7 +100,7 @@ def write_dump(data: dict, path: Path) -> None:
 
 def read_dump(path: Path) -> dict:
     """Read and check a dump file: format, schema version and the tables it must hold."""
-    from herne_tui.schema import SCHEMA_VERSION
+    from herne_tui.db.schema import SCHEMA_VERSION
 
     try:
         with gzip.open(path, "rb") as f:

@@ -27,7 +27,7 @@ from sqlalchemy import Text, cast, func, or_, text
 from sqlmodel import Session, select
 
 from herne_tui.errors import InvalidInput
-from herne_tui.models import (
+from herne_tui.db.models import (
     CommitteeRow,
     DissentRow,
     HistoryRow,
@@ -39,8 +39,8 @@ from herne_tui.models import (
     RuleRow,
     SeatRow,
 )
-from herne_tui.services import encode, new_txn, record
-from herne_tui.store import Database
+from herne_tui.services.edits import encode, new_txn, record
+from herne_tui.db.store import Database
 
 PLACEHOLDER = "[entfernt]"
 """What a forgotten name is replaced with."""

@@ -160,9 +160,9 @@ def _fail(message: str, code: int = 2) -> int:
 
 def open_db(args, *, read_only: bool = False, seed_if_empty: bool = True):
     """Open the database named by ``--db``; create and seed it on first use."""
-    from herne_tui.schema import open_database
-    from herne_tui.seedfile import load_seed
-    from herne_tui.seeding import is_seeded, seed_database
+    from herne_tui.db.schema import open_database
+    from herne_tui.seeding.load import load_seed
+    from herne_tui.seeding.apply import is_seeded, seed_database
 
     read_only = read_only or getattr(args, "read_only", False)
     db = open_database(args.db, read_only=read_only)
@@ -195,8 +195,8 @@ def _write_output(text: str, output: str | None) -> None:
 
 # -- commands -------------------------------------------------------------------------------
 def cmd_seed(args) -> int:
-    from herne_tui.seedfile import load_seed
-    from herne_tui.seeding import seed_database
+    from herne_tui.seeding.load import load_seed
+    from herne_tui.seeding.apply import seed_database
 
     loaded = load_seed(args.source)
     db = open_db(args, seed_if_empty=False)
@@ -211,7 +211,7 @@ def cmd_seed(args) -> int:
 
 def cmd_check(args) -> int:
     from herne_tui.errors import SeedProblems
-    from herne_tui.seedfile import bundled_seed_dir, load_seed
+    from herne_tui.seeding.load import bundled_seed_dir, load_seed
 
     if args.path is None and args.db is not None:
         return _check_database(args)
@@ -234,8 +234,8 @@ def cmd_check(args) -> int:
 
 def _check_database(args) -> int:
     """``check --db``: the nomination rules and procedures applied to a database."""
-    from herne_tui.checks import nomination_violations
-    from herne_tui.schema import open_database
+    from herne_tui.services.checks import nomination_violations
+    from herne_tui.db.schema import open_database
 
     db = open_database(args.db, create=False)
     found = nomination_violations(db)
@@ -251,9 +251,9 @@ def _check_database(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from herne_tui.domain import format_date
+    from herne_tui.domain.objects import format_date
     from herne_tui.errors import InvalidInput
-    from herne_tui.queries import load_board
+    from herne_tui.services.queries import load_board
 
     board = load_board(open_db(args))
     if args.topic and args.topic.upper() not in {t.key for t in board.topics}:
@@ -281,8 +281,8 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from herne_tui.domain import format_date, format_datetime
-    from herne_tui.queries import get_measure, load_board
+    from herne_tui.domain.objects import format_date, format_datetime
+    from herne_tui.services.queries import get_measure, load_board
 
     db = open_db(args)
     m = get_measure(db, args.id.upper())
@@ -314,7 +314,7 @@ def cmd_show(args) -> int:
 
 def cmd_set(args) -> int:
     from herne_tui.errors import InvalidInput
-    from herne_tui.services import update_measure
+    from herne_tui.services.edits import update_measure
 
     changes = {k: getattr(args, k) for k in ("status", "responsible", "lead", "due")
                if getattr(args, k) is not None}
@@ -330,10 +330,10 @@ def cmd_set(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from herne_tui.export import export_text
+    from herne_tui.reports.export import export_text
 
     if args.as_of is not None:
-        from herne_tui.history import export_text_as_of, parse_day
+        from herne_tui.services.history import export_text_as_of, parse_day
 
         day = parse_day(args.as_of, "--as-of")
         _write_output(export_text_as_of(open_db(args), day, args.format), args.output)
@@ -360,12 +360,12 @@ def _number(value: str, field: str) -> int:
 
 
 def cmd_report(args) -> int:
-    from herne_tui import reports
+    from herne_tui.reports import build
     from herne_tui.errors import InvalidInput
-    from herne_tui.history import parse_day
+    from herne_tui.services.history import parse_day
 
-    kind = _choice(args.kind, reports.KINDS, "Berichtsart")
-    fmt = _choice(args.format, reports.FORMATS, "--format")
+    kind = _choice(args.kind, build.KINDS, "Berichtsart")
+    fmt = _choice(args.format, build.FORMATS, "--format")
     allowed = {"weekly": ("since", "stale_weeks"), "annual": ("year",), "midterm": ("at",),
                "minutes": ("since",)}
     for option in ("since", "year", "at"):
@@ -375,15 +375,15 @@ def cmd_report(args) -> int:
     at = parse_day(args.at, "--at") if args.at is not None else None
     year = _number(args.year, "--year") if args.year is not None else None
     weeks = _number(args.stale_weeks, "--stale-weeks")
-    text = reports.build_report(open_db(args), kind, fmt, since=since, year=year, at=at,
+    text = build.build_report(open_db(args), kind, fmt, since=since, year=year, at=at,
                                 stale_weeks=weeks)
     _write_output(text, args.output)
     return 0
 
 
 def cmd_history(args) -> int:
-    from herne_tui.history import entry_json, format_entry, parse_day, resolve_subject
-    from herne_tui.queries import history, load_board
+    from herne_tui.services.history import entry_json, format_entry, parse_day, resolve_subject
+    from herne_tui.services.queries import history, load_board
 
     fmt = _choice(args.format, ("text", "json"), "--format")
     since = parse_day(args.since, "--since") if args.since is not None else None
@@ -402,7 +402,7 @@ def cmd_history(args) -> int:
 
 def cmd_forget(args) -> int:
     from herne_tui.errors import InvalidInput
-    from herne_tui.privacy import check_name, forget
+    from herne_tui.services.privacy import check_name, forget
 
     name = check_name(args.name)
     db = open_db(args)
@@ -426,7 +426,7 @@ def cmd_forget(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from herne_tui.backup import run_backup
+    from herne_tui.backup.sqlite import run_backup
 
     result = run_backup(args.db, Path(args.dest).expanduser(), force=args.force,
                         notice=lambda line: print(line, file=sys.stderr),
@@ -438,7 +438,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from herne_tui.backup import inspect_source, restore_target, run_restore
+    from herne_tui.backup.sqlite import inspect_source, restore_target, run_restore
     from herne_tui.errors import InvalidInput, ReadOnly
 
     if getattr(args, "read_only", False):
@@ -464,7 +464,7 @@ def cmd_restore(args) -> int:
 
 def cmd_app(args) -> int:
     from herne_tui.app import run_app
-    from herne_tui.quickstart import quick_start
+    from herne_tui.db.quickstart import quick_start
 
     read_only = bool(getattr(args, "read_only", False))
     # A current, seeded SQLite file paints at once; the ORM loads after the first paint.
@@ -477,7 +477,7 @@ def cmd_app(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from herne_tui.serve import check_port, serve
+    from herne_tui.web.serve import check_port, serve
 
     check_port(args.host, args.port)  # before touching the database: a clear line first
     db = open_db(args, read_only=args.read_only)  # create, upgrade or refuse once, up front

@@ -15,7 +15,7 @@ from datetime import datetime, time, timezone
 
 from sqlmodel import Session, select
 
-from herne_tui.models import (
+from herne_tui.db.models import (
     CommitteeRow,
     HoldingRow,
     MeasureRow,
@@ -29,10 +29,10 @@ from herne_tui.models import (
     StatusRow,
     TopicRow,
 )
-from herne_tui.queries import measure_subject, utc
-from herne_tui.seedfile import LoadedSeed, Seed
-from herne_tui.services import encode, new_txn, record
-from herne_tui.store import Database
+from herne_tui.services.queries import measure_subject, utc
+from herne_tui.seeding.load import LoadedSeed, Seed
+from herne_tui.services.edits import encode, new_txn, record
+from herne_tui.db.store import Database
 
 SEED_USER = "seed"
 """The author of everything the seed writes."""

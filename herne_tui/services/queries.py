@@ -9,9 +9,9 @@ from datetime import date, datetime, timezone
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from herne_tui import domain as d
+from herne_tui.domain import objects as d
 from herne_tui.errors import NotFound
-from herne_tui.models import (
+from herne_tui.db.models import (
     CommitteeRow,
     HistoryRow,
     HoldingRow,
@@ -26,7 +26,7 @@ from herne_tui.models import (
     StatusRow,
     TopicRow,
 )
-from herne_tui.store import Database
+from herne_tui.db.store import Database
 
 
 def aware(value: datetime | None) -> datetime | None:

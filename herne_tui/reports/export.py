@@ -15,7 +15,7 @@ from datetime import date
 import tomli_w
 from sqlmodel import Session, select
 
-from herne_tui.models import (
+from herne_tui.db.models import (
     CommitteeRow,
     HoldingRow,
     MeasureRow,
@@ -26,9 +26,9 @@ from herne_tui.models import (
     RuleRow,
     SeatRow,
 )
-from herne_tui.queries import aware, read_board, read_holdings, read_meta
-from herne_tui.seedfile import SEED_FORMAT
-from herne_tui.store import Database
+from herne_tui.services.queries import aware, read_board, read_holdings, read_meta
+from herne_tui.seeding.load import SEED_FORMAT
+from herne_tui.db.store import Database
 
 FORMATS = ("toml", "json", "csv")
 _META_DATES = ("term_start", "term_end", "signed")

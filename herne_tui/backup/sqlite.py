@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from herne_tui.errors import InvalidInput, SchemaError
-from herne_tui.store import (
+from herne_tui.db.store import (
     busy_timeout_default,
     display_url,
     is_postgres,
@@ -144,7 +144,7 @@ def _fsync_dir(path: Path) -> None:
 
 def inspect_file(path: Path) -> DatabaseFacts:
     """Check that a file is a healthy herne-tui database this code can open; count its rows."""
-    from herne_tui.schema import SCHEMA_VERSION
+    from herne_tui.db.schema import SCHEMA_VERSION
 
     if not path.exists():
         raise InvalidInput(f"{path} gibt es nicht")
@@ -258,8 +258,8 @@ def run_backup(db: str | None, dest: Path, *, force: bool = False, notice=None,
     """``herne-tui backup``: SQLite's online backup, pg_dump, or (``export``) herne-tui's dump."""
     url = resolve_url(db)
     if is_postgres(url) or export:
-        from herne_tui.pgbackup import backup_postgres
-        from herne_tui.schema import open_database
+        from herne_tui.backup.postgres import backup_postgres
+        from herne_tui.db.schema import open_database
 
         if not is_postgres(url) and not database_file(db).is_file():
             raise InvalidInput(f"{database_file(db)} gibt es nicht: nichts zu sichern")
@@ -284,12 +284,12 @@ def inspect_source(db: str | None, source: Path) -> DatabaseFacts:
     """Check a backup for ``restore`` into the database ``db``; describe what it holds."""
     url = resolve_url(db)
     if is_postgres(url):
-        from herne_tui.pgbackup import inspect_source as inspect_for_postgres
+        from herne_tui.backup.postgres import inspect_source as inspect_for_postgres
 
         return inspect_for_postgres(source, url)
     database_file(db)
     if _is_dump(source):
-        from herne_tui.pgbackup import inspect_dump
+        from herne_tui.backup.postgres import inspect_dump
 
         return inspect_dump(source)[0]
     return inspect_file(source)
@@ -305,11 +305,11 @@ def _is_dump(path: Path) -> bool:
 
 def run_restore(db: str | None, source: Path, *, notice=None) -> RestoreResult:
     """``herne-tui restore``: replace the database ``db`` by a backup; upgrade it if older."""
-    from herne_tui.schema import open_database
+    from herne_tui.db.schema import open_database
 
     url = resolve_url(db)
     if is_postgres(url):
-        from herne_tui.pgbackup import restore_postgres
+        from herne_tui.backup.postgres import restore_postgres
 
         database = open_database(url)
         try:
@@ -326,9 +326,9 @@ def run_restore(db: str | None, source: Path, *, notice=None) -> RestoreResult:
 
 def _restore_dump_into_sqlite(target: Path, source: Path) -> RestoreResult:
     """A herne-tui dump (e.g. from PostgreSQL) into an SQLite file, in one transaction."""
-    from herne_tui import portable
-    from herne_tui.pgbackup import inspect_dump
-    from herne_tui.schema import open_database
+    from herne_tui.backup import portable
+    from herne_tui.backup.postgres import inspect_dump
+    from herne_tui.db.schema import open_database
 
     started = time.monotonic()
     facts, content = inspect_dump(source)

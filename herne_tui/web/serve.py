@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable
 
 from herne_tui.errors import InvalidInput
-from herne_tui.store import is_postgres, url_without_password
+from herne_tui.db.store import is_postgres, url_without_password
 
 USER_MAX = 80
 

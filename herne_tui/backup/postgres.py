@@ -28,8 +28,8 @@ from urllib.parse import quote, urlencode
 
 from sqlalchemy.engine import make_url
 
-from herne_tui import portable
-from herne_tui.backup import (
+from herne_tui.backup import portable
+from herne_tui.backup.sqlite import (
     SQLITE_MAGIC,
     BackupResult,
     DatabaseFacts,
@@ -37,7 +37,7 @@ from herne_tui.backup import (
     inspect_file,
 )
 from herne_tui.errors import InvalidInput, SchemaError
-from herne_tui.store import PG_WRITE_LOCK, Database, default_db_path
+from herne_tui.db.store import PG_WRITE_LOCK, Database, default_db_path
 
 ARCHIVE_MAGIC = b"PGDMP"
 TOOL_TIMEOUT = 600
@@ -146,7 +146,7 @@ def _archive_data(path: Path, env: dict, names: tuple[str, ...]) -> dict[str, li
 
 def inspect_archive(path: Path, url: str) -> DatabaseFacts:
     """Check that a pg_dump archive holds a herne-tui database this code can open; count rows."""
-    from herne_tui.schema import SCHEMA_VERSION
+    from herne_tui.db.schema import SCHEMA_VERSION
 
     _, env = libpq_target(url)
     tables = _archive_tables(path, env)
@@ -332,8 +332,8 @@ def _restore_archive(db: Database, source: Path) -> None:
 
 def _sqlite_content(source: Path) -> dict:
     """Every table of an SQLite herne-tui file, upgraded to this schema on a temporary copy."""
-    from herne_tui.backup import copy_database
-    from herne_tui.schema import open_database
+    from herne_tui.backup.sqlite import copy_database
+    from herne_tui.db.schema import open_database
 
     with tempfile.TemporaryDirectory(prefix="herne-restore-") as folder:
         copy = copy_database(source, Path(folder) / "quelle.db")
@@ -347,7 +347,7 @@ def _sqlite_content(source: Path) -> dict:
 def _has_data(db: Database) -> bool:
     from sqlmodel import func, select
 
-    from herne_tui.models import HistoryRow
+    from herne_tui.db.models import HistoryRow
 
     return bool(db.read(lambda s: s.exec(select(func.count()).select_from(HistoryRow)).one()))
 

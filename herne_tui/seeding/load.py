@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from herne_tui.domain import CHANGE_STATES, LEADS, POST_STATES, SEAT_STATES
+from herne_tui.domain.objects import CHANGE_STATES, LEADS, POST_STATES, SEAT_STATES
 from herne_tui.errors import SeedProblems
 
 SEED_FORMAT = 1
@@ -268,7 +268,7 @@ def bundled_seed_dir() -> Path:
         spec = None
     if spec is not None and spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations)))
-    return Path(__file__).resolve().parent.parent / "seed"
+    return Path(__file__).resolve().parents[2] / "seed"
 
 
 def _read_files(path: Path) -> tuple[dict, dict[str, _Lines], dict[str, str], list[str]]:
