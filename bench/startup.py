@@ -58,13 +58,24 @@ def build_db(path: Path, n: int) -> None:
         topic = topics[i % len(topics)]
         per_topic[topic] = per_topic.get(topic, 0) + 1
         number = per_topic[topic]
-        measures.append(SeedMeasure(
-            id=f"{topic}-{number:02d}" if number < 1000 else f"{topic}-{number}",
-            topic=topic, paragraph=number, title=f"{source.title[:50]} #{i}",
-            text=source.text, subitems=list(source.subitems),
-            status=real.statuses[i % 3].key))
-    seed = real.model_copy(update={"measures": measures, "repeats": [], "committees": [
-        c.model_copy(update={"measure": ""}) for c in real.committees]})
+        measures.append(
+            SeedMeasure(
+                id=f"{topic}-{number:02d}" if number < 1000 else f"{topic}-{number}",
+                topic=topic,
+                paragraph=number,
+                title=f"{source.title[:50]} #{i}",
+                text=source.text,
+                subitems=list(source.subitems),
+                status=real.statuses[i % 3].key,
+            )
+        )
+    seed = real.model_copy(
+        update={
+            "measures": measures,
+            "repeats": [],
+            "committees": [c.model_copy(update={"measure": ""}) for c in real.committees],
+        }
+    )
     db = open_database(str(path))
     seed_database(db, LoadedSeed(seed=seed, origin="synthetic"))
     db.dispose()
@@ -79,10 +90,18 @@ class Pty:
         import fcntl
         import struct
         import termios
+
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                     close_fds=True, start_new_session=True)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+            start_new_session=True,
+        )
         os.close(slave)
         self.buffer = b""
 
@@ -129,9 +148,12 @@ class Pty:
             last = time.perf_counter()
         if last is None:
             import re
+
             screen = re.sub(rb"\x1b\[[0-9;?]*[a-zA-Z]", b"", self.buffer[-4000:])
-            raise TimeoutError(f"no screen update after {data!r}; last output: "
-                               f"{screen.decode('utf-8', 'replace')[-800:]}")
+            raise TimeoutError(
+                f"no screen update after {data!r}; last output: "
+                f"{screen.decode('utf-8', 'replace')[-800:]}"
+            )
         return last - sent
 
     def close(self) -> None:
@@ -141,8 +163,7 @@ class Pty:
 
 
 def env_for(db: Path | None = None) -> dict:
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40",
-               HERNE_TUI_USER="bench")
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40", HERNE_TUI_USER="bench")
     if db:
         env["HERNE_TUI_DB"] = str(db)
     return env
@@ -186,28 +207,36 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE_APP)
-        bare_times = [startup([sys.executable, str(bare)], env_for(), b"Hallo Herne")
-                      for _ in range(args.runs)]
+        bare_times = [
+            startup([sys.executable, str(bare)], env_for(), b"Hallo Herne")
+            for _ in range(args.runs)
+        ]
         bare_median = statistics.median(bare_times)
-        print(f"bare Textual app: start-up median {bare_median * 1000:.0f} ms "
-              f"(min {min(bare_times) * 1000:.0f})")
+        print(
+            f"bare Textual app: start-up median {bare_median * 1000:.0f} ms "
+            f"(min {min(bare_times) * 1000:.0f})"
+        )
         real_median = None
         for n in sizes:
             db = Path(tmp) / f"bench-{n}.db"
             t0 = time.perf_counter()
             build_db(db, n)
             built = time.perf_counter() - t0
-            times = [startup([sys.executable, "-m", "herne_tui"], env_for(db), b"Offen (")
-                     for _ in range(args.runs)]
+            times = [
+                startup([sys.executable, "-m", "herne_tui"], env_for(db), b"Offen (")
+                for _ in range(args.runs)
+            ]
             median = statistics.median(times)
             real_median = real_median or median
             nav, moves = keys(db)
-            print(f"N={n:>6}: built in {built:.1f} s; start-up to first board median "
-                  f"{median * 1000:.0f} ms (ratio to bare {median / bare_median:.2f}, to "
-                  f"N={sizes[0]} {median / real_median:.2f}); navigation key median "
-                  f"{statistics.median(nav) * 1000:.1f} ms (p90 "
-                  f"{sorted(nav)[int(len(nav) * 0.9)] * 1000:.1f}); card move median "
-                  f"{statistics.median(moves) * 1000:.1f} ms")
+            print(
+                f"N={n:>6}: built in {built:.1f} s; start-up to first board median "
+                f"{median * 1000:.0f} ms (ratio to bare {median / bare_median:.2f}, to "
+                f"N={sizes[0]} {median / real_median:.2f}); navigation key median "
+                f"{statistics.median(nav) * 1000:.1f} ms (p90 "
+                f"{sorted(nav)[int(len(nav) * 0.9)] * 1000:.1f}); card move median "
+                f"{statistics.median(moves) * 1000:.1f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -29,9 +29,11 @@ PANELS = {
 }
 """Mode name → (German title, screen in herne_tui.screens); keys 1–9 in this order."""
 
-EXTRA_MODES = {"review": ("Wochenrückblick", "review:ReviewScreen", "w"),
-               "deadlines": ("Fristen", "deadlines:DeadlinesScreen", "d"),
-               "checks": ("Prüfungen", "deadlines:ChecksScreen", "0")}
+EXTRA_MODES = {
+    "review": ("Wochenrückblick", "review:ReviewScreen", "w"),
+    "deadlines": ("Fristen", "deadlines:DeadlinesScreen", "d"),
+    "checks": ("Prüfungen", "deadlines:ChecksScreen", "0"),
+}
 """Screens on letter keys: mode name → (German title, screen, key)."""
 
 
@@ -51,7 +53,8 @@ class HerneApp(App):
 
     CSS_PATH = "app.tcss"
     MODES = {name: _lazy(spec) for name, (_, spec) in PANELS.items()} | {
-        name: _lazy(spec) for name, (_, spec, _) in EXTRA_MODES.items()}
+        name: _lazy(spec) for name, (_, spec, _) in EXTRA_MODES.items()
+    }
     DEFAULT_MODE = "board"
     COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
     BINDINGS = [
@@ -79,8 +82,7 @@ class HerneApp(App):
             super().__init__()
             self.entries = entries
 
-    def __init__(self, db, *, user: str, watch_interval: float = 0.5,
-                 initial_board=None) -> None:
+    def __init__(self, db, *, user: str, watch_interval: float = 0.5, initial_board=None) -> None:
         super().__init__()
         self.db = db
         self.user = user
@@ -116,19 +118,31 @@ class HerneApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for number, (mode, (title, _)) in enumerate(PANELS.items(), start=1):
-            yield SystemCommand(f"Panel: {title} ({number})", f"{title} anzeigen",
-                                lambda mode=mode: self.action_panel(mode))
+            yield SystemCommand(
+                f"Panel: {title} ({number})",
+                f"{title} anzeigen",
+                lambda mode=mode: self.action_panel(mode),
+            )
         for mode, (title, _, key) in EXTRA_MODES.items():
-            yield SystemCommand(f"{title} ({key})", f"{title} anzeigen",
-                                lambda mode=mode: self.action_panel(mode))
+            yield SystemCommand(
+                f"{title} ({key})", f"{title} anzeigen", lambda mode=mode: self.action_panel(mode)
+            )
         yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
-        yield SystemCommand("Board an einem früheren Datum …",
-                            "Das Board, wie es an einem Tag war (nur lesen)", self.ask_as_of)
-        for kind, title in (("weekly", "Wochenbericht"), ("annual", "Jahresbilanz"),
-                            ("midterm", "Halbzeitbilanz")):
-            yield SystemCommand(f"Bericht speichern: {title} …", f"{title} als Markdown, "
-                                "HTML oder Text in eine Datei", lambda kind=kind, title=title:
-                                self.ask_report(kind, title))
+        yield SystemCommand(
+            "Board an einem früheren Datum …",
+            "Das Board, wie es an einem Tag war (nur lesen)",
+            self.ask_as_of,
+        )
+        for kind, title in (
+            ("weekly", "Wochenbericht"),
+            ("annual", "Jahresbilanz"),
+            ("midterm", "Halbzeitbilanz"),
+        ):
+            yield SystemCommand(
+                f"Bericht speichern: {title} …",
+                f"{title} als Markdown, HTML oder Text in eine Datei",
+                lambda kind=kind, title=title: self.ask_report(kind, title),
+            )
 
     def ask_as_of(self) -> None:
         """Ask for a day and show the board as it was then."""
@@ -146,8 +160,7 @@ class HerneApp(App):
                 return
             self.push_screen(AsOfBoardScreen(day))
 
-        self.push_screen(Prompt("Board zum Stichtag (TT.MM.JJJJ)", placeholder="TT.MM.JJJJ"),
-                         done)
+        self.push_screen(Prompt("Board zum Stichtag (TT.MM.JJJJ)", placeholder="TT.MM.JJJJ"), done)
 
     def ask_report(self, kind: str, title: str) -> None:
         """Ask for a file name and save a report there (.md, .html or .txt)."""
@@ -157,8 +170,10 @@ class HerneApp(App):
         from herne_tui.screens.pickers import Prompt
 
         default = str(Path.home() / f"{title.lower()}-{date.today():%Y-%m-%d}.md")
-        self.push_screen(Prompt(f"{title} speichern als (.md, .html oder .txt)", default),
-                         lambda path: path and self.save_report(kind, path))
+        self.push_screen(
+            Prompt(f"{title} speichern als (.md, .html oder .txt)", default),
+            lambda path: path and self.save_report(kind, path),
+        )
 
     @work(thread=True, group="report")
     def save_report(self, kind: str, path: str, **options) -> None:
@@ -203,8 +218,12 @@ class HerneApp(App):
             return False
         return True
 
-    def show_conflict(self, conflict: Conflict, retry: Callable[[Conflict], None],
-                      reload: Callable[[], None] | None = None) -> None:
+    def show_conflict(
+        self,
+        conflict: Conflict,
+        retry: Callable[[Conflict], None],
+        reload: Callable[[], None] | None = None,
+    ) -> None:
         """Show theirs against mine; apply mine again on the new version, or drop it."""
         from herne_tui.screens.conflict import ConflictScreen
 
@@ -228,13 +247,15 @@ class HerneApp(App):
         from herne_tui.errors import HerneError
 
         try:
-            dissent = papers.raise_dissent(self.db, subject=subject, reason=reason,
-                                           user=self.user)
+            dissent = papers.raise_dissent(self.db, subject=subject, reason=reason, user=self.user)
         except HerneError as exc:
             self.call_from_thread(self.notify, exc.message, severity="error")
             return
-        self.call_from_thread(self.notify, f"Dissens {dissent.id} gemeldet: steht auf der "
-                                           "Tagesordnung der Koordinierungsgruppe (9).")
+        self.call_from_thread(
+            self.notify,
+            f"Dissens {dissent.id} gemeldet: steht auf der "
+            "Tagesordnung der Koordinierungsgruppe (9).",
+        )
 
     def measure_saved(self, measure: Measure) -> None:
         """A measure was saved elsewhere in the app: show it on the board."""
@@ -293,12 +314,16 @@ class HerneApp(App):
             more = f" (+{len(others) - 1} weitere)" if len(others) > 1 else ""
             from herne_tui.services.history import describe
 
-            self.notify(f"{first.entity_id}: {first.user}: {describe(first, self.labels)}{more}",
-                        title="Geändert von anderen", timeout=4)
+            self.notify(
+                f"{first.entity_id}: {first.user}: {describe(first, self.labels)}{more}",
+                title="Geändert von anderen",
+                timeout=4,
+            )
 
 
 def help_sections() -> list[tuple[str, list[Binding]]]:
     """Every screen's keys, grouped as the help screen and the README show them."""
+
     def keys(spec: str) -> list[Binding]:
         return list(screen_class(spec).BINDINGS)
 

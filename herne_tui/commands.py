@@ -15,8 +15,11 @@ class MeasureProvider(Provider):
         from herne_tui.services import queries
 
         shown = self.app.board_screen()
-        board = shown.board if shown is not None and shown.board is not None else \
-            await asyncio.to_thread(queries.load_board, self.app.db)
+        board = (
+            shown.board
+            if shown is not None and shown.board is not None
+            else await asyncio.to_thread(queries.load_board, self.app.db)
+        )
         self.measures = [(m.id, m.title, m.haystack()) for m in board.measures]
 
     async def search(self, query: str) -> Hits:
@@ -30,8 +33,12 @@ class MeasureProvider(Provider):
                 label = f"Gehe zu {mid} – {title}"
                 # below the screen's own commands, so quick edits stay within three keys
                 score = 0.5 * (matcher.match(label) or 0.5)
-                yield Hit(score, matcher.highlight(label), partial(self.app.goto_measure, mid),
-                          help="Maßnahme auf dem Board auswählen")
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    partial(self.app.goto_measure, mid),
+                    help="Maßnahme auf dem Board auswählen",
+                )
 
 
 class ScreenActionsProvider(Provider):
@@ -40,16 +47,17 @@ class ScreenActionsProvider(Provider):
     def _commands(self):
         screen = self.screen
         seen = set()
-        for owner, binding in [*((screen, b) for b in screen.BINDINGS),
-                               *((self.app, b) for b in self.app.BINDINGS)]:
+        for owner, binding in [
+            *((screen, b) for b in screen.BINDINGS),
+            *((self.app, b) for b in self.app.BINDINGS),
+        ]:
             if not hasattr(binding, "description") or not binding.description:
                 continue
             if binding.action in seen:
                 continue
             seen.add(binding.action)
             keys = binding.key_display or binding.key.split(",")[0]
-            yield (f"{binding.description} ({keys})",
-                   partial(owner.run_action, binding.action))
+            yield (f"{binding.description} ({keys})", partial(owner.run_action, binding.action))
 
     async def discover(self) -> Hits:
         for title, callback in self._commands():

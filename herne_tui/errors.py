@@ -30,8 +30,17 @@ class Conflict(HerneError):
 
     exit_code = 3
 
-    def __init__(self, message: str, *, entity: str, entity_id: str, version: int,
-                 theirs: dict, mine: dict, changed_by: str = ""):
+    def __init__(
+        self,
+        message: str,
+        *,
+        entity: str,
+        entity_id: str,
+        version: int,
+        theirs: dict,
+        mine: dict,
+        changed_by: str = "",
+    ):
         super().__init__(message)
         self.entity = entity
         self.entity_id = entity_id

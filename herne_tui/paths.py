@@ -50,13 +50,17 @@ def check_writable(path: Path) -> str | None:
     if not directory.exists():
         return None
     if not os.access(directory, os.W_OK | os.X_OK):
-        return (f"Verzeichnis {directory} ist für Sie nicht beschreibbar (SQLite legt dort "
-                f"{path.name}-wal/-shm an): Gruppe und Rechte setzen (chgrp GRUPPE {directory}; "
-                f"chmod 2775 {directory}) oder --read-only verwenden")
+        return (
+            f"Verzeichnis {directory} ist für Sie nicht beschreibbar (SQLite legt dort "
+            f"{path.name}-wal/-shm an): Gruppe und Rechte setzen (chgrp GRUPPE {directory}; "
+            f"chmod 2775 {directory}) oder --read-only verwenden"
+        )
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if candidate.exists() and not os.access(candidate, os.W_OK):
-            return (f"{candidate} ist für Sie nicht beschreibbar: chmod g+w {candidate} "
-                    "(und umask 002 für alle Nutzer) oder --read-only verwenden")
+            return (
+                f"{candidate} ist für Sie nicht beschreibbar: chmod g+w {candidate} "
+                "(und umask 002 für alle Nutzer) oder --read-only verwenden"
+            )
     return None
 
 

@@ -38,7 +38,8 @@ def db_path(tmp_path) -> Path:
 
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
-            "both_backends"):
+        "both_backends"
+    ):
         metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 
 

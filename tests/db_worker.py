@@ -58,18 +58,31 @@ def _measure_edit(db, rng: random.Random, name: str, i: int, all_ids: list[str])
     current = {"status": m.status, "responsible": m.responsible, "lead": m.lead, "due": m.due}
     changed = {f: edits.encode(v) for f, v in changes.items() if current[f] != v}
     time.sleep(rng.random() * 0.004)  # a user thinking: others may save meanwhile
-    entry = {"op": op, "entity": "measure", "key": mid, "marker": marker, "read": m.version,
-             "mine": {f: edits.encode(v) for f, v in changes.items()}}
+    entry = {
+        "op": op,
+        "entity": "measure",
+        "key": mid,
+        "marker": marker,
+        "read": m.version,
+        "mine": {f: edits.encode(v) for f, v in changes.items()},
+    }
     try:
         if op == "move":
-            after = edits.move_measure(db, measure_id=mid, status=changes["status"],
-                                          user=name, expected_version=m.version)
+            after = edits.move_measure(
+                db, measure_id=mid, status=changes["status"], user=name, expected_version=m.version
+            )
         else:
-            after = edits.update_measure(db, measure_id=mid, changes=changes, user=name,
-                                            expected_version=m.version)
+            after = edits.update_measure(
+                db, measure_id=mid, changes=changes, user=name, expected_version=m.version
+            )
     except Conflict as exc:
-        return {**entry, "ok": False, "version": exc.version, "by": exc.changed_by,
-                "theirs": {f: edits.encode(v) for f, v in exc.theirs.items()}}
+        return {
+            **entry,
+            "ok": False,
+            "version": exc.version,
+            "by": exc.changed_by,
+            "theirs": {f: edits.encode(v) for f, v in exc.theirs.items()},
+        }
     return {**entry, "ok": True, "changed": changed, "version": after.version}
 
 
@@ -81,14 +94,26 @@ def _post_edit(db, rng: random.Random, name: str, i: int) -> dict:
     current = {"holder": p.holder, "state": p.state}
     changed = {f: edits.encode(v) for f, v in changes.items() if current[f] != v}
     time.sleep(rng.random() * 0.004)
-    entry = {"op": "post", "entity": "post", "key": p.key, "marker": marker, "read": p.version,
-             "mine": {f: edits.encode(v) for f, v in changes.items()}}
+    entry = {
+        "op": "post",
+        "entity": "post",
+        "key": p.key,
+        "marker": marker,
+        "read": p.version,
+        "mine": {f: edits.encode(v) for f, v in changes.items()},
+    }
     try:
-        after = edits.update_post(db, key=p.key, changes=changes, user=name,
-                                     expected_version=p.version)
+        after = edits.update_post(
+            db, key=p.key, changes=changes, user=name, expected_version=p.version
+        )
     except Conflict as exc:
-        return {**entry, "ok": False, "version": exc.version, "by": exc.changed_by,
-                "theirs": {f: edits.encode(v) for f, v in exc.theirs.items()}}
+        return {
+            **entry,
+            "ok": False,
+            "version": exc.version,
+            "by": exc.changed_by,
+            "theirs": {f: edits.encode(v) for f, v in exc.theirs.items()},
+        }
     return {**entry, "ok": True, "changed": changed, "version": after.version}
 
 
@@ -100,14 +125,26 @@ def _seat_edit(db, rng: random.Random, name: str, i: int) -> dict:
     current = {"nominee": s.nominee, "tender_done": s.tender_done}
     changed = {f: edits.encode(v) for f, v in changes.items() if current[f] != v}
     time.sleep(rng.random() * 0.004)
-    entry = {"op": "seat", "entity": "seat", "key": s.key, "marker": marker, "read": s.version,
-             "mine": {f: edits.encode(v) for f, v in changes.items()}}
+    entry = {
+        "op": "seat",
+        "entity": "seat",
+        "key": s.key,
+        "marker": marker,
+        "read": s.version,
+        "mine": {f: edits.encode(v) for f, v in changes.items()},
+    }
     try:
-        after = edits.update_seat(db, key=s.key, changes=changes, user=name,
-                                     expected_version=s.version)
+        after = edits.update_seat(
+            db, key=s.key, changes=changes, user=name, expected_version=s.version
+        )
     except Conflict as exc:
-        return {**entry, "ok": False, "version": exc.version, "by": exc.changed_by,
-                "theirs": {f: edits.encode(v) for f, v in exc.theirs.items()}}
+        return {
+            **entry,
+            "ok": False,
+            "version": exc.version,
+            "by": exc.changed_by,
+            "theirs": {f: edits.encode(v) for f, v in exc.theirs.items()},
+        }
     return {**entry, "ok": True, "changed": changed, "version": after.version}
 
 
@@ -147,8 +184,9 @@ def loop(db_path: str, name: str, count: int, pause: float = 0.0) -> None:
         mid = LOOP_MEASURES[i % len(LOOP_MEASURES)]
         value = f"{name}-{i:05d}"
         note = ("x" * 2000 + value) if i % 3 == 0 else None
-        m = edits.update_measure(db, measure_id=mid, changes={"responsible": value},
-                                    user=name, note=note)
+        m = edits.update_measure(
+            db, measure_id=mid, changes={"responsible": value}, user=name, note=note
+        )
         print(f"ok {mid} responsible {value} {m.version} {time.time():.6f}", flush=True)
         if pause:
             time.sleep(pause)
@@ -205,8 +243,13 @@ WORKER = Path(__file__).resolve()
 def spawn(*args: str, env: dict | None = None):
     """Start ``db_worker.py ARGS`` (stdout piped, text); kill it on exit if still running."""
     full_env = {**os.environ, **(env or {})}
-    proc = subprocess.Popen([sys.executable, str(WORKER), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=full_env)
+    proc = subprocess.Popen(
+        [sys.executable, str(WORKER), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+    )
     try:
         yield proc
     finally:

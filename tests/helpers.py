@@ -26,13 +26,21 @@ class Clock:
         return self.now
 
 
-def run_cli(*args: str, env: dict | None = None, input: str | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict | None = None, input: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """Run the installed ``herne-tui`` console script as a user would."""
     full_env = dict(os.environ)
     full_env.pop("HERNE_TUI_DB", None)
     full_env.update(env or {})
     exe = Path(sys.executable).with_name("herne-tui")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "herne_tui"]
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=full_env,
-                          input=input, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [*cmd, *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        cwd=cwd,
+        timeout=120,
+    )

@@ -47,8 +47,9 @@ class PgServer:
         self.prefix = f"herne_t{os.getpid()}"
         self.template = f"{self.prefix}_tpl"
         self._counter = itertools.count(1)
-        self.admin = psycopg.connect(self._libpq(self.url.database), autocommit=True,
-                                     connect_timeout=5)
+        self.admin = psycopg.connect(
+            self._libpq(self.url.database), autocommit=True, connect_timeout=5
+        )
         self.created: list[str] = []
         self.seconds = 0.0
         self._drop_leftovers()
@@ -56,9 +57,10 @@ class PgServer:
     def _drop_leftovers(self) -> None:
         """Drop databases of earlier runs that were killed before they could clean up."""
         rows = self.admin.execute(
-            r"SELECT datname FROM pg_database WHERE datname ~ '^herne_t[0-9]+_'").fetchall()
+            r"SELECT datname FROM pg_database WHERE datname ~ '^herne_t[0-9]+_'"
+        ).fetchall()
         for (name,) in rows:
-            pid = int(name[len("herne_t"):].split("_", 1)[0])
+            pid = int(name[len("herne_t") :].split("_", 1)[0])
             try:
                 os.kill(pid, 0)
             except ProcessLookupError:
@@ -81,8 +83,7 @@ class PgServer:
         if template is None:
             self.admin.execute(f'CREATE DATABASE "{name}"')
         else:
-            self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" '
-                               "STRATEGY FILE_COPY")
+            self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
         self.created.append(name)
         self.seconds += time.monotonic() - started
 
@@ -122,8 +123,10 @@ class PgServer:
 def connect(url: str | None) -> PgServer:
     """The server behind ``url``, or a skip/failure that says why it is not usable."""
     if not url:
-        unavailable(f"{ENV_URL} is not set (e.g. {ENV_URL}=postgresql+psycopg://herne:herne@"
-                    "127.0.0.1:5432/herne_test; see .ci/run)")
+        unavailable(
+            f"{ENV_URL} is not set (e.g. {ENV_URL}=postgresql+psycopg://herne:herne@"
+            "127.0.0.1:5432/herne_test; see .ci/run)"
+        )
     try:
         import psycopg  # noqa: F401
     except ImportError:

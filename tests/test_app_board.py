@@ -46,7 +46,10 @@ async def test_move_card_right_and_left_and_survive_restart(db, db_path, clock):
         assert [m.id for m in screen.shown["vorbereitung"]] == ["ARB-02"]
     history = queries.history(db, entity="measure", entity_id="ARB-02")
     assert [(h.old, h.new) for h in history if h.field == "status"] == [
-        ("offen", "vorbereitung"), ("vorbereitung", "beratung"), ("beratung", "vorbereitung")]
+        ("offen", "vorbereitung"),
+        ("vorbereitung", "beratung"),
+        ("beratung", "vorbereitung"),
+    ]
 
 
 async def test_navigation_keys(db):
@@ -164,7 +167,10 @@ async def test_fast_repeated_moves_build_on_each_other(db):
         assert board(app).focused_measure().id == "ARB-01"
         assert isinstance(app.screen, BoardScreen)  # no conflict with its own saves
     assert queries.get_measure(db, "ARB-01").status == "beratung"
-    moves = [(h.old, h.new) for h in queries.history(db, entity_id="ARB-01")
-             if h.field == "status"]
-    assert moves == [("offen", "vorbereitung"), ("vorbereitung", "beratung"),
-                     ("beratung", "umsetzung"), ("umsetzung", "beratung")]
+    moves = [(h.old, h.new) for h in queries.history(db, entity_id="ARB-01") if h.field == "status"]
+    assert moves == [
+        ("offen", "vorbereitung"),
+        ("vorbereitung", "beratung"),
+        ("beratung", "umsetzung"),
+        ("umsetzung", "beratung"),
+    ]

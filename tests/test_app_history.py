@@ -87,12 +87,12 @@ async def test_board_as_of_a_past_date(db, clock):
         await pilot.press("escape")
         await settle(pilot)
         assert [m.id for m in app.screen.shown["umgesetzt"]] == ["ARB-01"]
-    assert [h.new for h in services_history(db) if h.field == "status"] == [
-        "beratung", "umgesetzt"]
+    assert [h.new for h in services_history(db) if h.field == "status"] == ["beratung", "umgesetzt"]
 
 
 def services_history(db):
     from herne_tui.services import queries
+
     return queries.history(db, entity="measure", entity_id="ARB-01")
 
 

@@ -25,21 +25,26 @@ async def wait_for(pilot, condition, timeout: float = 1.0) -> float:
 
 async def test_second_app_sees_the_first_apps_move_within_a_second(db_path, db, clock):
     other = open_database(str(db_path), clock=clock)
-    first, second = make_app(db, user="anna", watch_interval=0.5), \
-        make_app(other, user="bernd", watch_interval=0.5)
+    first, second = (
+        make_app(db, user="anna", watch_interval=0.5),
+        make_app(other, user="bernd", watch_interval=0.5),
+    )
     async with first.run_test(size=(120, 40)) as p1, second.run_test(size=(120, 40)) as p2:
         await settle(p1)
         await settle(p2)
         for pilot, app in ((p1, first), (p2, second)):  # both boards are on screen
-            await wait_for(pilot, lambda app=app: app.screen.focused_measure() is not None,
-                           timeout=10)
+            await wait_for(
+                pilot, lambda app=app: app.screen.focused_measure() is not None, timeout=10
+            )
         await p2.press("j", "j")  # bernd looks at ARB-03
         assert second.screen.focused_measure().id == "ARB-03"
         await p1.press("L")  # anna moves ARB-01 (her own save may take a moment under load)
-        await wait_for(p1, lambda: queries.get_measure(db, "ARB-01").status == "vorbereitung",
-                       timeout=10)
-        seen = await wait_for(p2, lambda: [m.id for m in second.screen.shown["vorbereitung"]]
-                              == ["ARB-01"])
+        await wait_for(
+            p1, lambda: queries.get_measure(db, "ARB-01").status == "vorbereitung", timeout=10
+        )
+        seen = await wait_for(
+            p2, lambda: [m.id for m in second.screen.shown["vorbereitung"]] == ["ARB-01"]
+        )
         assert seen < 1.0
         assert second.screen.focused_measure().id == "ARB-03"  # bernd keeps his focus
 
@@ -80,8 +85,9 @@ async def test_unsaved_edits_survive_a_refresh(db):
         await settle(pilot)
         app.screen.query_one("#responsible").value = "Bernds Eingabe"
         edits.add_note(db, measure_id="ARB-01", text="Annas Notiz", user="anna")
-        await wait_for(pilot, lambda: "Annas Notiz" in str(
-            app.screen.query_one("#notes").render()), timeout=2)
+        await wait_for(
+            pilot, lambda: "Annas Notiz" in str(app.screen.query_one("#notes").render()), timeout=2
+        )
         assert isinstance(app.screen, MeasureScreen)
         assert app.screen.query_one("#responsible").value == "Bernds Eingabe"
         await pilot.press("ctrl+s")
@@ -120,14 +126,14 @@ async def test_a_panel_in_another_mode_is_current_when_shown_again(db_path, db, 
         await pilot.press("1")
         await settle(pilot)
         other = open_database(str(db_path), clock=clock)
-        edits.update_committee(other, key="buergerbeteiligung",
-                                  changes={"chair": "Neue Vorsitzende"}, user="anna")
+        edits.update_committee(
+            other, key="buergerbeteiligung", changes={"chair": "Neue Vorsitzende"}, user="anna"
+        )
         await pilot.pause(0.6)  # the change is noticed while the board is shown
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, CommitteesScreen)
-        await wait_for(pilot, lambda: any(c.chair == "Neue Vorsitzende"
-                                          for c in app.screen.items))
+        await wait_for(pilot, lambda: any(c.chair == "Neue Vorsitzende" for c in app.screen.items))
 
 
 async def test_an_empty_database_does_not_crash_the_board(tmp_path, clock):

@@ -14,12 +14,15 @@ from herne_tui.screens.holdings import HoldingsScreen
 from herne_tui.screens.posts import PostsScreen
 
 
-@pytest.mark.parametrize("key,screen_type,expected", [
-    ("2", CommitteesScreen, ["Ausschuss für Bürgerbeteiligung", "Bürgerbeauftragter"]),
-    ("3", PostsScreen, ["Erster Bürgermeister", "Sodingen", "Eickel", "Wanne", "Herne-Mitte"]),
-    ("4", DezernatScreen, ["Dezernat III", "SPD"]),
-    ("5", HoldingsScreen, ["WFG", "EH", "Vorstand für Haushalt und Personal"]),
-])
+@pytest.mark.parametrize(
+    "key,screen_type,expected",
+    [
+        ("2", CommitteesScreen, ["Ausschuss für Bürgerbeteiligung", "Bürgerbeauftragter"]),
+        ("3", PostsScreen, ["Erster Bürgermeister", "Sodingen", "Eickel", "Wanne", "Herne-Mitte"]),
+        ("4", DezernatScreen, ["Dezernat III", "SPD"]),
+        ("5", HoldingsScreen, ["WFG", "EH", "Vorstand für Haushalt und Personal"]),
+    ],
+)
 async def test_each_panel_opens_on_its_key(db, key, screen_type, expected):
     app = make_app(db)
     async with app.run_test(size=(160, 40)) as pilot:
@@ -51,9 +54,12 @@ async def test_posts_panel_shows_seeded_rights(db):
 
 async def test_holdings_rights_and_contradiction_flagged(db):
     seat = next(s for h in queries.list_holdings(db) if h.key == "HCR" for s in h.seats)
-    edits.update_seat(db, key=seat.key, changes={"nominee": "Max Beispiel",
-                                                    "nominee_party": "CDU",
-                                                    "state": "nominiert"}, user="x")
+    edits.update_seat(
+        db,
+        key=seat.key,
+        changes={"nominee": "Max Beispiel", "nominee_party": "CDU", "state": "nominiert"},
+        user="x",
+    )
     app = make_app(db)
     async with app.run_test(size=(180, 40)) as pilot:
         await settle(pilot)
@@ -86,9 +92,15 @@ async def test_edit_a_post_through_the_form(db):
         assert isinstance(app.screen, PostsScreen)
     post = next(p for p in queries.list_posts(db) if p.key == "buergermeister-1")
     assert (post.holder, post.state, post.state_date.isoformat()) == (
-        "Erika Muster", "gewählt", "2025-11-05")
-    fields = {h.field for h in queries.history(db, entity="post", entity_id="buergermeister-1")
-              if h.action == "edit"}
+        "Erika Muster",
+        "gewählt",
+        "2025-11-05",
+    )
+    fields = {
+        h.field
+        for h in queries.history(db, entity="post", entity_id="buergermeister-1")
+        if h.action == "edit"
+    }
     assert fields == {"holder", "holder_party", "state", "state_date"}
 
 
@@ -136,8 +148,9 @@ def test_readme_key_table_matches_the_bindings():
     rows = key_rows(help_sections())
     assert len(rows) > 40
     for _, keys, description in rows:
-        assert any(f"`{keys}`" in line and f"| {description}" in line for line in table), \
+        assert any(f"`{keys}`" in line and f"| {description}" in line for line in table), (
             f"README lacks the key row {keys} → {description}"
+        )
 
 
 async def test_help_lists_every_key(db):
@@ -151,8 +164,7 @@ async def test_help_lists_every_key(db):
         assert isinstance(app.screen, HelpScreen)
         rows = table_rows(app.screen)
         keys = {r[1] for r in rows}
-        assert {"H / shift+left", "L / shift+right", "/", "t", "f", "u", "ctrl+s", "1", "5"} \
-            <= keys
+        assert {"H / shift+left", "L / shift+right", "/", "t", "f", "u", "ctrl+s", "1", "5"} <= keys
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)

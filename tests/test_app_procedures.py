@@ -31,8 +31,15 @@ async def test_add_joint_motion_and_see_partner_deadline(db):
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, EditForm)
-        await fill(pilot, {"title": "Schulstraßen einrichten", "meeting_date": "26.03.2026",
-                           "filing_deadline": "20.03.2026", "measure_ids": "MOB-07"})
+        await fill(
+            pilot,
+            {
+                "title": "Schulstraßen einrichten",
+                "meeting_date": "26.03.2026",
+                "filing_deadline": "20.03.2026",
+                "measure_ids": "MOB-07",
+            },
+        )
         assert isinstance(app.screen, PapersScreen)
         row = rows(app.screen)[0]
         assert "Schulstraßen einrichten" in row and "06.03.2026" in row  # 20.03. − 14 days
@@ -41,8 +48,16 @@ async def test_add_joint_motion_and_see_partner_deadline(db):
 
 
 async def test_positions_show_the_consensus_state(db):
-    p = papers.add_paper(db, values={"title": "Haushaltssatzung", "kind": "vorlage",
-                                     "body": "Rat", "meeting_date": "2026-03-03"}, user="a")
+    p = papers.add_paper(
+        db,
+        values={
+            "title": "Haushaltssatzung",
+            "kind": "vorlage",
+            "body": "Rat",
+            "meeting_date": "2026-03-03",
+        },
+        user="a",
+    )
     app = make_app(db)
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
@@ -61,8 +76,15 @@ async def test_positions_show_the_consensus_state(db):
 
 
 async def test_dissent_goes_to_the_group_and_the_decision_is_minuted(db):
-    papers.add_paper(db, values={"title": "Videoüberwachung Willi-Pohlmann-Platz",
-                                 "kind": "gemeinsamer-antrag", "body": "Rat"}, user="a")
+    papers.add_paper(
+        db,
+        values={
+            "title": "Videoüberwachung Willi-Pohlmann-Platz",
+            "kind": "gemeinsamer-antrag",
+            "body": "Rat",
+        },
+        user="a",
+    )
     app = make_app(db)
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
@@ -80,17 +102,23 @@ async def test_dissent_goes_to_the_group_and_the_decision_is_minuted(db):
         assert "Datenschutz ungeklärt" in rows(app.screen)[0]
         await pilot.press("enter")
         await pilot.pause()
-        await fill(pilot, {"decision": "einstimmig", "outcome": "Prüfauftrag an die Verwaltung",
-                           "decided_on": "05.03.2026", "people_SPD": "Anna A, Bert B",
-                           "people_CDU": "Clara C"})
+        await fill(
+            pilot,
+            {
+                "decision": "einstimmig",
+                "outcome": "Prüfauftrag an die Verwaltung",
+                "decided_on": "05.03.2026",
+                "people_SPD": "Anna A, Bert B",
+                "people_CDU": "Clara C",
+            },
+        )
         assert "einstimmig" in rows(app.screen)[0]
     minutes = render_minutes(db, "md")
     assert "Prüfauftrag an die Verwaltung" in minutes and "Anna A, Bert B" in minutes
 
 
 async def test_participant_limit_is_enforced_in_the_app(db):
-    d = papers.raise_dissent(db, subject="measure:SIC-05", reason="Videoüberwachung",
-                             user="anna")
+    d = papers.raise_dissent(db, subject="measure:SIC-05", reason="Videoüberwachung", user="anna")
     app = make_app(db)
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
@@ -117,8 +145,11 @@ async def test_quick_edits_within_three_keystrokes_of_the_palette(db):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        for keys, expected in ((("n", "o"), Prompt), (("s", "t"), ChoicePicker),
-                               (("d", "i"), Prompt)):
+        for keys, expected in (
+            (("n", "o"), Prompt),
+            (("s", "t"), ChoicePicker),
+            (("d", "i"), Prompt),
+        ):
             await open_palette(pilot)
             await pilot.press(*keys)
             await pilot.pause(0.5)
@@ -142,8 +173,9 @@ async def test_deadlines_and_checks_screens(db):
     from herne_tui.services import edits
 
     edits.update_measure(db, measure_id="ARB-01", changes={"due": "2026-02-01"}, user="a")
-    edits.update_seat(db, key="seg-geschaeftsfuehrung", changes={
-        "nominee": "X", "nominee_party": "CDU"}, user="a")
+    edits.update_seat(
+        db, key="seg-geschaeftsfuehrung", changes={"nominee": "X", "nominee_party": "CDU"}, user="a"
+    )
     app = make_app(db)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)

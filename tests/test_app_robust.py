@@ -10,8 +10,19 @@ from herne_tui.services import queries
 from herne_tui.domain.boardview import BoardFilter, columns
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
-NASTY = ["[b]x[/b]", "(.*)+$", "\\", "ß" * 500, "🙂👍🏽", "\u202e rtl", "\x00\x1b[31m", "[/]",
-         "a" * 5000, "%s %d {0}", "\t\n\r"]
+NASTY = [
+    "[b]x[/b]",
+    "(.*)+$",
+    "\\",
+    "ß" * 500,
+    "🙂👍🏽",
+    "\u202e rtl",
+    "\x00\x1b[31m",
+    "[/]",
+    "a" * 5000,
+    "%s %d {0}",
+    "\t\n\r",
+]
 
 
 @settings(max_examples=200, deadline=None)
@@ -27,6 +38,7 @@ FILTER_BOARD = None
 
 def board_today():
     from datetime import date
+
     return date(2026, 3, 2)
 
 
@@ -65,8 +77,11 @@ async def test_nasty_text_in_filter_and_note(db):
     assert len(saved) == 1 and saved[0].text == note.strip()
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(text=TEXT)
 async def test_any_text_typed_into_the_filter(db, text):
     app = make_app(db)

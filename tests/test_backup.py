@@ -50,9 +50,11 @@ def test_backup_while_another_process_writes_is_valid_and_complete(db, db_path, 
         more = [proc.stdout.readline() for _ in range(5)]
     assert result.returncode == 0, result.stderr
     assert still_writing and all(line.startswith("ok") for line in more)
-    match = re.search(r"Sicherung (.+): (\d+) kB, Schema (\d+), 140 Maßnahmen, (\d+) Notizen, "
-                      r"(\d+) Verlaufseinträge; integrity_check ok \((\d+,\d+) s\)",
-                      result.stdout)
+    match = re.search(
+        r"Sicherung (.+): (\d+) kB, Schema (\d+), 140 Maßnahmen, (\d+) Notizen, "
+        r"(\d+) Verlaufseinträge; integrity_check ok \((\d+,\d+) s\)",
+        result.stdout,
+    )
     assert match, result.stdout
     assert Path(match[1]) == dest and int(match[3]) == SCHEMA_VERSION
     print(f"\nbackup while writing: {match[2]} kB in {match[6]} s")
@@ -116,8 +118,9 @@ def test_restore_brings_back_the_backup_and_keeps_what_it_replaced(db, db_path, 
     assert integrity_check(db_path) == "ok" and integrity_check(saved) == "ok"
     assert _values(db_path, "PRAGMA journal_mode") == ["wal"]
     # and work goes on on the restored database
-    edits.move_measure(db, measure_id="ARB-01", status="umsetzung", user="anna",
-                          expected_version=m.version)
+    edits.move_measure(
+        db, measure_id="ARB-01", status="umsetzung", user="anna", expected_version=m.version
+    )
 
 
 def test_restore_needs_confirmation(db, db_path, tmp_path):
@@ -133,9 +136,13 @@ def test_restore_needs_confirmation(db, db_path, tmp_path):
     def on_a_terminal(answer: str) -> tuple[int, str]:
         main, other = pty.openpty()
         exe = Path(sys.executable).with_name("herne-tui")
-        proc = subprocess.Popen([str(exe), "restore", str(backup), "--db", str(db_path)],
-                                stdin=other, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(
+            [str(exe), "restore", str(backup), "--db", str(db_path)],
+            stdin=other,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         os.close(other)
         try:
             os.write(main, answer.encode())
@@ -159,8 +166,9 @@ def test_restore_refuses_a_newer_schema_and_other_files(db, db_path, tmp_path):
     newer = tmp_path / "neuer.db"
     assert run_cli("backup", "--db", str(db_path), str(newer)).returncode == 0
     with sqlite3.connect(newer) as conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                     (str(SCHEMA_VERSION + 1),))
+        conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),)
+        )
     conn.close()
     edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     line = _one_line_error(run_cli("restore", str(newer), "--db", str(db_path), "--yes"))
@@ -168,15 +176,18 @@ def test_restore_refuses_a_newer_schema_and_other_files(db, db_path, tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"kein sqlite" * 100)
     assert "keine SQLite-Datenbank" in _one_line_error(
-        run_cli("restore", str(junk), "--db", str(db_path), "--yes"))
+        run_cli("restore", str(junk), "--db", str(db_path), "--yes")
+    )
     foreign = tmp_path / "fremd.db"
     with sqlite3.connect(foreign) as conn:
         conn.execute("CREATE TABLE t (x)")
     conn.close()
     assert "keine herne-tui-Datenbank" in _one_line_error(
-        run_cli("restore", str(foreign), "--db", str(db_path), "--yes"))
+        run_cli("restore", str(foreign), "--db", str(db_path), "--yes")
+    )
     assert "gibt es nicht" in _one_line_error(
-        run_cli("restore", str(tmp_path / "fehlt.db"), "--db", str(db_path), "--yes"))
+        run_cli("restore", str(tmp_path / "fehlt.db"), "--db", str(db_path), "--yes")
+    )
     assert queries.get_measure(db, "ARB-01").status == "beratung"
     assert not list(tmp_path.glob("*.bak"))
 

@@ -15,9 +15,15 @@ DONE = frozenset({"umgesetzt"})
 
 
 def measure(**kw) -> Measure:
-    values = dict(id="SCH-02", topic="SCH", title="Letzte Herner Hauptschule erhalten",
-                  text="Erhalt der letzten Herner Hauptschule.", status="offen", position=8,
-                  paragraph=2)
+    values = dict(
+        id="SCH-02",
+        topic="SCH",
+        title="Letzte Herner Hauptschule erhalten",
+        text="Erhalt der letzten Herner Hauptschule.",
+        status="offen",
+        position=8,
+        paragraph=2,
+    )
     values.update(kw)
     return Measure(**values)
 
@@ -25,8 +31,9 @@ def measure(**kw) -> Measure:
 def test_markers_read_without_colour():
     m = measure(note_count=2, lead="gemeinsam", due=date(2026, 3, 1), responsible="Schulamt")
     assert markers(m, TODAY, DONE) == "✎2 gem. ÜBERFÄLLIG 01.03.26 @Schulamt"
-    assert markers(measure(due=date(2026, 3, 1), status="umgesetzt"), TODAY, DONE) == \
-        "fällig 01.03.26"
+    assert (
+        markers(measure(due=date(2026, 3, 1), status="umgesetzt"), TODAY, DONE) == "fällig 01.03.26"
+    )
 
 
 def test_filters():

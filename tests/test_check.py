@@ -36,8 +36,10 @@ def test_check_reports_file_and_line(path, cli, tmp_path):
 
 def test_valid_seed_passes(cli, tmp_path):
     valid = tmp_path / "mini.toml"
-    valid.write_text((Path(__file__).parent / "seeds_broken" / "_valid.toml.txt")
-                     .read_text(encoding="utf-8"), encoding="utf-8")
+    valid.write_text(
+        (Path(__file__).parent / "seeds_broken" / "_valid.toml.txt").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     result = cli("check", str(valid))
     assert result.returncode == 0, result.stdout
     assert "2 Maßnahmen" in result.stdout

@@ -36,8 +36,22 @@ def test_environment_variable_names_the_database(cli, tmp_path):
 
 def test_set_show_and_errors(cli, tmp_path):
     db = str(tmp_path / "h.db")
-    ok = cli("set", "ARB-01", "--db", db, "--status", "beratung", "--due", "31.03.2026",
-             "--lead", "CDU", "--responsible", "Wirtschaftsförderung", "--user", "anna")
+    ok = cli(
+        "set",
+        "ARB-01",
+        "--db",
+        db,
+        "--status",
+        "beratung",
+        "--due",
+        "31.03.2026",
+        "--lead",
+        "CDU",
+        "--responsible",
+        "Wirtschaftsförderung",
+        "--user",
+        "anna",
+    )
     assert ok.returncode == 0, ok.stderr
     shown = cli("show", "ARB-01", "--db", db).stdout
     assert "In Beratung" in shown and "31.03.2026" in shown and "Version:        2" in shown
@@ -58,10 +72,24 @@ def test_set_show_and_errors(cli, tmp_path):
 
 def test_if_version_conflict_exits_3(cli, tmp_path):
     db = str(tmp_path / "h.db")
-    assert cli("set", "SCH-01", "--db", db, "--status", "beratung", "--if-version", "1",
-               "--user", "anna").returncode == 0
-    stale = cli("set", "SCH-01", "--db", db, "--status", "umsetzung", "--if-version", "1",
-                "--user", "bernd")
+    assert (
+        cli(
+            "set",
+            "SCH-01",
+            "--db",
+            db,
+            "--status",
+            "beratung",
+            "--if-version",
+            "1",
+            "--user",
+            "anna",
+        ).returncode
+        == 0
+    )
+    stale = cli(
+        "set", "SCH-01", "--db", db, "--status", "umsetzung", "--if-version", "1", "--user", "bernd"
+    )
     assert stale.returncode == 3
     assert "beratung" in stale.stderr and "anna" in stale.stderr
     assert "In Beratung" in cli("show", "SCH-01", "--db", db).stdout
@@ -71,9 +99,14 @@ def test_two_notes_at_the_same_moment_are_both_kept(cli, tmp_path):
     db = str(tmp_path / "h.db")
     assert cli("list", "--db", db).returncode == 0  # create it first
     exe = [sys.executable, "-m", "herne_tui"]
-    procs = [subprocess.Popen([*exe, "set", "KJF-06", "--db", db, "--note", f"Notiz {i}",
-                               "--user", f"user{i}"], stderr=subprocess.PIPE, text=True)
-             for i in range(4)]
+    procs = [
+        subprocess.Popen(
+            [*exe, "set", "KJF-06", "--db", db, "--note", f"Notiz {i}", "--user", f"user{i}"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(4)
+    ]
     assert all(p.wait(timeout=60) == 0 for p in procs)
     data = json.loads(cli("export", "--db", db, "--format", "json").stdout)
     notes = next(m for m in data["measures"] if m["id"] == "KJF-06")["notes"]
@@ -82,8 +115,7 @@ def test_two_notes_at_the_same_moment_are_both_kept(cli, tmp_path):
 
 def test_export_is_deterministic_and_round_trips(cli, tmp_path):
     db = str(tmp_path / "h.db")
-    cli("set", "WOH-08", "--db", db, "--status", "umgesetzt", "--note", "fertig",
-        "--user", "anna")
+    cli("set", "WOH-08", "--db", db, "--status", "umgesetzt", "--note", "fertig", "--user", "anna")
     out1, out2 = tmp_path / "a.toml", tmp_path / "b.toml"
     assert cli("export", "--db", db, "--format", "toml", "-o", str(out1)).returncode == 0
     fresh = str(tmp_path / "fresh.db")
@@ -102,8 +134,11 @@ def test_seed_twice_reports_nothing_new(cli, tmp_path):
     assert re.search(r": [1-9]\d* hinzugefügt, 0 aktualisiert", first.stdout.splitlines()[-1])
     again = cli("seed", "--db", db)
     assert again.returncode == 0
-    assert again.stdout.strip().splitlines()[-1].endswith(
-        "0 hinzugefügt, 0 aktualisiert, 0 Nutzerwerte behalten")
+    assert (
+        again.stdout.strip()
+        .splitlines()[-1]
+        .endswith("0 hinzugefügt, 0 aktualisiert, 0 Nutzerwerte behalten")
+    )
 
 
 def test_broken_database_file_is_one_line(cli, tmp_path):
@@ -116,7 +151,6 @@ def test_broken_database_file_is_one_line(cli, tmp_path):
 
 
 def test_runs_from_any_directory(tmp_path):
-    result = run_cli("list", "--db", str(tmp_path / "x.db"), "--status", "offen",
-                     cwd=tmp_path)
+    result = run_cli("list", "--db", str(tmp_path / "x.db"), "--status", "offen", cwd=tmp_path)
     assert result.returncode == 0
     assert len(result.stdout.strip().splitlines()) == 140

@@ -63,8 +63,9 @@ def test_a_writer_waits_for_another_process_and_then_saves(db):
     m = queries.get_measure(db, "ARB-01")
     with write_lock(db.url, 0.8):
         started = time.monotonic()
-        saved = edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna",
-                                      expected_version=m.version)
+        saved = edits.move_measure(
+            db, measure_id="ARB-01", status="beratung", user="anna", expected_version=m.version
+        )
         waited = time.monotonic() - started
     assert saved.status == "beratung" and saved.version == m.version + 1
     assert waited > 0.4  # it queued behind the other process instead of failing
@@ -87,8 +88,9 @@ def test_a_lock_held_too_long_is_one_clear_error_and_nothing_is_written(db, cloc
         with write_lock(db.url, 4):
             started = time.monotonic()
             with pytest.raises(DatabaseBusy) as err:
-                edits.update_measure(impatient, measure_id="ARB-01",
-                                        changes={"responsible": "X"}, user="anna")
+                edits.update_measure(
+                    impatient, measure_id="ARB-01", changes={"responsible": "X"}, user="anna"
+                )
             assert time.monotonic() - started < 3
     finally:
         impatient.dispose()
@@ -100,8 +102,15 @@ def test_a_lock_held_too_long_is_one_clear_error_and_nothing_is_written(db, cloc
 @pytest.mark.both_backends
 def test_cli_on_a_locked_database_is_one_line_not_a_traceback(db):
     with write_lock(db.url, 6):
-        result = run_cli("set", "ARB-01", "--db", db.url, "--status", "beratung",
-                         env={"HERNE_TUI_BUSY_TIMEOUT": "0.3"})
+        result = run_cli(
+            "set",
+            "ARB-01",
+            "--db",
+            db.url,
+            "--status",
+            "beratung",
+            env={"HERNE_TUI_BUSY_TIMEOUT": "0.3"},
+        )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "gesperrt" in result.stderr
@@ -111,14 +120,24 @@ def test_cli_on_a_locked_database_is_one_line_not_a_traceback(db):
 @pytest.mark.both_backends
 def test_conflict_between_two_processes_names_the_other_writer(db):
     m = queries.get_measure(db, "SCH-04")
-    other = run_cli("set", "SCH-04", "--db", db.url, "--status", "umsetzung",
-                    "--if-version", str(m.version), "--user", "bernd")
+    other = run_cli(
+        "set",
+        "SCH-04",
+        "--db",
+        db.url,
+        "--status",
+        "umsetzung",
+        "--if-version",
+        str(m.version),
+        "--user",
+        "bernd",
+    )
     assert other.returncode == 0, other.stderr
     with pytest.raises(Conflict) as err:
-        edits.move_measure(db, measure_id="SCH-04", status="beratung", user="anna",
-                              expected_version=m.version)
-    assert err.value.theirs == {"status": "umsetzung"} and err.value.mine == {"status":
-                                                                               "beratung"}
+        edits.move_measure(
+            db, measure_id="SCH-04", status="beratung", user="anna", expected_version=m.version
+        )
+    assert err.value.theirs == {"status": "umsetzung"} and err.value.mine == {"status": "beratung"}
     assert err.value.changed_by == "bernd" and err.value.version == m.version + 1
 
 
@@ -126,9 +145,15 @@ def test_conflict_between_two_processes_names_the_other_writer(db):
 def test_three_processes_creating_the_same_new_database_at_once(fresh_url):
     path = fresh_url
     exe = [sys.executable, "-m", "herne_tui"]
-    procs = [subprocess.Popen([*exe, "list", "--db", str(path), "--format", "json"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [*exe, "list", "--db", str(path), "--format", "json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     try:
         outs = [p.communicate(timeout=120) for p in procs]
     finally:
@@ -159,8 +184,7 @@ def _replay(entries) -> dict[tuple[str, str], dict[str, str]]:
         if spec is None:
             continue
         if e.field == "*":
-            state[(e.entity, e.entity_id)] = {f: edits.encode(v)
-                                              for f, v in (e.new or {}).items()}
+            state[(e.entity, e.entity_id)] = {f: edits.encode(v) for f, v in (e.new or {}).items()}
         elif e.field in spec.fields:
             state[(e.entity, e.entity_id)][e.field] = edits.encode(e.new)
     return state
@@ -170,8 +194,12 @@ def _current(db) -> tuple[dict, dict]:
     """User-field values (JSON text) and versions of every measure, post and seat now."""
     values, versions = {}, {}
     for m in queries.load_board(db).measures:
-        values[("measure", m.id)] = {"status": m.status, "responsible": m.responsible,
-                                     "lead": m.lead, "due": m.due}
+        values[("measure", m.id)] = {
+            "status": m.status,
+            "responsible": m.responsible,
+            "lead": m.lead,
+            "due": m.due,
+        }
         versions[("measure", m.id)] = m.version
     for p in queries.list_posts(db):
         values[("post", p.key)] = {f: getattr(p, f) for f in edits.ENTITIES["post"].fields}
@@ -179,8 +207,10 @@ def _current(db) -> tuple[dict, dict]:
     for s in (s for h in queries.list_holdings(db) for s in h.seats):
         values[("seat", s.key)] = {f: getattr(s, f) for f in edits.ENTITIES["seat"].fields}
         versions[("seat", s.key)] = s.version
-    return ({k: {f: edits.encode(v) for f, v in fields.items()} for k, fields in
-             values.items()}, versions)
+    return (
+        {k: {f: edits.encode(v) for f, v in fields.items()} for k, fields in values.items()},
+        versions,
+    )
 
 
 @pytest.mark.both_backends
@@ -189,17 +219,21 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, t
     logs = {name: tmp_path / f"{name}.jsonl" for name in names}
     started = time.monotonic()
     with ExitStack() as stack:
-        procs = {name: stack.enter_context(spawn("stress", db.url, name, str(100 + i),
-                                                 str(EDITS), str(logs[name])))
-                 for i, name in enumerate(names)}
+        procs = {
+            name: stack.enter_context(
+                spawn("stress", db.url, name, str(100 + i), str(EDITS), str(logs[name]))
+            )
+            for i, name in enumerate(names)
+        }
         outcomes = {name: p.communicate(timeout=240) for name, p in procs.items()}
     duration = time.monotonic() - started
     for name, p in procs.items():
         # no DatabaseBusy (or anything else) escaped to a worker
         assert p.returncode == 0, f"{name}: {outcomes[name][1]}"
 
-    log = {name: [json.loads(line) for line in logs[name].read_text().splitlines()]
-           for name in names}
+    log = {
+        name: [json.loads(line) for line in logs[name].read_text().splitlines()] for name in names
+    }
     assert all(len(entries) == EDITS for entries in log.values())
     every = [dict(e, user=name) for name, entries in log.items() for e in entries]
     edits = [e for e in every if e["op"] != "note"]
@@ -207,9 +241,11 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, t
     refused = [e for e in edits if not e["ok"]]
     notes = [e for e in every if e["op"] == "note"]
     engine = "sqlite" if db.is_sqlite else "postgresql"
-    print(f"\nstress ({engine}): {WORKERS}×{EDITS} edits in {duration:.1f} s: "
-          f"{len(accepted)} accepted, "
-          f"{len(refused)} refused (Conflict), {len(notes)} notes")
+    print(
+        f"\nstress ({engine}): {WORKERS}×{EDITS} edits in {duration:.1f} s: "
+        f"{len(accepted)} accepted, "
+        f"{len(refused)} refused (Conflict), {len(notes)} notes"
+    )
     assert refused, "no conflicts: the test did not create contention"
     assert len(accepted) > len(refused)
 
@@ -217,16 +253,21 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, t
     mine = [e for e in history if e.user in names]
 
     # 1. every accepted edit is in the history, once per changed field; nothing else is
-    expected = Counter((e["user"], e["entity"], e["key"], f, v)
-                       for e in accepted for f, v in e["changed"].items())
-    recorded = Counter((h.user, h.entity, h.entity_id, h.field, edits.encode(h.new))
-                       for h in mine if h.action == "edit")
+    expected = Counter(
+        (e["user"], e["entity"], e["key"], f, v) for e in accepted for f, v in e["changed"].items()
+    )
+    recorded = Counter(
+        (h.user, h.entity, h.entity_id, h.field, edits.encode(h.new))
+        for h in mine
+        if h.action == "edit"
+    )
     assert recorded == expected
     assert {h.action for h in mine} == {"edit", "note"}
     # one history transaction per accepted edit that changed something
-    txns = Counter((h.entity, h.entity_id) for h in
-                   {(h.txn, h.entity, h.entity_id): h for h in mine
-                    if h.action == "edit"}.values())
+    txns = Counter(
+        (h.entity, h.entity_id)
+        for h in {(h.txn, h.entity, h.entity_id): h for h in mine if h.action == "edit"}.values()
+    )
     assert txns == Counter((e["entity"], e["key"]) for e in accepted if e["changed"])
 
     # 2. a refused edit was refused for a reason and left no trace
@@ -238,8 +279,12 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, t
     assert refused_markers and not refused_markers & touched
 
     # 3. notes are all there, each once, and never bumped a version
-    stored = Counter((n.author, n.text) for m in {e["key"] for e in notes}
-                     for n in queries.get_measure(db, m).notes if n.author in names)
+    stored = Counter(
+        (n.author, n.text)
+        for m in {e["key"] for e in notes}
+        for n in queries.get_measure(db, m).notes
+        if n.author in names
+    )
     assert stored == Counter((e["user"], e["marker"]) for e in notes)
 
     # 4. replaying the history gives the final state, field by field
@@ -263,20 +308,30 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, t
     assert duration < 120
 
 
-
 # -- live refresh: the change watcher ------------------------------------------------------------
 def test_watcher_reports_who_changed_what_in_another_process(db, db_path):
     watcher = ChangeWatcher(db)
     try:
         assert watcher.uses_data_version
         assert watcher.poll() is None and watcher.poll() is None
-        result = run_cli("set", "ARB-01", "--db", str(db_path), "--status", "beratung",
-                         "--note", "Termin steht", "--user", "bernd")
+        result = run_cli(
+            "set",
+            "ARB-01",
+            "--db",
+            str(db_path),
+            "--status",
+            "beratung",
+            "--note",
+            "Termin steht",
+            "--user",
+            "bernd",
+        )
         assert result.returncode == 0, result.stderr
         entries = watcher.poll()
         assert [(e.user, e.entity_id, e.field, e.new) for e in entries] == [
-            ("bernd", "ARB-01", "status", "beratung"), ("bernd", "ARB-01", "note",
-                                                        "Termin steht")]
+            ("bernd", "ARB-01", "status", "beratung"),
+            ("bernd", "ARB-01", "note", "Termin steht"),
+        ]
         assert watcher.poll() is None
         # our own commits are noticed too (the UI filters by user)
         edits.add_note(db, measure_id="ARB-02", text="selbst", user="anna")
@@ -291,10 +346,11 @@ def test_watcher_without_data_version_polls_the_history(db):
     with ChangeWatcher(db, use_data_version=False) as watcher:
         assert not watcher.uses_data_version
         assert watcher.poll() is None
-        assert run_cli("set", "SCH-01", "--db", db.url, "--lead", "CDU",
-                       "--user", "bernd").returncode == 0
-        assert [(e.user, e.field, e.new) for e in watcher.poll()] == [("bernd", "lead",
-                                                                       "CDU")]
+        assert (
+            run_cli("set", "SCH-01", "--db", db.url, "--lead", "CDU", "--user", "bernd").returncode
+            == 0
+        )
+        assert [(e.user, e.field, e.new) for e in watcher.poll()] == [("bernd", "lead", "CDU")]
         assert watcher.poll() is None
 
 
@@ -303,6 +359,7 @@ def test_watcher_notices_other_processes_within_a_second(db):
     committed: dict[str, float] = {}
     seen: dict[str, float] = {}
     with ChangeWatcher(db) as watcher, spawn("loop", db.url, "bernd", "6", "0.3") as proc:
+
         def read_worker() -> None:
             for line in proc.stdout:
                 parts = line.split()

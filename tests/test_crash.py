@@ -29,22 +29,23 @@ def test_kill_9_mid_work_loses_nothing_that_was_reported_committed(db, db_path):
             os.kill(proc.pid, signal.SIGKILL)  # mid-way: it is writing all the time
             assert proc.wait(timeout=30) == -signal.SIGKILL
             lines += proc.stdout.readlines()  # printed before it died: committed
-        reported[user] = [(w[1], w[3], int(w[4])) for w in map(str.split, lines)
-                          if w and w[0] == "ok"]
+        reported[user] = [
+            (w[1], w[3], int(w[4])) for w in map(str.split, lines) if w and w[0] == "ok"
+        ]
         assert integrity_check(db_path) == "ok"
 
     reopened = open_database(str(db_path))
     try:
         history = queries.history(reopened)
         for user, edits in reported.items():
-            stored = [(e.entity_id, e.new) for e in history
-                      if e.user == user and e.field == "responsible"]
+            stored = [
+                (e.entity_id, e.new) for e in history if e.user == user and e.field == "responsible"
+            ]
             done = [(mid, value) for mid, value, _ in edits]
             # every reported edit is there, in order; at most one more committed unreported
-            assert stored[:len(done)] == done
+            assert stored[: len(done)] == done
             assert len(stored) - len(done) in (0, 1), (user, len(stored), len(done))
-            notes = Counter(e.entity_id for e in history if e.user == user and
-                            e.field == "note")
+            notes = Counter(e.entity_id for e in history if e.user == user and e.field == "note")
             assert sum(notes.values()) >= sum(1 for i, _ in enumerate(edits) if i % 3 == 0)
         for mid in LOOP_MEASURES:
             m = queries.get_measure(reopened, mid)
@@ -54,8 +55,9 @@ def test_kill_9_mid_work_loses_nothing_that_was_reported_committed(db, db_path):
             last = [v for edits in reported.values() for k, _, v in edits if k == mid]
             assert m.version >= max(last)
         # and it takes new work
-        after = run_cli("set", "MOB-01", "--db", str(db_path), "--status", "beratung",
-                        "--user", "anna")
+        after = run_cli(
+            "set", "MOB-01", "--db", str(db_path), "--status", "beratung", "--user", "anna"
+        )
         assert after.returncode == 0, after.stderr
     finally:
         reopened.dispose()
@@ -67,8 +69,9 @@ def test_kill_9_while_seeding_leaves_all_or_nothing(tmp_path):
     for i, delay in enumerate((0.0, 0.05, 0.2)):
         path = tmp_path / f"neu{i}.db"
         wal = path.with_name(f"{path.name}-wal")
-        proc = subprocess.Popen([*exe, "seed", "--db", str(path)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [*exe, "seed", "--db", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         try:
             deadline = time.monotonic() + 60
             while proc.poll() is None and time.monotonic() < deadline:

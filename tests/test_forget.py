@@ -28,22 +28,39 @@ def full_dump(path: Path) -> list[str]:
 @pytest.fixture
 def personal(db, clock):
     """A database where NAME appears in every place a person's name can be."""
-    edits.update_post(db, key="buergermeister-1", changes={
-        "holder": NAME, "holder_party": "SPD", "state": "nominiert"}, user="anna")
-    edits.update_seat(db, key="eh-vorstand", changes={"nominee": NAME}, user="anna",)
-    edits.update_seat(db, key="hcr-geschaeftsfuehrung", changes={"nominee": OTHER},
-                         user="anna")
-    edits.update_committee(db, key="buergerbeteiligung", changes={
-        "chair": NAME, "spokespeople": {"SPD": NAME, "CDU": OTHER}}, user="anna")
+    edits.update_post(
+        db,
+        key="buergermeister-1",
+        changes={"holder": NAME, "holder_party": "SPD", "state": "nominiert"},
+        user="anna",
+    )
+    edits.update_seat(
+        db,
+        key="eh-vorstand",
+        changes={"nominee": NAME},
+        user="anna",
+    )
+    edits.update_seat(db, key="hcr-geschaeftsfuehrung", changes={"nominee": OTHER}, user="anna")
+    edits.update_committee(
+        db,
+        key="buergerbeteiligung",
+        changes={"chair": NAME, "spokespeople": {"SPD": NAME, "CDU": OTHER}},
+        user="anna",
+    )
     clock.advance(days=1)
-    edits.update_measure(db, measure_id="ARB-01", changes={
-        "responsible": NAME, "status": "beratung"}, user=NAME,
-        source=f"Brief von {NAME}", comment=f"mit {NAME} besprochen",
-        note=f"Rückruf von {NAME} erbeten")
+    edits.update_measure(
+        db,
+        measure_id="ARB-01",
+        changes={"responsible": NAME, "status": "beratung"},
+        user=NAME,
+        source=f"Brief von {NAME}",
+        comment=f"mit {NAME} besprochen",
+        note=f"Rückruf von {NAME} erbeten",
+    )
     edits.add_note(db, measure_id="ARB-02", text="Nichts Persönliches", user=NAME)
-    edits.update_measure(db, measure_id="ARB-03", changes={"responsible": OTHER,
-                                                              "due": "2026-03-01"},
-                            user="anna")
+    edits.update_measure(
+        db, measure_id="ARB-03", changes={"responsible": OTHER, "due": "2026-03-01"}, user="anna"
+    )
     clock.advance(days=1)
     edits.update_post(db, key="buergermeister-1", changes={"state": "gewählt"}, user="anna")
     return db
@@ -81,8 +98,7 @@ def test_the_raw_file_keeps_no_copy_of_the_name(personal, db_path):
 def test_forget_removes_the_name_from_every_report_and_export(personal, clock):
     privacy.forget(personal, name=NAME, user="admin")
     texts = [export.export_text(personal, fmt) for fmt in export.FORMATS]
-    texts += [history.export_text_as_of(personal, clock.now.date(), fmt)
-              for fmt in export.FORMATS]
+    texts += [history.export_text_as_of(personal, clock.now.date(), fmt) for fmt in export.FORMATS]
     weekly = review.weekly_review(personal, since=clock.now.date().replace(day=1))
     for fmt in ("text", "md", "html"):
         texts.append(build.render_weekly(weekly, fmt))
@@ -147,9 +163,15 @@ def test_forget_finds_names_with_umlauts_inside_json_columns(db, db_path):
     from herne_tui.services import edits
     from herne_tui.services.privacy import forget
 
-    edits.update_committee(db, key="buergerbeteiligung", changes={
-        "chair": "Jürgen Übel", "spokespeople": {"SPD": "Jürgen Übel", "CDU": "Ömer Ärger"}},
-        user="anna")
+    edits.update_committee(
+        db,
+        key="buergerbeteiligung",
+        changes={
+            "chair": "Jürgen Übel",
+            "spokespeople": {"SPD": "Jürgen Übel", "CDU": "Ömer Ärger"},
+        },
+        user="anna",
+    )
     forget(db, name="Jürgen Übel", user="admin")
     c = next(c for c in queries.list_committees(db) if c.key == "buergerbeteiligung")
     assert "Jürgen" not in c.chair and "Jürgen" not in str(c.spokespeople)

@@ -40,10 +40,20 @@ def test_update_measure_writes_one_entry_per_changed_field(db, clock):
     edits.update_measure(db, measure_id="ARB-01", changes={"lead": "SPD"}, user="anna")
     clock.advance(hours=1)
     start = last_id(db)
-    edits.update_measure(db, measure_id="ARB-01", changes={
-        "status": "beratung", "responsible": "Wirtschaftsförderung", "lead": "SPD",
-        "due": "31.03.2026"}, user="bernd", source="Drucksache 2026/0815", comment="Rat",
-        note="Vorlage eingebracht")
+    edits.update_measure(
+        db,
+        measure_id="ARB-01",
+        changes={
+            "status": "beratung",
+            "responsible": "Wirtschaftsförderung",
+            "lead": "SPD",
+            "due": "31.03.2026",
+        },
+        user="bernd",
+        source="Drucksache 2026/0815",
+        comment="Rat",
+        note="Vorlage eingebracht",
+    )
     new = entries_after(db, start)
     assert changes(new) == [
         ("edit", "measure", "ARB-01", "status", "offen", "beratung"),
@@ -84,13 +94,29 @@ def test_move_add_note_and_undo_entries(db, clock):
 
 def test_personnel_edit_paths(db):
     start = last_id(db)
-    edits.update_post(db, key="buergermeister-2", changes={
-        "holder": "Max Beispiel", "holder_party": "CDU", "state": "gewählt",
-        "vote_date": "2025-11-20"}, user="anna")
-    edits.update_seat(db, key="wfg-geschaeftsfuehrung", changes={
-        "nominee": "Lea Probe", "tender_done": True, "state": "nominiert"}, user="anna")
-    edits.update_committee(db, key="buergerbeteiligung", changes={
-        "chair": "Ole Test", "spokespeople": {"SPD": "Ida Muster", "CDU": ""}}, user="anna")
+    edits.update_post(
+        db,
+        key="buergermeister-2",
+        changes={
+            "holder": "Max Beispiel",
+            "holder_party": "CDU",
+            "state": "gewählt",
+            "vote_date": "2025-11-20",
+        },
+        user="anna",
+    )
+    edits.update_seat(
+        db,
+        key="wfg-geschaeftsfuehrung",
+        changes={"nominee": "Lea Probe", "tender_done": True, "state": "nominiert"},
+        user="anna",
+    )
+    edits.update_committee(
+        db,
+        key="buergerbeteiligung",
+        changes={"chair": "Ole Test", "spokespeople": {"SPD": "Ida Muster", "CDU": ""}},
+        user="anna",
+    )
     assert changes(entries_after(db, start)) == [
         ("edit", "post", "buergermeister-2", "holder", "", "Max Beispiel"),
         ("edit", "post", "buergermeister-2", "holder_party", "", "CDU"),
@@ -106,9 +132,23 @@ def test_personnel_edit_paths(db):
 
 def test_cli_set_writes_one_entry_per_changed_field(db, cli):
     start = last_id(db)
-    done = cli("set", "KJF-04", "--db", db.url, "--status", "vorbereitung", "--lead",
-               "gemeinsam", "--due", "2026-09-30", "--user", "dora", "--source", "Protokoll",
-               env={"HERNE_TUI_NOW": "2026-03-03T08:15:00+00:00"})
+    done = cli(
+        "set",
+        "KJF-04",
+        "--db",
+        db.url,
+        "--status",
+        "vorbereitung",
+        "--lead",
+        "gemeinsam",
+        "--due",
+        "2026-09-30",
+        "--user",
+        "dora",
+        "--source",
+        "Protokoll",
+        env={"HERNE_TUI_NOW": "2026-03-03T08:15:00+00:00"},
+    )
     assert done.returncode == 0, done.stderr
     new = entries_after(db, start)
     assert changes(new) == [
@@ -117,7 +157,8 @@ def test_cli_set_writes_one_entry_per_changed_field(db, cli):
         ("edit", "measure", "KJF-04", "due", None, "2026-09-30"),
     ]
     assert {(e.user, e.source, e.at) for e in new} == {
-        ("dora", "Protokoll", datetime(2026, 3, 3, 8, 15, tzinfo=timezone.utc))}
+        ("dora", "Protokoll", datetime(2026, 3, 3, 8, 15, tzinfo=timezone.utc))
+    }
 
 
 # -- replay ---------------------------------------------------------------------------------
@@ -125,28 +166,56 @@ def visible_state(db) -> dict:
     """Today's user-visible state, read through the normal queries."""
     board = queries.load_board(db)
     return {
-        "measures": {m.id: (m.status, m.responsible, m.lead, m.due, tuple(
-            (n.author, n.at, n.text) for n in queries.get_measure(db, m.id).notes))
-            for m in board.measures},
-        "committees": {c.key: (c.change_state, c.chair, c.chair_party, c.spokespeople)
-                       for c in queries.list_committees(db)},
-        "posts": {p.key: (p.holder, p.holder_party, p.state, p.state_date, p.tender_date,
-                          p.vote_date) for p in queries.list_posts(db)},
-        "seats": {s.key: (s.nominee, s.nominee_party, s.tender_done, s.tender_date, s.state,
-                          s.state_date) for h in queries.list_holdings(db) for s in h.seats},
+        "measures": {
+            m.id: (
+                m.status,
+                m.responsible,
+                m.lead,
+                m.due,
+                tuple((n.author, n.at, n.text) for n in queries.get_measure(db, m.id).notes),
+            )
+            for m in board.measures
+        },
+        "committees": {
+            c.key: (c.change_state, c.chair, c.chair_party, c.spokespeople)
+            for c in queries.list_committees(db)
+        },
+        "posts": {
+            p.key: (p.holder, p.holder_party, p.state, p.state_date, p.tender_date, p.vote_date)
+            for p in queries.list_posts(db)
+        },
+        "seats": {
+            s.key: (s.nominee, s.nominee_party, s.tender_done, s.tender_date, s.state, s.state_date)
+            for h in queries.list_holdings(db)
+            for s in h.seats
+        },
     }
 
 
 def snapshot_state(snap: history.Snapshot) -> dict:
     return {
-        "measures": {m.id: (m.status, m.responsible, m.lead, m.due, tuple(
-            (n.author, n.at, n.text) for n in m.notes)) for m in snap.board.measures},
-        "committees": {c.key: (c.change_state, c.chair, c.chair_party, c.spokespeople)
-                       for c in snap.committees},
-        "posts": {p.key: (p.holder, p.holder_party, p.state, p.state_date, p.tender_date,
-                          p.vote_date) for p in snap.posts},
-        "seats": {s.key: (s.nominee, s.nominee_party, s.tender_done, s.tender_date, s.state,
-                          s.state_date) for h in snap.holdings for s in h.seats},
+        "measures": {
+            m.id: (
+                m.status,
+                m.responsible,
+                m.lead,
+                m.due,
+                tuple((n.author, n.at, n.text) for n in m.notes),
+            )
+            for m in snap.board.measures
+        },
+        "committees": {
+            c.key: (c.change_state, c.chair, c.chair_party, c.spokespeople) for c in snap.committees
+        },
+        "posts": {
+            p.key: (p.holder, p.holder_party, p.state, p.state_date, p.tender_date, p.vote_date)
+            for p in snap.posts
+        },
+        "seats": {
+            s.key: (s.nominee, s.nominee_party, s.tender_done, s.tender_date, s.state, s.state_date)
+            for h in snap.holdings
+            for s in h.seats
+        },
     }
 
 
@@ -158,20 +227,34 @@ def script_edits(db, clock, tmp_path) -> list[tuple[datetime, dict]]:
         moments.append((clock.now, visible_state(db)))
         clock.advance(days=1)
 
-    edits.update_measure(db, measure_id="ARB-01", changes={
-        "status": "beratung", "responsible": "Amt 80", "due": "2026-04-30"}, user="anna",
-        note="erste Notiz")
-    edits.update_post(db, key="buergermeister-1", changes={"holder": "Erika Muster",
-                                                              "state": "gewählt"}, user="anna")
+    edits.update_measure(
+        db,
+        measure_id="ARB-01",
+        changes={"status": "beratung", "responsible": "Amt 80", "due": "2026-04-30"},
+        user="anna",
+        note="erste Notiz",
+    )
+    edits.update_post(
+        db,
+        key="buergermeister-1",
+        changes={"holder": "Erika Muster", "state": "gewählt"},
+        user="anna",
+    )
     day()
     edits.move_measure(db, measure_id="ARB-01", status="umsetzung", user="bernd")
     edits.update_measure(db, measure_id="ARB-01", changes={"due": ""}, user="bernd")
-    edits.update_seat(db, key="eh-vorstand", changes={"nominee": "Lea Probe",
-                                                         "tender_done": True,
-                                                         "tender_date": "2026-03-01"},
-                         user="bernd")
-    edits.update_committee(db, key="buergerbeteiligung", changes={
-        "change_state": "beschlossen", "spokespeople": {"CDU": "Ole Test"}}, user="bernd")
+    edits.update_seat(
+        db,
+        key="eh-vorstand",
+        changes={"nominee": "Lea Probe", "tender_done": True, "tender_date": "2026-03-01"},
+        user="bernd",
+    )
+    edits.update_committee(
+        db,
+        key="buergerbeteiligung",
+        changes={"change_state": "beschlossen", "spokespeople": {"CDU": "Ole Test"}},
+        user="bernd",
+    )
     day()
     edits.move_measure(db, measure_id="SCH-02", status="umgesetzt", user="cem")
     edits.undo_last(db, user="cem")
@@ -215,16 +298,20 @@ def test_board_as_of_a_past_moment_equals_the_state_then(db, clock, tmp_path):
 
 
 def test_export_as_of_a_date_equals_the_export_made_that_day(db, clock, tmp_path):
-    edits.update_measure(db, measure_id="MOB-09", changes={
-        "status": "umsetzung", "responsible": "Tiefbauamt", "due": "2026-06-30"},
-        user="anna", note="Auftrag vergeben")
-    edits.update_post(db, key="buergermeister-1", changes={"holder": "Erika Muster"},
-                         user="anna")
+    edits.update_measure(
+        db,
+        measure_id="MOB-09",
+        changes={"status": "umsetzung", "responsible": "Tiefbauamt", "due": "2026-06-30"},
+        user="anna",
+        note="Auftrag vergeben",
+    )
+    edits.update_post(db, key="buergermeister-1", changes={"holder": "Erika Muster"}, user="anna")
     then = {fmt: export.export_text(db, fmt) for fmt in export.FORMATS}
     day = clock.now.date()
     clock.advance(days=2)
-    edits.update_measure(db, measure_id="MOB-09", changes={"status": "umgesetzt",
-                                                              "responsible": ""}, user="bernd")
+    edits.update_measure(
+        db, measure_id="MOB-09", changes={"status": "umgesetzt", "responsible": ""}, user="bernd"
+    )
     edits.add_note(db, measure_id="MOB-10", text="später", user="bernd")
     edits.update_post(db, key="buergermeister-1", changes={"holder": ""}, user="bernd")
     now = {fmt: export.export_text(db, fmt) for fmt in export.FORMATS}
@@ -239,8 +326,7 @@ def test_cli_export_as_of(db, cli, clock):
     clock.advance(days=3)
     edits.move_measure(db, measure_id="UMW-01", status="umgesetzt", user="anna")
     env = {"HERNE_TUI_NOW": clock.now.isoformat()}
-    old = cli("export", "--db", db.url, "--format", "json", "--as-of", "02.03.2026",
-              env=env)
+    old = cli("export", "--db", db.url, "--format", "json", "--as-of", "02.03.2026", env=env)
     assert old.returncode == 0, old.stderr
     status = {m["id"]: m["status"] for m in json.loads(old.stdout)["measures"]}
     assert status["UMW-01"] == "beratung"
@@ -255,8 +341,9 @@ def test_cli_export_as_of(db, cli, clock):
 def test_cli_history_lists_oldest_first_in_german(db, cli, clock):
     edits.move_measure(db, measure_id="ARB-02", status="beratung", user="anna")
     clock.advance(days=1, hours=2)
-    edits.update_measure(db, measure_id="ARB-02", changes={"due": "2026-05-01"},
-                            user="bernd", comment="laut Plan")
+    edits.update_measure(
+        db, measure_id="ARB-02", changes={"due": "2026-05-01"}, user="bernd", comment="laut Plan"
+    )
     edits.move_measure(db, measure_id="ARB-03", status="umsetzung", user="bernd")
     env = {"TZ": "Europe/Berlin"}
     out = cli("history", "ARB-02", "--db", db.url, env=env)
@@ -267,21 +354,27 @@ def test_cli_history_lists_oldest_first_in_german(db, cli, clock):
     assert lines[1].startswith("02.03.2026 10:00") and "anna" in lines[1]
     assert "Status: Offen → In Beratung" in lines[1]
     assert "Fällig: — → 01.05.2026" in lines[2] and "Kommentar: laut Plan" in lines[2]
-    since = cli("history", "--db", db.url, "--since", "03.03.2026", "--user", "bernd",
-                "--format", "json")
+    since = cli(
+        "history", "--db", db.url, "--since", "03.03.2026", "--user", "bernd", "--format", "json"
+    )
     rows = json.loads(since.stdout)
     assert [(r["entity_id"], r["field"], r["old"], r["new"]) for r in rows] == [
-        ("ARB-02", "due", None, "2026-05-01"), ("ARB-03", "status", "offen", "umsetzung")]
+        ("ARB-02", "due", None, "2026-05-01"),
+        ("ARB-03", "status", "offen", "umsetzung"),
+    ]
     assert rows[0]["label"] == "Fällig"
     lower = cli("history", "arb-03", "--db", db.url)
     assert "Status: Offen → In Umsetzung" in lower.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (("ZZZ-99",), "ID „ZZZ-99“ gibt es nicht"),
-    (("--since", "1.13.2026"), "--since: Datum"),
-    (("--format", "xml"), "--format: „xml“ gibt es nicht"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("ZZZ-99",), "ID „ZZZ-99“ gibt es nicht"),
+        (("--since", "1.13.2026"), "--since: Datum"),
+        (("--format", "xml"), "--format: „xml“ gibt es nicht"),
+    ],
+)
 def test_cli_history_errors_are_one_german_line(db, cli, args, message):
     result = cli("history", "--db", db.url, *args)
     assert result.returncode == 2
@@ -304,13 +397,15 @@ def test_list_changes_filters_by_person_topic_and_period(db, clock):
     edits.add_note(db, measure_id="SPO-02", text="Hallenplan", user="bernd")
     edits.update_post(db, key="dezernat-3", changes={"state": "nominiert"}, user="anna")
     newest = history.list_changes(db, limit=2)
-    assert [(e.entity_id, e.field) for e in newest] == [("dezernat-3", "state"),
-                                                         ("SPO-02", "note")]
+    assert [(e.entity_id, e.field) for e in newest] == [("dezernat-3", "state"), ("SPO-02", "note")]
     sport = history.list_changes(db, topic="spo", newest_first=False)
     assert [(e.entity_id, e.field) for e in sport if e.action != "seed"] == [
-        ("SPO-01", "status"), ("SPO-02", "note")]
-    assert {e.entity_id for e in sport} <= {m.id for m in queries.load_board(db).measures
-                                            if m.topic == "SPO"}
+        ("SPO-01", "status"),
+        ("SPO-02", "note"),
+    ]
+    assert {e.entity_id for e in sport} <= {
+        m.id for m in queries.load_board(db).measures if m.topic == "SPO"
+    }
     anna = history.list_changes(db, user="anna", since=date(2026, 3, 3))
     assert [e.entity_id for e in anna] == ["dezernat-3"]
     first_day = history.list_changes(db, since=date(2026, 3, 2), until=date(2026, 3, 2))

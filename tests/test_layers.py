@@ -26,8 +26,11 @@ def imports_of(path: Path) -> set[str]:
 
 
 def test_core_modules_never_import_textual():
-    core = [p for p in PACKAGE.rglob("*.py")
-            if p.relative_to(PACKAGE).parts[0].removesuffix(".py") not in UI]
+    core = [
+        p
+        for p in PACKAGE.rglob("*.py")
+        if p.relative_to(PACKAGE).parts[0].removesuffix(".py") not in UI
+    ]
     assert len(core) >= 8
     for path in core:
         bad = {n for n in imports_of(path) if n.split(".")[0] == "textual"}
@@ -35,15 +38,21 @@ def test_core_modules_never_import_textual():
 
 
 def test_screens_and_widgets_never_import_the_database_layer():
-    ui_files = [PACKAGE / "app.py", PACKAGE / "commands.py",
-                *PACKAGE.glob("screens/*.py"), *PACKAGE.glob("widgets/*.py")]
+    ui_files = [
+        PACKAGE / "app.py",
+        PACKAGE / "commands.py",
+        *PACKAGE.glob("screens/*.py"),
+        *PACKAGE.glob("widgets/*.py"),
+    ]
     for path in ui_files:
         bad = {n for n in imports_of(path) if n.startswith(DB_LAYER)}
         assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
 
 
 def test_the_cli_core_path_does_not_load_textual():
-    code = ("import sys, herne_tui.cli.main as c, herne_tui.services.edits, herne_tui.reports.export, "
-            "herne_tui.seeding.apply; print('textual' in sys.modules)")
+    code = (
+        "import sys, herne_tui.cli.main as c, herne_tui.services.edits, herne_tui.reports.export, "
+        "herne_tui.seeding.apply; print('textual' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr

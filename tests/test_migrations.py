@@ -26,8 +26,9 @@ V1 = FIXTURES / "schema-v1.db"
 
 
 def _fixture_script():
-    spec = importlib.util.spec_from_file_location("make_v1_fixture",
-                                                  FIXTURES / "make_v1_fixture.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_v1_fixture", FIXTURES / "make_v1_fixture.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -74,24 +75,39 @@ def test_the_first_release_database_opens_and_keeps_its_data(v1_copy, clock):
         by_id = {m.id: m for m in board.measures}
         arb = by_id["ARB-01"]
         assert (arb.status, arb.responsible, arb.lead, arb.due, arb.version) == (
-            "beratung", "Wirtschaftsförderung", "SPD", date(2026, 6, 30), 2)
+            "beratung",
+            "Wirtschaftsförderung",
+            "SPD",
+            date(2026, 6, 30),
+            2,
+        )
         sch = by_id["SCH-02"]
         assert (sch.status, sch.lead, sch.responsible, sch.version) == (
-            "umsetzung", "CDU", "Fachbereich Schule", 3)
+            "umsetzung",
+            "CDU",
+            "Fachbereich Schule",
+            3,
+        )
         assert (by_id["MOB-09"].status, by_id["MOB-09"].due) == ("umgesetzt", date(2026, 1, 15))
         post = next(p for p in queries.list_posts(db) if p.key == "buergermeister-1")
         assert (post.holder, post.state) == ("Erika Muster", "gewählt")
-        notes = [(n.author, n.text) for mid in ("ARB-01", "SCH-02")
-                 for n in queries.get_measure(db, mid).notes]
+        notes = [
+            (n.author, n.text)
+            for mid in ("ARB-01", "SCH-02")
+            for n in queries.get_measure(db, mid).notes
+        ]
         assert notes == [(a, t) for a, _, t in script.NOTES]
         # the history still tells who changed what, in order
-        edits = [(e.user, e.entity_id, e.field, e.new) for e in queries.history(db)
-                 if e.action == "edit"]
-        assert edits == [(u, key, f, v) for u, _, key, changes in script.EDITS
-                         for f, v in changes.items()]
+        edits = [
+            (e.user, e.entity_id, e.field, e.new) for e in queries.history(db) if e.action == "edit"
+        ]
+        assert edits == [
+            (u, key, f, v) for u, _, key, changes in script.EDITS for f, v in changes.items()
+        ]
         # and work goes on: an edit against the version shown
-        edits.move_measure(db, measure_id="ARB-01", status="umsetzung", user="dora",
-                              expected_version=arb.version)
+        edits.move_measure(
+            db, measure_id="ARB-01", status="umsetzung", user="dora", expected_version=arb.version
+        )
     finally:
         db.dispose()
     backups = list(v1_copy.parent.glob("alt.db.v1-*.bak"))
@@ -150,8 +166,9 @@ def test_an_older_database_is_backed_up_and_upgraded_step_by_step(v1_copy, monke
     assert len(list(v1_copy.parent.glob("*.bak"))) == 1
 
 
-def test_a_failed_migration_changes_nothing_and_says_where_the_backup_is(db, db_path,
-                                                                       monkeypatch, clock):
+def test_a_failed_migration_changes_nothing_and_says_where_the_backup_is(
+    db, db_path, monkeypatch, clock
+):
     edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     db.dispose()
     calls: list[int] = []
@@ -163,7 +180,8 @@ def test_a_failed_migration_changes_nothing_and_says_where_the_backup_is(db, db_
     assert ".bak" in message and "\n" not in message
     # step 1 stays applied and recorded; step 2 was rolled back as a whole
     assert _raw(db_path, "SELECT value FROM meta WHERE key = 'schema_version'") == [
-        (str(newest - 1),)]
+        (str(newest - 1),)
+    ]
     assert not _raw(db_path, "SELECT name FROM sqlite_master WHERE name = 'tag'")
     monkeypatch.setitem(schema.MIGRATIONS, newest, lambda conn: calls.append(-1))
     fixed = open_database(str(db_path), clock=clock)
@@ -176,8 +194,9 @@ def test_a_failed_migration_changes_nothing_and_says_where_the_backup_is(db, db_
 
 def test_a_newer_database_is_refused_naming_both_versions(v1_copy):
     with sqlite3.connect(v1_copy) as conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                     (str(SCHEMA_VERSION + 3),))
+        conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 3),)
+        )
     conn.close()
     digest = _digest(v1_copy)
     with pytest.raises(SchemaError) as err:

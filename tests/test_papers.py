@@ -19,10 +19,15 @@ from herne_tui.db.schema import open_database
 
 
 def joint_motion(db, **extra):
-    values = {"title": "Mehr Schulsozialarbeit", "kind": "gemeinsamer-antrag",
-              "body": "Ausschuss für Schule und Weiterbildung", "meeting_date": "2026-03-26",
-              "filing_deadline": "16.03.2026", "number": "2026/0123",
-              "measure_ids": "SCH-06 SOZ-03"}
+    values = {
+        "title": "Mehr Schulsozialarbeit",
+        "kind": "gemeinsamer-antrag",
+        "body": "Ausschuss für Schule und Weiterbildung",
+        "meeting_date": "2026-03-26",
+        "filing_deadline": "16.03.2026",
+        "number": "2026/0123",
+        "measure_ids": "SCH-06 SOZ-03",
+    }
     values.update(extra)
     return papers.add_paper(db, values=values, user="anna")
 
@@ -35,8 +40,16 @@ def test_joint_motion_gets_a_partner_deadline(db, clock):
     assert papers.list_papers(db)[0].partner_overdue
     papers.update_paper(db, paper_id=p.id, changes={"proposal_sent": "2026-03-02"}, user="a")
     assert not papers.list_papers(db)[0].partner_overdue
-    own = papers.add_paper(db, values={"title": "Anfrage", "kind": "anfrage", "body": "Rat",
-                                       "filing_deadline": "2026-03-16"}, user="a")
+    own = papers.add_paper(
+        db,
+        values={
+            "title": "Anfrage",
+            "kind": "anfrage",
+            "body": "Rat",
+            "filing_deadline": "2026-03-16",
+        },
+        user="a",
+    )
     assert own.partner_deadline is None
 
 
@@ -64,37 +77,59 @@ def test_positions_and_consensus(db, clock):
     assert p.consensus == "konsens" and p.verdict == "gemeinsam: zustimmen"
     changes = [h for h in queries.history(db, entity="position")]
     assert [(h.entity_id.split(":")[1], h.old, h.new) for h in changes] == [
-        ("SPD", "offen", "zustimmen"), ("CDU", "offen", "ablehnen"),
-        ("CDU", "ablehnen", "zustimmen")]
+        ("SPD", "offen", "zustimmen"),
+        ("CDU", "offen", "ablehnen"),
+        ("CDU", "ablehnen", "zustimmen"),
+    ]
 
 
 def test_dissent_and_decision_with_participant_limit(db):
     p = joint_motion(db)
-    dissent = papers.raise_dissent(db, subject=f"paper:{p.id}", reason="Finanzierung unklar",
-                                   user="anna", party="SPD")
+    dissent = papers.raise_dissent(
+        db, subject=f"paper:{p.id}", reason="Finanzierung unklar", user="anna", party="SPD"
+    )
     assert [x.id for x in papers.list_dissents(db, open_only=True)] == [dissent.id]
     too_many = {"SPD": [f"S{i}" for i in range(9)], "CDU": ["C1"]}
     with pytest.raises(InvalidInput, match="höchstens 8"):
-        papers.decide_dissent(db, dissent_id=dissent.id, decision="einstimmig",
-                              outcome="Antrag wird geändert", participants=too_many,
-                              decided_on="05.03.2026", user="anna")
+        papers.decide_dissent(
+            db,
+            dissent_id=dissent.id,
+            decision="einstimmig",
+            outcome="Antrag wird geändert",
+            participants=too_many,
+            decided_on="05.03.2026",
+            user="anna",
+        )
     with pytest.raises(InvalidInput, match="Verfahren"):
-        papers.decide_dissent(db, dissent_id=dissent.id, decision="dissens-festgestellt",
-                              outcome="", participants={"SPD": ["S1"]},
-                              decided_on="05.03.2026", user="anna")
+        papers.decide_dissent(
+            db,
+            dissent_id=dissent.id,
+            decision="dissens-festgestellt",
+            outcome="",
+            participants={"SPD": ["S1"]},
+            decided_on="05.03.2026",
+            user="anna",
+        )
     decided = papers.decide_dissent(
-        db, dissent_id=dissent.id, decision="dissens-festgestellt", outcome="",
+        db,
+        dissent_id=dissent.id,
+        decision="dissens-festgestellt",
+        outcome="",
         procedure="Abstimmung freigegeben, Antrag wird nicht gemeinsam gestellt",
         participants={"SPD": ["Anna A", "Bert B"], "CDU": ["Clara C"]},
-        decided_on="05.03.2026", user="anna")
+        decided_on="05.03.2026",
+        user="anna",
+    )
     assert decided.state == "entschieden" and decided.decided_on == date(2026, 3, 5)
     assert papers.list_dissents(db, open_only=True) == ()
     for fmt in ("md", "html", "text"):
         minutes = render_minutes(db, fmt)
         assert "Mehr Schulsozialarbeit" in minutes and "Dissens festgestellt" in minutes
         assert "Abstimmung freigegeben" in minutes and "Clara C" in minutes
-    assert "Mehr Schulsozialarbeit" not in render_minutes(db, "md", date(2026, 3, 6)).split(
-        "Offene Dissense")[0]
+    assert (
+        "Mehr Schulsozialarbeit"
+        not in render_minutes(db, "md", date(2026, 3, 6)).split("Offene Dissense")[0]
+    )
     fields = {h.field for h in queries.history(db, entity="dissent")}
     assert {"*", "decision", "procedure", "participants", "decided_on", "state"} <= fields
 
@@ -123,36 +158,60 @@ def test_freshly_seeded_data_has_no_violations(db):
 
 
 def test_each_nomination_violation(db):
-    edits.update_post(db, key="buergermeister-2", changes={"holder": "X",
-                                                              "holder_party": "SPD"}, user="a")
-    edits.update_post(db, key="dezernat-3", changes={"holder": "Dr. Y", "holder_party": "SPD",
-                                                        "state": "gewählt"}, user="a")
-    edits.update_seat(db, key="wfg-geschaeftsfuehrung", changes={
-        "nominee": "Z", "nominee_party": "SPD", "tender_done": True}, user="a")
-    edits.update_seat(db, key="hcr-geschaeftsfuehrung", changes={
-        "nominee": "W", "nominee_party": "SPD", "state": "besetzt"}, user="a")
+    edits.update_post(
+        db, key="buergermeister-2", changes={"holder": "X", "holder_party": "SPD"}, user="a"
+    )
+    edits.update_post(
+        db,
+        key="dezernat-3",
+        changes={"holder": "Dr. Y", "holder_party": "SPD", "state": "gewählt"},
+        user="a",
+    )
+    edits.update_seat(
+        db,
+        key="wfg-geschaeftsfuehrung",
+        changes={"nominee": "Z", "nominee_party": "SPD", "tender_done": True},
+        user="a",
+    )
+    edits.update_seat(
+        db,
+        key="hcr-geschaeftsfuehrung",
+        changes={"nominee": "W", "nominee_party": "SPD", "state": "besetzt"},
+        user="a",
+    )
     found = {(v.rule, v.ref) for v in checks.nomination_violations(db)}
-    assert found == {("vorschlagsrecht", "post:buergermeister-2"),
-                     ("externe-ausschreibung", "post:dezernat-3"),
-                     ("vorschlagsrecht", "seat:wfg-geschaeftsfuehrung"),
-                     ("externe-ausschreibung", "seat:hcr-geschaeftsfuehrung")}
+    assert found == {
+        ("vorschlagsrecht", "post:buergermeister-2"),
+        ("externe-ausschreibung", "post:dezernat-3"),
+        ("vorschlagsrecht", "seat:wfg-geschaeftsfuehrung"),
+        ("externe-ausschreibung", "seat:hcr-geschaeftsfuehrung"),
+    }
     # the honorary mayor posts need no tender
-    edits.update_post(db, key="buergermeister-1", changes={"holder": "V", "holder_party":
-                                                              "SPD", "state": "gewählt"}, user="a")
+    edits.update_post(
+        db,
+        key="buergermeister-1",
+        changes={"holder": "V", "holder_party": "SPD", "state": "gewählt"},
+        user="a",
+    )
     assert not any(v.ref == "post:buergermeister-1" for v in checks.nomination_violations(db))
     # fixing the facts removes the violations
     edits.update_post(db, key="dezernat-3", changes={"tender_date": "2026-01-10"}, user="a")
-    edits.update_seat(db, key="hcr-geschaeftsfuehrung", changes={"tender_done": True},
-                         user="a")
+    edits.update_seat(db, key="hcr-geschaeftsfuehrung", changes={"tender_done": True}, user="a")
     assert {v.ref for v in checks.nomination_violations(db)} == {
-        "post:buergermeister-2", "seat:wfg-geschaeftsfuehrung"}
+        "post:buergermeister-2",
+        "seat:wfg-geschaeftsfuehrung",
+    }
 
 
 def test_check_db_cli(db, db_path, cli):
     ok = cli("check", "--db", str(db_path))
     assert ok.returncode == 0 and "keine Verstöße" in ok.stdout
-    edits.update_seat(db, key="feg-geschaeftsfuehrung", changes={
-        "nominee": "Q", "nominee_party": "CDU", "tender_done": True}, user="a")
+    edits.update_seat(
+        db,
+        key="feg-geschaeftsfuehrung",
+        changes={"nominee": "Q", "nominee_party": "CDU", "tender_done": True},
+        user="a",
+    )
     bad = cli("check", "--db", str(db_path))
     assert bad.returncode == 2
     assert "seat:feg-geschaeftsfuehrung" in bad.stdout and "SPD" in bad.stdout
@@ -160,9 +219,15 @@ def test_check_db_cli(db, db_path, cli):
 
 def test_minutes_cli(db, db_path, cli):
     d = papers.raise_dissent(db, subject="measure:MOB-01", reason="Tempo 30", user="anna")
-    papers.decide_dissent(db, dissent_id=d.id, decision="einstimmig",
-                          outcome="Tempo 30 nur an Schulen", participants={"CDU": ["B"]},
-                          decided_on="2026-03-03", user="anna")
+    papers.decide_dissent(
+        db,
+        dissent_id=d.id,
+        decision="einstimmig",
+        outcome="Tempo 30 nur an Schulen",
+        participants={"CDU": ["B"]},
+        decided_on="2026-03-03",
+        user="anna",
+    )
     out = cli("report", "minutes", "--db", str(db_path), "--format", "md")
     assert out.returncode == 0, out.stderr
     assert "Tempo 30 nur an Schulen" in out.stdout and "einstimmig" in out.stdout
@@ -172,8 +237,9 @@ def test_v1_database_is_upgraded_to_hold_papers(tmp_path):
     copy = tmp_path / "v1.db"
     shutil.copy(REPO / "tests" / "fixtures" / "schema-v1.db", copy)
     db = open_database(str(copy))
-    p = papers.add_paper(db, values={"title": "Nach dem Upgrade", "kind": "vorlage",
-                                     "body": "Rat"}, user="a")
+    p = papers.add_paper(
+        db, values={"title": "Nach dem Upgrade", "kind": "vorlage", "body": "Rat"}, user="a"
+    )
     assert papers.list_papers(db)[0].id == p.id
     assert len(queries.load_board(db).measures) == 140
     backups = [f for f in tmp_path.iterdir() if f.name.startswith("v1.db.v1-")]
@@ -183,11 +249,18 @@ def test_v1_database_is_upgraded_to_hold_papers(tmp_path):
 def test_forget_reaches_the_coordination_records(db, db_path):
     from herne_tui.services.privacy import forget
 
-    d = papers.raise_dissent(db, subject="measure:MOB-01", reason="Bedenken von Hanna Muster",
-                             user="anna")
-    papers.decide_dissent(db, dissent_id=d.id, decision="einstimmig", outcome="geklärt",
-                          participants={"SPD": ["Hanna Muster", "Bert B"]},
-                          decided_on="2026-03-03", user="anna")
+    d = papers.raise_dissent(
+        db, subject="measure:MOB-01", reason="Bedenken von Hanna Muster", user="anna"
+    )
+    papers.decide_dissent(
+        db,
+        dissent_id=d.id,
+        decision="einstimmig",
+        outcome="geklärt",
+        participants={"SPD": ["Hanna Muster", "Bert B"]},
+        decided_on="2026-03-03",
+        user="anna",
+    )
     forget(db, name="Hanna Muster", user="admin")
     assert b"Hanna Muster" not in db_path.read_bytes()
     assert "Hanna Muster" not in render_minutes(db, "md")
@@ -200,14 +273,22 @@ def test_positions_are_saved_all_or_nothing(db):
     p = joint_motion(db)
     papers.set_position(db, paper_id=p.id, party="CDU", position="ablehnen", user="b")
     with pytest.raises(Conflict):
-        papers.set_positions(db, paper_id=p.id, positions={"SPD": "zustimmen",
-                                                           "CDU": "zustimmen"},
-                             user="a", expected_versions={"SPD": 0, "CDU": 0})
+        papers.set_positions(
+            db,
+            paper_id=p.id,
+            positions={"SPD": "zustimmen", "CDU": "zustimmen"},
+            user="a",
+            expected_versions={"SPD": 0, "CDU": 0},
+        )
     after = dict((party, pos) for party, pos, _ in papers.list_papers(db)[0].positions)
     assert after == {"SPD": "offen", "CDU": "ablehnen"}  # SPD was not written either
-    both = papers.set_positions(db, paper_id=p.id, positions={"SPD": "zustimmen",
-                                                              "CDU": "zustimmen"},
-                                user="a", expected_versions={"SPD": 0, "CDU": 1})
+    both = papers.set_positions(
+        db,
+        paper_id=p.id,
+        positions={"SPD": "zustimmen", "CDU": "zustimmen"},
+        user="a",
+        expected_versions={"SPD": 0, "CDU": 1},
+    )
     assert both.consensus == "konsens"
     txns = {h.txn for h in queries.history(db, entity="position") if h.user == "a"}
     assert len(txns) == 1

@@ -63,8 +63,7 @@ def free_port() -> int:
 def need_tools(*names: str) -> None:
     missing = [n for n in names if tool(n) is None]
     if missing:
-        pgtools.unavailable(f"{', '.join(missing)} not on PATH (apt-get install "
-                            "postgresql-client)")
+        pgtools.unavailable(f"{', '.join(missing)} not on PATH (apt-get install postgresql-client)")
 
 
 # -- errors are one line, never with the password ----------------------------------------------
@@ -88,8 +87,7 @@ def test_missing_driver_and_bad_urls_are_one_line():
 def test_wrong_password_and_unknown_database(pg_url):
     line = one_line(run_cli("list", "--db", with_password(pg_url, "falsch-geheim")))
     assert "Anmeldung abgelehnt" in line and "falsch-geheim" not in line
-    missing = make_url(pg_url).set(database="gibt_es_nicht").render_as_string(
-        hide_password=False)
+    missing = make_url(pg_url).set(database="gibt_es_nicht").render_as_string(hide_password=False)
     line = one_line(run_cli("show", "ARB-01", "--db", missing))
     assert "„gibt_es_nicht“ gibt es auf dem Server nicht" in line
 
@@ -112,6 +110,7 @@ def test_an_empty_database_is_created_and_seeded_by_the_cli(pg_server):
 def test_a_write_takes_the_lock_before_it_reads(pg_url):
     seen = []
     with psycopg.connect(libpq(pg_url), autocommit=True) as other:
+
         def probe(session):
             session.execute(text("SELECT 1"))  # the first statement begins the transaction
             free = other.execute(f"SELECT pg_try_advisory_lock({PG_WRITE_LOCK})").fetchone()[0]
@@ -140,8 +139,7 @@ def test_read_only_refuses_every_change(pg_url):
         assert len(queries.load_board(viewer).measures) == 140
     finally:
         viewer.dispose()
-    line = one_line(run_cli("set", "ARB-01", "--status", "beratung", "--db", pg_url,
-                            "--read-only"))
+    line = one_line(run_cli("set", "ARB-01", "--status", "beratung", "--db", pg_url, "--read-only"))
     assert "Nur-Lese-Modus" in line
 
 
@@ -158,8 +156,9 @@ def test_an_older_schema_is_saved_and_upgraded(pg_url, tmp_path, monkeypatch):
     try:
         assert {"paper", "position", "dissent"} <= set(inspect(db.engine).get_table_names())
         with db.engine.connect() as conn:
-            assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
-                                ).scalar() == str(SCHEMA_VERSION)
+            assert conn.execute(
+                text("SELECT value FROM meta WHERE key = 'schema_version'")
+            ).scalar() == str(SCHEMA_VERSION)
         saved = db.migration_backup
         assert saved is not None and saved.is_file() and ".v1-" in saved.name
         assert saved.parent == tmp_path / "data" / "herne-tui" / "sicherungen"
@@ -179,8 +178,10 @@ def test_a_newer_schema_is_refused_and_left_alone(pg_url):
 
 
 # -- backup and restore ------------------------------------------------------------------------
-BACKUP_LINE = re.compile(r"Sicherung (.+): (\d+) kB, Schema (\d+), 140 Maßnahmen, (\d+) Notizen, "
-                         r"(\d+) Verlaufseinträge; (.+) \((\d+,\d+) s\)")
+BACKUP_LINE = re.compile(
+    r"Sicherung (.+): (\d+) kB, Schema (\d+), 140 Maßnahmen, (\d+) Notizen, "
+    r"(\d+) Verlaufseinträge; (.+) \((\d+,\d+) s\)"
+)
 
 
 def test_backup_and_restore_with_pg_dump(pg_url, tmp_path):
@@ -251,8 +252,9 @@ def test_without_pg_dump_the_backup_is_an_export_that_restores(pg_url, tmp_path)
 
 
 def test_an_sqlite_database_moves_into_postgresql(db, db_path, pg_server):
-    edits.update_measure(db, measure_id="KJF-02", changes={"status": "umsetzung"},
-                            user="anna", note="aus SQLite")
+    edits.update_measure(
+        db, measure_id="KJF-02", changes={"status": "umsetzung"}, user="anna", note="aus SQLite"
+    )
     url = pg_server.fresh(seeded=False)
     try:
         done = run_cli("restore", str(db_path), "--db", url, "--yes")
@@ -278,7 +280,8 @@ def test_restore_refuses_what_is_not_a_backup(pg_url, tmp_path):
     fake = tmp_path / "fake.json.gz"
     fake.write_bytes(gzip.compress(b'{"format": "etwas anderes"}'))
     assert "keine herne-tui-Sicherung" in one_line(
-        run_cli("restore", str(fake), "--db", pg_url, "--yes"))
+        run_cli("restore", str(fake), "--db", pg_url, "--yes")
+    )
     assert queries.load_board(open_database(pg_url)).measures
 
 
@@ -314,8 +317,7 @@ async def test_second_app_sees_the_first_apps_move_on_postgresql(pg_url, clock):
     one, two = open_database(pg_url, clock=clock), open_database(pg_url, clock=clock)
     first, second = make_app(one, user="anna"), make_app(two, user="bernd")
     try:
-        async with first.run_test(size=(120, 40)) as p1, \
-                second.run_test(size=(120, 40)) as p2:
+        async with first.run_test(size=(120, 40)) as p1, second.run_test(size=(120, 40)) as p2:
             for pilot, app in ((p1, first), (p2, second)):
                 await until(pilot, lambda app=app: "offen" in getattr(app.screen, "shown", {}))
             await p2.press("j")

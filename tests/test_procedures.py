@@ -12,14 +12,17 @@ from herne_tui.errors import InvalidInput
 PARTNERS = ("SPD", "CDU")
 
 
-@pytest.mark.parametrize("filing,expected", [
-    (date(2026, 3, 20), date(2026, 3, 6)),     # plain
-    (date(2026, 3, 10), date(2026, 2, 24)),    # across a month end (February, 28 days)
-    (date(2028, 3, 10), date(2028, 2, 25)),    # leap year: 29 February counts
-    (date(2028, 3, 14), date(2028, 2, 29)),    # lands on the leap day
-    (date(2026, 1, 5), date(2025, 12, 22)),    # across the year end
-    (date(2026, 5, 31), date(2026, 5, 17)),    # month end to mid-month (a Sunday: no shift)
-])
+@pytest.mark.parametrize(
+    "filing,expected",
+    [
+        (date(2026, 3, 20), date(2026, 3, 6)),  # plain
+        (date(2026, 3, 10), date(2026, 2, 24)),  # across a month end (February, 28 days)
+        (date(2028, 3, 10), date(2028, 2, 25)),  # leap year: 29 February counts
+        (date(2028, 3, 14), date(2028, 2, 29)),  # lands on the leap day
+        (date(2026, 1, 5), date(2025, 12, 22)),  # across the year end
+        (date(2026, 5, 31), date(2026, 5, 17)),  # month end to mid-month (a Sunday: no shift)
+    ],
+)
 def test_partner_deadline_is_fourteen_calendar_days_before_filing(filing, expected):
     assert p.partner_deadline(filing) == expected
 
@@ -29,23 +32,32 @@ def test_partner_deadline_uses_the_rule_parameter_and_none():
     assert p.partner_deadline(None) is None
 
 
-@pytest.mark.parametrize("positions,expected", [
-    ({"SPD": "zustimmen", "CDU": "zustimmen"}, "konsens"),
-    ({"SPD": "ablehnen", "CDU": "ablehnen"}, "konsens"),
-    ({"SPD": "enthalten", "CDU": "enthalten"}, "konsens"),
-    ({"SPD": "zustimmen", "CDU": "ablehnen"}, "dissens"),
-    ({"SPD": "zustimmen", "CDU": "enthalten"}, "dissens"),
-    ({"SPD": "zustimmen", "CDU": "offen"}, "offen"),
-    ({"SPD": "zustimmen"}, "offen"),
-    ({}, "offen"),
-])
+@pytest.mark.parametrize(
+    "positions,expected",
+    [
+        ({"SPD": "zustimmen", "CDU": "zustimmen"}, "konsens"),
+        ({"SPD": "ablehnen", "CDU": "ablehnen"}, "konsens"),
+        ({"SPD": "enthalten", "CDU": "enthalten"}, "konsens"),
+        ({"SPD": "zustimmen", "CDU": "ablehnen"}, "dissens"),
+        ({"SPD": "zustimmen", "CDU": "enthalten"}, "dissens"),
+        ({"SPD": "zustimmen", "CDU": "offen"}, "offen"),
+        ({"SPD": "zustimmen"}, "offen"),
+        ({}, "offen"),
+    ],
+)
 def test_consensus(positions, expected):
     assert p.consensus(positions, PARTNERS) == expected
 
 
 def _verdict(state, *, meeting, today=date(2026, 3, 10), legal=False, harm=False):
-    return p.verdict(state, {"SPD": "zustimmen", "CDU": "ablehnen"}, meeting_date=meeting,
-                     today=today, legally_required=legal, harmful_to_defer=harm)
+    return p.verdict(
+        state,
+        {"SPD": "zustimmen", "CDU": "ablehnen"},
+        meeting_date=meeting,
+        today=today,
+        legally_required=legal,
+        harmful_to_defer=harm,
+    )
 
 
 def test_without_consensus_at_the_meeting_the_paper_is_deferred():
@@ -67,9 +79,14 @@ def test_the_two_exceptions_are_discussed_not_deferred():
 
 
 def test_consensus_verdict_names_the_common_stand():
-    v = p.verdict("konsens", {"SPD": "ablehnen", "CDU": "ablehnen"},
-                  meeting_date=date(2026, 3, 1), today=date(2026, 3, 10),
-                  legally_required=False, harmful_to_defer=False)
+    v = p.verdict(
+        "konsens",
+        {"SPD": "ablehnen", "CDU": "ablehnen"},
+        meeting_date=date(2026, 3, 1),
+        today=date(2026, 3, 10),
+        legally_required=False,
+        harmful_to_defer=False,
+    )
     assert v == "gemeinsam: ablehnen"
 
 
@@ -83,12 +100,19 @@ def test_participant_limit():
     with pytest.raises(InvalidInput, match="doppelte"):
         p.check_participants({"SPD": ["A", "A"]}, PARTNERS)
     assert p.check_participants({"SPD": ["  Anna   Beispiel ", ""]}, PARTNERS) == {
-        "SPD": ["Anna Beispiel"]}
+        "SPD": ["Anna Beispiel"]
+    }
 
 
 def test_annual_reviews_and_midterm():
     assert p.annual_reviews(date(2025, 11, 4), date(2030, 10, 31)) == [
-        date(2026, 11, 4), date(2027, 11, 4), date(2028, 11, 4), date(2029, 11, 4)]
+        date(2026, 11, 4),
+        date(2027, 11, 4),
+        date(2028, 11, 4),
+        date(2029, 11, 4),
+    ]
     assert p.annual_reviews(date(2024, 2, 29), date(2026, 3, 1)) == [
-        date(2025, 2, 28), date(2026, 2, 28)]
+        date(2025, 2, 28),
+        date(2026, 2, 28),
+    ]
     assert p.midterm(date(2025, 11, 1), date(2030, 10, 31)) == date(2028, 5, 1)

@@ -12,9 +12,13 @@ from herne_tui.db.schema import open_database
 
 
 def test_quick_board_equals_the_orm_board(db, db_path):
-    edits.update_measure(db, measure_id="ARB-01", changes={
-        "status": "beratung", "lead": "CDU", "due": "2026-04-01", "responsible": "Anna"},
-        user="a", note="eine Notiz")
+    edits.update_measure(
+        db,
+        measure_id="ARB-01",
+        changes={"status": "beratung", "lead": "CDU", "due": "2026-04-01", "responsible": "Anna"},
+        user="a",
+        note="eine Notiz",
+    )
     papers.add_paper(db, values={"title": "x", "kind": "vorlage", "body": "Rat"}, user="a")
     assert read_board(db_path) == queries.load_board(db)
 

@@ -59,8 +59,7 @@ def test_check_writable_names_the_directory_and_the_fix(db, db_path, monkeypatch
 
 
 @pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
-def test_check_writable_names_the_file_that_is_not_group_writable(db, db_path, monkeypatch,
-                                                                  suffix):
+def test_check_writable_names_the_file_that_is_not_group_writable(db, db_path, monkeypatch, suffix):
     target = Path(f"{db_path}{suffix}")
     target.touch()
     _deny(monkeypatch, target)
@@ -111,11 +110,12 @@ def test_read_only_database_refuses_every_write_even_below_the_services(db, db_p
 
 def test_read_only_flag_on_the_command_line(db, db_path, tmp_path):
     before = _history_len(db_path)
-    for args in (("--read-only", "set", "ARB-01", "--db", str(db_path), "--status", "beratung"),
-                 ("set", "ARB-01", "--db", str(db_path), "--note", "x", "--read-only"),
-                 ("--read-only", "seed", "--db", str(db_path)),
-                 ("restore", str(db_path), "--db", str(tmp_path / "other.db"), "--yes",
-                  "--read-only")):
+    for args in (
+        ("--read-only", "set", "ARB-01", "--db", str(db_path), "--status", "beratung"),
+        ("set", "ARB-01", "--db", str(db_path), "--note", "x", "--read-only"),
+        ("--read-only", "seed", "--db", str(db_path)),
+        ("restore", str(db_path), "--db", str(tmp_path / "other.db"), "--yes", "--read-only"),
+    ):
         assert "Nur-Lese-Modus" in _one_line(run_cli(*args)), args
     assert _history_len(db_path) == before
     assert not (tmp_path / "other.db").exists()
@@ -149,8 +149,14 @@ def _as_unprivileged(*args: str) -> subprocess.CompletedProcess:
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "herne_tui"]
     env = {**os.environ, "HERNE_TUI_USER": "gast"}
     env.pop("HERNE_TUI_DB", None)
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=env,
-                          preexec_fn=_obey_file_modes, timeout=120)
+    return subprocess.run(
+        [*cmd, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=_obey_file_modes,
+        timeout=120,
+    )
 
 
 def _file_modes_apply(tmp_path: Path) -> bool:
@@ -158,8 +164,12 @@ def _file_modes_apply(tmp_path: Path) -> bool:
     locked.write_text("")
     locked.chmod(0o444)
     try:
-        probe = subprocess.run([sys.executable, "-c", f"open({str(locked)!r}, 'a')"],
-                               capture_output=True, preexec_fn=_obey_file_modes, timeout=60)
+        probe = subprocess.run(
+            [sys.executable, "-c", f"open({str(locked)!r}, 'a')"],
+            capture_output=True,
+            preexec_fn=_obey_file_modes,
+            timeout=60,
+        )
     except subprocess.SubprocessError:
         return False
     finally:
@@ -169,8 +179,10 @@ def _file_modes_apply(tmp_path: Path) -> bool:
 
 def test_a_user_without_write_access_is_told_what_to_fix(db, db_path, tmp_path):
     if not _file_modes_apply(tmp_path):
-        pytest.skip("root without CAP_SETPCAP: file modes cannot be enforced here "
-                    "(check_writable is covered by the os.access tests above)")
+        pytest.skip(
+            "root without CAP_SETPCAP: file modes cannot be enforced here "
+            "(check_writable is covered by the os.access tests above)"
+        )
     edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     db.dispose()
     shared = tmp_path / "shared"

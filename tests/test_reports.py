@@ -27,24 +27,29 @@ def sections(output: str, fmt: str) -> list[tuple[int, str, str]]:
     """(level, heading without its count, body) for every heading of a report."""
     if fmt == "html":
         parts = re.split(r"<h([1-6])>(.*?)</h\1>", output)
-        found = [(int(parts[i]), html.unescape(parts[i + 1]), html.unescape(parts[i + 2]))
-                 for i in range(1, len(parts), 3)]
+        found = [
+            (int(parts[i]), html.unescape(parts[i + 1]), html.unescape(parts[i + 2]))
+            for i in range(1, len(parts), 3)
+        ]
     else:
         lines = output.splitlines()
         marks = []
         for i, line in enumerate(lines):
             if fmt == "md" and line.startswith("#"):
                 marks.append((i, len(line) - len(line.lstrip("#")), line.lstrip("# "), 1))
-            elif fmt == "text" and i + 1 < len(lines) and line and \
-                    re.fullmatch(r"(=+|-+|~+)", lines[i + 1]) and \
-                    len(lines[i + 1]) == len(line):
+            elif (
+                fmt == "text"
+                and i + 1 < len(lines)
+                and line
+                and re.fullmatch(r"(=+|-+|~+)", lines[i + 1])
+                and len(lines[i + 1]) == len(line)
+            ):
                 marks.append((i, {"=": 1, "-": 2, "~": 3}[lines[i + 1][0]], line, 2))
         found = []
         for n, (i, level, text, skip) in enumerate(marks):
             end = marks[n + 1][0] if n + 1 < len(marks) else len(lines)
-            found.append((level, text, "\n".join(lines[i + skip:end])))
-    return [(level, re.sub(r"\s*\(\d+\)$", "", text.strip()), body)
-            for level, text, body in found]
+            found.append((level, text, "\n".join(lines[i + skip : end])))
+    return [(level, re.sub(r"\s*\(\d+\)$", "", text.strip()), body) for level, text, body in found]
 
 
 def ids_by_section(output: str, fmt: str) -> dict[str, set[str]]:
@@ -71,11 +76,15 @@ def table_row(output: str, fmt: str, first: str) -> dict[str, str]:
     """The first table row whose first cell is ``first``, as header → cell text."""
     if fmt == "html":
         for table in re.findall(r"<table>(.*?)</table>", output, re.S):
-            head = [html.unescape(re.sub("<[^>]+>", "", h))
-                    for h in re.findall(r"<th>(.*?)</th>", table)]
+            head = [
+                html.unescape(re.sub("<[^>]+>", "", h))
+                for h in re.findall(r"<th>(.*?)</th>", table)
+            ]
             for row in re.findall(r"<tr>(.*?)</tr>", table):
-                cells = [html.unescape(re.sub("<[^>]+>", "", c)).strip()
-                         for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+                cells = [
+                    html.unescape(re.sub("<[^>]+>", "", c)).strip()
+                    for c in re.findall(r"<td[^>]*>(.*?)</td>", row)
+                ]
                 if cells and cells[0] == first:
                     return dict(zip(head, cells, strict=True))
     else:
@@ -106,12 +115,17 @@ def at(clock, *args) -> None:
 def scripted(db, clock):
     """A history from December 2025 to March 2026; now = 03.03.2026 12:00 UTC."""
     at(clock, 2025, 12, 10, 12)
-    edits.update_measure(db, measure_id="ARB-01", changes={
-        "status": "umgesetzt", "due": "2025-12-31"}, user="anna")
+    edits.update_measure(
+        db, measure_id="ARB-01", changes={"status": "umgesetzt", "due": "2025-12-31"}, user="anna"
+    )
     edits.move_measure(db, measure_id="SCH-01", status="vorbereitung", user="anna")
     at(clock, 2026, 1, 20, 12)
-    edits.update_measure(db, measure_id="MOB-01", changes={
-        "status": "umsetzung", "due": "28.02.2026", "responsible": "Tiefbauamt"}, user="bernd")
+    edits.update_measure(
+        db,
+        measure_id="MOB-01",
+        changes={"status": "umsetzung", "due": "28.02.2026", "responsible": "Tiefbauamt"},
+        user="bernd",
+    )
     edits.move_measure(db, measure_id="KJF-01", status="zurueckgestellt", user="bernd")
     edits.move_measure(db, measure_id="SOZ-01", status="umgesetzt", user="bernd")
     at(clock, 2026, 2, 10, 12)
@@ -121,11 +135,15 @@ def scripted(db, clock):
     review.mark_reviewed(db, user="anna")
     at(clock, 2026, 3, 1, 12)
     edits.move_measure(db, measure_id="SCH-01", status="beratung", user="dora")
-    edits.update_measure(db, measure_id="WOH-01", changes={"status": "umgesetzt"},
-                            user="dora", source="Drucksache 2026/0042")
+    edits.update_measure(
+        db,
+        measure_id="WOH-01",
+        changes={"status": "umgesetzt"},
+        user="dora",
+        source="Drucksache 2026/0042",
+    )
     edits.add_note(db, measure_id="SIC-02", text="<b>fett</b> & Co", user="dora")
-    edits.update_measure(db, measure_id="MOB-02", changes={"due": "2026-12-31"},
-                            user="dora")
+    edits.update_measure(db, measure_id="MOB-02", changes={"due": "2026-12-31"}, user="dora")
     at(clock, 2026, 3, 3, 12)
     return db
 
@@ -156,9 +174,14 @@ def test_weekly_report_sections(scripted, fmt):
 def test_weekly_review_options(scripted, clock):
     since = review.weekly_review(scripted, since=date(2026, 1, 1), stale_weeks=8)
     moved = [(c.measure.id, c.old, c.new) for c in since.status_changes]
-    assert moved == [("MOB-01", "offen", "umsetzung"), ("KJF-01", "offen", "zurueckgestellt"),
-                     ("SOZ-01", "offen", "umgesetzt"), ("SOZ-01", "umgesetzt", "umsetzung"),
-                     ("SCH-01", "vorbereitung", "beratung"), ("WOH-01", "offen", "umgesetzt")]
+    assert moved == [
+        ("MOB-01", "offen", "umsetzung"),
+        ("KJF-01", "offen", "zurueckgestellt"),
+        ("SOZ-01", "offen", "umgesetzt"),
+        ("SOZ-01", "umgesetzt", "umsetzung"),
+        ("SCH-01", "vorbereitung", "beratung"),
+        ("WOH-01", "offen", "umgesetzt"),
+    ]
     assert since.since_source == "given"
     assert {s.measure.id for s in since.stale}.isdisjoint({"MOB-01", "KJF-01"})
     assert since.progress.term.days_left == (date(2030, 10, 31) - date(2026, 3, 3)).days
@@ -195,9 +218,9 @@ def test_annual_report_sections(scripted, fmt):
     assert s[("Mobilität und ÖPNV", "In Arbeit")] == {"MOB-01"}
     assert s[("Soziales", "In Arbeit")] == {"SOZ-01"}
     assert s[("Kinder, Jugend und Familie", "Zurückgestellt")] == {"KJF-01"}
-    assert {"KUL-01", "SIC-01", "SIC-02", "MOB-02"} <= s[("Kultur", "Nicht begonnen")] | \
-        s[("Sicherheit und Ordnung", "Nicht begonnen")] | s[("Mobilität und ÖPNV",
-                                                            "Nicht begonnen")]
+    assert {"KUL-01", "SIC-01", "SIC-02", "MOB-02"} <= s[("Kultur", "Nicht begonnen")] | s[
+        ("Sicherheit und Ordnung", "Nicht begonnen")
+    ] | s[("Mobilität und ÖPNV", "Nicht begonnen")]
     done = set().union(*(v for (t, k), v in s.items() if k == "Umgesetzt"))
     assert done == {"ARB-01", "WOH-01"}
     text = html.unescape(out)
@@ -216,11 +239,11 @@ def test_annual_report_of_the_previous_year_is_the_state_then(scripted, fmt):
     working = set().union(*(v for (t, k), v in s.items() if k == "In Arbeit"))
     deferred = set().union(*(v for (t, k), v in s.items() if k == "Zurückgestellt"))
     assert done == {"ARB-01"} and working == {"SCH-01"} and deferred == set()
-    assert {"MOB-01", "KJF-01", "SOZ-01", "WOH-01"} <= s[("Mobilität und ÖPNV",
-                                                          "Nicht begonnen")] | \
-        s[("Kinder, Jugend und Familie", "Nicht begonnen")] | \
-        s[("Soziales", "Nicht begonnen")] | \
-        s[("Wohnen, Infrastruktur und Stadtentwicklung", "Nicht begonnen")]
+    assert {"MOB-01", "KJF-01", "SOZ-01", "WOH-01"} <= s[
+        ("Mobilität und ÖPNV", "Nicht begonnen")
+    ] | s[("Kinder, Jugend und Familie", "Nicht begonnen")] | s[("Soziales", "Nicht begonnen")] | s[
+        ("Wohnen, Infrastruktur und Stadtentwicklung", "Nicht begonnen")
+    ]
     assert "In Vorbereitung" in html.unescape(out)
 
 
@@ -228,10 +251,18 @@ def test_annual_report_of_the_previous_year_is_the_state_then(scripted, fmt):
 def test_midterm_report_compares_a_date_with_the_start(scripted, fmt):
     out = build.render_midterm(build.midterm_report(scripted, date(2026, 1, 31)), fmt)
     moved = ids_by_section(out, fmt)
-    assert set().union(*(moved[t] for t in ("Arbeit", "Schule und Bildung",
-                                             "Mobilität und ÖPNV",
-                                             "Kinder, Jugend und Familie", "Soziales"))) == {
-        "ARB-01", "SCH-01", "MOB-01", "KJF-01", "SOZ-01"}
+    assert set().union(
+        *(
+            moved[t]
+            for t in (
+                "Arbeit",
+                "Schule und Bildung",
+                "Mobilität und ÖPNV",
+                "Kinder, Jugend und Familie",
+                "Soziales",
+            )
+        )
+    ) == {"ARB-01", "SCH-01", "MOB-01", "KJF-01", "SOZ-01"}
     assert "Wohnen, Infrastruktur und Stadtentwicklung" not in moved  # moved only in March
     text = html.unescape(out)
     assert re.search(r"SOZ-01 [^\n<]*: Offen → Umgesetzt", text)
@@ -257,8 +288,19 @@ def test_cli_weekly_report_as_markdown_and_html(scripted, db_path, cli, tmp_path
     assert md.stdout.startswith("# Wochenrückblick HERNE 2030\n")
     assert ids_by_section(md.stdout, "md")["Statusänderungen"] == {"SCH-01", "WOH-01"}
     target = tmp_path / "woche.html"
-    done = cli("report", "weekly", "--db", str(db_path), "--format", "html", "-o", str(target),
-               "--since", "01.01.2026", env=env)
+    done = cli(
+        "report",
+        "weekly",
+        "--db",
+        str(db_path),
+        "--format",
+        "html",
+        "-o",
+        str(target),
+        "--since",
+        "01.01.2026",
+        env=env,
+    )
     assert done.returncode == 0 and done.stdout == ""
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page
@@ -269,25 +311,30 @@ def test_cli_weekly_report_as_markdown_and_html(scripted, db_path, cli, tmp_path
     assert not list(tmp_path.glob(".*.tmp"))
     annual = cli("report", "annual", "--db", str(db_path), "--year", "2025", env=env)
     assert annual.returncode == 0 and annual.stdout.startswith("Jahresbilanz 2025")
-    mid = cli("report", "midterm", "--db", str(db_path), "--at", "31.01.2026", "--format",
-              "md", env=env)
+    mid = cli(
+        "report", "midterm", "--db", str(db_path), "--at", "31.01.2026", "--format", "md", env=env
+    )
     assert "140 → 135" in mid.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (("quarterly",), "Berichtsart: „quarterly“ gibt es nicht"),
-    (("weekly", "--format", "pdf"), "--format: „pdf“ gibt es nicht"),
-    (("weekly", "--since", "2026-02-30"), "--since: Datum"),
-    (("weekly", "--stale-weeks", "0"), "Wochen ohne Bewegung"),
-    (("weekly", "--stale-weeks", "vier"), "--stale-weeks"),
-    (("annual", "--year", "2099"), "Jahr: 2099 hat noch nicht begonnen"),
-    (("annual", "--year", "zwanzig"), "--year"),
-    (("midterm", "--at", "01.01.2025"), "Stichtag"),
-    (("annual", "--since", "2026-01-01"), "--since: gilt nicht"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("quarterly",), "Berichtsart: „quarterly“ gibt es nicht"),
+        (("weekly", "--format", "pdf"), "--format: „pdf“ gibt es nicht"),
+        (("weekly", "--since", "2026-02-30"), "--since: Datum"),
+        (("weekly", "--stale-weeks", "0"), "Wochen ohne Bewegung"),
+        (("weekly", "--stale-weeks", "vier"), "--stale-weeks"),
+        (("annual", "--year", "2099"), "Jahr: 2099 hat noch nicht begonnen"),
+        (("annual", "--year", "zwanzig"), "--year"),
+        (("midterm", "--at", "01.01.2025"), "Stichtag"),
+        (("annual", "--since", "2026-01-01"), "--since: gilt nicht"),
+    ],
+)
 def test_cli_report_errors_are_one_german_line(db, db_path, cli, args, message):
-    result = cli("report", *args, "--db", str(db_path),
-                 env={"HERNE_TUI_NOW": "2026-03-03T12:00:00+00:00"})
+    result = cli(
+        "report", *args, "--db", str(db_path), env={"HERNE_TUI_NOW": "2026-03-03T12:00:00+00:00"}
+    )
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -295,8 +342,9 @@ def test_cli_report_errors_are_one_german_line(db, db_path, cli, args, message):
 
 
 def test_build_and_save_report_for_the_app(scripted, tmp_path):
-    target = build.save_report(build.build_report(scripted, "annual", "md", year=2025),
-                                 tmp_path / "bilanz.md")
+    target = build.save_report(
+        build.build_report(scripted, "annual", "md", year=2025), tmp_path / "bilanz.md"
+    )
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Jahresbilanz 2025")
     assert not list(tmp_path.glob(".*.tmp"))

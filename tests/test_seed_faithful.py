@@ -9,7 +9,8 @@ from helpers import AGREEMENT
 
 pytestmark = pytest.mark.skipif(
     not AGREEMENT.exists(),
-    reason=f"agreement text {AGREEMENT} not present (it ships beside the repo only in dev/CI)")
+    reason=f"agreement text {AGREEMENT} not present (it ships beside the repo only in dev/CI)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +59,12 @@ def policy_paragraphs() -> list[tuple[str | None, str, list[str]]]:
 
 def toc_topics() -> list[str]:
     raw = AGREEMENT.read_text(encoding="utf-8")
-    toc = raw[raw.index("Inhaltliche Punkte"):raw.index("Personal und Beteiligungen")]
-    return [re.sub(r"\s+\d+$", "", line[2:]).strip() for line in toc.splitlines()
-            if line.startswith("• ")]
+    toc = raw[raw.index("Inhaltliche Punkte") : raw.index("Personal und Beteiligungen")]
+    return [
+        re.sub(r"\s+\d+$", "", line[2:]).strip()
+        for line in toc.splitlines()
+        if line.startswith("• ")
+    ]
 
 
 def seed_paragraphs(seed):
@@ -84,7 +88,20 @@ def test_every_policy_paragraph_is_in_the_seed_verbatim_and_in_order(seed):
 def test_topics_follow_the_table_of_contents(seed):
     assert [t.name for t in sorted(seed.topics, key=lambda t: t.order)] == toc_topics()
     assert [t.key for t in sorted(seed.topics, key=lambda t: t.order)] == [
-        "ARB", "SCH", "KJF", "MOB", "SIC", "DIG", "SOZ", "SPO", "UMW", "KUL", "WOH", "FIN", "DEM"]
+        "ARB",
+        "SCH",
+        "KJF",
+        "MOB",
+        "SIC",
+        "DIG",
+        "SOZ",
+        "SPO",
+        "UMW",
+        "KUL",
+        "WOH",
+        "FIN",
+        "DEM",
+    ]
 
 
 def test_every_heading_in_the_text_starts_its_topic(seed):
@@ -118,7 +135,8 @@ def test_ids_titles_and_links(seed):
     for topic in seed.topics:
         mine = [m for m in seed.measures if m.topic == topic.key]
         assert [m.id for m in sorted(mine, key=lambda m: m.paragraph)] == [
-            f"{topic.key}-{n:02d}" for n in range(1, len(mine) + 1)]
+            f"{topic.key}-{n:02d}" for n in range(1, len(mine) + 1)
+        ]
     titles = [m.title for m in seed.measures]
     assert len(set(titles)) == len(titles) and max(map(len, titles)) <= 60
     by_id = {m.id: m for m in seed.measures}
@@ -128,6 +146,7 @@ def test_ids_titles_and_links(seed):
 
     def find(word):
         return {m.id for m in seed.measures if word in m.text}
+
     for word in ("Suchtprävention", "Sozialleistungsmissbrauch"):
         a, b = sorted(find(word))
         assert b in by_id[a].related

@@ -21,23 +21,44 @@ def free_port() -> int:
 
 def test_each_session_runs_this_installed_herne_tui_on_the_same_database(tmp_path):
     command, env = serve.app_command(f"sqlite:///{tmp_path}/mit leerzeichen.db", user="Anna B.")
-    assert shlex.split(command) == [sys.executable, "-m", "herne_tui", "app", "--db",
-                                    f"sqlite:///{tmp_path}/mit leerzeichen.db",
-                                    "--user", "Anna B."]
+    assert shlex.split(command) == [
+        sys.executable,
+        "-m",
+        "herne_tui",
+        "app",
+        "--db",
+        f"sqlite:///{tmp_path}/mit leerzeichen.db",
+        "--user",
+        "Anna B.",
+    ]
     assert env == {}
-    command, env = serve.app_command("postgresql+psycopg://herne:geheim@db.local:5432/herne",
-                                     user="anna", read_only=True)
+    command, env = serve.app_command(
+        "postgresql+psycopg://herne:geheim@db.local:5432/herne", user="anna", read_only=True
+    )
     assert "geheim" not in command  # never visible in ps
-    assert shlex.split(command)[-4:] == ["postgresql+psycopg://herne@db.local:5432/herne",
-                                         "--user", "anna", "--read-only"]
+    assert shlex.split(command)[-4:] == [
+        "postgresql+psycopg://herne@db.local:5432/herne",
+        "--user",
+        "anna",
+        "--read-only",
+    ]
     assert env == {"PGPASSWORD": "geheim"}
 
 
-@pytest.mark.parametrize("host, loopback", [
-    ("127.0.0.1", True), ("127.0.1.1", True), ("localhost", True), ("::1", True),
-    ("[::1]", True), ("0.0.0.0", False), ("::", False), ("192.168.1.20", False),
-    ("herne.example.org", False),
-])
+@pytest.mark.parametrize(
+    "host, loopback",
+    [
+        ("127.0.0.1", True),
+        ("127.0.1.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("herne.example.org", False),
+    ],
+)
 def test_loopback_addresses(host, loopback):
     assert serve.is_loopback(host) is loopback
 
@@ -62,8 +83,7 @@ def test_a_port_in_use_is_one_line(db_path):
     assert bad.returncode == 2 and "kein gültiger Port" in bad.stderr
 
 
-def test_serve_says_where_and_as_whom_and_warns_off_localhost(db, db_path, monkeypatch,
-                                                               capsys):
+def test_serve_says_where_and_as_whom_and_warns_off_localhost(db, db_path, monkeypatch, capsys):
     from textual_serve.server import Server
 
     started = []
@@ -76,8 +96,22 @@ def test_serve_says_where_and_as_whom_and_warns_off_localhost(db, db_path, monke
     assert server.host == "127.0.0.1" and server.port == port
     assert shlex.split(server.command)[-2:] == ["--user", "anna"]
 
-    assert cli.main(["serve", "--db", str(db_path), "--host", "0.0.0.0", "--port",
-                     str(free_port()), "--public-url", "https://herne.example.org"]) == 0
+    assert (
+        cli.main(
+            [
+                "serve",
+                "--db",
+                str(db_path),
+                "--host",
+                "0.0.0.0",
+                "--port",
+                str(free_port()),
+                "--public-url",
+                "https://herne.example.org",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "WARNUNG" in out and "keine Anmeldung" in out
     assert started[1].public_url == "https://herne.example.org"

@@ -28,8 +28,16 @@ from herne_tui.services import queries
 from herne_tui.db.schema import open_database
 
 CHROMIUM = os.environ.get("HERNE_TUI_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 CATCH_TERMINAL = """
 Object.defineProperty(Object.prototype, "fitAddon", {
@@ -71,8 +79,9 @@ def browser_ready():
     reason = browser_missing()
     if reason:
         if os.environ.get("HERNE_TUI_REQUIRE_BROWSER", "") not in ("", "0"):
-            pytest.fail(f"browser required (HERNE_TUI_REQUIRE_BROWSER=1) but {reason}",
-                        pytrace=False)
+            pytest.fail(
+                f"browser required (HERNE_TUI_REQUIRE_BROWSER=1) but {reason}", pytrace=False
+            )
         pytest.skip(f"no browser: {reason}")
 
 
@@ -86,9 +95,22 @@ def free_port() -> int:
 def served(db_path, *extra: str):
     """``herne-tui serve`` on a free localhost port; yields its URL, stops it afterwards."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "herne_tui", "serve", "--db", str(db_path),
-                             "--port", str(port), *extra], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "herne_tui",
+            "serve",
+            "--db",
+            str(db_path),
+            "--port",
+            str(port),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 30
@@ -119,12 +141,18 @@ def chromium(tmp_path, headers: dict | None = None):
 
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": 1280, "height": 800}, extra_http_headers=headers)
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 800},
+            extra_http_headers=headers,
+        )
         try:
             # only this machine: the page's web font and anything else outside fail at once
-            context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"),
-                          lambda route: route.abort())
+            context.route(
+                re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort()
+            )
             page = context.pages[0] if context.pages else context.new_page()
             page.add_init_script(CATCH_TERMINAL)
             yield page
@@ -173,13 +201,17 @@ def test_a_key_in_the_browser_moves_a_card_in_the_database(browser_ready, db, tm
         last = queries.history(db, entity="measure", entity_id="ARB-01")[-1]
         assert (last.user, last.field, last.new) == ("browser", "status", "vorbereitung")
     engine = "sqlite" if db.is_sqlite else "postgresql"
-    print(f"\nbrowser ({engine}): served, loaded, moved ARB-01 and saw it saved in "
-          f"{time.monotonic() - started:.1f} s")
+    print(
+        f"\nbrowser ({engine}): served, loaded, moved ARB-01 and saw it saved in "
+        f"{time.monotonic() - started:.1f} s"
+    )
 
 
 def test_the_proxy_header_names_who_changes(browser_ready, db, db_path, tmp_path):
-    with served(db_path, "--user-header", "X-Remote-User") as url, \
-            chromium(tmp_path, headers={"X-Remote-User": "carla"}) as page:
+    with (
+        served(db_path, "--user-header", "X-Remote-User") as url,
+        chromium(tmp_path, headers={"X-Remote-User": "carla"}) as page,
+    ):
         page.goto(url, wait_until="domcontentloaded")
         wait_for_screen(page, r"ARB-01")
         page.click("#terminal")

@@ -8,13 +8,17 @@ from herne_tui.services import edits
 
 
 def _prepare(db):
-    edits.update_measure(db, measure_id="ARB-02", changes={
-        "status": "beratung", "lead": "SPD", "due": "2026-01-31"}, user="anna",
-        note="Vorlage in Arbeit")
-    edits.update_measure(db, measure_id="SCH-01", changes={"status": "umsetzung",
-                                                              "lead": "gemeinsam"}, user="anna")
-    edits.update_measure(db, measure_id="KJF-02", changes={"status": "umgesetzt"},
-                            user="bernd")
+    edits.update_measure(
+        db,
+        measure_id="ARB-02",
+        changes={"status": "beratung", "lead": "SPD", "due": "2026-01-31"},
+        user="anna",
+        note="Vorlage in Arbeit",
+    )
+    edits.update_measure(
+        db, measure_id="SCH-01", changes={"status": "umsetzung", "lead": "gemeinsam"}, user="anna"
+    )
+    edits.update_measure(db, measure_id="KJF-02", changes={"status": "umgesetzt"}, user="bernd")
     return make_app(db, watch_interval=60)
 
 

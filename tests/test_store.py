@@ -26,16 +26,19 @@ pytestmark = pytest.mark.both_backends
 def dump(path: Path) -> dict:
     """Every user table of an SQLite file (without history), for equality checks."""
     with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name != 'history'")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name != 'history'"
+            )
+        ]
         return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
 
 
 def dump_db(db) -> dict:
     """Every table but the history, on any engine, for equality checks."""
     tables = portable.dump_tables(db)["tables"]
-    return {name: sorted(map(repr, t["rows"])) for name, t in tables.items()
-            if name != "history"}
+    return {name: sorted(map(repr, t["rows"])) for name, t in tables.items() if name != "history"}
 
 
 def test_seeding_builds_one_card_per_distinct_measure(db, bundled_seed):
@@ -44,15 +47,22 @@ def test_seeding_builds_one_card_per_distinct_measure(db, bundled_seed):
     assert len({m.id for m in board.measures}) == 140
     assert [t.key for t in board.topics][:3] == ["ARB", "SCH", "KJF"]
     assert [s.key for s in board.statuses] == [
-        "offen", "vorbereitung", "beratung", "umsetzung", "umgesetzt", "zurueckgestellt"]
+        "offen",
+        "vorbereitung",
+        "beratung",
+        "umsetzung",
+        "umgesetzt",
+        "zurueckgestellt",
+    ]
     assert [s.key for s in board.statuses if s.done] == ["umgesetzt"]
     assert all(m.status == "offen" for m in board.measures)
     by_id = {m.id: m for m in board.measures}
     assert by_id["ARB-01"].text.startswith("Realisierung des Projekts Blumenthal-Quartier")
     # the repeated paragraphs are known to their card, not separate cards
     assert [(p.topic, p.paragraph) for p in by_id["MOB-09"].duplicates] == [("MOB", 10)]
-    wohnungsbau = next(m for m in board.measures if m.text.startswith("Wir setzen uns dafür ein,"
-                                                                     " die Bauanträge"))
+    wohnungsbau = next(
+        m for m in board.measures if m.text.startswith("Wir setzen uns dafür ein, die Bauanträge")
+    )
     assert wohnungsbau.topic == "WOH"
     assert [p.topic for p in wohnungsbau.duplicates] == ["FIN"]
     assert board.meta["agreement"]["signed"] == "2025-11-04"
@@ -82,8 +92,13 @@ def test_personnel_and_rules_are_seeded(db):
     eh = {s.title: s for s in holdings["EH"].seats}
     assert eh["Vorstand für Haushalt und Personal"].right == "CDU"
     assert eh["Vorstand für Haushalt und Personal"].to_create
-    others = [s for k, h in holdings.items() if k != "WFG" for s in h.seats
-              if s.title != "Vorstand für Haushalt und Personal"]
+    others = [
+        s
+        for k, h in holdings.items()
+        if k != "WFG"
+        for s in h.seats
+        if s.title != "Vorstand für Haushalt und Personal"
+    ]
     assert others and all(s.right == "SPD" for s in others)
     assert "FEG" in holdings["WFG"].linked
     rules = {r.key: r for r in queries.list_rules(db)}
@@ -96,12 +111,15 @@ def test_a_seat_added_later_gets_the_default_right(tmp_path, clock, fresh_url):
     folder = tmp_path / "seed"
     shutil.copytree(REPO / "seed", folder)
     with open(folder / "personnel.toml", "a", encoding="utf-8") as f:
-        f.write('\n[[seats]]\nkey = "hcr-aufsichtsrat-neu"\nholding = "HCR"\n'
-                'title = "Neuer Aufsichtsratssitz"\n')
+        f.write(
+            '\n[[seats]]\nkey = "hcr-aufsichtsrat-neu"\nholding = "HCR"\n'
+            'title = "Neuer Aufsichtsratssitz"\n'
+        )
     db = open_database(fresh_url, clock=clock)
     seed_database(db, load_seed(folder))
-    seat = next(s for h in queries.list_holdings(db) for s in h.seats
-                if s.key == "hcr-aufsichtsrat-neu")
+    seat = next(
+        s for h in queries.list_holdings(db) for s in h.seats if s.key == "hcr-aufsichtsrat-neu"
+    )
     assert seat.right == "SPD"
     db.dispose()
 
@@ -118,8 +136,9 @@ def test_seeding_twice_changes_nothing(db, db_path, bundled_seed):
 
 
 def test_user_edit_survives_reseed_and_seed_changes_apply_elsewhere(db, tmp_path):
-    edits.update_measure(db, measure_id="SCH-02", changes={"status": "beratung",
-                                                              "lead": "CDU"}, user="anna")
+    edits.update_measure(
+        db, measure_id="SCH-02", changes={"status": "beratung", "lead": "CDU"}, user="anna"
+    )
     folder = tmp_path / "seed"
     shutil.copytree(REPO / "seed", folder)
     text = (folder / "measures.toml").read_text(encoding="utf-8")
@@ -137,8 +156,9 @@ def test_user_edit_survives_reseed_and_seed_changes_apply_elsewhere(db, tmp_path
 def test_update_validates_before_writing(db):
     before = len(queries.history(db))
     with pytest.raises(InvalidInput):
-        edits.update_measure(db, measure_id="ARB-01",
-                                changes={"status": "beratung", "due": "31.02.2026"}, user="a")
+        edits.update_measure(
+            db, measure_id="ARB-01", changes={"status": "beratung", "due": "31.02.2026"}, user="a"
+        )
     with pytest.raises(InvalidInput):
         edits.update_measure(db, measure_id="ARB-01", changes={"status": "fertig"}, user="a")
     with pytest.raises(InvalidInput):
@@ -158,11 +178,13 @@ def test_dates_in_both_spellings(db):
 
 def test_stale_version_is_refused(db):
     m = queries.get_measure(db, "ARB-01")
-    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna",
-                          expected_version=m.version)
+    edits.move_measure(
+        db, measure_id="ARB-01", status="beratung", user="anna", expected_version=m.version
+    )
     with pytest.raises(Conflict) as err:
-        edits.move_measure(db, measure_id="ARB-01", status="umsetzung", user="bernd",
-                              expected_version=m.version)
+        edits.move_measure(
+            db, measure_id="ARB-01", status="umsetzung", user="bernd", expected_version=m.version
+        )
     assert err.value.theirs == {"status": "beratung"}
     assert err.value.changed_by == "anna"
     assert queries.get_measure(db, "ARB-01").status == "beratung"
@@ -173,18 +195,32 @@ def test_notes_are_appended_and_never_conflict(db):
     edits.add_note(db, measure_id="KJF-02", text="Erste", user="anna")
     edits.add_note(db, measure_id="KJF-02", text="Zweite", user="bernd")
     # a note does not bump the version, so an edit on the card still goes through
-    edits.move_measure(db, measure_id="KJF-02", status="beratung", user="anna",
-                          expected_version=m.version)
+    edits.move_measure(
+        db, measure_id="KJF-02", status="beratung", user="anna", expected_version=m.version
+    )
     notes = queries.get_measure(db, "KJF-02").notes
     assert [(n.author, n.text) for n in notes] == [("anna", "Erste"), ("bernd", "Zweite")]
 
 
 def test_export_round_trip_is_byte_identical(db, tmp_path, clock, fresh_url):
-    edits.update_measure(db, measure_id="MOB-09", changes={
-        "status": "umsetzung", "responsible": "Tiefbauamt", "lead": "gemeinsam",
-        "due": "2026-06-30"}, user="anna", note="Mit „Anführungszeichen“ und\nZeilenumbruch")
-    edits.update_post(db, key="buergermeister-1", changes={"holder": "Erika Muster",
-                                                              "state": "gewählt"}, user="anna")
+    edits.update_measure(
+        db,
+        measure_id="MOB-09",
+        changes={
+            "status": "umsetzung",
+            "responsible": "Tiefbauamt",
+            "lead": "gemeinsam",
+            "due": "2026-06-30",
+        },
+        user="anna",
+        note="Mit „Anführungszeichen“ und\nZeilenumbruch",
+    )
+    edits.update_post(
+        db,
+        key="buergermeister-1",
+        changes={"holder": "Erika Muster", "state": "gewählt"},
+        user="anna",
+    )
     first = export.export_text(db, "toml")
     seed_file = tmp_path / "export.toml"
     seed_file.write_text(first, encoding="utf-8")
@@ -201,11 +237,31 @@ def test_json_export_shape(db):
 
     edits.add_note(db, measure_id="ARB-01", text="  genau so  ", user="anna")
     data = json.loads(export.export_text(db, "json"))
-    assert {"topics", "statuses", "measures", "committees", "posts", "holdings", "rules",
-            "meta"} <= set(data)
+    assert {
+        "topics",
+        "statuses",
+        "measures",
+        "committees",
+        "posts",
+        "holdings",
+        "rules",
+        "meta",
+    } <= set(data)
     m = next(x for x in data["measures"] if x["id"] == "ARB-01")
-    for key in ("id", "topic", "status", "title", "text", "subitems", "duplicates", "related",
-                "responsible", "lead", "due", "notes"):
+    for key in (
+        "id",
+        "topic",
+        "status",
+        "title",
+        "text",
+        "subitems",
+        "duplicates",
+        "related",
+        "responsible",
+        "lead",
+        "due",
+        "notes",
+    ):
         assert key in m
     assert m["notes"][0]["author"] == "anna" and m["notes"][0]["text"] == "genau so"
     assert data["topics"][0] == {"key": "ARB", "name": "Arbeit", "order": 1}
@@ -213,8 +269,10 @@ def test_json_export_shape(db):
 
 def test_newer_schema_is_refused(db):
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-                     {"v": str(SCHEMA_VERSION + 1)})
+        conn.execute(
+            text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+            {"v": str(SCHEMA_VERSION + 1)},
+        )
     with pytest.raises(SchemaError, match="Schema-Version") as err:
         open_database(db.url)
     assert "\n" not in err.value.message and "herne@" not in err.value.message
@@ -230,6 +288,12 @@ def test_not_a_database_is_refused(tmp_path):
 def test_a_note_alone_never_conflicts(db):
     stale = queries.get_measure(db, "ARB-01").version
     edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
-    m = edits.update_measure(db, measure_id="ARB-01", changes={}, user="bernd",
-                                expected_version=stale, note="trotzdem gespeichert")
+    m = edits.update_measure(
+        db,
+        measure_id="ARB-01",
+        changes={},
+        user="bernd",
+        expected_version=stale,
+        note="trotzdem gespeichert",
+    )
     assert [n.text for n in m.notes] == ["trotzdem gespeichert"]

@@ -75,18 +75,25 @@ def dump_tables(db: Database) -> dict:
             names = [c.name for c in table.columns]
             order = list(table.primary_key.columns) or list(table.columns)
             rows = conn.execute(select(*table.columns).order_by(*order)).all()
-            data[table.name] = {"columns": names,
-                                "rows": [[_plain(v) for v in row] for row in rows]}
+            data[table.name] = {
+                "columns": names,
+                "rows": [[_plain(v) for v in row] for row in rows],
+            }
         return {"schema_version": int(found) if str(found).isdigit() else 0, "tables": data}
 
     body = db.read(run)
     if body["schema_version"] != SCHEMA_VERSION:
-        raise SchemaError(f"{db.where} hat Schema-Version {body['schema_version']}, erwartet "
-                          f"{SCHEMA_VERSION}: bitte erst einmal mit herne-tui öffnen")
-    return {"format": FORMAT, "format_version": FORMAT_VERSION,
-            "schema_version": body["schema_version"],
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "tables": body["tables"]}
+        raise SchemaError(
+            f"{db.where} hat Schema-Version {body['schema_version']}, erwartet "
+            f"{SCHEMA_VERSION}: bitte erst einmal mit herne-tui öffnen"
+        )
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_version": body["schema_version"],
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "tables": body["tables"],
+    }
 
 
 def write_dump(data: dict, path: Path) -> None:
@@ -106,22 +113,29 @@ def read_dump(path: Path) -> dict:
         with gzip.open(path, "rb") as f:
             data = json.loads(f.read().decode("utf-8"))
     except (OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
-        raise SchemaError(f"{path} ist keine lesbare herne-tui-Sicherung "
-                          f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
-                          ) from None
+        raise SchemaError(
+            f"{path} ist keine lesbare herne-tui-Sicherung "
+            f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SchemaError(f"{path} ist keine herne-tui-Sicherung (Format unbekannt)")
     if data.get("format_version") != FORMAT_VERSION:
-        raise SchemaError(f"{path}: Sicherungsformat {data.get('format_version')} ist diesem "
-                          "herne-tui unbekannt: bitte herne-tui aktualisieren")
+        raise SchemaError(
+            f"{path}: Sicherungsformat {data.get('format_version')} ist diesem "
+            "herne-tui unbekannt: bitte herne-tui aktualisieren"
+        )
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
         newer = isinstance(version, int) and version > SCHEMA_VERSION
-        raise SchemaError(f"{path} hat Schema-Version {version}, dieses herne-tui "
-                          f"{'kennt nur bis' if newer else 'schreibt'} {SCHEMA_VERSION}"
-                          + (": bitte herne-tui aktualisieren" if newer else
-                             ": bitte mit der herne-tui-Version wiederherstellen, die sie "
-                             "geschrieben hat"))
+        raise SchemaError(
+            f"{path} hat Schema-Version {version}, dieses herne-tui "
+            f"{'kennt nur bis' if newer else 'schreibt'} {SCHEMA_VERSION}"
+            + (
+                ": bitte herne-tui aktualisieren"
+                if newer
+                else ": bitte mit der herne-tui-Version wiederherstellen, die sie geschrieben hat"
+            )
+        )
     got = data.get("tables")
     missing = [t.name for t in tables() if not isinstance(got, dict) or t.name not in got]
     if missing:
@@ -129,8 +143,9 @@ def read_dump(path: Path) -> dict:
     for table in tables():
         entry = got[table.name]
         if entry.get("columns") != [c.name for c in table.columns]:
-            raise SchemaError(f"{path}: Spalten von {table.name} passen nicht zum Schema "
-                              f"{SCHEMA_VERSION}")
+            raise SchemaError(
+                f"{path}: Spalten von {table.name} passen nicht zum Schema {SCHEMA_VERSION}"
+            )
     return data
 
 
@@ -141,6 +156,7 @@ def counts(data: dict) -> dict[str, int]:
 
 def load_tables(db: Database, data: dict) -> None:
     """Replace every row of every table by the dump's, in one write transaction."""
+
     def run(session) -> None:
         conn = session.connection()
         for table in reversed(tables()):
@@ -149,8 +165,9 @@ def load_tables(db: Database, data: dict) -> None:
             entry = data["tables"][table.name]
             convert = _typed(table)
             names = entry["columns"]
-            rows = [{n: convert[n](v) for n, v in zip(names, row, strict=True)}
-                    for row in entry["rows"]]
+            rows = [
+                {n: convert[n](v) for n, v in zip(names, row, strict=True)} for row in entry["rows"]
+            ]
             if rows:
                 conn.execute(table.insert(), rows)
         if db.is_postgres:
@@ -158,12 +175,21 @@ def load_tables(db: Database, data: dict) -> None:
                 pk = list(table.primary_key.columns)
                 if len(pk) == 1 and isinstance(pk[0].type, Integer) and pk[0].autoincrement:
                     top = conn.execute(select(func.max(pk[0]))).scalar() or 0
-                    conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, :c), :v, :on)"),
-                                 {"t": f'"{table.name}"', "c": pk[0].name, "v": max(top, 1),
-                                  "on": top > 0})
+                    conn.execute(
+                        text("SELECT setval(pg_get_serial_sequence(:t, :c), :v, :on)"),
+                        {"t": f'"{table.name}"', "c": pk[0].name, "v": max(top, 1), "on": top > 0},
+                    )
 
     db.write(run)
 
 
-__all__ = ["dump_tables", "write_dump", "read_dump", "load_tables", "counts", "tables",
-           "FORMAT", "GZIP_MAGIC"]
+__all__ = [
+    "dump_tables",
+    "write_dump",
+    "read_dump",
+    "load_tables",
+    "counts",
+    "tables",
+    "FORMAT",
+    "GZIP_MAGIC",
+]

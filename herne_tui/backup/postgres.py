@@ -58,8 +58,11 @@ def libpq_target(url: str) -> tuple[str, dict[str, str]]:
     uri = f"postgresql://{auth}{host}{port}/{quote(u.database or '', safe='')}"
     if query:
         uri += f"?{urlencode(query)}"
-    env = {**os.environ, "PGCONNECT_TIMEOUT": os.environ.get("PGCONNECT_TIMEOUT", "10"),
-           "PGAPPNAME": "herne-tui"}
+    env = {
+        **os.environ,
+        "PGCONNECT_TIMEOUT": os.environ.get("PGCONNECT_TIMEOUT", "10"),
+        "PGAPPNAME": "herne-tui",
+    }
     if u.password:
         env["PGPASSWORD"] = u.password
     return uri, env
@@ -106,8 +109,10 @@ def _dbname(db: Database) -> str:
 def _archive_tables(path: Path, env: dict) -> set[str]:
     restore = tool("pg_restore")
     if restore is None:
-        raise InvalidInput(f"{path} ist ein pg_dump-Archiv, aber pg_restore fehlt: "
-                           "PostgreSQL-Client installieren (apt-get install postgresql-client)")
+        raise InvalidInput(
+            f"{path} ist ein pg_dump-Archiv, aber pg_restore fehlt: "
+            "PostgreSQL-Client installieren (apt-get install postgresql-client)"
+        )
     out = _run([restore, "--list", str(path)], env)
     if out.returncode != 0:
         raise SchemaError(f"{path} ist kein lesbares pg_dump-Archiv ({_first_error(out.stderr)})")
@@ -135,7 +140,7 @@ def _archive_data(path: Path, env: dict, names: tuple[str, ...]) -> dict[str, li
             if line.startswith("COPY "):
                 table = line.split()[1].split(".")[-1].strip('"')
                 current = rows.setdefault(table, [])
-                columns = line[line.index("(") + 1:line.index(")")].split(", ")
+                columns = line[line.index("(") + 1 : line.index(")")].split(", ")
                 current.append([c.strip('"') for c in columns])  # header first
         elif line == "\\.":
             current = None
@@ -155,28 +160,43 @@ def inspect_archive(path: Path, url: str) -> DatabaseFacts:
     data = _archive_data(path, env, ("meta", "measure", "note", "history"))
     meta = data.get("meta") or [["key", "value"]]
     header, body = meta[0], meta[1:]
-    values = {row[header.index("key")]: row[header.index("value")] for row in body
-              if len(row) == len(header)}
+    values = {
+        row[header.index("key")]: row[header.index("value")]
+        for row in body
+        if len(row) == len(header)
+    }
     version = values.get("schema_version", "")
     if not version.isdigit():
         raise SchemaError(f"{path} ist keine herne-tui-Datenbank (keine Schema-Version)")
     if int(version) > SCHEMA_VERSION:
-        raise SchemaError(f"{path} hat Schema-Version {version}, dieses herne-tui kennt nur bis "
-                          f"{SCHEMA_VERSION}: bitte herne-tui aktualisieren (pip install -U "
-                          "herne-tui)")
+        raise SchemaError(
+            f"{path} hat Schema-Version {version}, dieses herne-tui kennt nur bis "
+            f"{SCHEMA_VERSION}: bitte herne-tui aktualisieren (pip install -U "
+            "herne-tui)"
+        )
     counted = {n: max(0, len(data.get(n) or []) - 1) for n in ("measure", "note", "history")}
-    return DatabaseFacts(path=path, size=path.stat().st_size, schema_version=int(version),
-                         measures=counted["measure"], notes=counted["note"],
-                         history=counted["history"])
+    return DatabaseFacts(
+        path=path,
+        size=path.stat().st_size,
+        schema_version=int(version),
+        measures=counted["measure"],
+        notes=counted["note"],
+        history=counted["history"],
+    )
 
 
 def inspect_dump(path: Path) -> tuple[DatabaseFacts, dict]:
     """Check a herne-tui dump file; its facts and its content."""
     data = portable.read_dump(path)
     n = portable.counts(data)
-    facts = DatabaseFacts(path=path, size=path.stat().st_size,
-                          schema_version=data["schema_version"], measures=n["measure"],
-                          notes=n["note"], history=n["history"])
+    facts = DatabaseFacts(
+        path=path,
+        size=path.stat().st_size,
+        schema_version=data["schema_version"],
+        measures=n["measure"],
+        notes=n["note"],
+        history=n["history"],
+    )
     return facts, data
 
 
@@ -194,8 +214,10 @@ def kind_of(path: Path) -> str:
         return "dump"
     if head == SQLITE_MAGIC:
         return "sqlite"
-    raise SchemaError(f"{path} ist weder ein pg_dump-Archiv noch eine herne-tui-Sicherung noch "
-                      "eine SQLite-Datenbank")
+    raise SchemaError(
+        f"{path} ist weder ein pg_dump-Archiv noch eine herne-tui-Sicherung noch "
+        "eine SQLite-Datenbank"
+    )
 
 
 def inspect_source(path: Path, url: str) -> DatabaseFacts:
@@ -215,8 +237,17 @@ def _pg_dump(db: Database, tmp: Path) -> str | None:
     if program is None:
         return "pg_dump ist nicht installiert"
     uri, env = libpq_target(db.url)
-    out = _run([program, "--format=custom", "--no-owner", "--no-privileges",
-                f"--file={tmp}", f"--dbname={uri}"], env)
+    out = _run(
+        [
+            program,
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--file={tmp}",
+            f"--dbname={uri}",
+        ],
+        env,
+    )
     if out.returncode == 0:
         return None
     tmp.unlink(missing_ok=True)
@@ -226,8 +257,14 @@ def _pg_dump(db: Database, tmp: Path) -> str | None:
     raise SchemaError(f"pg_dump von {db.where} fehlgeschlagen: {reason}")
 
 
-def backup_postgres(db: Database, dest: Path, *, force: bool = False,
-                    notice: Notice | None = None, export: bool = False) -> BackupResult:
+def backup_postgres(
+    db: Database,
+    dest: Path,
+    *,
+    force: bool = False,
+    notice: Notice | None = None,
+    export: bool = False,
+) -> BackupResult:
     """Write a checked backup of a PostgreSQL database (pg_dump archive, else a dump).
 
     ``export=True`` always writes herne-tui's own dump (also for SQLite databases): the
@@ -242,15 +279,20 @@ def backup_postgres(db: Database, dest: Path, *, force: bool = False,
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
-        why_not = _pg_dump(db, tmp) if use_pg_dump else (
-            None if export else "pg_dump ist nicht installiert")
+        why_not = (
+            _pg_dump(db, tmp)
+            if use_pg_dump
+            else (None if export else "pg_dump ist nicht installiert")
+        )
         if use_pg_dump and why_not is None:
             facts = inspect_archive(tmp, db.url)
             how = "pg_dump-Archiv, mit pg_restore geprüft"
         else:
             if notice is not None and why_not is not None:
-                notice(f"Hinweis: {why_not}; Sicherung stattdessen als herne-tui-Export aller "
-                       "Tabellen (JSON, gzip), wiederherstellbar mit herne-tui restore")
+                notice(
+                    f"Hinweis: {why_not}; Sicherung stattdessen als herne-tui-Export aller "
+                    "Tabellen (JSON, gzip), wiederherstellbar mit herne-tui restore"
+                )
             portable.write_dump(portable.dump_tables(db), tmp)
             facts, _ = inspect_dump(tmp)
             how = "herne-tui-Export, gelesen und geprüft"
@@ -260,8 +302,9 @@ def backup_postgres(db: Database, dest: Path, *, force: bool = False,
             try:
                 os.link(tmp, dest)
             except FileExistsError:
-                raise InvalidInput(f"{dest} gibt es schon: anderen Namen wählen oder "
-                                   "--force angeben") from None
+                raise InvalidInput(
+                    f"{dest} gibt es schon: anderen Namen wählen oder --force angeben"
+                ) from None
             except OSError:
                 os.replace(tmp, dest)
     finally:
@@ -288,11 +331,19 @@ def _raw_dump(db: Database, dest: Path) -> Path:
     def run(session):
         meta = MetaData()
         meta.reflect(bind=session.connection())
-        return {"format": "herne-tui-raw", "tables": {
-            t.name: {"columns": [c.name for c in t.columns],
-                     "rows": [[portable._plain(v) for v in row]
-                              for row in session.connection().execute(select(t)).all()]}
-            for t in meta.sorted_tables}}
+        return {
+            "format": "herne-tui-raw",
+            "tables": {
+                t.name: {
+                    "columns": [c.name for c in t.columns],
+                    "rows": [
+                        [portable._plain(v) for v in row]
+                        for row in session.connection().execute(select(t)).all()
+                    ],
+                }
+                for t in meta.sorted_tables
+            },
+        }
 
     portable.write_dump(db.read(run), dest)
     return dest
@@ -312,22 +363,47 @@ def _restore_archive(db: Database, source: Path) -> None:
     uri, env = libpq_target(db.url)
     restore, psql = tool("pg_restore"), tool("psql")
     if restore is None or psql is None:
-        raise InvalidInput(f"{source} ist ein pg_dump-Archiv: zum Wiederherstellen werden "
-                           "pg_restore und psql gebraucht (apt-get install postgresql-client)")
-    script = _run([restore, "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                   "--file=-", str(source)], env)
+        raise InvalidInput(
+            f"{source} ist ein pg_dump-Archiv: zum Wiederherstellen werden "
+            "pg_restore und psql gebraucht (apt-get install postgresql-client)"
+        )
+    script = _run(
+        [
+            restore,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--file=-",
+            str(source),
+        ],
+        env,
+    )
     if script.returncode != 0:
-        raise SchemaError(f"{source} ist kein lesbares pg_dump-Archiv "
-                          f"({_first_error(script.stderr)})")
+        raise SchemaError(
+            f"{source} ist kein lesbares pg_dump-Archiv ({_first_error(script.stderr)})"
+        )
     ours = ", ".join(f'"{t.name}"' for t in portable.tables())
-    prelude = (f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK});\n"
-               f"DROP TABLE IF EXISTS {ours} CASCADE;\n").encode()
-    out = _run([psql, "--no-psqlrc", "--quiet", "--single-transaction",
-                "--set=ON_ERROR_STOP=1", f"--dbname={uri}"], env,
-               stdin=prelude + script.stdout)
+    prelude = (
+        f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK});\nDROP TABLE IF EXISTS {ours} CASCADE;\n"
+    ).encode()
+    out = _run(
+        [
+            psql,
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
+            f"--dbname={uri}",
+        ],
+        env,
+        stdin=prelude + script.stdout,
+    )
     if out.returncode != 0:
-        raise SchemaError(f"Wiederherstellung nach {db.where} fehlgeschlagen "
-                          f"({_first_error(out.stderr)}); nichts geändert")
+        raise SchemaError(
+            f"Wiederherstellung nach {db.where} fehlgeschlagen "
+            f"({_first_error(out.stderr)}); nichts geändert"
+        )
 
 
 def _sqlite_content(source: Path) -> dict:
@@ -352,8 +428,7 @@ def _has_data(db: Database) -> bool:
     return bool(db.read(lambda s: s.exec(select(func.count()).select_from(HistoryRow)).one()))
 
 
-def restore_postgres(db: Database, source: Path, *, notice: Notice | None = None
-                     ) -> RestoreResult:
+def restore_postgres(db: Database, source: Path, *, notice: Notice | None = None) -> RestoreResult:
     """Replace a PostgreSQL database's content by a backup; the replaced state is saved first."""
     started = time.monotonic()
     kind = kind_of(source)
@@ -364,8 +439,9 @@ def restore_postgres(db: Database, source: Path, *, notice: Notice | None = None
     saved = None
     if _has_data(db):
         folder = _saved_folder(source)
-        dest = _unique(folder, f"{_dbname(db)}.vor-wiederherstellung",
-                       "dump" if tool("pg_dump") else "json.gz")
+        dest = _unique(
+            folder, f"{_dbname(db)}.vor-wiederherstellung", "dump" if tool("pg_dump") else "json.gz"
+        )
         saved = backup_postgres(db, dest, notice=notice).facts.path
     try:
         if kind == "archive":
@@ -378,5 +454,14 @@ def restore_postgres(db: Database, source: Path, *, notice: Notice | None = None
     return RestoreResult(facts=facts, saved=saved, seconds=time.monotonic() - started)
 
 
-__all__ = ["backup_postgres", "restore_postgres", "inspect_source", "inspect_archive",
-           "inspect_dump", "kind_of", "libpq_target", "backup_before_upgrade", "tool"]
+__all__ = [
+    "backup_postgres",
+    "restore_postgres",
+    "inspect_source",
+    "inspect_archive",
+    "inspect_dump",
+    "kind_of",
+    "libpq_target",
+    "backup_before_upgrade",
+    "tool",
+]

@@ -46,9 +46,11 @@ class DatabaseFacts:
 
     def summary(self) -> str:
         """One German line: size, schema version and counts."""
-        return (f"{format_size(self.size)}, Schema {self.schema_version}, "
-                f"{self.measures} Maßnahmen, {self.notes} Notizen, "
-                f"{self.history} Verlaufseinträge")
+        return (
+            f"{format_size(self.size)}, Schema {self.schema_version}, "
+            f"{self.measures} Maßnahmen, {self.notes} Notizen, "
+            f"{self.history} Verlaufseinträge"
+        )
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,10 @@ def database_file(db: str | os.PathLike | None) -> Path:
     url = resolve_url(db)
     path = sqlite_path(url)
     if path is None:
-        raise InvalidInput(f"{url}: Sicherung und Wiederherstellung gibt es nur für "
-                           "SQLite-Dateien (für andere Datenbanken deren eigene Werkzeuge)")
+        raise InvalidInput(
+            f"{url}: Sicherung und Wiederherstellung gibt es nur für "
+            "SQLite-Dateien (für andere Datenbanken deren eigene Werkzeuge)"
+        )
     return path
 
 
@@ -113,8 +117,10 @@ def copy_database(source: Path, dest: Path) -> Path:
     if not source.is_file():
         raise InvalidInput(f"{source} gibt es nicht: nichts zu sichern")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with closing(_connect_source(source, read_only=False)) as src, \
-            closing(sqlite3.connect(dest)) as dst:
+    with (
+        closing(_connect_source(source, read_only=False)) as src,
+        closing(sqlite3.connect(dest)) as dst,
+    ):
         src.backup(dst)  # one step: a consistent snapshot, writers are not blocked
         dst.execute("PRAGMA journal_mode = DELETE")  # the copy is one self-contained file
     _fsync(dest)
@@ -157,27 +163,37 @@ def inspect_file(path: Path) -> DatabaseFacts:
         with closing(_connect_source(path, read_only=True)) as conn:
             check = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchmany(3)]
             if check != ["ok"]:
-                raise SchemaError(f"{path} ist beschädigt (integrity_check: "
-                                  f"{'; '.join(map(str, check))})")
-            tables = {r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                raise SchemaError(
+                    f"{path} ist beschädigt (integrity_check: {'; '.join(map(str, check))})"
+                )
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             if not {"meta", "measure", "note", "history"} <= tables:
                 raise SchemaError(f"{path} ist keine herne-tui-Datenbank (Tabellen fehlen)")
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None or not str(row[0]).isdigit():
-                raise SchemaError(f"{path} ist keine herne-tui-Datenbank "
-                                  "(keine Schema-Version)")
+                raise SchemaError(f"{path} ist keine herne-tui-Datenbank (keine Schema-Version)")
             version = int(row[0])
             if version > SCHEMA_VERSION:
                 raise SchemaError(
                     f"{path} hat Schema-Version {version}, dieses herne-tui kennt nur bis "
-                    f"{SCHEMA_VERSION}: bitte herne-tui aktualisieren (pip install -U herne-tui)")
-            counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                      for t in ("measure", "note", "history")]
+                    f"{SCHEMA_VERSION}: bitte herne-tui aktualisieren (pip install -U herne-tui)"
+                )
+            counts = [
+                conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("measure", "note", "history")
+            ]
     except sqlite3.Error as exc:
         raise SchemaError(f"{path} ist nicht lesbar ({str(exc).splitlines()[0]})") from None
-    return DatabaseFacts(path=path, size=path.stat().st_size, schema_version=version,
-                         measures=counts[0], notes=counts[1], history=counts[2])
+    return DatabaseFacts(
+        path=path,
+        size=path.stat().st_size,
+        schema_version=version,
+        measures=counts[0],
+        notes=counts[1],
+        history=counts[2],
+    )
 
 
 def backup_database(source: Path, dest: Path, *, force: bool = False) -> BackupResult:
@@ -200,12 +216,14 @@ def backup_database(source: Path, dest: Path, *, force: bool = False) -> BackupR
             try:
                 os.link(tmp, dest)  # never overwrites, even when someone raced us
             except FileExistsError:
-                raise InvalidInput(f"{dest} gibt es schon: anderen Namen wählen oder "
-                                   "--force angeben") from None
+                raise InvalidInput(
+                    f"{dest} gibt es schon: anderen Namen wählen oder --force angeben"
+                ) from None
             except OSError:  # file systems without hard links
                 if dest.exists():
-                    raise InvalidInput(f"{dest} gibt es schon: anderen Namen wählen oder "
-                                       "--force angeben") from None
+                    raise InvalidInput(
+                        f"{dest} gibt es schon: anderen Namen wählen oder --force angeben"
+                    ) from None
                 os.replace(tmp, dest)
         _fsync_dir(dest.parent)
     finally:
@@ -227,21 +245,27 @@ def restore_database(source: Path, target: Path) -> RestoreResult:
         backup_database(target, saved)
         timeout = busy_timeout_default()
         try:
-            with closing(_connect_source(source, read_only=True)) as src, \
-                    closing(sqlite3.connect(target, timeout=timeout)) as dst:
+            with (
+                closing(_connect_source(source, read_only=True)) as src,
+                closing(sqlite3.connect(target, timeout=timeout)) as dst,
+            ):
                 dst.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
                 # One step: the live file changes in one transaction (old or new, never half).
                 src.backup(dst)
         except sqlite3.Error as exc:
-            raise SchemaError(f"Wiederherstellung nach {target} fehlgeschlagen "
-                              f"({str(exc).splitlines()[0]}); der bisherige Stand ist "
-                              f"unverändert und zusätzlich gesichert in {saved}") from None
+            raise SchemaError(
+                f"Wiederherstellung nach {target} fehlgeschlagen "
+                f"({str(exc).splitlines()[0]}); der bisherige Stand ist "
+                f"unverändert und zusätzlich gesichert in {saved}"
+            ) from None
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            with closing(_connect_source(source, read_only=True)) as src, \
-                    closing(sqlite3.connect(tmp)) as dst:
+            with (
+                closing(_connect_source(source, read_only=True)) as src,
+                closing(sqlite3.connect(tmp)) as dst,
+            ):
                 src.backup(dst)
             _fsync(tmp)
             os.replace(tmp, target)
@@ -253,8 +277,9 @@ def restore_database(source: Path, target: Path) -> RestoreResult:
 
 
 # -- either engine --------------------------------------------------------------------------
-def run_backup(db: str | None, dest: Path, *, force: bool = False, notice=None,
-               export: bool = False) -> BackupResult:
+def run_backup(
+    db: str | None, dest: Path, *, force: bool = False, notice=None, export: bool = False
+) -> BackupResult:
     """``herne-tui backup``: SQLite's online backup, pg_dump, or (``export``) herne-tui's dump."""
     url = resolve_url(db)
     if is_postgres(url) or export:
@@ -346,7 +371,18 @@ def _restore_dump_into_sqlite(target: Path, source: Path) -> RestoreResult:
 
 
 __all__ = [
-    "DatabaseFacts", "BackupResult", "RestoreResult", "backup_database", "restore_database",
-    "copy_database", "inspect_file", "database_file", "stamped_path", "format_size",
-    "run_backup", "run_restore", "restore_target", "inspect_source",
+    "DatabaseFacts",
+    "BackupResult",
+    "RestoreResult",
+    "backup_database",
+    "restore_database",
+    "copy_database",
+    "inspect_file",
+    "database_file",
+    "stamped_path",
+    "format_size",
+    "run_backup",
+    "run_restore",
+    "restore_target",
+    "inspect_source",
 ]

@@ -19,26 +19,37 @@ EPILOG = (
 )
 
 
-def _common(p: argparse.ArgumentParser, *, user: bool = False, read_only: bool = True,
-            top: bool = False) -> None:
+def _common(
+    p: argparse.ArgumentParser, *, user: bool = False, read_only: bool = True, top: bool = False
+) -> None:
     # A sub-command's option must not reset what was given before the command's name.
     default = None if top else argparse.SUPPRESS
-    p.add_argument("--db", metavar="PATH_OR_URL", default=default,
-                   help="Datenbank (Datei oder URL)")
+    p.add_argument(
+        "--db", metavar="PATH_OR_URL", default=default, help="Datenbank (Datei oder URL)"
+    )
     if user:
-        p.add_argument("--user", metavar="NAME", default=default,
-                       help="wer ändert (sonst $HERNE_TUI_USER oder der Systemnutzer)")
+        p.add_argument(
+            "--user",
+            metavar="NAME",
+            default=default,
+            help="wer ändert (sonst $HERNE_TUI_USER oder der Systemnutzer)",
+        )
     if read_only:
-        p.add_argument("--read-only", action="store_true",
-                       default=False if top else argparse.SUPPRESS,
-                       help="nur ansehen: jede Änderung wird abgelehnt")
+        p.add_argument(
+            "--read-only",
+            action="store_true",
+            default=False if top else argparse.SUPPRESS,
+            help="nur ansehen: jede Änderung wird abgelehnt",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
-        prog="herne-tui", epilog=EPILOG,
-        description="Koalitionsvertrag im Terminal verfolgen. Ohne Befehl startet die App.")
+        prog="herne-tui",
+        epilog=EPILOG,
+        description="Koalitionsvertrag im Terminal verfolgen. Ohne Befehl startet die App.",
+    )
     parser.add_argument("--version", action="version", version=f"herne-tui {__version__}")
     _common(parser, user=True, top=True)
     sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
@@ -46,17 +57,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("app", help="die App starten (Standard)", epilog=EPILOG)
     _common(p, user=True)
 
-    p = sub.add_parser("seed", help="Seed in die Datenbank übernehmen (idempotent)",
-                       epilog=EPILOG)
+    p = sub.add_parser("seed", help="Seed in die Datenbank übernehmen (idempotent)", epilog=EPILOG)
     _common(p)
-    p.add_argument("--from", dest="source", metavar="PATH",
-                   help="Seed-Datei oder -Ordner (Standard: der mitgelieferte Seed)")
+    p.add_argument(
+        "--from",
+        dest="source",
+        metavar="PATH",
+        help="Seed-Datei oder -Ordner (Standard: der mitgelieferte Seed)",
+    )
 
-    p = sub.add_parser("check", help="Seed-Datei/-Ordner prüfen (ohne Datenbank), oder mit "
-                                     "--db die Vorschlagsrechte und Verfahren einer Datenbank")
+    p = sub.add_parser(
+        "check",
+        help="Seed-Datei/-Ordner prüfen (ohne Datenbank), oder mit "
+        "--db die Vorschlagsrechte und Verfahren einer Datenbank",
+    )
     p.add_argument("path", metavar="PATH", nargs="?", help="Seed-Datei oder -Ordner")
-    p.add_argument("--db", metavar="PATH_OR_URL",
-                   help="statt eines Seeds die Datenbank prüfen (Exit 2 bei Verstößen)")
+    p.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="statt eines Seeds die Datenbank prüfen (Exit 2 bei Verstößen)",
+    )
 
     p = sub.add_parser("list", help="Maßnahmen auflisten", epilog=EPILOG)
     _common(p)
@@ -76,8 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lead", metavar="SPD|CDU|gemeinsam")
     p.add_argument("--due", metavar="DATE", help="31.03.2026 oder 2026-03-31; '' löscht")
     p.add_argument("--note", metavar="TEXT", help="Notiz anhängen")
-    p.add_argument("--if-version", type=int, metavar="N",
-                   help="nur speichern, wenn die Maßnahme noch Version N hat (sonst Exit 3)")
+    p.add_argument(
+        "--if-version",
+        type=int,
+        metavar="N",
+        help="nur speichern, wenn die Maßnahme noch Version N hat (sonst Exit 3)",
+    )
     p.add_argument("--source", metavar="TEXT", default="", help="Quelle (Link, Drucksache)")
     p.add_argument("--comment", metavar="TEXT", default="", help="Kommentar zur Änderung")
 
@@ -85,70 +109,112 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--format", choices=("toml", "json", "csv"), default="toml")
     p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
-    p.add_argument("--as-of", metavar="DATE",
-                   help="Stand am Ende dieses Tages (UTC), aus der Historie rekonstruiert")
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="Stand am Ende dieses Tages (UTC), aus der Historie rekonstruiert",
+    )
 
-    p = sub.add_parser("report", help="Bericht: weekly, annual (Jahresbilanz), midterm, "
-                                      "minutes (Protokoll)",
-                       epilog=EPILOG)
+    p = sub.add_parser(
+        "report",
+        help="Bericht: weekly, annual (Jahresbilanz), midterm, minutes (Protokoll)",
+        epilog=EPILOG,
+    )
     _common(p)
-    p.add_argument("kind", metavar="ART", help="weekly (Wochenrückblick), annual "
-                                               "(Jahresbilanz), midterm (Halbzeitbilanz) oder "
-                                               "minutes (Protokoll der Koordinierungsgruppe)")
-    p.add_argument("--since", metavar="DATE", help="weekly: ab diesem Tag (sonst seit der "
-                                                   "letzten Durchsicht, sonst 7 Tage); "
-                                                   "minutes: Entscheidungen ab diesem Tag")
+    p.add_argument(
+        "kind",
+        metavar="ART",
+        help="weekly (Wochenrückblick), annual "
+        "(Jahresbilanz), midterm (Halbzeitbilanz) oder "
+        "minutes (Protokoll der Koordinierungsgruppe)",
+    )
+    p.add_argument(
+        "--since",
+        metavar="DATE",
+        help="weekly: ab diesem Tag (sonst seit der "
+        "letzten Durchsicht, sonst 7 Tage); "
+        "minutes: Entscheidungen ab diesem Tag",
+    )
     p.add_argument("--year", metavar="YYYY", help="annual: das Jahr (sonst das laufende)")
-    p.add_argument("--at", metavar="DATE", help="midterm: Stichtag (sonst Mitte der "
-                                                "Wahlperiode)")
-    p.add_argument("--stale-weeks", metavar="N", default="4",
-                   help="weekly: ohne Bewegung seit N Wochen (Standard 4)")
+    p.add_argument("--at", metavar="DATE", help="midterm: Stichtag (sonst Mitte der Wahlperiode)")
+    p.add_argument(
+        "--stale-weeks",
+        metavar="N",
+        default="4",
+        help="weekly: ohne Bewegung seit N Wochen (Standard 4)",
+    )
     p.add_argument("--format", metavar="text|md|html", default="text")
     p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
 
-    p = sub.add_parser("history", help="Historie der Änderungen (älteste zuerst)",
-                       epilog=EPILOG)
+    p = sub.add_parser("history", help="Historie der Änderungen (älteste zuerst)", epilog=EPILOG)
     _common(p)
-    p.add_argument("id", metavar="ID", nargs="?", help="nur diese Maßnahme (oder dieser "
-                                                       "Ausschuss, Posten, Sitz)")
+    p.add_argument(
+        "id",
+        metavar="ID",
+        nargs="?",
+        help="nur diese Maßnahme (oder dieser Ausschuss, Posten, Sitz)",
+    )
     p.add_argument("--since", metavar="DATE", help="ab diesem Tag (00:00 UTC)")
     p.add_argument("--user", dest="by_user", metavar="NAME", help="nur Änderungen von NAME")
     p.add_argument("--format", metavar="text|json", default="text")
 
-    p = sub.add_parser("forget", help="Namen einer Person überall entfernen (Datenschutz)",
-                       epilog=EPILOG)
+    p = sub.add_parser(
+        "forget", help="Namen einer Person überall entfernen (Datenschutz)", epilog=EPILOG
+    )
     _common(p, user=True)
     p.add_argument("name", metavar="NAME", help="der Name, genau so geschrieben")
     p.add_argument("--yes", action="store_true", help="ohne Rückfrage ausführen")
 
-    p = sub.add_parser("backup", help="Sicherung der Datenbank schreiben (auch im laufenden "
-                                      "Betrieb)", epilog=EPILOG)
+    p = sub.add_parser(
+        "backup",
+        help="Sicherung der Datenbank schreiben (auch im laufenden Betrieb)",
+        epilog=EPILOG,
+    )
     _common(p, read_only=False)
     p.add_argument("dest", metavar="DEST", help="Zieldatei (oder Ordner: Name mit Datum)")
     p.add_argument("--force", action="store_true", help="eine vorhandene Zieldatei ersetzen")
-    p.add_argument("--format", choices=("auto", "export"), default="auto",
-                   help="auto: SQLite-Kopie bzw. pg_dump-Archiv; export: herne-tui-Export "
-                        "aller Tabellen (.json.gz), in SQLite und PostgreSQL wiederherstellbar")
+    p.add_argument(
+        "--format",
+        choices=("auto", "export"),
+        default="auto",
+        help="auto: SQLite-Kopie bzw. pg_dump-Archiv; export: herne-tui-Export "
+        "aller Tabellen (.json.gz), in SQLite und PostgreSQL wiederherstellbar",
+    )
 
-    p = sub.add_parser("restore", help="Datenbank aus einer Sicherung wiederherstellen",
-                       epilog=EPILOG + " Der bisherige Stand wird daneben gesichert.")
+    p = sub.add_parser(
+        "restore",
+        help="Datenbank aus einer Sicherung wiederherstellen",
+        epilog=EPILOG + " Der bisherige Stand wird daneben gesichert.",
+    )
     _common(p)
     p.add_argument("source", metavar="SRC", help="Sicherungsdatei")
     p.add_argument("--yes", action="store_true", help="ohne Rückfrage ersetzen")
 
-    p = sub.add_parser("serve", help="die App im Browser anbieten (textual-serve); ohne "
-                                     "Anmeldung: nur hinter einem Proxy mit Anmeldung freigeben",
-                       epilog=EPILOG)
+    p = sub.add_parser(
+        "serve",
+        help="die App im Browser anbieten (textual-serve); ohne "
+        "Anmeldung: nur hinter einem Proxy mit Anmeldung freigeben",
+        epilog=EPILOG,
+    )
     _common(p, user=True)
-    p.add_argument("--host", default="127.0.0.1",
-                   help="Adresse, an die der Server bindet (Standard 127.0.0.1: nur lokal)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="Adresse, an die der Server bindet (Standard 127.0.0.1: nur lokal)",
+    )
     p.add_argument("--port", type=int, default=8000, help="Port (Standard 8000)")
-    p.add_argument("--public-url", metavar="URL",
-                   help="Adresse, unter der Browser die Seite aufrufen (hinter einem Proxy, "
-                        "z. B. https://herne.example.org)")
-    p.add_argument("--user-header", metavar="KOPF",
-                   help="Nutzername jeder Sitzung aus diesem HTTP-Kopf des Proxys (z. B. "
-                        "X-Remote-User); nur wenn der Proxy ihn setzt und Fremdwerte entfernt")
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="Adresse, unter der Browser die Seite aufrufen (hinter einem Proxy, "
+        "z. B. https://herne.example.org)",
+    )
+    p.add_argument(
+        "--user-header",
+        metavar="KOPF",
+        help="Nutzername jeder Sitzung aus diesem HTTP-Kopf des Proxys (z. B. "
+        "X-Remote-User); nur wenn der Proxy ihn setzt und Fremdwerte entfernt",
+    )
     return parser
 
 
@@ -167,12 +233,16 @@ def open_db(args, *, read_only: bool = False, seed_if_empty: bool = True):
     read_only = read_only or getattr(args, "read_only", False)
     db = open_database(args.db, read_only=read_only)
     if db.migration_backup is not None:
-        print(f"Datenbank auf das neue Schema aktualisiert; Sicherung des alten Stands: "
-              f"{db.migration_backup}", file=sys.stderr)
+        print(
+            f"Datenbank auf das neue Schema aktualisiert; Sicherung des alten Stands: "
+            f"{db.migration_backup}",
+            file=sys.stderr,
+        )
     if seed_if_empty and not read_only and not is_seeded(db):
         report = seed_database(db, load_seed())
-        print(f"Neue Datenbank {db.where} angelegt und befüllt: {report.summary()}",
-              file=sys.stderr)
+        print(
+            f"Neue Datenbank {db.where} angelegt und befüllt: {report.summary()}", file=sys.stderr
+        )
     return db
 
 
@@ -201,8 +271,11 @@ def cmd_seed(args) -> int:
     loaded = load_seed(args.source)
     db = open_db(args, seed_if_empty=False)
     report = seed_database(db, loaded)
-    for label, items in (("hinzugefügt", report.added), ("aktualisiert", report.updated),
-                         ("behalten (Nutzerwert)", report.kept)):
+    for label, items in (
+        ("hinzugefügt", report.added),
+        ("aktualisiert", report.updated),
+        ("behalten (Nutzerwert)", report.kept),
+    ):
         for item in items:
             print(f"{label}: {item}")
     print(f"Seed {loaded.origin} → {db.where}: {report.summary()}")
@@ -225,10 +298,12 @@ def cmd_check(args) -> int:
         print(f"{len(exc.problems)} Problem(e) gefunden", file=sys.stderr)
         return 2
     s = loaded.seed
-    print(f"{loaded.origin}: in Ordnung – {len(s.measures)} Maßnahmen, {len(s.topics)} Themen, "
-          f"{len(s.statuses)} Status, {len(s.repeats)} Wiederholungen, "
-          f"{len(s.committees)} Ausschüsse, {len(s.posts)} Posten, {len(s.holdings)} "
-          f"Beteiligungen, {len(s.rules)} Regeln")
+    print(
+        f"{loaded.origin}: in Ordnung – {len(s.measures)} Maßnahmen, {len(s.topics)} Themen, "
+        f"{len(s.statuses)} Status, {len(s.repeats)} Wiederholungen, "
+        f"{len(s.committees)} Ausschüsse, {len(s.posts)} Posten, {len(s.holdings)} "
+        f"Beteiligungen, {len(s.rules)} Regeln"
+    )
     return 0
 
 
@@ -245,8 +320,10 @@ def _check_database(args) -> int:
     if found:
         print(f"{where}: {len(found)} Verstöße", file=sys.stderr)
         return 2
-    print(f"{where}: keine Verstöße gegen Vorschlagsrechte, Ausschreibungspflicht oder die "
-          "Größe der Koordinierungsgruppe")
+    print(
+        f"{where}: keine Verstöße gegen Vorschlagsrechte, Ausschreibungspflicht oder die "
+        "Größe der Koordinierungsgruppe"
+    )
     return 0
 
 
@@ -257,20 +334,41 @@ def cmd_list(args) -> int:
 
     board = load_board(open_db(args))
     if args.topic and args.topic.upper() not in {t.key for t in board.topics}:
-        raise InvalidInput(f"Thema „{args.topic}“ gibt es nicht (bekannt: "
-                           f"{', '.join(t.key for t in board.topics)})")
+        raise InvalidInput(
+            f"Thema „{args.topic}“ gibt es nicht (bekannt: "
+            f"{', '.join(t.key for t in board.topics)})"
+        )
     if args.status and args.status not in board.status_keys():
-        raise InvalidInput(f"Status „{args.status}“ gibt es nicht (bekannt: "
-                           f"{', '.join(board.status_keys())})")
-    rows = [m for m in board.measures
-            if (not args.topic or m.topic == args.topic.upper())
-            and (not args.status or m.status == args.status)]
+        raise InvalidInput(
+            f"Status „{args.status}“ gibt es nicht (bekannt: {', '.join(board.status_keys())})"
+        )
+    rows = [
+        m
+        for m in board.measures
+        if (not args.topic or m.topic == args.topic.upper())
+        and (not args.status or m.status == args.status)
+    ]
     if args.format == "json":
-        print(json.dumps([{"id": m.id, "topic": m.topic, "status": m.status, "title": m.title,
-                           "responsible": m.responsible, "lead": m.lead,
-                           "due": m.due.isoformat() if m.due else None,
-                           "notes": m.note_count, "version": m.version} for m in rows],
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": m.id,
+                        "topic": m.topic,
+                        "status": m.status,
+                        "title": m.title,
+                        "responsible": m.responsible,
+                        "lead": m.lead,
+                        "due": m.due.isoformat() if m.due else None,
+                        "notes": m.note_count,
+                        "version": m.version,
+                    }
+                    for m in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     labels = {s.key: s.label for s in board.statuses}
     for m in rows:
@@ -303,8 +401,10 @@ def cmd_show(args) -> int:
     for t in m.targets:
         print(f"Ziel: {t.label}: {t.value} {t.unit}".rstrip())
     for place in m.duplicates:
-        print(f"Wortgleich wiederholt in: {topics.get(place.topic, place.topic)}, "
-              f"Absatz {place.paragraph}")
+        print(
+            f"Wortgleich wiederholt in: {topics.get(place.topic, place.topic)}, "
+            f"Absatz {place.paragraph}"
+        )
     if m.related:
         print(f"Verwandt: {', '.join(m.related)}")
     for note in m.notes:
@@ -316,15 +416,26 @@ def cmd_set(args) -> int:
     from herne_tui.errors import InvalidInput
     from herne_tui.services.edits import update_measure
 
-    changes = {k: getattr(args, k) for k in ("status", "responsible", "lead", "due")
-               if getattr(args, k) is not None}
+    changes = {
+        k: getattr(args, k)
+        for k in ("status", "responsible", "lead", "due")
+        if getattr(args, k) is not None
+    }
     if not changes and args.note is None:
-        raise InvalidInput("nichts zu ändern: --status, --responsible, --lead, --due oder "
-                           "--note angeben")
+        raise InvalidInput(
+            "nichts zu ändern: --status, --responsible, --lead, --due oder --note angeben"
+        )
     db = open_db(args)
-    m = update_measure(db, measure_id=args.id.upper(), changes=changes, user=_user(args),
-                       expected_version=args.if_version, source=args.source,
-                       comment=args.comment, note=args.note)
+    m = update_measure(
+        db,
+        measure_id=args.id.upper(),
+        changes=changes,
+        user=_user(args),
+        expected_version=args.if_version,
+        source=args.source,
+        comment=args.comment,
+        note=args.note,
+    )
     print(f"{m.id} gespeichert (Version {m.version})")
     return 0
 
@@ -366,8 +477,12 @@ def cmd_report(args) -> int:
 
     kind = _choice(args.kind, build.KINDS, "Berichtsart")
     fmt = _choice(args.format, build.FORMATS, "--format")
-    allowed = {"weekly": ("since", "stale_weeks"), "annual": ("year",), "midterm": ("at",),
-               "minutes": ("since",)}
+    allowed = {
+        "weekly": ("since", "stale_weeks"),
+        "annual": ("year",),
+        "midterm": ("at",),
+        "minutes": ("since",),
+    }
     for option in ("since", "year", "at"):
         if getattr(args, option) is not None and option not in allowed[kind]:
             raise InvalidInput(f"--{option}: gilt nicht für den Bericht {kind}")
@@ -375,8 +490,9 @@ def cmd_report(args) -> int:
     at = parse_day(args.at, "--at") if args.at is not None else None
     year = _number(args.year, "--year") if args.year is not None else None
     weeks = _number(args.stale_weeks, "--stale-weeks")
-    text = build.build_report(open_db(args), kind, fmt, since=since, year=year, at=at,
-                                stale_weeks=weeks)
+    text = build.build_report(
+        open_db(args), kind, fmt, since=since, year=year, at=at, stale_weeks=weeks
+    )
     _write_output(text, args.output)
     return 0
 
@@ -408,15 +524,17 @@ def cmd_forget(args) -> int:
     db = open_db(args)
     if not args.yes:
         if not sys.stdin.isatty():
-            raise InvalidInput("--yes fehlt: ohne Terminal keine Rückfrage möglich; "
-                               "zum Ausführen --yes angeben")
+            raise InvalidInput(
+                "--yes fehlt: ohne Terminal keine Rückfrage möglich; zum Ausführen --yes angeben"
+            )
         preview = forget(db, name=name, user=_user(args), dry_run=True)
         for line in preview.lines():
             print(line)
         if not preview.changed:
             return 0
-        answer = input(f"„{name}“ überall durch „{preview.placeholder}“ ersetzen? "
-                       "Das ist endgültig. [j/N] ")
+        answer = input(
+            f"„{name}“ überall durch „{preview.placeholder}“ ersetzen? Das ist endgültig. [j/N] "
+        )
         if answer.strip().lower() not in ("j", "ja", "y", "yes"):
             print("abgebrochen: nichts geändert")
             return 1
@@ -428,12 +546,15 @@ def cmd_forget(args) -> int:
 def cmd_backup(args) -> int:
     from herne_tui.backup.sqlite import run_backup
 
-    result = run_backup(args.db, Path(args.dest).expanduser(), force=args.force,
-                        notice=lambda line: print(line, file=sys.stderr),
-                        export=args.format == "export")
+    result = run_backup(
+        args.db,
+        Path(args.dest).expanduser(),
+        force=args.force,
+        notice=lambda line: print(line, file=sys.stderr),
+        export=args.format == "export",
+    )
     seconds = f"{result.seconds:.2f}".replace(".", ",")
-    print(f"Sicherung {result.facts.path}: {result.facts.summary()}; {result.check} "
-          f"({seconds} s)")
+    print(f"Sicherung {result.facts.path}: {result.facts.summary()}; {result.check} ({seconds} s)")
     return 0
 
 
@@ -448,10 +569,16 @@ def cmd_restore(args) -> int:
     facts = inspect_source(args.db, source)
     if not args.yes:
         if not sys.stdin.isatty():
-            raise InvalidInput(f"Wiederherstellen ersetzt {target}: ohne Terminal bitte mit "
-                               "--yes bestätigen")
-        print(f"{target} durch {source} ersetzen? ({facts.summary()}; der jetzige Stand "
-              "wird vorher daneben gesichert) [j/N] ", end="", file=sys.stderr, flush=True)
+            raise InvalidInput(
+                f"Wiederherstellen ersetzt {target}: ohne Terminal bitte mit --yes bestätigen"
+            )
+        print(
+            f"{target} durch {source} ersetzen? ({facts.summary()}; der jetzige Stand "
+            "wird vorher daneben gesichert) [j/N] ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
         if sys.stdin.readline().strip().lower() not in ("j", "ja", "y", "yes"):
             print("abgebrochen: nichts geändert", file=sys.stderr)
             return 1
@@ -468,8 +595,9 @@ def cmd_app(args) -> int:
 
     read_only = bool(getattr(args, "read_only", False))
     # A current, seeded SQLite file paints at once; the ORM loads after the first paint.
-    quick = quick_start(args.db, read_only=read_only,
-                        opener=lambda: open_db(args, read_only=read_only))
+    quick = quick_start(
+        args.db, read_only=read_only, opener=lambda: open_db(args, read_only=read_only)
+    )
     if quick is not None:
         board, db = quick
         return run_app(db, user=_user(args), initial_board=board)
@@ -483,16 +611,32 @@ def cmd_serve(args) -> int:
     db = open_db(args, read_only=args.read_only)  # create, upgrade or refuse once, up front
     url = db.url
     db.dispose()
-    return serve(url, host=args.host, port=args.port, user=_user(args),
-                 read_only=args.read_only, public_url=args.public_url,
-                 user_header=args.user_header)
+    return serve(
+        url,
+        host=args.host,
+        port=args.port,
+        user=_user(args),
+        read_only=args.read_only,
+        public_url=args.public_url,
+        user_header=args.user_header,
+    )
 
 
 COMMANDS = {
-    "backup": cmd_backup, "restore": cmd_restore, "serve": cmd_serve,
-    None: cmd_app, "app": cmd_app, "seed": cmd_seed, "check": cmd_check, "list": cmd_list,
-    "show": cmd_show, "set": cmd_set, "export": cmd_export, "report": cmd_report,
-    "history": cmd_history, "forget": cmd_forget,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "serve": cmd_serve,
+    None: cmd_app,
+    "app": cmd_app,
+    "seed": cmd_seed,
+    "check": cmd_check,
+    "list": cmd_list,
+    "show": cmd_show,
+    "set": cmd_set,
+    "export": cmd_export,
+    "report": cmd_report,
+    "history": cmd_history,
+    "forget": cmd_forget,
 }
 
 
@@ -506,8 +650,11 @@ def main(argv: list[str] | None = None) -> int:
     except Conflict as exc:
         print(f"herne-tui: {exc.message}", file=sys.stderr)
         for field, value in exc.theirs.items():
-            print(f"  {field}: jetzt „{value}“ (von {exc.changed_by or 'unbekannt'}), "
-                  f"Ihr Wert „{exc.mine.get(field)}“", file=sys.stderr)
+            print(
+                f"  {field}: jetzt „{value}“ (von {exc.changed_by or 'unbekannt'}), "
+                f"Ihr Wert „{exc.mine.get(field)}“",
+                file=sys.stderr,
+            )
         return exc.exit_code
     except HerneError as exc:
         return _fail(exc.message, exc.exit_code)

@@ -36,23 +36,38 @@ def read_board(path: Path) -> d.Board | None:
         if not row or str(row[0]) != str(SCHEMA_VERSION):
             return None
         conn.execute("BEGIN")
-        topics = tuple(d.Topic(*r) for r in conn.execute(
-            'SELECT key, name, "order" FROM topic ORDER BY "order"'))
-        statuses = tuple(d.Status(k, label, order, bool(done)) for k, label, order, done in
-                         conn.execute('SELECT key, label, "order", done FROM status '
-                                      'ORDER BY "order"'))
+        topics = tuple(
+            d.Topic(*r)
+            for r in conn.execute('SELECT key, name, "order" FROM topic ORDER BY "order"')
+        )
+        statuses = tuple(
+            d.Status(k, label, order, bool(done))
+            for k, label, order, done in conn.execute(
+                'SELECT key, label, "order", done FROM status ORDER BY "order"'
+            )
+        )
         if not topics or not statuses:
             return None
-        notes = Counter(dict(conn.execute(
-            "SELECT subject, count(*) FROM note WHERE subject LIKE 'measure:%' "
-            "GROUP BY subject")))
+        notes = Counter(
+            dict(
+                conn.execute(
+                    "SELECT subject, count(*) FROM note WHERE subject LIKE 'measure:%' "
+                    "GROUP BY subject"
+                )
+            )
+        )
         repeats = defaultdict(list)
         for of, topic, paragraph in conn.execute(
-                "SELECT of_measure, topic_key, paragraph FROM repeat ORDER BY id"):
+            "SELECT of_measure, topic_key, paragraph FROM repeat ORDER BY id"
+        ):
             repeats[of].append(d.Place(topic, paragraph))
-        measures = tuple(_measure(r, notes, repeats) for r in conn.execute(
-            "SELECT id, topic_key, title, text, status_key, position, paragraph, subitems, "
-            "targets, related, responsible, lead, due, version FROM measure ORDER BY position"))
+        measures = tuple(
+            _measure(r, notes, repeats)
+            for r in conn.execute(
+                "SELECT id, topic_key, title, text, status_key, position, paragraph, subitems, "
+                "targets, related, responsible, lead, due, version FROM measure ORDER BY position"
+            )
+        )
         meta = {}
         for key, value in conn.execute("SELECT key, value FROM meta"):
             try:
@@ -68,16 +83,42 @@ def read_board(path: Path) -> d.Board | None:
 
 
 def _measure(r, notes: Counter, repeats) -> d.Measure:
-    (mid, topic, title, text, status, position, paragraph, subitems, targets, related,
-     responsible, lead, due, version) = r
+    (
+        mid,
+        topic,
+        title,
+        text,
+        status,
+        position,
+        paragraph,
+        subitems,
+        targets,
+        related,
+        responsible,
+        lead,
+        due,
+        version,
+    ) = r
     return d.Measure(
-        id=mid, topic=topic, title=title, text=text, status=status, position=position,
-        paragraph=paragraph, subitems=tuple(json.loads(subitems)),
-        targets=tuple(d.Target(t["label"], t["value"], t.get("unit", ""))
-                      for t in json.loads(targets)),
-        related=tuple(json.loads(related)), duplicates=tuple(repeats[mid]),
-        responsible=responsible, lead=lead, due=date.fromisoformat(due) if due else None,
-        version=version, note_count=notes.get(f"measure:{mid}", 0))
+        id=mid,
+        topic=topic,
+        title=title,
+        text=text,
+        status=status,
+        position=position,
+        paragraph=paragraph,
+        subitems=tuple(json.loads(subitems)),
+        targets=tuple(
+            d.Target(t["label"], t["value"], t.get("unit", "")) for t in json.loads(targets)
+        ),
+        related=tuple(json.loads(related)),
+        duplicates=tuple(repeats[mid]),
+        responsible=responsible,
+        lead=lead,
+        due=date.fromisoformat(due) if due else None,
+        version=version,
+        note_count=notes.get(f"measure:{mid}", 0),
+    )
 
 
 class DeferredDatabase:
@@ -125,8 +166,9 @@ class DeferredDatabase:
         return getattr(self.database(), name)
 
 
-def quick_start(db_arg, *, read_only: bool,
-                opener: Callable[[], object]) -> tuple[d.Board, DeferredDatabase] | None:
+def quick_start(
+    db_arg, *, read_only: bool, opener: Callable[[], object]
+) -> tuple[d.Board, DeferredDatabase] | None:
     """The first board and a deferred database, when the fast path applies; else None."""
     path = plain_sqlite_file(db_arg)
     if path is None or (not read_only and check_writable(path)):

@@ -93,8 +93,10 @@ def _create(db: Database) -> None:
         if inspect(conn).has_table("meta"):  # another process created it meanwhile
             return
         SQLModel.metadata.create_all(conn)
-        conn.execute(text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"),
-                     {"v": str(SCHEMA_VERSION)})
+        conn.execute(
+            text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"),
+            {"v": str(SCHEMA_VERSION)},
+        )
 
 
 def _migrate(db: Database, found: int) -> Path | None:
@@ -103,8 +105,10 @@ def _migrate(db: Database, found: int) -> Path | None:
     for target in range(found + 1, SCHEMA_VERSION + 1):
         step = MIGRATIONS.get(target)
         if step is None:
-            raise SchemaError(f"{where}: keine Migration auf Schema-Version {target} bekannt; "
-                              "bitte herne-tui neu installieren")
+            raise SchemaError(
+                f"{where}: keine Migration auf Schema-Version {target} bekannt; "
+                "bitte herne-tui neu installieren"
+            )
         try:
             with _locked_engine(db).begin() as conn:
                 current = _read_version(conn) or 0
@@ -113,21 +117,30 @@ def _migrate(db: Database, found: int) -> Path | None:
                 if backup is None:
                     backup = _backup_before_upgrade(db, current)
                 step(conn)
-                conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-                             {"v": str(target)})
+                conn.execute(
+                    text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                    {"v": str(target)},
+                )
         except HerneError:
             raise
         except Exception as exc:
             reason = str(getattr(exc, "orig", exc)).splitlines()[0]
             saved = f"; Sicherung: {backup}" if backup else ""
-            raise SchemaError(f"{where}: Aktualisierung auf Schema-Version {target} "
-                              f"fehlgeschlagen ({reason}); Stand bleibt Version "
-                              f"{target - 1}{saved}") from None
+            raise SchemaError(
+                f"{where}: Aktualisierung auf Schema-Version {target} "
+                f"fehlgeschlagen ({reason}); Stand bleibt Version "
+                f"{target - 1}{saved}"
+            ) from None
     return backup
 
 
-def open_database(db: str | None = None, *, clock: Callable[[], datetime] = system_clock,
-                  read_only: bool = False, create: bool = True) -> Database:
+def open_database(
+    db: str | None = None,
+    *,
+    clock: Callable[[], datetime] = system_clock,
+    read_only: bool = False,
+    create: bool = True,
+) -> Database:
     """Open (and if needed create or upgrade) the database at a path or URL.
 
     Raises SchemaError with a one-line message when the database is newer than the code,
@@ -147,9 +160,11 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
             try:
                 database.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise SchemaError(f"{database.path.parent} kann nicht angelegt werden: "
-                                  f"{exc.strerror}; bitte --db auf ein beschreibbares "
-                                  "Verzeichnis setzen") from None
+                raise SchemaError(
+                    f"{database.path.parent} kann nicht angelegt werden: "
+                    f"{exc.strerror}; bitte --db auf ein beschreibbares "
+                    "Verzeichnis setzen"
+                ) from None
             if problem := check_writable(database.path):
                 raise SchemaError(problem)
         elif problem := check_readable(database.path):
@@ -161,19 +176,23 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
             # (read again), or these are someone else's tables (refused below)
             found = schema_version(database)
             if found is None:
-                raise SchemaError(f"{where} ist keine herne-tui-Datenbank (fremde Tabellen, "
-                                  "keine Schema-Version): bitte --db prüfen")
+                raise SchemaError(
+                    f"{where} ist keine herne-tui-Datenbank (fremde Tabellen, "
+                    "keine Schema-Version): bitte --db prüfen"
+                )
         if found is None and not create and database.path is None:
-            raise SchemaError(f"{where} enthält noch keine herne-tui-Daten: erst mit "
-                              "`herne-tui seed` anlegen")
+            raise SchemaError(
+                f"{where} enthält noch keine herne-tui-Daten: erst mit `herne-tui seed` anlegen"
+            )
         if found is None:
             if read_only:
                 raise SchemaError(f"{where} enthält noch keine Daten (Nur-Lese-Modus)")
             database.use_wal()
             _create(database)
         elif found == 0:
-            raise SchemaError(f"{where} hat keine Schema-Version: keine herne-tui-Datenbank? "
-                              "Bitte --db prüfen")
+            raise SchemaError(
+                f"{where} hat keine Schema-Version: keine herne-tui-Datenbank? Bitte --db prüfen"
+            )
         elif found > SCHEMA_VERSION:
             raise SchemaError(
                 f"{where} hat Schema-Version {found}, dieses herne-tui kennt nur bis "
@@ -181,8 +200,10 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
             )
         elif found < SCHEMA_VERSION:
             if read_only:
-                raise SchemaError(f"{where} hat ein altes Schema ({found}); bitte einmal ohne "
-                                  "--read-only öffnen, damit es aktualisiert wird")
+                raise SchemaError(
+                    f"{where} hat ein altes Schema ({found}); bitte einmal ohne "
+                    "--read-only öffnen, damit es aktualisiert wird"
+                )
             database.use_wal()
             database.migration_backup = _migrate(database, found)
         else:
@@ -196,11 +217,15 @@ def open_database(db: str | None = None, *, clock: Callable[[], datetime] = syst
         if isinstance(explained, HerneError):
             raise explained from None
         reason = str(exc.orig).splitlines()[0]
-        raise SchemaError(f"{where} ist keine lesbare herne-tui-Datenbank ({reason}); "
-                          "bitte --db prüfen oder aus einer Sicherung wiederherstellen") from None
+        raise SchemaError(
+            f"{where} ist keine lesbare herne-tui-Datenbank ({reason}); "
+            "bitte --db prüfen oder aus einer Sicherung wiederherstellen"
+        ) from None
     except Exception as exc:  # sqlite3.DatabaseError: file is not a database, etc.
         database.dispose()
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-        raise SchemaError(f"{where} ist keine lesbare herne-tui-Datenbank ({reason}); "
-                          "bitte --db prüfen oder aus einer Sicherung wiederherstellen") from None
+        raise SchemaError(
+            f"{where} ist keine lesbare herne-tui-Datenbank ({reason}); "
+            "bitte --db prüfen oder aus einer Sicherung wiederherstellen"
+        ) from None
     return database

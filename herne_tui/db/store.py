@@ -75,12 +75,14 @@ def resolve_url(db: str | os.PathLike | None = None) -> str:
         return f"sqlite:///{Path(raw).expanduser().absolute()}"
     for prefix in ("postgresql://", "postgres://"):
         if raw.startswith(prefix):
-            raw = f"{PG_DRIVER}://{raw[len(prefix):]}"
+            raw = f"{PG_DRIVER}://{raw[len(prefix) :]}"
     try:
         make_url(raw)
     except (ArgumentError, ValueError):
-        raise InvalidInput(f"--db: „{display_url(raw)}“ ist keine gültige Datenbank-URL "
-                           "(z. B. postgresql+psycopg://NUTZER:PASSWORT@HOST/DATENBANK)") from None
+        raise InvalidInput(
+            f"--db: „{display_url(raw)}“ ist keine gültige Datenbank-URL "
+            "(z. B. postgresql+psycopg://NUTZER:PASSWORT@HOST/DATENBANK)"
+        ) from None
     return raw
 
 
@@ -133,8 +135,11 @@ def _sqlstate(exc: BaseException) -> str | None:
 
 def _is_locked(exc: BaseException) -> bool:
     text = str(exc).lower()
-    return ("database is locked" in text or "database is busy" in text
-            or _sqlstate(exc) in _PG_LOCK_STATES)
+    return (
+        "database is locked" in text
+        or "database is busy" in text
+        or _sqlstate(exc) in _PG_LOCK_STATES
+    )
 
 
 def _is_readonly(exc: BaseException) -> bool:
@@ -144,8 +149,12 @@ def _is_readonly(exc: BaseException) -> bool:
 def _is_unreachable(exc: BaseException) -> bool:
     """A PostgreSQL connection that failed, was refused or broke off."""
     state = _sqlstate(exc)
-    return (getattr(exc, "connection_invalidated", False) or state is None
-            or state.startswith("08") or state in _PG_GONE_STATES)
+    return (
+        getattr(exc, "connection_invalidated", False)
+        or state is None
+        or state.startswith("08")
+        or state in _PG_GONE_STATES
+    )
 
 
 def pg_reason(exc: BaseException) -> str:
@@ -153,28 +162,41 @@ def pg_reason(exc: BaseException) -> str:
     raw = str(getattr(exc, "orig", None) or exc)
     flat = " ".join(raw.split())
     low = flat.lower()
-    if "password authentication failed" in low or "no password supplied" in low \
-            or "authentication failed" in low:
+    if (
+        "password authentication failed" in low
+        or "no password supplied" in low
+        or "authentication failed" in low
+    ):
         return "Anmeldung abgelehnt (Benutzer oder Passwort falsch)"
     if "role" in low and "does not exist" in low:
         return "Anmeldung abgelehnt (diesen Benutzer gibt es auf dem Server nicht)"
     if "database" in low and "does not exist" in low:
         name = flat.split('database "', 1)[-1].split('"', 1)[0] if 'database "' in flat else ""
-        return (f"die Datenbank „{name}“ gibt es auf dem Server nicht "
-                "(anlegen: createdb -O NUTZER NAME)")
+        return (
+            f"die Datenbank „{name}“ gibt es auf dem Server nicht "
+            "(anlegen: createdb -O NUTZER NAME)"
+        )
     if "connection refused" in low:
         return "Verbindung abgelehnt (läuft der Server? Host und Port prüfen)"
     if "timeout expired" in low or "timed out" in low:
         return "keine Antwort (Zeitüberschreitung; Host, Port und Firewall prüfen)"
-    if "could not translate host name" in low or "name or service not known" in low \
-            or "nodename nor servname" in low or "name resolution" in low:
+    if (
+        "could not translate host name" in low
+        or "name or service not known" in low
+        or "nodename nor servname" in low
+        or "name resolution" in low
+    ):
         return "Rechnername unbekannt"
     if "no pg_hba.conf entry" in low:
         return "Zugang vom Server abgelehnt (pg_hba.conf erlaubt diese Verbindung nicht)"
     if "too many connections" in low or "too many clients" in low:
         return "zu viele Verbindungen zum Server"
-    if "terminating connection" in low or "server closed the connection" in low \
-            or "consuming input failed" in low or "shutting down" in low:
+    if (
+        "terminating connection" in low
+        or "server closed the connection" in low
+        or "consuming input failed" in low
+        or "shutting down" in low
+    ):
         return "Verbindung zum Server unterbrochen (Neustart?)"
     first = raw.strip().splitlines()[0] if raw.strip() else type(exc).__name__
     for prefix in ("connection failed:", "(psycopg.OperationalError)"):
@@ -193,9 +215,15 @@ class Database:
     ``clock`` returns an aware UTC datetime; tests pass a frozen one.
     """
 
-    def __init__(self, url: str, *, clock: Callable[[], datetime] = system_clock,
-                 read_only: bool = False, busy_timeout: float | None = None,
-                 retries: int = 4):
+    def __init__(
+        self,
+        url: str,
+        *,
+        clock: Callable[[], datetime] = system_clock,
+        read_only: bool = False,
+        busy_timeout: float | None = None,
+        retries: int = 4,
+    ):
         self.url = url
         self.clock = clock
         self.read_only = read_only
@@ -216,7 +244,8 @@ class Database:
             self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         elif self.is_postgres:
             self._read_engine = self.engine.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True)
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
             self._write_engine = self.engine.execution_options(herne_write=True)
 
     # -- engine ---------------------------------------------------------------------------
@@ -228,12 +257,16 @@ class Database:
                 raise DatabaseUnavailable(
                     f"{self.where}: der PostgreSQL-Treiber fehlt – pip install "
                     f"'herne-tui[postgres]' (psycopg) und die URL mit {PG_DRIVER}:// "
-                    "schreiben") from None
-            raise InvalidInput(f"{self.where}: Datenbank-Treiber fehlt oder ist unbekannt "
-                               f"({str(exc).splitlines()[0]})") from None
+                    "schreiben"
+                ) from None
+            raise InvalidInput(
+                f"{self.where}: Datenbank-Treiber fehlt oder ist unbekannt "
+                f"({str(exc).splitlines()[0]})"
+            ) from None
         except (ArgumentError, ValueError, TypeError) as exc:
-            raise InvalidInput(f"--db: {self.where} ist keine gültige Datenbank-URL "
-                               f"({str(exc).splitlines()[0]})") from None
+            raise InvalidInput(
+                f"--db: {self.where} ist keine gültige Datenbank-URL ({str(exc).splitlines()[0]})"
+            ) from None
 
     def _make_engine(self, busy_timeout: float) -> Engine:
         if self.is_postgres:
@@ -243,8 +276,12 @@ class Database:
         read_only = self.read_only
         if read_only and self.path is not None:
             uri = read_only_uri(self.path)
-            engine = create_engine(self.url, creator=lambda: sqlite3.connect(
-                uri, uri=True, timeout=busy_timeout, check_same_thread=False))
+            engine = create_engine(
+                self.url,
+                creator=lambda: sqlite3.connect(
+                    uri, uri=True, timeout=busy_timeout, check_same_thread=False
+                ),
+            )
         else:
             engine = create_engine(
                 self.url, connect_args={"timeout": busy_timeout, "check_same_thread": False}
@@ -277,9 +314,15 @@ class Database:
         if self.read_only:
             options += " -c default_transaction_read_only=on"
         engine = self._create_engine(
-            pool_pre_ping=True, pool_size=2, max_overflow=8,
-            connect_args={"connect_timeout": 10, "options": options,
-                          "application_name": "herne-tui"})
+            pool_pre_ping=True,
+            pool_size=2,
+            max_overflow=8,
+            connect_args={
+                "connect_timeout": 10,
+                "options": options,
+                "application_name": "herne-tui",
+            },
+        )
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
@@ -302,11 +345,14 @@ class Database:
         if self.path is None:
             raise ValueError("connect_raw needs an SQLite file")
         if self.read_only:
-            conn = sqlite3.connect(read_only_uri(self.path), uri=True,
-                                   timeout=self.busy_timeout, check_same_thread=False)
+            conn = sqlite3.connect(
+                read_only_uri(self.path),
+                uri=True,
+                timeout=self.busy_timeout,
+                check_same_thread=False,
+            )
         else:
-            conn = sqlite3.connect(self.path, timeout=self.busy_timeout,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout, check_same_thread=False)
         conn.isolation_level = None
         conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
         conn.execute("PRAGMA query_only = ON")
@@ -352,18 +398,24 @@ class Database:
         if _is_locked(exc):
             return DatabaseBusy(
                 f"Datenbank {where} ist von einem anderen Programm gesperrt; "
-                "nichts wurde gespeichert – bitte in ein paar Sekunden erneut versuchen")
+                "nichts wurde gespeichert – bitte in ein paar Sekunden erneut versuchen"
+            )
         if _is_readonly(exc):
             if self.read_only:
                 return ReadOnly("Nur-Lese-Modus: Änderungen sind hier nicht möglich")
             if self.is_postgres:
-                return ReadOnly(f"Datenbank {where} ist nicht beschreibbar (Nur-Lese-Sitzung "
-                                "oder Replikat): nichts gespeichert")
-            return ReadOnly(f"Datenbank {where} ist nicht beschreibbar: nichts gespeichert; "
-                            "Rechte von Datei, -wal/-shm und Verzeichnis prüfen")
+                return ReadOnly(
+                    f"Datenbank {where} ist nicht beschreibbar (Nur-Lese-Sitzung "
+                    "oder Replikat): nichts gespeichert"
+                )
+            return ReadOnly(
+                f"Datenbank {where} ist nicht beschreibbar: nichts gespeichert; "
+                "Rechte von Datei, -wal/-shm und Verzeichnis prüfen"
+            )
         if self.is_postgres and _is_unreachable(exc):
-            return DatabaseUnavailable(f"PostgreSQL-Datenbank {where} nicht erreichbar: "
-                                       f"{pg_reason(exc)}")
+            return DatabaseUnavailable(
+                f"PostgreSQL-Datenbank {where} nicht erreichbar: {pg_reason(exc)}"
+            )
         return exc
 
     def use_wal(self) -> None:
@@ -413,20 +465,38 @@ def is_wal_file(path: Path) -> bool:
 def check_readable(path: Path) -> str | None:
     """Why a user cannot even read the SQLite file (e.g. read-only as a viewer), or None."""
     if not os.access(path, os.R_OK):
-        return (f"{path} ist für Sie nicht lesbar: Nutzer in die Gruppe der Datenbank "
-                "aufnehmen (chmod g+rw, siehe README)")
+        return (
+            f"{path} ist für Sie nicht lesbar: Nutzer in die Gruppe der Datenbank "
+            "aufnehmen (chmod g+rw, siehe README)"
+        )
     shm = Path(f"{path}-shm")
-    if is_wal_file(path) and not shm.exists() \
-            and not os.access(path.parent, os.W_OK | os.X_OK):
-        return (f"{path} ist im WAL-Modus und {shm.name} fehlt; auch zum Lesen muss SQLite "
-                f"sie anlegen dürfen: Nutzer in die Gruppe aufnehmen, Verzeichnis beschreibbar "
-                f"machen (chgrp GRUPPE {path.parent}; chmod 2775 {path.parent})")
+    if is_wal_file(path) and not shm.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        return (
+            f"{path} ist im WAL-Modus und {shm.name} fehlt; auch zum Lesen muss SQLite "
+            f"sie anlegen dürfen: Nutzer in die Gruppe aufnehmen, Verzeichnis beschreibbar "
+            f"machen (chgrp GRUPPE {path.parent}; chmod 2775 {path.parent})"
+        )
     return None
 
 
 __all__ = [
-    "Database", "SchemaError", "resolve_url", "default_db_path", "default_user",
-    "system_clock", "integrity_check", "check_writable", "check_readable", "sqlite_path",
-    "busy_timeout_default", "read_only_uri", "is_wal_file", "display_url", "is_postgres",
-    "url_without_password", "pg_reason", "PG_WRITE_LOCK", "PG_DRIVER",
+    "Database",
+    "SchemaError",
+    "resolve_url",
+    "default_db_path",
+    "default_user",
+    "system_clock",
+    "integrity_check",
+    "check_writable",
+    "check_readable",
+    "sqlite_path",
+    "busy_timeout_default",
+    "read_only_uri",
+    "is_wal_file",
+    "display_url",
+    "is_postgres",
+    "url_without_password",
+    "pg_reason",
+    "PG_WRITE_LOCK",
+    "PG_DRIVER",
 ]

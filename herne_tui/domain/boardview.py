@@ -24,8 +24,7 @@ class BoardFilter:
 
     def active(self) -> bool:
         """True when any filter restricts the board."""
-        return bool(self.text or self.topic or self.lead or self.responsible
-                    or self.overdue_only)
+        return bool(self.text or self.topic or self.lead or self.responsible or self.overdue_only)
 
     def describe(self, topic_names: dict[str, str]) -> str:
         """German one-line description of the active filters."""

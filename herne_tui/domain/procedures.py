@@ -16,13 +16,13 @@ from herne_tui.errors import InvalidInput
 
 DEFAULT_LEAD_DAYS = 14
 DEFAULT_MAX_PER_PARTY = 8
-DECISIONS = {"einstimmig": "einstimmig beschlossen",
-             "dissens-festgestellt": "Dissens festgestellt"}
+DECISIONS = {"einstimmig": "einstimmig beschlossen", "dissens-festgestellt": "Dissens festgestellt"}
 """The Koordinierungsgruppe's two possible decisions (key → German label)."""
 
 
-def partner_deadline(filing_deadline: date | None, lead_days: int = DEFAULT_LEAD_DAYS
-                     ) -> date | None:
+def partner_deadline(
+    filing_deadline: date | None, lead_days: int = DEFAULT_LEAD_DAYS
+) -> date | None:
     """Last day to send a joint-motion proposal to the partner (calendar days before filing)."""
     if filing_deadline is None:
         return None
@@ -38,8 +38,15 @@ def consensus(positions: dict[str, str], partners: tuple[str, ...]) -> str:
     return "konsens" if len(set(values)) == 1 else "dissens"
 
 
-def verdict(state: str, positions: dict[str, str], *, meeting_date: date | None, today: date,
-            legally_required: bool, harmful_to_defer: bool) -> str:
+def verdict(
+    state: str,
+    positions: dict[str, str],
+    *,
+    meeting_date: date | None,
+    today: date,
+    legally_required: bool,
+    harmful_to_defer: bool,
+) -> str:
     """What the rules say for a paper: vote together, keep negotiating, or defer.
 
     Without consensus by the meeting the paper is deferred ("zurückstellen"), except when it
@@ -58,20 +65,27 @@ def verdict(state: str, positions: dict[str, str], *, meeting_date: date | None,
     return "zurückstellen"
 
 
-def check_participants(participants: dict[str, list[str]], partners: tuple[str, ...],
-                       max_per_party: int = DEFAULT_MAX_PER_PARTY) -> dict[str, list[str]]:
+def check_participants(
+    participants: dict[str, list[str]],
+    partners: tuple[str, ...],
+    max_per_party: int = DEFAULT_MAX_PER_PARTY,
+) -> dict[str, list[str]]:
     """Clean the participant lists; InvalidInput when a party sends more than allowed."""
     clean: dict[str, list[str]] = {}
     for party, names in participants.items():
         if partners and party not in partners:
-            raise InvalidInput(f"Koordinierungsgruppe: „{party}“ ist keine Partei der "
-                               f"Vereinbarung ({', '.join(partners)})")
+            raise InvalidInput(
+                f"Koordinierungsgruppe: „{party}“ ist keine Partei der "
+                f"Vereinbarung ({', '.join(partners)})"
+            )
         people = [" ".join(n.split()) for n in names if n and n.strip()]
         if len(set(people)) != len(people):
             raise InvalidInput(f"Koordinierungsgruppe: doppelte Namen bei {party}")
         if len(people) > max_per_party:
-            raise InvalidInput(f"Koordinierungsgruppe: {party} hat {len(people)} Teilnehmende,"
-                               f" erlaubt sind höchstens {max_per_party} pro Partei")
+            raise InvalidInput(
+                f"Koordinierungsgruppe: {party} hat {len(people)} Teilnehmende,"
+                f" erlaubt sind höchstens {max_per_party} pro Partei"
+            )
         clean[party] = people
     return clean
 

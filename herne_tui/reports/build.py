@@ -39,9 +39,20 @@ from herne_tui.db.store import Database
 KINDS = ("weekly", "annual", "midterm", "minutes")
 """Report kinds of ``herne-tui report``."""
 
-__all__ = ["KINDS", "FORMATS", "annual_report", "midterm_report", "render_weekly",
-           "render_annual", "render_midterm", "AnnualReport", "MidtermReport",
-           "build_report", "save_report", "SUFFIXES"]
+__all__ = [
+    "KINDS",
+    "FORMATS",
+    "annual_report",
+    "midterm_report",
+    "render_weekly",
+    "render_annual",
+    "render_midterm",
+    "AnnualReport",
+    "MidtermReport",
+    "build_report",
+    "save_report",
+    "SUFFIXES",
+]
 
 SUFFIXES = {"text": ".txt", "md": ".md", "html": ".html"}
 """File name suffix per report format."""
@@ -80,8 +91,12 @@ class AnnualReport:
 
     def done_in_year(self) -> int:
         """Measures that became done during the report's year."""
-        return sum(1 for t in self.topics for i in t.done
-                   if i.date is not None and i.date.year == self.year)
+        return sum(
+            1
+            for t in self.topics
+            for i in t.done
+            if i.date is not None and i.date.year == self.year
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,21 +195,30 @@ def annual_report(db: Database, year: int) -> AnnualReport:
     latest = last_changes(db, limit - timedelta(microseconds=1))
     topics = []
     for t in board.topics:
-        parts: dict[str, list[AnnualItem]] = {k: [] for k in
-                                              ("done", "in_progress", "not_started", "deferred")}
+        parts: dict[str, list[AnnualItem]] = {
+            k: [] for k in ("done", "in_progress", "not_started", "deferred")
+        }
         for m in board.measures:
             if m.topic != t.key:
                 continue
             kind = section.get(m.status, "in_progress")
-            when = {"done": became_done.get(m.id), "in_progress": latest.get(m.id),
-                    "deferred": status_at.get(m.id), "not_started": None}[kind]
+            when = {
+                "done": became_done.get(m.id),
+                "in_progress": latest.get(m.id),
+                "deferred": status_at.get(m.id),
+                "not_started": None,
+            }[kind]
             parts[kind].append(AnnualItem(m, labels.get(m.status, m.status), when))
         parts["done"].sort(key=lambda i: (i.date or now, i.measure.position))
         topics.append(AnnualTopic(t.key, t.name, *(tuple(parts[k]) for k in parts)))
     as_of = min(year_end - timedelta(seconds=1), now)
-    return AnnualReport(year=year, as_of=as_of,
-                        title=(board.meta.get("agreement") or {}).get("name", ""),
-                        topics=tuple(topics), progress=progress_of(board, as_of.date()))
+    return AnnualReport(
+        year=year,
+        as_of=as_of,
+        title=(board.meta.get("agreement") or {}).get("name", ""),
+        topics=tuple(topics),
+        progress=progress_of(board, as_of.date()),
+    )
 
 
 def midpoint(meta: dict) -> date | None:
@@ -218,84 +242,155 @@ def midterm_report(db: Database, at: date | None = None) -> MidtermReport:
     if requested is None:
         raise InvalidInput("Stichtag: die Wahlperiode fehlt in den Metadaten; bitte --at angeben")
     if requested < baseline:
-        raise InvalidInput(f"Stichtag: {d.format_date(requested)} liegt vor dem Beginn "
-                           f"({d.format_date(baseline)})")
+        raise InvalidInput(
+            f"Stichtag: {d.format_date(requested)} liegt vor dem Beginn ({d.format_date(baseline)})"
+        )
     today = utc(db.now()).date()
     as_of = min(requested, today)
     before = state_as_of(db, baseline).board
     after = state_as_of(db, as_of if as_of < today else utc(db.now())).board
     labels = {s.key: s.label for s in after.statuses}
     old = {m.id: m.status for m in before.measures}
-    moved = tuple(Moved(m, labels.get(old.get(m.id, ""), "—"), labels.get(m.status, m.status))
-                  for m in after.measures if old.get(m.id) != m.status)
-    return MidtermReport(requested=requested, as_of=as_of, baseline=baseline,
-                         title=agreement.get("name", ""), start=progress_of(before, baseline),
-                         now=progress_of(after, as_of), moved=moved)
+    moved = tuple(
+        Moved(m, labels.get(old.get(m.id, ""), "—"), labels.get(m.status, m.status))
+        for m in after.measures
+        if old.get(m.id) != m.status
+    )
+    return MidtermReport(
+        requested=requested,
+        as_of=as_of,
+        baseline=baseline,
+        title=agreement.get("name", ""),
+        start=progress_of(before, baseline),
+        now=progress_of(after, as_of),
+        moved=moved,
+    )
 
 
 # -- documents ------------------------------------------------------------------------------------
 def _progress_table(p: Progress) -> Table:
-    rows = tuple((t.name, str(t.total), *(str(c.count) for c in t.counts), _Bar(t.done_share))
-                 for t in (*p.topics, p.overall))
+    rows = tuple(
+        (t.name, str(t.total), *(str(c.count) for c in t.counts), _Bar(t.done_share))
+        for t in (*p.topics, p.overall)
+    )
     return Table(("Thema", "Gesamt", *(s.label for s in p.statuses), "erledigt"), rows)
 
 
 def _term_para(term: Term) -> Para:
     if term.start is None or term.end is None:
         return Para("Wahlperiode: nicht angegeben")
-    return Para(f"Wahlperiode {d.format_date(term.start)} – {d.format_date(term.end)}: "
-                f"am {d.format_date(term.today)} sind {round(term.share_elapsed * 100)} % "
-                f"vergangen, noch {term.days_left} Tage.")
+    return Para(
+        f"Wahlperiode {d.format_date(term.start)} – {d.format_date(term.end)}: "
+        f"am {d.format_date(term.today)} sind {round(term.share_elapsed * 100)} % "
+        f"vergangen, noch {term.days_left} Tage."
+    )
 
 
 def weekly_blocks(review: WeeklyReview) -> list:
     """The weekly review as document blocks."""
     how = {"mark": "seit der letzten Durchsicht", "default": f"letzte {DEFAULT_DAYS} Tage"}.get(
-        review.since_source, "ab dem gewählten Datum")
+        review.since_source, "ab dem gewählten Datum"
+    )
     labels = {s.key: s.label for s in review.progress.statuses}
     period = f"Zeitraum: {_local(review.since)} – {_local(review.until)} ({how})"
     blocks = [Heading(1, f"Wochenrückblick {review.title}".strip()), Para(period)]
-    blocks += [Heading(2, f"Statusänderungen ({len(review.status_changes)})"), Items(tuple(
-        f"{_label(c.measure)}: {c.old_label or '—'} → {c.new_label} ({c.user}, {_local(c.at)}"
-        + (f"; Quelle: {c.source})" if c.source else ")") for c in review.status_changes))]
-    blocks += [Heading(2, f"Neue Notizen ({len(review.notes)})"), Items(tuple(
-        f"{_label(n.measure)} – {n.author}, {_local(n.at)}: {' '.join(n.text.split())}"
-        for n in review.notes))]
-    blocks += [Heading(2, f"Überfällig ({len(review.overdue)})"), Items(tuple(
-        f"{_label(m)}: fällig {d.format_date(m.due)}, {labels.get(m.status, m.status)}"
-        + (f", verantwortlich: {m.responsible}" if m.responsible else "")
-        for m in review.overdue))]
-    blocks += [Heading(2, f"Ohne Bewegung seit {review.stale_weeks} Wochen "
-                          f"({len(review.stale)})"),
-               Items(tuple(f"{_label(s.measure)}: letzte Änderung {_day(s.last_change)}"
-                           for s in review.stale))]
-    blocks += [Heading(2, "Fortschritt je Thema"), _progress_table(review.progress),
-               _term_para(review.progress.term)]
+    blocks += [
+        Heading(2, f"Statusänderungen ({len(review.status_changes)})"),
+        Items(
+            tuple(
+                f"{_label(c.measure)}: {c.old_label or '—'} → {c.new_label} ({c.user}, {_local(c.at)}"
+                + (f"; Quelle: {c.source})" if c.source else ")")
+                for c in review.status_changes
+            )
+        ),
+    ]
+    blocks += [
+        Heading(2, f"Neue Notizen ({len(review.notes)})"),
+        Items(
+            tuple(
+                f"{_label(n.measure)} – {n.author}, {_local(n.at)}: {' '.join(n.text.split())}"
+                for n in review.notes
+            )
+        ),
+    ]
+    blocks += [
+        Heading(2, f"Überfällig ({len(review.overdue)})"),
+        Items(
+            tuple(
+                f"{_label(m)}: fällig {d.format_date(m.due)}, {labels.get(m.status, m.status)}"
+                + (f", verantwortlich: {m.responsible}" if m.responsible else "")
+                for m in review.overdue
+            )
+        ),
+    ]
+    blocks += [
+        Heading(2, f"Ohne Bewegung seit {review.stale_weeks} Wochen ({len(review.stale)})"),
+        Items(
+            tuple(
+                f"{_label(s.measure)}: letzte Änderung {_day(s.last_change)}" for s in review.stale
+            )
+        ),
+    ]
+    blocks += [
+        Heading(2, "Fortschritt je Thema"),
+        _progress_table(review.progress),
+        _term_para(review.progress.term),
+    ]
     return blocks
 
 
 def annual_blocks(report: AnnualReport) -> list:
     """The Jahresbilanz as document blocks."""
-    blocks = [Heading(1, f"Jahresbilanz {report.year} {report.title}".strip()),
-              Para(f"Stand: {_local(report.as_of)}. Im Jahr {report.year} umgesetzt: "
-                   f"{_count(report.done_in_year())}.")]
-    blocks.append(Table(("Thema", "Umgesetzt", "In Arbeit", "Nicht begonnen", "Zurückgestellt"),
-                        tuple((t.name, str(len(t.done)), str(len(t.in_progress)),
-                               str(len(t.not_started)), str(len(t.deferred)))
-                              for t in report.topics)))
+    blocks = [
+        Heading(1, f"Jahresbilanz {report.year} {report.title}".strip()),
+        Para(
+            f"Stand: {_local(report.as_of)}. Im Jahr {report.year} umgesetzt: "
+            f"{_count(report.done_in_year())}."
+        ),
+    ]
+    blocks.append(
+        Table(
+            ("Thema", "Umgesetzt", "In Arbeit", "Nicht begonnen", "Zurückgestellt"),
+            tuple(
+                (
+                    t.name,
+                    str(len(t.done)),
+                    str(len(t.in_progress)),
+                    str(len(t.not_started)),
+                    str(len(t.deferred)),
+                )
+                for t in report.topics
+            ),
+        )
+    )
     for t in report.topics:
         blocks.append(Heading(2, t.name))
-        blocks += [Heading(3, f"Umgesetzt ({len(t.done)})"), Items(tuple(
-            f"{_label(i.measure)} – umgesetzt am {_day(i.date)}" for i in t.done))]
-        blocks += [Heading(3, f"In Arbeit ({len(t.in_progress)})"), Items(tuple(
-            f"{_label(i.measure)} – {i.status_label}, letzte Änderung {_day(i.date)}"
-            for i in t.in_progress))]
-        blocks += [Heading(3, f"Nicht begonnen ({len(t.not_started)})"),
-                   Items(tuple(_label(i.measure) for i in t.not_started))]
-        blocks += [Heading(3, f"Zurückgestellt ({len(t.deferred)})"), Items(tuple(
-            f"{_label(i.measure)} – seit {_day(i.date)}" for i in t.deferred))]
-    blocks += [Heading(2, "Fortschritt je Thema"), _progress_table(report.progress),
-               _term_para(report.progress.term)]
+        blocks += [
+            Heading(3, f"Umgesetzt ({len(t.done)})"),
+            Items(tuple(f"{_label(i.measure)} – umgesetzt am {_day(i.date)}" for i in t.done)),
+        ]
+        blocks += [
+            Heading(3, f"In Arbeit ({len(t.in_progress)})"),
+            Items(
+                tuple(
+                    f"{_label(i.measure)} – {i.status_label}, letzte Änderung {_day(i.date)}"
+                    for i in t.in_progress
+                )
+            ),
+        ]
+        blocks += [
+            Heading(3, f"Nicht begonnen ({len(t.not_started)})"),
+            Items(tuple(_label(i.measure) for i in t.not_started)),
+        ]
+        blocks += [
+            Heading(3, f"Zurückgestellt ({len(t.deferred)})"),
+            Items(tuple(f"{_label(i.measure)} – seit {_day(i.date)}" for i in t.deferred)),
+        ]
+    blocks += [
+        Heading(2, "Fortschritt je Thema"),
+        _progress_table(report.progress),
+        _term_para(report.progress.term),
+    ]
     return blocks
 
 
@@ -305,28 +400,42 @@ def _versus(a: TopicProgress, b: TopicProgress) -> tuple[str, ...]:
 
 def midterm_blocks(report: MidtermReport) -> list:
     """The Halbzeitbilanz as document blocks."""
-    blocks = [Heading(1, f"Halbzeitbilanz {report.title}".strip()),
-              Para(f"Stand {d.format_date(report.as_of)} verglichen mit dem Beginn der "
-                   f"Wahlperiode ({d.format_date(report.baseline)}).")]
+    blocks = [
+        Heading(1, f"Halbzeitbilanz {report.title}".strip()),
+        Para(
+            f"Stand {d.format_date(report.as_of)} verglichen mit dem Beginn der "
+            f"Wahlperiode ({d.format_date(report.baseline)})."
+        ),
+    ]
     if report.as_of < report.requested:
-        blocks.append(Para(f"Der Stichtag {d.format_date(report.requested)} ist noch nicht "
-                           f"erreicht: gezeigt wird der Stand vom {d.format_date(report.as_of)}."))
+        blocks.append(
+            Para(
+                f"Der Stichtag {d.format_date(report.requested)} ist noch nicht "
+                f"erreicht: gezeigt wird der Stand vom {d.format_date(report.as_of)}."
+            )
+        )
     statuses = report.now.statuses
     pairs = list(zip(report.start.topics, report.now.topics))
-    blocks += [Heading(2, "Stand je Thema (Beginn → Stichtag)"), Table(
-        ("Thema", *(s.label for s in statuses)),
-        tuple(_versus(a, b) for a, b in [*pairs, (report.start.overall, report.now.overall)]))]
+    blocks += [
+        Heading(2, "Stand je Thema (Beginn → Stichtag)"),
+        Table(
+            ("Thema", *(s.label for s in statuses)),
+            tuple(_versus(a, b) for a, b in [*pairs, (report.start.overall, report.now.overall)]),
+        ),
+    ]
     blocks.append(Heading(2, f"Bewegte Maßnahmen ({len(report.moved)})"))
     names = {t.key: t.name for t in report.now.topics}
     if not report.moved:
         blocks.append(Items(()))
     for key, name in names.items():
-        items = tuple(f"{_label(x.measure)}: {x.old_label} → {x.new_label}"
-                      for x in report.moved if x.measure.topic == key)
+        items = tuple(
+            f"{_label(x.measure)}: {x.old_label} → {x.new_label}"
+            for x in report.moved
+            if x.measure.topic == key
+        )
         if items:
             blocks += [Heading(3, name), Items(items)]
-    blocks += [Heading(2, "Erledigt"), _progress_table(report.now),
-               _term_para(report.now.term)]
+    blocks += [Heading(2, "Erledigt"), _progress_table(report.now), _term_para(report.now.term)]
     return blocks
 
 
@@ -347,9 +456,16 @@ def render_midterm(data: MidtermReport, fmt: str) -> str:
 
 
 # -- one call for the CLI and the app ---------------------------------------------------------
-def build_report(db: Database, kind: str, fmt: str = "text", *,
-                 since: date | datetime | None = None, year: int | None = None,
-                 at: date | None = None, stale_weeks: int = 4) -> str:
+def build_report(
+    db: Database,
+    kind: str,
+    fmt: str = "text",
+    *,
+    since: date | datetime | None = None,
+    year: int | None = None,
+    at: date | None = None,
+    stale_weeks: int = 4,
+) -> str:
     """Build and render one report (``weekly``, ``annual`` or ``midterm``) as text."""
     from herne_tui.reports.review import weekly_review
 

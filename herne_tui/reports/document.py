@@ -84,14 +84,19 @@ def _text_bar(share: float) -> str:
 
 def _text_table(table: Table) -> list[str]:
     rows = [list(table.headers)] + [
-        [_text_bar(c.share) if isinstance(c, Bar) else c for c in row] for row in table.rows]
+        [_text_bar(c.share) if isinstance(c, Bar) else c for c in row] for row in table.rows
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(len(table.headers))]
-    numeric = [all(_is_number(row[i]) for row in table.rows) if table.rows else False
-               for i in range(len(table.headers))]
+    numeric = [
+        all(_is_number(row[i]) for row in table.rows) if table.rows else False
+        for i in range(len(table.headers))
+    ]
     out = []
     for n, row in enumerate(rows):
-        cells = [c.rjust(w) if numeric[i] and n else c.ljust(w)
-                 for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [
+            c.rjust(w) if numeric[i] and n else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths))
+        ]
         out.append("  ".join(cells).rstrip())
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
@@ -133,9 +138,14 @@ def render_md(blocks: list[Block]) -> str:
             out += ([f"- {' '.join(i.split())}" for i in b.items] or [f"_{b.empty}_"]) + [""]
         elif isinstance(b, Table):
             out.append("| " + " | ".join(_md_cell(h) for h in b.headers) + " |")
-            out.append("|" + "|".join(
-                "---:" if b.rows and all(_is_number(r[i]) for r in b.rows) else "---"
-                for i in range(len(b.headers))) + "|")
+            out.append(
+                "|"
+                + "|".join(
+                    "---:" if b.rows and all(_is_number(r[i]) for r in b.rows) else "---"
+                    for i in range(len(b.headers))
+                )
+                + "|"
+            )
             out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
             out.append("")
     while out and out[-1] == "":
@@ -166,8 +176,10 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 def _html_cell(cell: str | Bar) -> str:
     if isinstance(cell, Bar):
         width = round(max(0.0, min(cell.share, 1.0)) * 100)
-        return (f'<span class="bar"><span style="width:{width}%"></span></span>'
-                f"{html.escape(percent(cell.share))}")
+        return (
+            f'<span class="bar"><span style="width:{width}%"></span></span>'
+            f"{html.escape(percent(cell.share))}"
+        )
     return html.escape(cell)
 
 
@@ -183,24 +195,36 @@ def render_html(blocks: list[Block]) -> str:
             body.append(f"<p>{html.escape(b.text)}</p>")
         elif isinstance(b, Items):
             if b.items:
-                body.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in b.items)
-                            + "</ul>")
+                body.append(
+                    "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in b.items) + "</ul>"
+                )
             else:
                 body.append(f'<p class="empty">{html.escape(b.empty)}</p>')
         elif isinstance(b, Table):
-            numeric = [bool(b.rows) and all(_is_number(r[i]) for r in b.rows)
-                       for i in range(len(b.headers))]
+            numeric = [
+                bool(b.rows) and all(_is_number(r[i]) for r in b.rows)
+                for i in range(len(b.headers))
+            ]
             head = "".join(f"<th>{html.escape(h)}</th>" for h in b.headers)
             rows = "".join(
-                "<tr>" + "".join(
-                    f'<td class="num">{_html_cell(c)}</td>' if numeric[i]
-                    else f"<td>{_html_cell(c)}</td>" for i, c in enumerate(row)) + "</tr>"
-                for row in b.rows)
+                "<tr>"
+                + "".join(
+                    f'<td class="num">{_html_cell(c)}</td>'
+                    if numeric[i]
+                    else f"<td>{_html_cell(c)}</td>"
+                    for i, c in enumerate(row)
+                )
+                + "</tr>"
+                for row in b.rows
+            )
             body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-    return ("<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(body) + "\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
 
 
 def render(blocks: list[Block], fmt: str) -> str:

@@ -36,8 +36,11 @@ _META_DATES = ("term_start", "term_end", "signed")
 
 def _drop_empty(values: dict, keep: tuple[str, ...] = ()) -> dict:
     """Leave out None (TOML has no null) and empty optional values, for a tidy seed."""
-    return {k: v for k, v in values.items()
-            if k in keep or (v is not None and v != "" and v != [] and v != {})}
+    return {
+        k: v
+        for k, v in values.items()
+        if k in keep or (v is not None and v != "" and v != [] and v != {})
+    }
 
 
 def snapshot(session: Session) -> dict:
@@ -48,58 +51,148 @@ def snapshot(session: Session) -> dict:
             meta[key] = date.fromisoformat(meta[key])
     board = read_board(session)
     notes = defaultdict(list)
-    for n in session.exec(select(NoteRow).where(NoteRow.subject.like("measure:%"))
-                          .order_by(NoteRow.at, NoteRow.id)):
+    for n in session.exec(
+        select(NoteRow).where(NoteRow.subject.like("measure:%")).order_by(NoteRow.at, NoteRow.id)
+    ):
         notes[n.subject.split(":", 1)[1]].append(
-            {"author": n.author, "at": aware(n.at), "text": n.text})
+            {"author": n.author, "at": aware(n.at), "text": n.text}
+        )
     rows = {m.id: m for m in session.exec(select(MeasureRow))}
     measures = []
     for m in board.measures:
-        measures.append(_drop_empty({
-            "id": m.id, "topic": m.topic, "paragraph": m.paragraph, "title": m.title,
-            "text": m.text, "subitems": list(m.subitems), "related": list(m.related),
-            "targets": [dict(t) for t in rows[m.id].targets],
-            "status": m.status, "responsible": m.responsible, "lead": m.lead, "due": m.due,
-            "notes": notes.get(m.id, []),
-        }))
-    repeats = [{"of": r.of_measure, "topic": r.topic_key, "paragraph": r.paragraph,
-                "text": r.text} for r in session.exec(select(RepeatRow).order_by(RepeatRow.id))]
-    committees = [_drop_empty({
-        "key": c.key, "name": c.name, "change": c.change, "change_note": c.change_note,
-        "chair_role": c.chair_role, "measure": c.measure_id, "new_name": c.new_name,
-        "split_from": c.split_from, "split_into": list(c.split_into), "section": c.section,
-        "source": c.source, "change_state": c.change_state, "chair": c.chair,
-        "chair_party": c.chair_party, "spokespeople": dict(sorted(c.spokespeople.items())),
-    }) for c in session.exec(select(CommitteeRow).order_by(CommitteeRow.position))]
-    posts = [_drop_empty({
-        "key": p.key, "title": p.title, "kind": p.kind, "body": p.body, "district": p.district,
-        "right": p.right, "tender_required": p.tender_required, "section": p.section,
-        "source": p.source, "holder": p.holder, "holder_party": p.holder_party,
-        "state": p.state, "state_date": p.state_date, "tender_date": p.tender_date,
-        "vote_date": p.vote_date,
-    }) for p in session.exec(select(PostRow).order_by(PostRow.position))]
-    holdings = [_drop_empty({"key": h.key, "name": h.name, "note": h.note,
-                             "linked": list(h.linked), "section": h.section, "source": h.source})
-                for h in session.exec(select(HoldingRow).order_by(HoldingRow.position))]
-    seats = [_drop_empty({
-        "key": s.key, "holding": s.holding_key, "title": s.title, "staffing": s.staffing,
-        "to_create": s.to_create, "section": s.section, "source": s.source,
-        "nominee": s.nominee, "nominee_party": s.nominee_party, "tender_done": s.tender_done,
-        "tender_date": s.tender_date, "state": s.state, "state_date": s.state_date,
-    }) for s in session.exec(select(SeatRow).order_by(SeatRow.position))]
-    rules = [_drop_empty({"key": r.key, "section": r.section, "summary": r.summary,
-                          "text": r.text, "params": dict(r.params)})
-             for r in session.exec(select(RuleRow).order_by(RuleRow.position))]
-    nomination_rules = [_drop_empty({
-        "party": r.party, "holding": r.holding_key, "seat": r.seat_key, "default": r.is_default,
-        "section": r.section, "source": r.source,
-    }) for r in session.exec(select(NominationRuleRow).order_by(NominationRuleRow.id))]
+        measures.append(
+            _drop_empty(
+                {
+                    "id": m.id,
+                    "topic": m.topic,
+                    "paragraph": m.paragraph,
+                    "title": m.title,
+                    "text": m.text,
+                    "subitems": list(m.subitems),
+                    "related": list(m.related),
+                    "targets": [dict(t) for t in rows[m.id].targets],
+                    "status": m.status,
+                    "responsible": m.responsible,
+                    "lead": m.lead,
+                    "due": m.due,
+                    "notes": notes.get(m.id, []),
+                }
+            )
+        )
+    repeats = [
+        {"of": r.of_measure, "topic": r.topic_key, "paragraph": r.paragraph, "text": r.text}
+        for r in session.exec(select(RepeatRow).order_by(RepeatRow.id))
+    ]
+    committees = [
+        _drop_empty(
+            {
+                "key": c.key,
+                "name": c.name,
+                "change": c.change,
+                "change_note": c.change_note,
+                "chair_role": c.chair_role,
+                "measure": c.measure_id,
+                "new_name": c.new_name,
+                "split_from": c.split_from,
+                "split_into": list(c.split_into),
+                "section": c.section,
+                "source": c.source,
+                "change_state": c.change_state,
+                "chair": c.chair,
+                "chair_party": c.chair_party,
+                "spokespeople": dict(sorted(c.spokespeople.items())),
+            }
+        )
+        for c in session.exec(select(CommitteeRow).order_by(CommitteeRow.position))
+    ]
+    posts = [
+        _drop_empty(
+            {
+                "key": p.key,
+                "title": p.title,
+                "kind": p.kind,
+                "body": p.body,
+                "district": p.district,
+                "right": p.right,
+                "tender_required": p.tender_required,
+                "section": p.section,
+                "source": p.source,
+                "holder": p.holder,
+                "holder_party": p.holder_party,
+                "state": p.state,
+                "state_date": p.state_date,
+                "tender_date": p.tender_date,
+                "vote_date": p.vote_date,
+            }
+        )
+        for p in session.exec(select(PostRow).order_by(PostRow.position))
+    ]
+    holdings = [
+        _drop_empty(
+            {
+                "key": h.key,
+                "name": h.name,
+                "note": h.note,
+                "linked": list(h.linked),
+                "section": h.section,
+                "source": h.source,
+            }
+        )
+        for h in session.exec(select(HoldingRow).order_by(HoldingRow.position))
+    ]
+    seats = [
+        _drop_empty(
+            {
+                "key": s.key,
+                "holding": s.holding_key,
+                "title": s.title,
+                "staffing": s.staffing,
+                "to_create": s.to_create,
+                "section": s.section,
+                "source": s.source,
+                "nominee": s.nominee,
+                "nominee_party": s.nominee_party,
+                "tender_done": s.tender_done,
+                "tender_date": s.tender_date,
+                "state": s.state,
+                "state_date": s.state_date,
+            }
+        )
+        for s in session.exec(select(SeatRow).order_by(SeatRow.position))
+    ]
+    rules = [
+        _drop_empty(
+            {
+                "key": r.key,
+                "section": r.section,
+                "summary": r.summary,
+                "text": r.text,
+                "params": dict(r.params),
+            }
+        )
+        for r in session.exec(select(RuleRow).order_by(RuleRow.position))
+    ]
+    nomination_rules = [
+        _drop_empty(
+            {
+                "party": r.party,
+                "holding": r.holding_key,
+                "seat": r.seat_key,
+                "default": r.is_default,
+                "section": r.section,
+                "source": r.source,
+            }
+        )
+        for r in session.exec(select(NominationRuleRow).order_by(NominationRuleRow.id))
+    ]
     return {
         "format": SEED_FORMAT,
         "meta": _drop_empty(meta),
         "topics": [{"key": t.key, "name": t.name, "order": t.order} for t in board.topics],
-        "statuses": [{"key": s.key, "label": s.label, "order": s.order, "done": s.done}
-                     for s in board.statuses],
+        "statuses": [
+            {"key": s.key, "label": s.label, "order": s.order, "done": s.done}
+            for s in board.statuses
+        ],
         "rules": rules,
         "measures": measures,
         "repeats": repeats,
@@ -118,25 +211,42 @@ def to_json_data(data: dict, holdings) -> dict:
         by_measure[r["of"]].append({"topic": r["topic"], "paragraph": r["paragraph"]})
     measures = []
     for m in data["measures"]:
-        measures.append({
-            "id": m["id"], "topic": m["topic"], "status": m["status"], "title": m["title"],
-            "text": m["text"], "paragraph": m["paragraph"], "subitems": m.get("subitems", []),
-            "targets": m.get("targets", []), "duplicates": by_measure.get(m["id"], []),
-            "related": m.get("related", []), "responsible": m.get("responsible", ""),
-            "lead": m.get("lead", ""), "due": m.get("due"),
-            "notes": m.get("notes", []),
-        })
+        measures.append(
+            {
+                "id": m["id"],
+                "topic": m["topic"],
+                "status": m["status"],
+                "title": m["title"],
+                "text": m["text"],
+                "paragraph": m["paragraph"],
+                "subitems": m.get("subitems", []),
+                "targets": m.get("targets", []),
+                "duplicates": by_measure.get(m["id"], []),
+                "related": m.get("related", []),
+                "responsible": m.get("responsible", ""),
+                "lead": m.get("lead", ""),
+                "due": m.get("due"),
+                "notes": m.get("notes", []),
+            }
+        )
     rights = {s.key: s.right for h in holdings for s in h.seats}
     holdings_out = []
     for h in data["holdings"]:
-        seats = [dict(s, right=rights.get(s["key"], "")) for s in data["seats"]
-                 if s["holding"] == h["key"]]
+        seats = [
+            dict(s, right=rights.get(s["key"], ""))
+            for s in data["seats"]
+            if s["holding"] == h["key"]
+        ]
         holdings_out.append(dict(h, seats=seats))
     return {
-        "meta": data["meta"], "topics": data["topics"], "statuses": data["statuses"],
-        "measures": measures, "committees": data["committees"], "posts": data["posts"],
-        "holdings": holdings_out, "rules": data["rules"] + [
-            dict(r, kind="nomination") for r in data["nomination_rules"]],
+        "meta": data["meta"],
+        "topics": data["topics"],
+        "statuses": data["statuses"],
+        "measures": measures,
+        "committees": data["committees"],
+        "posts": data["posts"],
+        "holdings": holdings_out,
+        "rules": data["rules"] + [dict(r, kind="nomination") for r in data["nomination_rules"]],
         "repeats": data["repeats"],
     }
 
@@ -147,8 +257,18 @@ def _json_default(value):
     raise TypeError(f"not serialisable: {type(value).__name__}")
 
 
-CSV_COLUMNS = ("id", "topic", "status", "title", "responsible", "lead", "due", "notes",
-               "related", "text")
+CSV_COLUMNS = (
+    "id",
+    "topic",
+    "status",
+    "title",
+    "responsible",
+    "lead",
+    "due",
+    "notes",
+    "related",
+    "text",
+)
 
 
 def render(data: dict, fmt: str, holdings=()) -> str:
@@ -156,25 +276,44 @@ def render(data: dict, fmt: str, holdings=()) -> str:
     if fmt == "toml":
         return tomli_w.dumps(data, multiline_strings=False)
     if fmt == "json":
-        return json.dumps(to_json_data(data, holdings), ensure_ascii=False, indent=2,
-                          sort_keys=True, default=_json_default) + "\n"
+        return (
+            json.dumps(
+                to_json_data(data, holdings),
+                ensure_ascii=False,
+                indent=2,
+                sort_keys=True,
+                default=_json_default,
+            )
+            + "\n"
+        )
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for m in data["measures"]:
-            writer.writerow([m["id"], m["topic"], m["status"], m["title"],
-                             m.get("responsible", ""), m.get("lead", ""),
-                             m["due"].isoformat() if m.get("due") else "",
-                             len(m.get("notes", [])), " ".join(m.get("related", [])),
-                             m["text"]])
+            writer.writerow(
+                [
+                    m["id"],
+                    m["topic"],
+                    m["status"],
+                    m["title"],
+                    m.get("responsible", ""),
+                    m.get("lead", ""),
+                    m["due"].isoformat() if m.get("due") else "",
+                    len(m.get("notes", [])),
+                    " ".join(m.get("related", [])),
+                    m["text"],
+                ]
+            )
         return out.getvalue()
     raise ValueError(f"unknown format {fmt}")
 
 
 def export_text(db: Database, fmt: str) -> str:
     """The current state exported in one read transaction."""
+
     def run(session: Session) -> str:
         data = snapshot(session)
         return render(data, fmt, read_holdings(session) if fmt == "json" else ())
+
     return db.read(run)

@@ -24,21 +24,28 @@ def _day(value: date | None) -> str:
 def minutes_blocks(db: Database, since: date | None = None) -> list:
     """The minutes as document blocks (decisions since ``since``, or all)."""
     meta = get_meta(db).get("agreement", {})
-    decided = [x for x in papers.list_dissents(db) if x.state != "offen"
-               and (since is None or (x.decided_on and x.decided_on >= since))]
+    decided = [
+        x
+        for x in papers.list_dissents(db)
+        if x.state != "offen" and (since is None or (x.decided_on and x.decided_on >= since))
+    ]
     agenda = [x for x in papers.list_dissents(db, open_only=True)]
     period = f"seit {_day(since)}" if since else "gesamte Wahlperiode"
-    blocks: list = [Heading(1, f"Protokoll der Koordinierungsgruppe – {meta.get('name', '')}"),
-                    Para(f"Zeitraum: {period}. Beschlüsse werden protokolliert.")]
+    blocks: list = [
+        Heading(1, f"Protokoll der Koordinierungsgruppe – {meta.get('name', '')}"),
+        Para(f"Zeitraum: {period}. Beschlüsse werden protokolliert."),
+    ]
     blocks.append(Heading(2, f"Entscheidungen ({len(decided)})"))
     if not decided:
         blocks.append(Para("Keine Entscheidungen im Zeitraum."))
     for x in sorted(decided, key=lambda x: (x.decided_on or date.min, x.id)):
         blocks.append(Heading(3, f"{_day(x.decided_on)}: {x.subject_label}"))
-        lines = [f"Dissens gemeldet von {x.raised_by}"
-                 f"{' (' + x.party + ')' if x.party else ''} am "
-                 f"{d.format_datetime(x.raised_at.astimezone())}: {x.reason}",
-                 f"Entscheidung: {procedures.DECISIONS.get(x.decision, x.decision)}"]
+        lines = [
+            f"Dissens gemeldet von {x.raised_by}"
+            f"{' (' + x.party + ')' if x.party else ''} am "
+            f"{d.format_datetime(x.raised_at.astimezone())}: {x.reason}",
+            f"Entscheidung: {procedures.DECISIONS.get(x.decision, x.decision)}",
+        ]
         if x.outcome:
             lines.append(f"Ergebnis: {x.outcome}")
         if x.procedure:
@@ -47,17 +54,38 @@ def minutes_blocks(db: Database, since: date | None = None) -> list:
             lines.append(f"Teilnehmende {party} ({len(names)}): {', '.join(names)}")
         blocks.append(Items(tuple(lines)))
     blocks.append(Heading(2, f"Offene Dissense auf der Tagesordnung ({len(agenda)})"))
-    blocks.append(Items(tuple(f"{x.subject_label}: {x.reason} (gemeldet von {x.raised_by}, "
-                              f"{d.format_datetime(x.raised_at.astimezone())})"
-                              for x in agenda), empty="keine"))
-    relevant = [p for p in papers.list_papers(db)
-                if p.meeting_date and (since is None or p.meeting_date >= since)]
+    blocks.append(
+        Items(
+            tuple(
+                f"{x.subject_label}: {x.reason} (gemeldet von {x.raised_by}, "
+                f"{d.format_datetime(x.raised_at.astimezone())})"
+                for x in agenda
+            ),
+            empty="keine",
+        )
+    )
+    relevant = [
+        p
+        for p in papers.list_papers(db)
+        if p.meeting_date and (since is None or p.meeting_date >= since)
+    ]
     blocks.append(Heading(2, f"Positionen zu Anträgen und Vorlagen ({len(relevant)})"))
     if relevant:
-        blocks.append(Table(("Sitzung", "Gremium", "Papier", "Positionen", "Ergebnis"), tuple(
-            (_day(p.meeting_date), p.body, f"{p.number or p.id} {p.title}",
-             ", ".join(f"{party}: {pos}" for party, pos, _ in p.positions), p.verdict)
-            for p in relevant)))
+        blocks.append(
+            Table(
+                ("Sitzung", "Gremium", "Papier", "Positionen", "Ergebnis"),
+                tuple(
+                    (
+                        _day(p.meeting_date),
+                        p.body,
+                        f"{p.number or p.id} {p.title}",
+                        ", ".join(f"{party}: {pos}" for party, pos, _ in p.positions),
+                        p.verdict,
+                    )
+                    for p in relevant
+                ),
+            )
+        )
     else:
         blocks.append(Para("Keine Sitzungen im Zeitraum."))
     return blocks

@@ -156,19 +156,25 @@ def term_of(meta: dict, today: date) -> Term:
 
 def progress_of(board: d.Board, today: date) -> Progress:
     """Counts per status per topic and overall for a board (today's or a snapshot's)."""
+
     def group(key: str, name: str, measures) -> TopicProgress:
         total = len(measures)
         counts = tuple(
             StatusCount(s.key, s.label, n, n / total if total else 0.0, s.done)
             for s in board.statuses
-            for n in [sum(1 for m in measures if m.status == s.key)])
+            for n in [sum(1 for m in measures if m.status == s.key)]
+        )
         return TopicProgress(key, name, total, counts)
 
-    topics = tuple(group(t.key, t.name, [m for m in board.measures if m.topic == t.key])
-                   for t in board.topics)
-    return Progress(statuses=board.statuses, topics=topics,
-                    overall=group("", "Gesamt", list(board.measures)),
-                    term=term_of(board.meta, today))
+    topics = tuple(
+        group(t.key, t.name, [m for m in board.measures if m.topic == t.key]) for t in board.topics
+    )
+    return Progress(
+        statuses=board.statuses,
+        topics=topics,
+        overall=group("", "Gesamt", list(board.measures)),
+        term=term_of(board.meta, today),
+    )
 
 
 def progress(db: Database) -> Progress:
@@ -204,8 +210,9 @@ def default_since(db: Database) -> tuple[datetime, str]:
     return utc(db.now()) - timedelta(days=DEFAULT_DAYS), "default"
 
 
-def weekly_review(db: Database, *, since: date | datetime | None = None,
-                  stale_weeks: int = 4) -> WeeklyReview:
+def weekly_review(
+    db: Database, *, since: date | datetime | None = None, stale_weeks: int = 4
+) -> WeeklyReview:
     """Status changes and notes since ``since``, overdue and stale measures, progress."""
     if stale_weeks < 1:
         raise InvalidInput(f"Wochen ohne Bewegung: {stale_weeks} ist zu klein (mindestens 1)")
@@ -226,14 +233,28 @@ def weekly_review(db: Database, *, since: date | datetime | None = None,
             continue
         m = by_id[e.entity_id]
         if e.field == "status":
-            changes.append(StatusChange(m, e.old or "", e.new or "", labels.get(e.old, e.old),
-                                        labels.get(e.new, e.new), e.user, e.at, e.source))
+            changes.append(
+                StatusChange(
+                    m,
+                    e.old or "",
+                    e.new or "",
+                    labels.get(e.old, e.old),
+                    labels.get(e.new, e.new),
+                    e.user,
+                    e.at,
+                    e.source,
+                )
+            )
         elif e.action == "note":
             notes.append(NewNote(m, e.user, e.at, e.new or ""))
     today = now.date()
     done = board.done_statuses
-    overdue = tuple(sorted((m for m in board.measures if m.is_overdue(today, done)),
-                           key=lambda m: (m.due, m.position)))
+    overdue = tuple(
+        sorted(
+            (m for m in board.measures if m.is_overdue(today, done)),
+            key=lambda m: (m.due, m.position),
+        )
+    )
     limit = now - timedelta(weeks=stale_weeks)
     latest = last_changes(db)
     stale = []
@@ -244,7 +265,14 @@ def weekly_review(db: Database, *, since: date | datetime | None = None,
         stale.append(StaleMeasure(m, last, (now - last).days // 7))
     stale.sort(key=lambda s: (s.last_change, s.measure.position))
     return WeeklyReview(
-        since=start, until=now, since_source=source, stale_weeks=stale_weeks,
-        status_changes=tuple(changes), notes=tuple(notes), overdue=overdue,
-        stale=tuple(stale), progress=progress_of(board, today),
-        title=(board.meta.get("agreement") or {}).get("name", ""))
+        since=start,
+        until=now,
+        since_source=source,
+        stale_weeks=stale_weeks,
+        status_changes=tuple(changes),
+        notes=tuple(notes),
+        overdue=overdue,
+        stale=tuple(stale),
+        progress=progress_of(board, today),
+        title=(board.meta.get("agreement") or {}).get("name", ""),
+    )

@@ -15,8 +15,11 @@ from herne_tui.screens.board import BoardScreen
 class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
     """The board on a given day. Nothing can be changed here; esc goes back."""
 
-    BINDINGS = [b for b in BoardScreen.BINDINGS
-                if b.action not in ("move_card(-1)", "move_card(1)", "undo", "clear_filter")] + [
+    BINDINGS = [
+        b
+        for b in BoardScreen.BINDINGS
+        if b.action not in ("move_card(-1)", "move_card(1)", "undo", "clear_filter")
+    ] + [
         Binding("escape", "back", "Zurück"),
     ]
 

@@ -150,9 +150,14 @@ class BoardScreen(LiveScreen, Screen):
         container = self.query_one("#columns", HorizontalScroll)
         widgets = []
         for status in self.board.statuses:
-            widgets.append(Vertical(Static(status.label, classes="column-header", markup=False),
-                                    CardList(id=f"cards-{status.key}"),
-                                    classes="column", id=f"col-{status.key}"))
+            widgets.append(
+                Vertical(
+                    Static(status.label, classes="column-header", markup=False),
+                    CardList(id=f"cards-{status.key}"),
+                    classes="column",
+                    id=f"col-{status.key}",
+                )
+            )
         await container.mount_all(widgets)
         self._fit_columns()
 
@@ -200,9 +205,17 @@ class BoardScreen(LiveScreen, Screen):
             if str(header.content) != label:  # fixed height: no layout pass needed
                 header.update(label, layout=False)
             cards = self.query_one(f"#cards-{status.key}", CardList)
-            views = [CardView(m.id, m.topic, topic_index.get(m.topic, 0), m.title,
-                              boardview.markers(m, self.today, done),
-                              m.is_overdue(self.today, done)) for m in items]
+            views = [
+                CardView(
+                    m.id,
+                    m.topic,
+                    topic_index.get(m.topic, 0),
+                    m.title,
+                    boardview.markers(m, self.today, done),
+                    m.is_overdue(self.today, done),
+                )
+                for m in items
+            ]
             if views != cards.cards:  # repaint only the columns that changed
                 cards.set_cards(views)
             row = min(self.rows.get(status.key, 0), max(0, len(items) - 1))
@@ -213,8 +226,11 @@ class BoardScreen(LiveScreen, Screen):
         names = {t.key: t.name for t in self.board.topics}
         shown = sum(len(v) for v in self.shown.values())
         if self.filter.active() or bar.has_class("-active"):
-            bar.update(f"Filter: {self.filter.describe(names)} – {shown} von "
-                       f"{len(self.board.measures)} Maßnahmen (esc: alle)", layout=False)
+            bar.update(
+                f"Filter: {self.filter.describe(names)} – {shown} von "
+                f"{len(self.board.measures)} Maßnahmen (esc: alle)",
+                layout=False,
+            )
             bar.set_class(self.filter.active(), "-active")
         self.query_one("#empty").display = shown == 0
         self._sync_focus()
@@ -233,8 +249,9 @@ class BoardScreen(LiveScreen, Screen):
             self.call_after_refresh(cards.scroll_to_card, row)
         if getattr(self, "_scrolled_column", None) != key:  # only when the column changes
             self._scrolled_column = key
-            self.query_one("#columns").scroll_to_widget(self.query_one(f"#col-{key}"),
-                                                        animate=False)
+            self.query_one("#columns").scroll_to_widget(
+                self.query_one(f"#col-{key}"), animate=False
+            )
         # no sub_title here: changing the header repaints the whole screen on every key
 
     def focused_measure(self) -> Measure | None:
@@ -327,9 +344,13 @@ class BoardScreen(LiveScreen, Screen):
         with self._write_lock:  # this screen's saves run one after another
             version = max(version, self._saved_versions.get(measure_id, version))
             try:
-                measure = edits.update_measure(self.app.db, measure_id=measure_id,
-                                                  changes=changes, user=self.app.user,
-                                                  expected_version=version)
+                measure = edits.update_measure(
+                    self.app.db,
+                    measure_id=measure_id,
+                    changes=changes,
+                    user=self.app.user,
+                    expected_version=version,
+                )
             except Conflict as conflict:
                 self._forget_pending(measure_id)
                 self.app.call_from_thread(self.app.show_conflict, conflict, self._retry_save)
@@ -379,8 +400,12 @@ class BoardScreen(LiveScreen, Screen):
         choices = [(s.key, s.label) for s in self.board.statuses]
         self.app.push_screen(
             ChoicePicker(f"Status für {measure.id}", choices, measure.status),
-            lambda key: key and key != measure.status and self._save(
-                measure.id, {"status": key}, measure.version))
+            lambda key: (
+                key
+                and key != measure.status
+                and self._save(measure.id, {"status": key}, measure.version)
+            ),
+        )
 
     def action_note(self) -> None:
         """Append a note to the focused card."""
@@ -389,16 +414,19 @@ class BoardScreen(LiveScreen, Screen):
         measure = self.focused_measure()
         if measure is None or not self.app.check_writable():
             return
-        self.app.push_screen(Prompt(f"Notiz zu {measure.id} – {measure.title}"),
-                             lambda text: text and self._note(measure.id, text))
+        self.app.push_screen(
+            Prompt(f"Notiz zu {measure.id} – {measure.title}"),
+            lambda text: text and self._note(measure.id, text),
+        )
 
     @work(thread=True, group="write")
     def _note(self, measure_id: str, text: str) -> None:
         from herne_tui.services import edits
 
         try:
-            measure = edits.add_note(self.app.db, measure_id=measure_id, text=text,
-                                        user=self.app.user)
+            measure = edits.add_note(
+                self.app.db, measure_id=measure_id, text=text, user=self.app.user
+            )
         except HerneError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
         else:
@@ -411,9 +439,10 @@ class BoardScreen(LiveScreen, Screen):
         measure = self.focused_measure()
         if measure is None or not self.app.check_writable():
             return
-        self.app.push_screen(Prompt(f"Dissens zu {measure.id} – Begründung"),
-                             lambda reason: reason and self.app.raise_dissent(
-                                 f"measure:{measure.id}", reason))
+        self.app.push_screen(
+            Prompt(f"Dissens zu {measure.id} – Begründung"),
+            lambda reason: reason and self.app.raise_dissent(f"measure:{measure.id}", reason),
+        )
 
     def action_undo(self) -> None:
         """Undo the user's own last change (recorded like any change)."""
@@ -460,8 +489,10 @@ class BoardScreen(LiveScreen, Screen):
         self._refresh_columns()
 
     def _set_filter(self, **changes) -> None:
-        values = {f: getattr(self.filter, f) for f in
-                  ("text", "topic", "lead", "responsible", "overdue_only")}
+        values = {
+            f: getattr(self.filter, f)
+            for f in ("text", "topic", "lead", "responsible", "overdue_only")
+        }
         values.update(changes)
         self.filter = BoardFilter(**values)
         self._refresh_columns()
@@ -471,8 +502,10 @@ class BoardScreen(LiveScreen, Screen):
         from herne_tui.screens.pickers import TopicPicker
 
         if self.board is not None:
-            self.app.push_screen(TopicPicker(self.board.topics, self.filter.topic),
-                                 lambda key: key is not None and self._set_filter(topic=key))
+            self.app.push_screen(
+                TopicPicker(self.board.topics, self.filter.topic),
+                lambda key: key is not None and self._set_filter(topic=key),
+            )
 
     def action_pick_filter(self) -> None:
         """Filter by lead party, responsible person, or overdue only."""
@@ -480,7 +513,8 @@ class BoardScreen(LiveScreen, Screen):
 
         self.app.push_screen(
             FilterForm(self.filter.lead, self.filter.responsible, self.filter.overdue_only),
-            lambda values: values is not None and self._set_filter(**values))
+            lambda values: values is not None and self._set_filter(**values),
+        )
 
     # -- live refresh ------------------------------------------------------------------------------
     def data_changed(self) -> None:

@@ -27,13 +27,18 @@ def _show(value) -> str:
 class ConflictScreen(ModalScreen[bool]):
     """Dismisses True to apply my change again on top of theirs, False to drop it."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="ConflictScreen") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="ConflictScreen")
+        + """
     ConflictScreen > Vertical { width: 90; }
     ConflictScreen DataTable { height: auto; max-height: 12; }
     ConflictScreen Label { width: 100%; }
     """
-    BINDINGS = [Binding("escape", "dismiss(False)", "Verwerfen"),
-                Binding("a", "dismiss(True)", "Meine erneut anwenden")]
+    )
+    BINDINGS = [
+        Binding("escape", "dismiss(False)", "Verwerfen"),
+        Binding("a", "dismiss(True)", "Meine erneut anwenden"),
+    ]
 
     def __init__(self, conflict: Conflict) -> None:
         super().__init__()
@@ -43,16 +48,30 @@ class ConflictScreen(ModalScreen[bool]):
         c = self.conflict
         who = c.changed_by or "jemand anderes"
         with Vertical():
-            yield Label(f"Konflikt: {who} hat {c.entity_id} inzwischen geändert "
-                        f"(jetzt Version {c.version}).", classes="title", markup=False)
+            yield Label(
+                f"Konflikt: {who} hat {c.entity_id} inzwischen geändert "
+                f"(jetzt Version {c.version}).",
+                classes="title",
+                markup=False,
+            )
             table = DataTable(cursor_type="none", zebra_stripes=True)
             table.add_columns("Feld", f"Jetzt ({who})", "Meine Änderung")
             for field, mine in c.mine.items():
-                table.add_row(*(Text(x) for x in (FIELD_LABELS.get(field, field),
-                                                  _show(c.theirs.get(field)), _show(mine))))
+                table.add_row(
+                    *(
+                        Text(x)
+                        for x in (
+                            FIELD_LABELS.get(field, field),
+                            _show(c.theirs.get(field)),
+                            _show(mine),
+                        )
+                    )
+                )
             yield table
-            yield Label("Nichts wurde überschrieben. Meine Änderung erneut anwenden "
-                        "(auf die neue Fassung) oder verwerfen?")
+            yield Label(
+                "Nichts wurde überschrieben. Meine Änderung erneut anwenden "
+                "(auf die neue Fassung) oder verwerfen?"
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Meine erneut anwenden (a)", variant="warning", id="apply")
                 yield Button("Verwerfen (esc)", variant="primary", id="drop")

@@ -15,11 +15,21 @@ class CoordinationScreen(PanelScreen):
     """Open dissents first; enter records the group's decision (at most 8 per party)."""
 
     PANEL_TITLE = "Koordinierungsgruppe"
-    INTRO = ("Bei Dissens entscheidet die Koordinierungsgruppe (höchstens 8 Personen pro "
-             "Partei): einstimmig, oder sie stellt den Dissens fest und regelt das Verfahren "
-             "für den Einzelfall. Beschlüsse werden protokolliert. enter: Entscheidung")
-    COLUMNS = ("Nr.", "Gegenstand", "Gemeldet", "von", "Begründung", "Stand", "Entscheidung",
-               "Teilnehmende")
+    INTRO = (
+        "Bei Dissens entscheidet die Koordinierungsgruppe (höchstens 8 Personen pro "
+        "Partei): einstimmig, oder sie stellt den Dissens fest und regelt das Verfahren "
+        "für den Einzelfall. Beschlüsse werden protokolliert. enter: Entscheidung"
+    )
+    COLUMNS = (
+        "Nr.",
+        "Gegenstand",
+        "Gemeldet",
+        "von",
+        "Begründung",
+        "Stand",
+        "Entscheidung",
+        "Teilnehmende",
+    )
 
     def fetch(self, db):
         from herne_tui.services import queries
@@ -38,25 +48,51 @@ class CoordinationScreen(PanelScreen):
         if x.decided_on:
             decision += f" am {format_date(x.decided_on)}: {x.outcome or x.procedure}"
         people = "; ".join(f"{p}: {len(names)}" for p, names in x.participants)
-        return (str(x.id), x.subject_label, format_datetime(x.raised_at.astimezone()),
-                x.raised_by + (f" ({x.party})" if x.party else ""), x.reason, x.state,
-                decision or "—", people or "—")
+        return (
+            str(x.id),
+            x.subject_label,
+            format_datetime(x.raised_at.astimezone()),
+            x.raised_by + (f" ({x.party})" if x.party else ""),
+            x.reason,
+            x.state,
+            decision or "—",
+            people or "—",
+        )
 
     def form(self, x: Dissent):
         people = dict(x.participants)
         fields = [
-            FormField("decision", "Entscheidung", "choice", x.decision or "einstimmig",
-                      tuple(procedures.DECISIONS), procedures.DECISIONS),
+            FormField(
+                "decision",
+                "Entscheidung",
+                "choice",
+                x.decision or "einstimmig",
+                tuple(procedures.DECISIONS),
+                procedures.DECISIONS,
+            ),
             FormField("outcome", "Ergebnis (bei einstimmigem Beschluss)", "text", x.outcome),
-            FormField("procedure", "Verfahren für den Einzelfall (bei festgestelltem Dissens)",
-                      "text", x.procedure),
-            FormField("decided_on", "Datum (TT.MM.JJJJ)", "date",
-                      x.decided_on or self.app.db.now().astimezone().date()),
+            FormField(
+                "procedure",
+                "Verfahren für den Einzelfall (bei festgestelltem Dissens)",
+                "text",
+                x.procedure,
+            ),
+            FormField(
+                "decided_on",
+                "Datum (TT.MM.JJJJ)",
+                "date",
+                x.decided_on or self.app.db.now().astimezone().date(),
+            ),
         ]
         for party in self.parties()[1:]:
-            fields.append(FormField(f"people_{party}", f"Teilnehmende {party} (durch Komma "
-                                    "getrennt, höchstens 8)", "text",
-                                    ", ".join(people.get(party, ()))))
+            fields.append(
+                FormField(
+                    f"people_{party}",
+                    f"Teilnehmende {party} (durch Komma getrennt, höchstens 8)",
+                    "text",
+                    ", ".join(people.get(party, ())),
+                )
+            )
         return f"Entscheidung zu: {x.subject_label}\nBegründung: {x.reason}", fields
 
     def action_edit(self) -> None:
@@ -71,14 +107,24 @@ class CoordinationScreen(PanelScreen):
             if changes is None:
                 return
             values = {**defaults, **changes}
-            participants = {k.removeprefix("people_"): [n for n in str(v).split(",")
-                                                         if n.strip()]
-                            for k, v in values.items() if k.startswith("people_")}
-            self.run_write(lambda db: papers.decide_dissent(
-                db, dissent_id=item.id, decision=values["decision"],
-                outcome=values["outcome"], procedure=values["procedure"],
-                decided_on=values["decided_on"] or date.today(), participants=participants,
-                user=self.app.user, expected_version=item.version),
-                lambda d: self.notify(f"Entscheidung zu Dissens {d.id} protokolliert."))
+            participants = {
+                k.removeprefix("people_"): [n for n in str(v).split(",") if n.strip()]
+                for k, v in values.items()
+                if k.startswith("people_")
+            }
+            self.run_write(
+                lambda db: papers.decide_dissent(
+                    db,
+                    dissent_id=item.id,
+                    decision=values["decision"],
+                    outcome=values["outcome"],
+                    procedure=values["procedure"],
+                    decided_on=values["decided_on"] or date.today(),
+                    participants=participants,
+                    user=self.app.user,
+                    expected_version=item.version,
+                ),
+                lambda d: self.notify(f"Entscheidung zu Dissens {d.id} protokolliert."),
+            )
 
         self.app.push_screen(EditForm(title, fields), done)

@@ -63,19 +63,22 @@ class DeadlinesScreen(LiveScreen, Screen):
     def on_deadlines_screen_loaded(self, message: Loaded) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        items = [x for x in message.items
-                 if self.show_past or x.overdue or x.when >= message.today]
+        items = [x for x in message.items if self.show_past or x.overdue or x.when >= message.today]
         items.sort(key=lambda x: (not x.overdue, x.when))
         for x in items:
             style = "bold red" if x.overdue else ""
-            table.add_row(Text(format_date(x.when), style=style),
-                          Text(str((x.when - message.today).days), style=style),
-                          Text(x.kind, style=style), Text(x.label),
-                          Text("⚠ ÜBERFÄLLIG", style="bold red") if x.overdue else Text(""))
+            table.add_row(
+                Text(format_date(x.when), style=style),
+                Text(str((x.when - message.today).days), style=style),
+                Text(x.kind, style=style),
+                Text(x.label),
+                Text("⚠ ÜBERFÄLLIG", style="bold red") if x.overdue else Text(""),
+            )
         overdue = sum(1 for x in items if x.overdue)
         self.query_one("#intro", Static).update(
             f"{len(items)} Fristen, davon {overdue} überfällig"
-            f"{'' if self.show_past else ' (vergangene ausgeblendet – a zeigt sie)'}")
+            f"{'' if self.show_past else ' (vergangene ausgeblendet – a zeigt sie)'}"
+        )
 
     def action_toggle_past(self) -> None:
         """Show or hide items whose date has passed (overdue ones always show)."""
@@ -123,8 +126,10 @@ class ChecksScreen(LiveScreen, Screen):
             table.add_row(Text(v.rule), Text(v.ref), Text(f"⚠ {v.message}", style="bold red"))
         self.query_one("#intro", Static).update(
             "Keine Verstöße gegen Vorschlagsrechte, Ausschreibungspflicht oder die Größe der "
-            "Koordinierungsgruppe." if not message.items else
-            f"{len(message.items)} Verstöße gefunden.")
+            "Koordinierungsgruppe."
+            if not message.items
+            else f"{len(message.items)} Verstöße gefunden."
+        )
 
     def data_changed(self) -> None:
         """Someone committed a change: check again."""

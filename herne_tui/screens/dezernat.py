@@ -12,26 +12,54 @@ class DezernatScreen(PostsScreen):
     """Dezernat III: external tender, candidate, council vote, with states and dates."""
 
     PANEL_TITLE = "Dezernat III"
-    INTRO = ("Die SPD erhält das Vorschlagsrecht auf die Besetzung des Dezernates III. "
-             "Alle Stellenbesetzungsverfahren bedürfen der externen Ausschreibung. "
-             "enter: bearbeiten")
-    COLUMNS = ("Posten", "Recht", "Ausschreibung", "Kandidat/in", "Partei", "Ratsbeschluss",
-               "Stand", "Datum", "Prüfung")
+    INTRO = (
+        "Die SPD erhält das Vorschlagsrecht auf die Besetzung des Dezernates III. "
+        "Alle Stellenbesetzungsverfahren bedürfen der externen Ausschreibung. "
+        "enter: bearbeiten"
+    )
+    COLUMNS = (
+        "Posten",
+        "Recht",
+        "Ausschreibung",
+        "Kandidat/in",
+        "Partei",
+        "Ratsbeschluss",
+        "Stand",
+        "Datum",
+        "Prüfung",
+    )
     KINDS = ("dezernat",)
 
     def row(self, p: Post) -> tuple:
-        return (p.title, p.right, format_date(p.tender_date) or "offen", p.holder or "—",
-                p.holder_party or "—", format_date(p.vote_date) or "—", p.state,
-                format_date(p.state_date) or "—", flag(post_problems(p)))
+        return (
+            p.title,
+            p.right,
+            format_date(p.tender_date) or "offen",
+            p.holder or "—",
+            p.holder_party or "—",
+            format_date(p.vote_date) or "—",
+            p.state,
+            format_date(p.state_date) or "—",
+            flag(post_problems(p)),
+        )
 
     def form(self, p: Post):
-        return (f"{p.title} – Vorschlagsrecht {p.right}", [
-            FormField("tender_date", "Externe Ausschreibung am (TT.MM.JJJJ)", "date",
-                      p.tender_date),
-            FormField("holder", "Kandidat/in", "text", p.holder),
-            FormField("holder_party", "Partei (vorschlagende)", "choice", p.holder_party,
-                      self.parties()),
-            FormField("vote_date", "Ratsbeschluss am (TT.MM.JJJJ)", "date", p.vote_date),
-            FormField("state", "Stand", "choice", p.state, POST_STATES),
-            FormField("state_date", "Datum des Stands (TT.MM.JJJJ)", "date", p.state_date),
-        ])
+        return (
+            f"{p.title} – Vorschlagsrecht {p.right}",
+            [
+                FormField(
+                    "tender_date", "Externe Ausschreibung am (TT.MM.JJJJ)", "date", p.tender_date
+                ),
+                FormField("holder", "Kandidat/in", "text", p.holder),
+                FormField(
+                    "holder_party",
+                    "Partei (vorschlagende)",
+                    "choice",
+                    p.holder_party,
+                    self.parties(),
+                ),
+                FormField("vote_date", "Ratsbeschluss am (TT.MM.JJJJ)", "date", p.vote_date),
+                FormField("state", "Stand", "choice", p.state, POST_STATES),
+                FormField("state_date", "Datum des Stands (TT.MM.JJJJ)", "date", p.state_date),
+            ],
+        )

@@ -31,7 +31,9 @@ class FormField:
 class EditForm(ModalScreen[dict | None]):
     """Edit some fields; ctrl+s dismisses with only the changed values, esc with None."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="EditForm").replace("> Vertical", "> VerticalScroll") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="EditForm").replace("> Vertical", "> VerticalScroll")
+        + """
     EditForm .error { color: $error; height: auto; }
     EditForm Input { border: none; height: 1; padding: 0 1; background: $boost; }
     EditForm Input:focus { border: none; background: $accent 30%; }
@@ -39,6 +41,7 @@ class EditForm(ModalScreen[dict | None]):
     EditForm Select:focus > SelectCurrent { background: $accent 30%; }
     EditForm Checkbox { border: none; padding: 0; margin-top: 1; }
     """
+    )
     BINDINGS = [Binding("ctrl+s", "save", "Speichern"), Binding("escape", "cancel", "Abbrechen")]
 
     def __init__(self, title: str, fields: list[FormField]) -> None:
@@ -57,11 +60,16 @@ class EditForm(ModalScreen[dict | None]):
                 if f.kind == "choice":
                     names = f.labels or {}
                     options = [(names.get(o, o) or "—", o) for o in f.options]
-                    yield Select(options, value=f.value if f.value in f.options else
-                                 f.options[0], allow_blank=False, id=f"f-{f.name}")
+                    yield Select(
+                        options,
+                        value=f.value if f.value in f.options else f.options[0],
+                        allow_blank=False,
+                        id=f"f-{f.name}",
+                    )
                 else:
-                    shown = format_date(f.value) if isinstance(f.value, date) else \
-                        str(f.value or "")
+                    shown = (
+                        format_date(f.value) if isinstance(f.value, date) else str(f.value or "")
+                    )
                     placeholder = "TT.MM.JJJJ" if f.kind == "date" else ""
                     yield Input(shown, placeholder=placeholder, id=f"f-{f.name}")
                     yield Label("", classes="error", id=f"e-{f.name}")
@@ -98,9 +106,12 @@ class EditForm(ModalScreen[dict | None]):
         values = self._values()
         if values is None:
             return None
-        return {f.name: values[f.name] for f in self.fields
-                if values[f.name] != (f.value if f.value is not None else
-                                      ("" if f.kind == "text" else None))}
+        return {
+            f.name: values[f.name]
+            for f in self.fields
+            if values[f.name]
+            != (f.value if f.value is not None else ("" if f.kind == "text" else None))
+        }
 
     def action_save(self) -> None:
         """Validate; dismiss with the changes (nothing is saved on a bad date)."""

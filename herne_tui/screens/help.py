@@ -17,8 +17,12 @@ def key_rows(sections: list[tuple[str, list[Binding]]]) -> list[tuple[str, str, 
     for section, bindings in sections:
         for b in bindings:
             keys = " / ".join(k.strip() for k in b.key.split(","))
-            for name, char in (("slash", "/"), ("question_mark", "?"),
-                               ("left_square_bracket", "["), ("right_square_bracket", "]")):
+            for name, char in (
+                ("slash", "/"),
+                ("question_mark", "?"),
+                ("left_square_bracket", "["),
+                ("right_square_bracket", "]"),
+            ):
                 keys = keys.replace(name, char)
             rows.append((section, keys, b.description))
     return rows
@@ -27,10 +31,13 @@ def key_rows(sections: list[tuple[str, list[Binding]]]) -> list[tuple[str, str, 
 class HelpScreen(ModalScreen[None]):
     """Lists all keys; esc, q or ? closes it."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="HelpScreen") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="HelpScreen")
+        + """
     HelpScreen > Vertical { width: 90; height: 90%; }
     HelpScreen DataTable { height: 1fr; }
     """
+    )
     BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Schließen")]
 
     def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:

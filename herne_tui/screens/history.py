@@ -73,8 +73,9 @@ class HistoryScreen(LiveScreen, Screen):
         """Read the filtered history in a worker."""
         db = self.app.db
         topics, statuses = queries.labels(db)
-        entries = history.list_changes(db, user=self.user, topic=self.topic, since=self.since,
-                                       limit=LIMIT)
+        entries = history.list_changes(
+            db, user=self.user, topic=self.topic, since=self.since, limit=LIMIT
+        )
         self.post_message(self.Loaded(entries, {s.key: s.label for s in statuses}, topics))
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
@@ -82,31 +83,42 @@ class HistoryScreen(LiveScreen, Screen):
         table = self.query_one(DataTable)
         table.clear()
         for e in message.entries:
-            table.add_row(Text(format_datetime(e.at.astimezone())), Text(e.user),
-                          Text(e.entity_id or e.entity),
-                          Text(history.describe(e, message.labels)),
-                          Text("; ".join(x for x in (e.source, e.comment) if x)))
-        parts = [f"Person: {self.user}" if self.user else "",
-                 f"Thema: {self.topic}" if self.topic else "",
-                 f"seit {format_date(self.since)}" if self.since else ""]
+            table.add_row(
+                Text(format_datetime(e.at.astimezone())),
+                Text(e.user),
+                Text(e.entity_id or e.entity),
+                Text(history.describe(e, message.labels)),
+                Text("; ".join(x for x in (e.source, e.comment) if x)),
+            )
+        parts = [
+            f"Person: {self.user}" if self.user else "",
+            f"Thema: {self.topic}" if self.topic else "",
+            f"seit {format_date(self.since)}" if self.since else "",
+        ]
         shown = " · ".join(p for p in parts if p) or "alle"
         self.query_one("#filters", Static).update(
             f"Filter: {shown} – {len(message.entries)} Einträge"
             f"{' (neueste ' + str(LIMIT) + ')' if len(message.entries) == LIMIT else ''}"
-            "  ·  p Person, t Thema, z Zeitraum, esc alle")
+            "  ·  p Person, t Thema, z Zeitraum, esc alle"
+        )
 
     def action_person(self) -> None:
         """Filter by the person who made the change."""
-        self.app.push_screen(Prompt("Änderungen von Person (leer: alle)", self.user or ""),
-                             lambda v: v is not None and self._set(user=v or None))
+        self.app.push_screen(
+            Prompt("Änderungen von Person (leer: alle)", self.user or ""),
+            lambda v: v is not None and self._set(user=v or None),
+        )
 
     def action_topic(self) -> None:
         """Filter by topic (measures of that topic)."""
-        self.app.push_screen(TopicPicker(self.topics, self.topic or ""),
-                             lambda v: v is not None and self._set(topic=v or None))
+        self.app.push_screen(
+            TopicPicker(self.topics, self.topic or ""),
+            lambda v: v is not None and self._set(topic=v or None),
+        )
 
     def action_period(self) -> None:
         """Filter by period: changes since a date."""
+
         def done(value: str | None) -> None:
             if value is None:
                 return
@@ -114,8 +126,13 @@ class HistoryScreen(LiveScreen, Screen):
                 self._set(since=parse_date(value) if value else None)
             except DateError as exc:
                 self.notify(str(exc), severity="error")
-        self.app.push_screen(Prompt("Änderungen seit (TT.MM.JJJJ, leer: alle)",
-                                    format_date(self.since), "TT.MM.JJJJ"), done)
+
+        self.app.push_screen(
+            Prompt(
+                "Änderungen seit (TT.MM.JJJJ, leer: alle)", format_date(self.since), "TT.MM.JJJJ"
+            ),
+            done,
+        )
 
     def action_clear(self) -> None:
         """Show every change again."""

@@ -17,11 +17,21 @@ class HoldingsScreen(PanelScreen):
     BINDINGS = [Binding("n", "edit", "Nominieren")]
 
     PANEL_TITLE = "Beteiligungen"
-    INTRO = ("CDU: WFG und Vorstand für Haushalt und Personal der Entsorgung Herne; SPD: alle "
-             "übrigen Besetzungsrechte. Jede Stellenbesetzung braucht eine externe "
-             "Ausschreibung. enter: bearbeiten")
-    COLUMNS = ("Beteiligung", "Sitz / Position", "Recht", "Vorschlag", "Partei",
-               "Ausgeschrieben", "Stand", "Prüfung")
+    INTRO = (
+        "CDU: WFG und Vorstand für Haushalt und Personal der Entsorgung Herne; SPD: alle "
+        "übrigen Besetzungsrechte. Jede Stellenbesetzung braucht eine externe "
+        "Ausschreibung. enter: bearbeiten"
+    )
+    COLUMNS = (
+        "Beteiligung",
+        "Sitz / Position",
+        "Recht",
+        "Vorschlag",
+        "Partei",
+        "Ausgeschrieben",
+        "Stand",
+        "Prüfung",
+    )
 
     def fetch(self, db):
         holdings = queries.list_holdings(db)
@@ -32,8 +42,16 @@ class HoldingsScreen(PanelScreen):
     def row(self, s: Seat) -> tuple:
         title = s.title + (" (neu einzurichten)" if s.to_create else "")
         tender = ("ja " + format_date(s.tender_date)).strip() if s.tender_done else "nein"
-        return (s.holding, title, s.right, s.nominee or "—", s.nominee_party or "—", tender,
-                s.state, flag(s.problems()))
+        return (
+            s.holding,
+            title,
+            s.right,
+            s.nominee or "—",
+            s.nominee_party or "—",
+            tender,
+            s.state,
+            flag(s.problems()),
+        )
 
     def label_of(self, s: Seat) -> str:
         return f"{s.holding} – {s.title}"
@@ -43,16 +61,25 @@ class HoldingsScreen(PanelScreen):
 
     def form(self, s: Seat):
         name = self.context.get("names", {}).get(s.holding, s.holding)
-        return (f"{name} – {s.title} (Vorschlagsrecht {s.right})", [
-            FormField("nominee", "Vorschlag (Name)", "text", s.nominee),
-            FormField("nominee_party", "Partei des Vorschlags", "choice", s.nominee_party,
-                      self.parties()),
-            FormField("tender_done", "externe Ausschreibung erfolgt", "bool", s.tender_done),
-            FormField("tender_date", "Ausschreibung am (TT.MM.JJJJ)", "date", s.tender_date),
-            FormField("state", "Stand", "choice", s.state, SEAT_STATES),
-            FormField("state_date", "Datum des Stands (TT.MM.JJJJ)", "date", s.state_date),
-        ])
+        return (
+            f"{name} – {s.title} (Vorschlagsrecht {s.right})",
+            [
+                FormField("nominee", "Vorschlag (Name)", "text", s.nominee),
+                FormField(
+                    "nominee_party",
+                    "Partei des Vorschlags",
+                    "choice",
+                    s.nominee_party,
+                    self.parties(),
+                ),
+                FormField("tender_done", "externe Ausschreibung erfolgt", "bool", s.tender_done),
+                FormField("tender_date", "Ausschreibung am (TT.MM.JJJJ)", "date", s.tender_date),
+                FormField("state", "Stand", "choice", s.state, SEAT_STATES),
+                FormField("state_date", "Datum des Stands (TT.MM.JJJJ)", "date", s.state_date),
+            ],
+        )
 
     def save(self, db, s: Seat, changes: dict, version: int) -> None:
-        edits.update_seat(db, key=s.key, changes=changes, user=self.app.user,
-                             expected_version=version)
+        edits.update_seat(
+            db, key=s.key, changes=changes, user=self.app.user, expected_version=version
+        )

@@ -25,10 +25,12 @@ class LiveScreen:
 
 def guarded(method):
     """Run a worker body; a HerneError (database gone, locked, …) becomes a notice."""
+
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except HerneError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
+
     return wrapper

@@ -60,8 +60,13 @@ class MeasureScreen(LiveScreen, Screen):
     class Loaded(Message):
         """The measure and its timeline arrived from a worker."""
 
-        def __init__(self, measure: Measure, timeline: tuple[HistoryEntry, ...],
-                     labels: dict[str, str], topics: dict[str, str]) -> None:
+        def __init__(
+            self,
+            measure: Measure,
+            timeline: tuple[HistoryEntry, ...],
+            labels: dict[str, str],
+            topics: dict[str, str],
+        ) -> None:
             super().__init__()
             self.measure = measure
             self.timeline = timeline
@@ -87,8 +92,9 @@ class MeasureScreen(LiveScreen, Screen):
                     yield Select([("…", "")], id="status", allow_blank=False)
                 with Vertical():
                     yield Label("Federführung")
-                    yield Select([("—", "")] + [(x, x) for x in LEADS], id="lead",
-                                 allow_blank=False)
+                    yield Select(
+                        [("—", "")] + [(x, x) for x in LEADS], id="lead", allow_blank=False
+                    )
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Verantwortlich")
@@ -115,8 +121,14 @@ class MeasureScreen(LiveScreen, Screen):
         measure = queries.get_measure(db, self.measure_id)
         topics, statuses = queries.labels(db)
         timeline = queries.history(db, entity="measure", entity_id=self.measure_id)
-        self.post_message(self.Loaded(measure, timeline, {s.key: s.label for s in statuses},
-                                      {t.key: t.name for t in topics}))
+        self.post_message(
+            self.Loaded(
+                measure,
+                timeline,
+                {s.key: s.label for s in statuses},
+                {t.key: t.name for t in topics},
+            )
+        )
 
     def on_measure_screen_loaded(self, message: Loaded) -> None:
         first = self.measure is None
@@ -125,8 +137,11 @@ class MeasureScreen(LiveScreen, Screen):
         self.statuses = [(label, key) for key, label in message.labels.items()]
         self._show_read_only(message.measure, message.timeline)
         if dirty:
-            self.notify("Diese Maßnahme wurde geändert; Ihre ungespeicherten Eingaben bleiben. "
-                        "Beim Speichern wird verglichen.", severity="warning")
+            self.notify(
+                "Diese Maßnahme wurde geändert; Ihre ungespeicherten Eingaben bleiben. "
+                "Beim Speichern wird verglichen.",
+                severity="warning",
+            )
             return
         self.measure = message.measure
         self._fill_form(message.measure)
@@ -135,13 +150,17 @@ class MeasureScreen(LiveScreen, Screen):
 
     def _show_read_only(self, m: Measure, timeline: tuple[HistoryEntry, ...]) -> None:
         self.sub_title = m.title
-        facts = [f"[b]{m.id}[/b] · {escape(m.title)}",
-                 f"Thema: {escape(self.topics.get(m.topic, m.topic))} · Inhaltliche Punkte, "
-                 f"Absatz {m.paragraph} · Status: {escape(self.labels.get(m.status, m.status))}"
-                 f" · Version {m.version}"]
+        facts = [
+            f"[b]{m.id}[/b] · {escape(m.title)}",
+            f"Thema: {escape(self.topics.get(m.topic, m.topic))} · Inhaltliche Punkte, "
+            f"Absatz {m.paragraph} · Status: {escape(self.labels.get(m.status, m.status))}"
+            f" · Version {m.version}",
+        ]
         for place in m.duplicates:
-            facts.append(f"Wortgleich wiederholt: {escape(self.topics.get(place.topic, ''))}, "
-                         f"Absatz {place.paragraph}")
+            facts.append(
+                f"Wortgleich wiederholt: {escape(self.topics.get(place.topic, ''))}, "
+                f"Absatz {place.paragraph}"
+            )
         if m.related:
             facts.append(f"Verwandt: {', '.join(m.related)}")
         self.query_one("#facts", Static).update("\n".join(facts))
@@ -151,12 +170,18 @@ class MeasureScreen(LiveScreen, Screen):
         for t in m.targets:
             text += f"\n[b]Ziel:[/b] {escape(t.label)}: {t.value} {escape(t.unit)}"
         self.query_one("#text", Static).update(text)
-        notes = "\n".join(f"{format_datetime(n.at.astimezone())}  {escape(n.author)}: "
-                          f"{escape(n.text)}" for n in m.notes) or "—"
+        notes = (
+            "\n".join(
+                f"{format_datetime(n.at.astimezone())}  {escape(n.author)}: {escape(n.text)}"
+                for n in m.notes
+            )
+            or "—"
+        )
         self.query_one("#notes", Static).update(f"[b]Notizen ({len(m.notes)})[/b]\n{notes}")
         lines = [escape(describe_entry(e, self.labels)) for e in reversed(timeline)]
         self.query_one("#timeline", Static).update(
-            "[b]Verlauf[/b]\n" + ("\n".join(lines[:50]) or "—"))
+            "[b]Verlauf[/b]\n" + ("\n".join(lines[:50]) or "—")
+        )
 
     def _fill_form(self, m: Measure) -> None:
         status = self.query_one("#status", Select)
@@ -182,12 +207,13 @@ class MeasureScreen(LiveScreen, Screen):
             error.update(str(exc))
             return None
         error.update("")
-        values = {"status": self.query_one("#status", Select).value,
-                  "lead": self.query_one("#lead", Select).value or "",
-                  "responsible": self.query_one("#responsible", Input).value.strip(),
-                  "due": due}
-        current = {"status": m.status, "lead": m.lead, "responsible": m.responsible,
-                   "due": m.due}
+        values = {
+            "status": self.query_one("#status", Select).value,
+            "lead": self.query_one("#lead", Select).value or "",
+            "responsible": self.query_one("#responsible", Input).value.strip(),
+            "due": due,
+        }
+        current = {"status": m.status, "lead": m.lead, "responsible": m.responsible, "due": m.due}
         return {k: v for k, v in values.items() if v != current[k]}
 
     def note_text(self) -> str:
@@ -216,13 +242,21 @@ class MeasureScreen(LiveScreen, Screen):
     @work(thread=True, exclusive=True, group="write")
     def _save(self, changes: dict, note: str | None, version: int) -> None:
         try:
-            measure = edits.update_measure(self.app.db, measure_id=self.measure_id,
-                                              changes=changes, user=self.app.user,
-                                              expected_version=version, note=note)
+            measure = edits.update_measure(
+                self.app.db,
+                measure_id=self.measure_id,
+                changes=changes,
+                user=self.app.user,
+                expected_version=version,
+                note=note,
+            )
         except Conflict as conflict:
-            self.app.call_from_thread(self.app.show_conflict, conflict,
-                                      lambda c: self._save(c.mine, note, c.version),
-                                      self.load)
+            self.app.call_from_thread(
+                self.app.show_conflict,
+                conflict,
+                lambda c: self._save(c.mine, note, c.version),
+                self.load,
+            )
         except HerneError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
         else:
@@ -238,9 +272,12 @@ class MeasureScreen(LiveScreen, Screen):
     def action_back(self) -> None:
         """Leave; asks first when there are unsaved changes."""
         if self.measure is not None and self.is_dirty():
-            self.app.push_screen(Confirm("Ungespeicherte Änderungen verwerfen?",
-                                         yes="Verwerfen", no="Weiter bearbeiten"),
-                                 lambda drop: drop and self.dismiss())
+            self.app.push_screen(
+                Confirm(
+                    "Ungespeicherte Änderungen verwerfen?", yes="Verwerfen", no="Weiter bearbeiten"
+                ),
+                lambda drop: drop and self.dismiss(),
+            )
         else:
             self.dismiss()
 

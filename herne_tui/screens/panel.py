@@ -97,7 +97,8 @@ class PanelScreen(LiveScreen, Screen):
         if self.items:
             table.move_cursor(row=min(cursor, len(self.items) - 1))
         self.query_one("#problems", Static).update(
-            "\n".join(f"{WARN} {p}" for p in problems) if problems else "")
+            "\n".join(f"{WARN} {p}" for p in problems) if problems else ""
+        )
 
     def action_cursor(self, delta: int) -> None:
         """Move the row cursor."""
@@ -117,9 +118,10 @@ class PanelScreen(LiveScreen, Screen):
         if item is None or not self.app.check_writable():
             return
         title, fields = self.form(item)
-        self.app.push_screen(EditForm(title, fields),
-                             lambda changes: changes and self._save(item, changes,
-                                                                    item.version))
+        self.app.push_screen(
+            EditForm(title, fields),
+            lambda changes: changes and self._save(item, changes, item.version),
+        )
 
     def on_data_table_row_selected(self) -> None:
         self.action_edit()
@@ -130,8 +132,11 @@ class PanelScreen(LiveScreen, Screen):
             self.save(self.app.db, item, changes, version)
         except Conflict as conflict:
             self.app.call_from_thread(
-                self.app.show_conflict, conflict,
-                lambda c: self._save(item, c.mine, c.version), self.reload)
+                self.app.show_conflict,
+                conflict,
+                lambda c: self._save(item, c.mine, c.version),
+                self.reload,
+            )
             return
         except HerneError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
@@ -146,8 +151,9 @@ class PanelScreen(LiveScreen, Screen):
             result = write(self.app.db)
         except Conflict as conflict:
             # the edit spans several fields or rows: show the new state, let the user redo it
-            self.app.call_from_thread(self.app.show_conflict, conflict,
-                                      self._redo_on_new_version, self.reload)
+            self.app.call_from_thread(
+                self.app.show_conflict, conflict, self._redo_on_new_version, self.reload
+            )
             return
         except HerneError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
@@ -157,8 +163,9 @@ class PanelScreen(LiveScreen, Screen):
         self.reload()
 
     def _redo_on_new_version(self, conflict: Conflict) -> None:
-        self.notify("Bitte die Änderung auf der neuen Fassung noch einmal eingeben.",
-                    severity="warning")
+        self.notify(
+            "Bitte die Änderung auf der neuen Fassung noch einmal eingeben.", severity="warning"
+        )
         self.reload()
 
     def data_changed(self) -> None:

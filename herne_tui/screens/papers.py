@@ -20,23 +20,49 @@ def paper_fields(p: Paper | None) -> list[FormField]:
     """The fields of the add/edit form of a paper."""
     return [
         FormField("title", "Titel", "text", p.title if p else ""),
-        FormField("kind", "Art", "choice", p.kind if p else "gemeinsamer-antrag",
-                  tuple(PAPER_KINDS), PAPER_KINDS),
+        FormField(
+            "kind",
+            "Art",
+            "choice",
+            p.kind if p else "gemeinsamer-antrag",
+            tuple(PAPER_KINDS),
+            PAPER_KINDS,
+        ),
         FormField("body", BODY_HINT, "text", p.body if p else "Rat der Stadt Herne"),
-        FormField("meeting_date", "Sitzung am (TT.MM.JJJJ)", "date",
-                  p.meeting_date if p else None),
-        FormField("filing_deadline", "Einreichfrist (TT.MM.JJJJ)", "date",
-                  p.filing_deadline if p else None),
-        FormField("proposal_sent", "Vorschlag an Partner gesendet am (TT.MM.JJJJ)", "date",
-                  p.proposal_sent if p else None),
-        FormField("number", "Drucksachen-Nr. (Ratsinformationssystem)", "text",
-                  p.number if p else ""),
-        FormField("measure_ids", "Maßnahmen (IDs, z. B. SCH-02 KJF-02)", "text",
-                  " ".join(p.measure_ids) if p else ""),
-        FormField("legally_required", "rechtlich verpflichtend zu beraten", "bool",
-                  p.legally_required if p else False),
-        FormField("harmful_to_defer", "Zurückstellen verursacht finanziellen Schaden", "bool",
-                  p.harmful_to_defer if p else False),
+        FormField("meeting_date", "Sitzung am (TT.MM.JJJJ)", "date", p.meeting_date if p else None),
+        FormField(
+            "filing_deadline",
+            "Einreichfrist (TT.MM.JJJJ)",
+            "date",
+            p.filing_deadline if p else None,
+        ),
+        FormField(
+            "proposal_sent",
+            "Vorschlag an Partner gesendet am (TT.MM.JJJJ)",
+            "date",
+            p.proposal_sent if p else None,
+        ),
+        FormField(
+            "number", "Drucksachen-Nr. (Ratsinformationssystem)", "text", p.number if p else ""
+        ),
+        FormField(
+            "measure_ids",
+            "Maßnahmen (IDs, z. B. SCH-02 KJF-02)",
+            "text",
+            " ".join(p.measure_ids) if p else "",
+        ),
+        FormField(
+            "legally_required",
+            "rechtlich verpflichtend zu beraten",
+            "bool",
+            p.legally_required if p else False,
+        ),
+        FormField(
+            "harmful_to_defer",
+            "Zurückstellen verursacht finanziellen Schaden",
+            "bool",
+            p.harmful_to_defer if p else False,
+        ),
     ]
 
 
@@ -67,11 +93,24 @@ class PapersScreen(PanelScreen):
         Binding("x", "dissent", "Dissens melden"),
     ]
     PANEL_TITLE = "Anträge & Vorlagen"
-    INTRO = ("Vorschläge für gemeinsame Anträge müssen 14 Kalendertage vor der Einreichfrist "
-             "beim Partner sein. Ohne Konsens bis zur Sitzung: zurückstellen – außer rechtlich "
-             "verpflichtend oder bei finanziellem Schaden. a: neu, p: Positionen, x: Dissens")
-    COLUMNS = ("Nr.", "Titel", "Art", "Gremium", "Sitzung", "Einreichfrist", "An Partner bis",
-               "Positionen", "Konsens", "Empfehlung", "Prüfung")
+    INTRO = (
+        "Vorschläge für gemeinsame Anträge müssen 14 Kalendertage vor der Einreichfrist "
+        "beim Partner sein. Ohne Konsens bis zur Sitzung: zurückstellen – außer rechtlich "
+        "verpflichtend oder bei finanziellem Schaden. a: neu, p: Positionen, x: Dissens"
+    )
+    COLUMNS = (
+        "Nr.",
+        "Titel",
+        "Art",
+        "Gremium",
+        "Sitzung",
+        "Einreichfrist",
+        "An Partner bis",
+        "Positionen",
+        "Konsens",
+        "Empfehlung",
+        "Prüfung",
+    )
 
     def fetch(self, db):
         from herne_tui.services import queries
@@ -87,10 +126,19 @@ class PapersScreen(PanelScreen):
     def row(self, p: Paper) -> tuple:
         deadline = format_date(p.partner_deadline) or "—"
         positions = ", ".join(f"{party}: {pos}" for party, pos, _ in p.positions)
-        return (p.number or str(p.id), p.title, p.kind_label, p.body,
-                format_date(p.meeting_date) or "—", format_date(p.filing_deadline) or "—",
-                Text(deadline, style="bold red") if p.partner_overdue else deadline,
-                positions, p.consensus, p.verdict, flag(paper_problems(p)))
+        return (
+            p.number or str(p.id),
+            p.title,
+            p.kind_label,
+            p.body,
+            format_date(p.meeting_date) or "—",
+            format_date(p.filing_deadline) or "—",
+            Text(deadline, style="bold red") if p.partner_overdue else deadline,
+            positions,
+            p.consensus,
+            p.verdict,
+            flag(paper_problems(p)),
+        )
 
     def problems(self, p: Paper) -> list[str]:
         return paper_problems(p)
@@ -99,20 +147,25 @@ class PapersScreen(PanelScreen):
         return f"Papier {p.id} bearbeiten", paper_fields(p)
 
     def save(self, db, p: Paper, changes: dict, version: int) -> None:
-        papers.update_paper(db, paper_id=p.id, changes=changes, user=self.app.user,
-                            expected_version=version)
+        papers.update_paper(
+            db, paper_id=p.id, changes=changes, user=self.app.user, expected_version=version
+        )
 
     def action_add(self) -> None:
         """Add a motion or council paper."""
         if self.app.check_writable():
-            self.app.push_screen(EditForm("Neuer Antrag / neue Vorlage", paper_fields(None)),
-                                 lambda values: values and self._add(values))
+            self.app.push_screen(
+                EditForm("Neuer Antrag / neue Vorlage", paper_fields(None)),
+                lambda values: values and self._add(values),
+            )
 
     def _add(self, values: dict) -> None:
         base = {f.name: f.value for f in paper_fields(None)}
         base.update(values)
-        self.run_write(lambda db: papers.add_paper(db, values=base, user=self.app.user),
-                       lambda paper: self._added(paper))
+        self.run_write(
+            lambda db: papers.add_paper(db, values=base, user=self.app.user),
+            lambda paper: self._added(paper),
+        )
 
     def _added(self, paper: Paper) -> None:
         extra = ""
@@ -125,28 +178,40 @@ class PapersScreen(PanelScreen):
         p = self.current()
         if p is None or not self.app.check_writable():
             return
-        fields = [FormField(f"pos_{party}", f"Position {party}", "choice", pos, POSITIONS)
-                  for party, pos, _ in p.positions]
-        self.app.push_screen(EditForm(f"Positionen zu „{p.title}“", fields),
-                             lambda changes: changes and self._positions(p, changes))
+        fields = [
+            FormField(f"pos_{party}", f"Position {party}", "choice", pos, POSITIONS)
+            for party, pos, _ in p.positions
+        ]
+        self.app.push_screen(
+            EditForm(f"Positionen zu „{p.title}“", fields),
+            lambda changes: changes and self._positions(p, changes),
+        )
 
     def _positions(self, p: Paper, changes: dict) -> None:
         versions = {party: version for party, _, version in p.positions}
         positions = {key.removeprefix("pos_"): value for key, value in changes.items()}
-        self.run_write(lambda db: papers.set_positions(
-            db, paper_id=p.id, positions=positions, user=self.app.user,
-            expected_versions={party: versions[party] for party in positions}),
+        self.run_write(
+            lambda db: papers.set_positions(
+                db,
+                paper_id=p.id,
+                positions=positions,
+                user=self.app.user,
+                expected_versions={party: versions[party] for party in positions},
+            ),
             lambda paper: self.notify(
-                f"Positionen gespeichert: {paper.consensus} – {paper.verdict}"))
+                f"Positionen gespeichert: {paper.consensus} – {paper.verdict}"
+            ),
+        )
 
     def action_dissent(self) -> None:
         """Report a dissent on this paper to the Koordinierungsgruppe."""
         p = self.current()
         if p is None or not self.app.check_writable():
             return
-        self.app.push_screen(Prompt(f"Dissens zu „{p.title}“ – Begründung"),
-                             lambda reason: reason and self.app.raise_dissent(
-                                 f"paper:{p.id}", reason))
+        self.app.push_screen(
+            Prompt(f"Dissens zu „{p.title}“ – Begründung"),
+            lambda reason: reason and self.app.raise_dissent(f"paper:{p.id}", reason),
+        )
 
     def today(self) -> date:
         """Today by the database's clock."""

@@ -56,8 +56,10 @@ class FilterForm(ModalScreen[dict | None]):
     """Filter by lead party, responsible person, or overdue only."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="FilterForm")
-    BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen"),
-                Binding("ctrl+s", "apply", "Anwenden")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Abbrechen"),
+        Binding("ctrl+s", "apply", "Anwenden"),
+    ]
 
     def __init__(self, lead: str, responsible: str, overdue_only: bool) -> None:
         super().__init__()
@@ -82,9 +84,13 @@ class FilterForm(ModalScreen[dict | None]):
 
     def action_apply(self) -> None:
         """Dismiss with the chosen filter values."""
-        self.dismiss({"lead": self.query_one("#lead", Select).value or "",
-                      "responsible": self.query_one("#responsible", Input).value.strip(),
-                      "overdue_only": self.query_one("#overdue", Checkbox).value})
+        self.dismiss(
+            {
+                "lead": self.query_one("#lead", Select).value or "",
+                "responsible": self.query_one("#responsible", Input).value.strip(),
+                "overdue_only": self.query_one("#overdue", Checkbox).value,
+            }
+        )
 
     def on_input_submitted(self) -> None:
         self.action_apply()

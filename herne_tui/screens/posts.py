@@ -27,8 +27,10 @@ class PostsScreen(PanelScreen):
     BINDINGS = [Binding("n", "edit", "Nominieren")]
 
     PANEL_TITLE = "Bürgermeister & Bezirke"
-    INTRO = ("Bürgermeister (Rat) und je Bezirksvertretung Bezirksbürgermeister und erster "
-             "Stellvertreter. enter: bearbeiten")
+    INTRO = (
+        "Bürgermeister (Rat) und je Bezirksvertretung Bezirksbürgermeister und erster "
+        "Stellvertreter. enter: bearbeiten"
+    )
     COLUMNS = ("Posten", "Gremium", "Recht", "Inhaber/in", "Partei", "Stand", "Datum", "Prüfung")
     KINDS = ("buergermeister", "bezirk")
 
@@ -37,8 +39,16 @@ class PostsScreen(PanelScreen):
         return posts, {"partners": queries.partners(db)}
 
     def row(self, p: Post) -> tuple:
-        return (p.title, p.district or p.body, p.right, p.holder or "—", p.holder_party or "—",
-                p.state, format_date(p.state_date) or "—", flag(post_problems(p)))
+        return (
+            p.title,
+            p.district or p.body,
+            p.right,
+            p.holder or "—",
+            p.holder_party or "—",
+            p.state,
+            format_date(p.state_date) or "—",
+            flag(post_problems(p)),
+        )
 
     def label_of(self, p: Post) -> str:
         return f"{p.title} {p.district}".strip()
@@ -47,13 +57,17 @@ class PostsScreen(PanelScreen):
         return post_problems(p)
 
     def form(self, p: Post):
-        return (f"{self.label_of(p)} – Vorschlagsrecht {p.right}", [
-            FormField("holder", "Inhaber/in", "text", p.holder),
-            FormField("holder_party", "Partei", "choice", p.holder_party, self.parties()),
-            FormField("state", "Stand", "choice", p.state, POST_STATES),
-            FormField("state_date", "Datum (TT.MM.JJJJ)", "date", p.state_date),
-        ])
+        return (
+            f"{self.label_of(p)} – Vorschlagsrecht {p.right}",
+            [
+                FormField("holder", "Inhaber/in", "text", p.holder),
+                FormField("holder_party", "Partei", "choice", p.holder_party, self.parties()),
+                FormField("state", "Stand", "choice", p.state, POST_STATES),
+                FormField("state_date", "Datum (TT.MM.JJJJ)", "date", p.state_date),
+            ],
+        )
 
     def save(self, db, p: Post, changes: dict, version: int) -> None:
-        edits.update_post(db, key=p.key, changes=changes, user=self.app.user,
-                             expected_version=version)
+        edits.update_post(
+            db, key=p.key, changes=changes, user=self.app.user, expected_version=version
+        )

@@ -82,7 +82,8 @@ class ReviewScreen(LiveScreen, Screen):
         self.data = message.data
         since = message.data.since.astimezone().strftime("%d.%m.%Y %H:%M")
         source = {"mark": "letzter Rückblick", "default": "7 Tage"}.get(
-            message.data.since_source, "gewählt")
+            message.data.since_source, "gewählt"
+        )
         self.sub_title = f"seit {since} ({source}) · ohne Bewegung ab {self.stale_weeks} Wochen"
         self.query_one("#review", Markdown).update(message.text)
 
@@ -98,8 +99,9 @@ class ReviewScreen(LiveScreen, Screen):
         except HerneError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
-        self.app.call_from_thread(self.notify, "Als gesehen markiert; der nächste Rückblick "
-                                               "beginnt jetzt.")
+        self.app.call_from_thread(
+            self.notify, "Als gesehen markiert; der nächste Rückblick beginnt jetzt."
+        )
         self.reload()
 
     def action_stale(self, delta: int) -> None:
@@ -110,9 +112,12 @@ class ReviewScreen(LiveScreen, Screen):
     def action_save(self) -> None:
         """Save the weekly report; the file name's extension picks the format."""
         default = str(Path.home() / f"wochenbericht-{date.today():%Y-%m-%d}.md")
-        self.app.push_screen(Prompt("Wochenbericht speichern als (.md, .html oder .txt)",
-                                    default), lambda path: path and self.app.save_report(
-                                        "weekly", path, stale_weeks=self.stale_weeks))
+        self.app.push_screen(
+            Prompt("Wochenbericht speichern als (.md, .html oder .txt)", default),
+            lambda path: (
+                path and self.app.save_report("weekly", path, stale_weeks=self.stale_weeks)
+            ),
+        )
 
     def data_changed(self) -> None:
         """Someone committed a change: rebuild the review."""
@@ -171,7 +176,8 @@ class ProgressScreen(LiveScreen, Screen):
         if term.start and term.end:
             self.query_one("#term", Static).update(
                 f"Wahlperiode {term.start:%d.%m.%Y} – {term.end:%d.%m.%Y}: noch "
-                f"{term.days_left} Tage ({term.share_elapsed:.0%} der Zeit vergangen)")
+                f"{term.days_left} Tage ({term.share_elapsed:.0%} der Zeit vergangen)"
+            )
         self.query_one("#elapsed", ProgressBar).update(progress=round(term.share_elapsed * 100))
         width = max(20, min(60, self.size.width - 40))
         out = Text()

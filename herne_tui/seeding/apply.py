@@ -48,25 +48,53 @@ class SeedReport:
 
     def summary(self) -> str:
         """One line: counts of added, updated and kept entries."""
-        return (f"{len(self.added)} hinzugefügt, {len(self.updated)} aktualisiert, "
-                f"{len(self.kept)} Nutzerwerte behalten")
+        return (
+            f"{len(self.added)} hinzugefügt, {len(self.updated)} aktualisiert, "
+            f"{len(self.kept)} Nutzerwerte behalten"
+        )
 
 
 # Which fields are the agreement's (seed wins) and which are the users' (3-way merge).
 _USER_FIELDS = {
-    MeasureRow: {"status": "status_key", "responsible": "responsible", "lead": "lead",
-                 "due": "due"},
-    CommitteeRow: {"change_state": "change_state", "chair": "chair",
-                   "chair_party": "chair_party", "spokespeople": "spokespeople"},
-    PostRow: {"holder": "holder", "holder_party": "holder_party", "state": "state",
-              "state_date": "state_date", "tender_date": "tender_date",
-              "vote_date": "vote_date"},
-    SeatRow: {"nominee": "nominee", "nominee_party": "nominee_party",
-              "tender_done": "tender_done", "tender_date": "tender_date", "state": "state",
-              "state_date": "state_date"},
+    MeasureRow: {
+        "status": "status_key",
+        "responsible": "responsible",
+        "lead": "lead",
+        "due": "due",
+    },
+    CommitteeRow: {
+        "change_state": "change_state",
+        "chair": "chair",
+        "chair_party": "chair_party",
+        "spokespeople": "spokespeople",
+    },
+    PostRow: {
+        "holder": "holder",
+        "holder_party": "holder_party",
+        "state": "state",
+        "state_date": "state_date",
+        "tender_date": "tender_date",
+        "vote_date": "vote_date",
+    },
+    SeatRow: {
+        "nominee": "nominee",
+        "nominee_party": "nominee_party",
+        "tender_done": "tender_done",
+        "tender_date": "tender_date",
+        "state": "state",
+        "state_date": "state_date",
+    },
 }
-_ENTITY = {MeasureRow: "measure", CommitteeRow: "committee", PostRow: "post", SeatRow: "seat",
-           HoldingRow: "holding", TopicRow: "topic", StatusRow: "status", RuleRow: "rule"}
+_ENTITY = {
+    MeasureRow: "measure",
+    CommitteeRow: "committee",
+    PostRow: "post",
+    SeatRow: "seat",
+    HoldingRow: "holding",
+    TopicRow: "topic",
+    StatusRow: "status",
+    RuleRow: "rule",
+}
 
 
 class _Merger:
@@ -94,15 +122,20 @@ class _Merger:
             if columns:
                 values["seed_base"] = {f: encode(v) for f, v in user.items()}
             self.s.add(model(**values))
-            self._log(at=self.signed, entity=entity, entity_id=key, field="*",
-                      new=user or None)
+            self._log(at=self.signed, entity=entity, entity_id=key, field="*", new=user or None)
             self.report.added.append(f"{entity} {key}")
             return
         changed = False
         for column, value in own.items():
             if getattr(row, column) != value:
-                self._log(at=self.now, entity=entity, entity_id=key, field=column,
-                          old=getattr(row, column), new=value)
+                self._log(
+                    at=self.now,
+                    entity=entity,
+                    entity_id=key,
+                    field=column,
+                    old=getattr(row, column),
+                    new=value,
+                )
                 setattr(row, column, value)
                 changed = True
         base = dict(row.seed_base or {}) if columns else {}
@@ -113,8 +146,9 @@ class _Merger:
                 base[f] = encode(value)
             elif f in base and encode(current) == base[f]:
                 # untouched by users since the last seed: the new seed value applies
-                self._log(at=self.now, entity=entity, entity_id=key, field=f,
-                          old=current, new=value)
+                self._log(
+                    at=self.now, entity=entity, entity_id=key, field=f, old=current, new=value
+                )
                 setattr(row, column, value)
                 row.version += 1
                 base[f] = encode(value)
@@ -134,43 +168,114 @@ class _Merger:
         for t in seed.topics:
             self.upsert(TopicRow, t.key, {"key": t.key, "name": t.name, "order": t.order})
         for st in seed.statuses:
-            self.upsert(StatusRow, st.key, {"key": st.key, "label": st.label,
-                                            "order": st.order, "done": st.done})
+            self.upsert(
+                StatusRow,
+                st.key,
+                {"key": st.key, "label": st.label, "order": st.order, "done": st.done},
+            )
         for i, r in enumerate(seed.rules, start=1):
-            self.upsert(RuleRow, r.key, {"key": r.key, "position": i, "section": r.section,
-                                         "summary": r.summary, "text": r.text,
-                                         "params": dict(r.params)})
+            self.upsert(
+                RuleRow,
+                r.key,
+                {
+                    "key": r.key,
+                    "position": i,
+                    "section": r.section,
+                    "summary": r.summary,
+                    "text": r.text,
+                    "params": dict(r.params),
+                },
+            )
         self.s.flush()
         self._measures()
         for i, c in enumerate(seed.committees, start=1):
-            self.upsert(CommitteeRow, c.key, {
-                "key": c.key, "position": i, "name": c.name, "change": c.change,
-                "change_note": c.change_note, "chair_role": c.chair_role,
-                "measure_id": c.measure, "new_name": c.new_name, "split_from": c.split_from,
-                "split_into": list(c.split_into), "section": c.section, "source": c.source,
-            }, {"change_state": c.change_state, "chair": c.chair,
-                "chair_party": c.chair_party, "spokespeople": dict(c.spokespeople)})
+            self.upsert(
+                CommitteeRow,
+                c.key,
+                {
+                    "key": c.key,
+                    "position": i,
+                    "name": c.name,
+                    "change": c.change,
+                    "change_note": c.change_note,
+                    "chair_role": c.chair_role,
+                    "measure_id": c.measure,
+                    "new_name": c.new_name,
+                    "split_from": c.split_from,
+                    "split_into": list(c.split_into),
+                    "section": c.section,
+                    "source": c.source,
+                },
+                {
+                    "change_state": c.change_state,
+                    "chair": c.chair,
+                    "chair_party": c.chair_party,
+                    "spokespeople": dict(c.spokespeople),
+                },
+            )
         for i, p in enumerate(seed.posts, start=1):
-            self.upsert(PostRow, p.key, {
-                "key": p.key, "position": i, "title": p.title, "kind": p.kind, "body": p.body,
-                "district": p.district, "right": p.right, "tender_required": p.tender_required,
-                "section": p.section, "source": p.source,
-            }, {"holder": p.holder, "holder_party": p.holder_party, "state": p.state,
-                "state_date": p.state_date, "tender_date": p.tender_date,
-                "vote_date": p.vote_date})
+            self.upsert(
+                PostRow,
+                p.key,
+                {
+                    "key": p.key,
+                    "position": i,
+                    "title": p.title,
+                    "kind": p.kind,
+                    "body": p.body,
+                    "district": p.district,
+                    "right": p.right,
+                    "tender_required": p.tender_required,
+                    "section": p.section,
+                    "source": p.source,
+                },
+                {
+                    "holder": p.holder,
+                    "holder_party": p.holder_party,
+                    "state": p.state,
+                    "state_date": p.state_date,
+                    "tender_date": p.tender_date,
+                    "vote_date": p.vote_date,
+                },
+            )
         for i, h in enumerate(seed.holdings, start=1):
-            self.upsert(HoldingRow, h.key, {"key": h.key, "position": i, "name": h.name,
-                                            "note": h.note, "linked": list(h.linked),
-                                            "section": h.section, "source": h.source})
+            self.upsert(
+                HoldingRow,
+                h.key,
+                {
+                    "key": h.key,
+                    "position": i,
+                    "name": h.name,
+                    "note": h.note,
+                    "linked": list(h.linked),
+                    "section": h.section,
+                    "source": h.source,
+                },
+            )
         self.s.flush()
         for i, st in enumerate(seed.seats, start=1):
-            self.upsert(SeatRow, st.key, {
-                "key": st.key, "holding_key": st.holding, "position": i, "title": st.title,
-                "staffing": st.staffing, "to_create": st.to_create, "section": st.section,
-                "source": st.source,
-            }, {"nominee": st.nominee, "nominee_party": st.nominee_party,
-                "tender_done": st.tender_done, "tender_date": st.tender_date,
-                "state": st.state, "state_date": st.state_date})
+            self.upsert(
+                SeatRow,
+                st.key,
+                {
+                    "key": st.key,
+                    "holding_key": st.holding,
+                    "position": i,
+                    "title": st.title,
+                    "staffing": st.staffing,
+                    "to_create": st.to_create,
+                    "section": st.section,
+                    "source": st.source,
+                },
+                {
+                    "nominee": st.nominee,
+                    "nominee_party": st.nominee_party,
+                    "tender_done": st.tender_done,
+                    "tender_date": st.tender_date,
+                    "state": st.state,
+                    "state_date": st.state_date,
+                },
+            )
         self._nomination_rules()
 
     def _meta(self) -> None:
@@ -193,54 +298,98 @@ class _Merger:
         topic_order = {t.key: t.order for t in seed.topics}
         ordered = sorted(seed.measures, key=lambda m: (topic_order[m.topic], m.paragraph))
         for position, m in enumerate(ordered, start=1):
-            self.upsert(MeasureRow, m.id, {
-                "id": m.id, "topic_key": m.topic, "position": position,
-                "paragraph": m.paragraph, "title": m.title, "text": m.text,
-                "subitems": list(m.subitems), "related": list(m.related),
-                "targets": [t.model_dump() for t in m.targets],
-            }, {"status": m.status or first_status, "responsible": m.responsible,
-                "lead": m.lead, "due": m.due})
+            self.upsert(
+                MeasureRow,
+                m.id,
+                {
+                    "id": m.id,
+                    "topic_key": m.topic,
+                    "position": position,
+                    "paragraph": m.paragraph,
+                    "title": m.title,
+                    "text": m.text,
+                    "subitems": list(m.subitems),
+                    "related": list(m.related),
+                    "targets": [t.model_dump() for t in m.targets],
+                },
+                {
+                    "status": m.status or first_status,
+                    "responsible": m.responsible,
+                    "lead": m.lead,
+                    "due": m.due,
+                },
+            )
         self.s.flush()
         for m in seed.measures:
-            existing = {(n.author, utc(n.at), n.text) for n in self.s.exec(
-                select(NoteRow).where(NoteRow.subject == measure_subject(m.id)))}
+            existing = {
+                (n.author, utc(n.at), n.text)
+                for n in self.s.exec(
+                    select(NoteRow).where(NoteRow.subject == measure_subject(m.id))
+                )
+            }
             for note in m.notes:
                 at = utc(note.at)
                 if (note.author, at, note.text) in existing:
                     continue
-                self.s.add(NoteRow(subject=measure_subject(m.id), author=note.author, at=at,
-                                   text=note.text))
-                record(self.s, at=note.at, user=note.author, action="note", entity="measure",
-                       entity_id=m.id, field="note", new=note.text, txn=self.txn,
-                       comment="aus Seed")
+                self.s.add(
+                    NoteRow(
+                        subject=measure_subject(m.id), author=note.author, at=at, text=note.text
+                    )
+                )
+                record(
+                    self.s,
+                    at=note.at,
+                    user=note.author,
+                    action="note",
+                    entity="measure",
+                    entity_id=m.id,
+                    field="note",
+                    new=note.text,
+                    txn=self.txn,
+                    comment="aus Seed",
+                )
                 self.report.added.append(f"note {m.id}")
         wanted = sorted((r.of, r.topic, r.paragraph, r.text) for r in seed.repeats)
-        have = sorted((r.of_measure, r.topic_key, r.paragraph, r.text)
-                      for r in self.s.exec(select(RepeatRow)))
+        have = sorted(
+            (r.of_measure, r.topic_key, r.paragraph, r.text) for r in self.s.exec(select(RepeatRow))
+        )
         if wanted != have:
             for r in self.s.exec(select(RepeatRow)):
                 self.s.delete(r)
             self.s.flush()
             for r in seed.repeats:
-                self.s.add(RepeatRow(of_measure=r.of, topic_key=r.topic, paragraph=r.paragraph,
-                                     text=r.text))
-            self.report.updated.append("repeats") if have else self.report.added.append(
-                "repeats")
+                self.s.add(
+                    RepeatRow(
+                        of_measure=r.of, topic_key=r.topic, paragraph=r.paragraph, text=r.text
+                    )
+                )
+            self.report.updated.append("repeats") if have else self.report.added.append("repeats")
 
     def _nomination_rules(self) -> None:
-        wanted = [(r.party, r.holding, r.seat, r.default, r.section, r.source)
-                  for r in self.seed.nomination_rules]
+        wanted = [
+            (r.party, r.holding, r.seat, r.default, r.section, r.source)
+            for r in self.seed.nomination_rules
+        ]
         rows = list(self.s.exec(select(NominationRuleRow).order_by(NominationRuleRow.id)))
-        have = [(r.party, r.holding_key, r.seat_key, r.is_default, r.section, r.source)
-                for r in rows]
+        have = [
+            (r.party, r.holding_key, r.seat_key, r.is_default, r.section, r.source) for r in rows
+        ]
         if wanted == have:
             return
         for r in rows:
             self.s.delete(r)
         self.s.flush()
         for party, holding, seat, default, section, source in wanted:
-            self.s.add(NominationRuleRow(party=party, holding_key=holding, seat_key=seat,
-                                         is_default=default, section=section, source=source))
+            self.s.add(
+                NominationRuleRow(
+                    party=party,
+                    holding_key=holding,
+                    seat_key=seat,
+                    is_default=default,
+                    section=section,
+                    source=source,
+                )
+            )
         (self.report.updated if have else self.report.added).append("nomination_rules")
 
 

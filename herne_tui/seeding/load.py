@@ -318,8 +318,9 @@ def _loc_line(loc: tuple, lines: dict[str, _Lines], owner: dict[str, str], fallb
 
 
 def _describe(err: dict) -> str:
-    parts = err["loc"][2:] if len(err["loc"]) > 1 and isinstance(err["loc"][1], int) \
-        else err["loc"][1:]
+    parts = (
+        err["loc"][2:] if len(err["loc"]) > 1 and isinstance(err["loc"][1], int) else err["loc"][1:]
+    )
     loc = ".".join(str(p) for p in parts if not isinstance(p, int)) or str(err["loc"][-1])
     kind = err["type"]
     if kind == "missing":
@@ -328,17 +329,20 @@ def _describe(err: dict) -> str:
         return f"unbekanntes Feld „{loc}“"
     if kind == "literal_error":
         return f"„{loc}“: {err['msg']}"
-    expected = next((text for prefix, text in _TYPE_HINTS if kind.startswith(prefix)),
-                    err["msg"])
+    expected = next((text for prefix, text in _TYPE_HINTS if kind.startswith(prefix)), err["msg"])
     return f"„{loc}“ hat den falschen Typ ({expected})"
 
 
 _TYPE_HINTS = (
-    ("int", "Ganzzahl erwartet"), ("float", "Zahl erwartet"), ("string", "Text erwartet"),
+    ("int", "Ganzzahl erwartet"),
+    ("float", "Zahl erwartet"),
+    ("string", "Text erwartet"),
     ("datetime", "Zeitpunkt erwartet, z. B. 2026-03-31T10:00:00Z"),
     ("date", "Datum erwartet, z. B. 2026-03-31 ohne Anführungszeichen"),
-    ("bool", "true oder false erwartet"), ("list", "Liste erwartet"),
-    ("dict", "Tabelle erwartet"), ("model", "Tabelle erwartet"),
+    ("bool", "true oder false erwartet"),
+    ("list", "Liste erwartet"),
+    ("dict", "Tabelle erwartet"),
+    ("model", "Tabelle erwartet"),
 )
 
 
@@ -386,8 +390,10 @@ def _cross_check(seed: Seed, where) -> list[str]:
     """Checks across entries: references, uniqueness, lengths, allowed values."""
     p: list[str] = []
     if seed.format > SEED_FORMAT:
-        p.append(f"{where(('format',))}: Seed-Format {seed.format} ist neuer als dieses "
-                 f"herne-tui ({SEED_FORMAT})")
+        p.append(
+            f"{where(('format',))}: Seed-Format {seed.format} ist neuer als dieses "
+            f"herne-tui ({SEED_FORMAT})"
+        )
     if seed.meta.term_end < seed.meta.term_start:
         p.append(f"{where(('meta', 'term_end'))}: Ende der Wahlperiode liegt vor ihrem Beginn")
     p += _duplicates(seed.topics, "key", "topics", where, "Themenschlüssel")
@@ -396,8 +402,12 @@ def _cross_check(seed: Seed, where) -> list[str]:
     p += _duplicates(seed.measures, "id", "measures", where, "Maßnahmen-ID")
     p += _duplicates(seed.measures, "title", "measures", where, "Kurztitel")
     p += _duplicates(seed.rules, "key", "rules", where, "Regel")
-    for table, items in (("committees", seed.committees), ("posts", seed.posts),
-                         ("holdings", seed.holdings), ("seats", seed.seats)):
+    for table, items in (
+        ("committees", seed.committees),
+        ("posts", seed.posts),
+        ("holdings", seed.holdings),
+        ("seats", seed.seats),
+    ):
         p += _duplicates(items, "key", table, where, "Schlüssel")
     if seed.statuses and not any(s.done for s in seed.statuses):
         p.append(f"{where(('statuses', 0, 'done'))}: kein Status zählt als erledigt (done = true)")
@@ -417,15 +427,19 @@ def _cross_check(seed: Seed, where) -> list[str]:
         if not m.title.strip():
             p.append(f"{where(at + ('title',))}: Kurztitel ist leer")
         if len(m.title) > TITLE_MAX:
-            p.append(f"{where(at + ('title',))}: Kurztitel hat {len(m.title)} Zeichen "
-                     f"(höchstens {TITLE_MAX})")
+            p.append(
+                f"{where(at + ('title',))}: Kurztitel hat {len(m.title)} Zeichen "
+                f"(höchstens {TITLE_MAX})"
+            )
         if not m.text.strip():
             p.append(f"{where(at + ('text',))}: Text ist leer")
         if m.status is not None and m.status not in statuses:
             p.append(f"{where(at + ('status',))}: unbekannter Status „{m.status}“")
         if m.lead and m.lead not in leads:
-            p.append(f"{where(at + ('lead',))}: Federführung „{m.lead}“ ist keiner von "
-                     f"{', '.join(sorted(leads))}")
+            p.append(
+                f"{where(at + ('lead',))}: Federführung „{m.lead}“ ist keiner von "
+                f"{', '.join(sorted(leads))}"
+            )
         for r in m.related:
             if r not in ids:
                 p.append(f"{where(at + ('related',))}: verwandte Maßnahme „{r}“ gibt es nicht")
@@ -435,8 +449,9 @@ def _cross_check(seed: Seed, where) -> list[str]:
     for i, r in enumerate(seed.repeats):
         at = ("repeats", i)
         if r.of not in by_id:
-            p.append(f"{where(at + ('of',))}: Wiederholung verweist auf „{r.of}“, "
-                     "das es nicht gibt")
+            p.append(
+                f"{where(at + ('of',))}: Wiederholung verweist auf „{r.of}“, das es nicht gibt"
+            )
         elif r.text != by_id[r.of].text:
             p.append(f"{where(at + ('text',))}: Text der Wiederholung weicht von „{r.of}“ ab")
         if r.topic not in topics:
@@ -448,8 +463,10 @@ def _cross_check(seed: Seed, where) -> list[str]:
             p.append(f"{where(at + ('measure',))}: Maßnahme „{c.measure}“ gibt es nicht")
         for ref in ([c.split_from] if c.split_from else []) + c.split_into:
             if ref not in committees:
-                p.append(f"{where(at + ('split_from' if ref == c.split_from else 'split_into',))}"
-                         f": Ausschuss „{ref}“ gibt es nicht")
+                p.append(
+                    f"{where(at + ('split_from' if ref == c.split_from else 'split_into',))}"
+                    f": Ausschuss „{ref}“ gibt es nicht"
+                )
         if c.change_state not in CHANGE_STATES:
             p.append(f"{where(at + ('change_state',))}: unbekannter Stand „{c.change_state}“")
     for i, post in enumerate(seed.posts):
@@ -472,8 +489,10 @@ def _cross_check(seed: Seed, where) -> list[str]:
     defaults = [i for i, r in enumerate(seed.nomination_rules) if r.default]
     if seed.seats and len(defaults) != 1:
         line = where(("nomination_rules", defaults[1] if len(defaults) > 1 else 0))
-        p.append(f"{line}: genau eine Vorschlagsregel muss default = true haben "
-                 f"(gefunden: {len(defaults)})")
+        p.append(
+            f"{line}: genau eine Vorschlagsregel muss default = true haben "
+            f"(gefunden: {len(defaults)})"
+        )
     for i, r in enumerate(seed.nomination_rules):
         at = ("nomination_rules", i)
         if partners and r.party not in partners:

@@ -25,40 +25,78 @@ def violations_in(session: Session) -> list[Violation]:
     for p in session.exec(select(PostRow).order_by(PostRow.position)):
         label = f"{p.title} {p.district}".strip()
         if p.holder_party and p.holder_party != p.right:
-            out.append(Violation("vorschlagsrecht", f"post:{p.key}",
-                                 f"{label}: Partei {p.holder_party}, das Vorschlagsrecht hat "
-                                 f"{p.right}"))
+            out.append(
+                Violation(
+                    "vorschlagsrecht",
+                    f"post:{p.key}",
+                    f"{label}: Partei {p.holder_party}, das Vorschlagsrecht hat {p.right}",
+                )
+            )
         if p.tender_required and (p.state in FILLED_POST or p.vote_date):
             if not p.tender_date:
-                out.append(Violation("externe-ausschreibung", f"post:{p.key}",
-                                     f"{label}: besetzt ohne externe Ausschreibung"))
+                out.append(
+                    Violation(
+                        "externe-ausschreibung",
+                        f"post:{p.key}",
+                        f"{label}: besetzt ohne externe Ausschreibung",
+                    )
+                )
             elif p.vote_date and p.tender_date > p.vote_date:
-                out.append(Violation("externe-ausschreibung", f"post:{p.key}",
-                                     f"{label}: Ausschreibung ({p.tender_date:%d.%m.%Y}) nach "
-                                     f"dem Ratsbeschluss ({p.vote_date:%d.%m.%Y})"))
+                out.append(
+                    Violation(
+                        "externe-ausschreibung",
+                        f"post:{p.key}",
+                        f"{label}: Ausschreibung ({p.tender_date:%d.%m.%Y}) nach "
+                        f"dem Ratsbeschluss ({p.vote_date:%d.%m.%Y})",
+                    )
+                )
     for h in read_holdings(session):
         for s in h.seats:
             label = f"{h.key} – {s.title}"
             if s.nominee_party and s.nominee_party != s.right:
-                out.append(Violation("vorschlagsrecht", f"seat:{s.key}",
-                                     f"{label}: Vorschlag {s.nominee_party}, das "
-                                     f"Vorschlagsrecht hat {s.right}"))
+                out.append(
+                    Violation(
+                        "vorschlagsrecht",
+                        f"seat:{s.key}",
+                        f"{label}: Vorschlag {s.nominee_party}, das Vorschlagsrecht hat {s.right}",
+                    )
+                )
             filled = s.state in FILLED_SEAT or bool(s.nominee)
             if s.staffing and filled and not s.tender_done:
-                out.append(Violation("externe-ausschreibung", f"seat:{s.key}",
-                                     f"{label}: besetzt ohne externe Ausschreibung"))
-            elif s.staffing and s.tender_date and s.state_date and s.state in FILLED_SEAT \
-                    and s.tender_date > s.state_date:
-                out.append(Violation("externe-ausschreibung", f"seat:{s.key}",
-                                     f"{label}: Ausschreibung nach der Besetzung"))
+                out.append(
+                    Violation(
+                        "externe-ausschreibung",
+                        f"seat:{s.key}",
+                        f"{label}: besetzt ohne externe Ausschreibung",
+                    )
+                )
+            elif (
+                s.staffing
+                and s.tender_date
+                and s.state_date
+                and s.state in FILLED_SEAT
+                and s.tender_date > s.state_date
+            ):
+                out.append(
+                    Violation(
+                        "externe-ausschreibung",
+                        f"seat:{s.key}",
+                        f"{label}: Ausschreibung nach der Besetzung",
+                    )
+                )
     rule = session.get(RuleRow, "koordinierungsgruppe")
     limit = int((rule.params or {}).get("max_per_party", 8)) if rule else 8
     for dissent in session.exec(select(DissentRow)):
         for party, names in (dissent.participants or {}).items():
             if len(names) > limit:
-                out.append(Violation("koordinierungsgruppe", f"dissent:{dissent.id}",
-                                     f"Koordinierungsgruppe (Dissens {dissent.id}): {party} mit "
-                                     f"{len(names)} Personen, höchstens {limit}"))
+                out.append(
+                    Violation(
+                        "koordinierungsgruppe",
+                        f"dissent:{dissent.id}",
+                        f"Koordinierungsgruppe (Dissens {dissent.id}): {party} mit "
+                        f"{len(names)} Personen, höchstens {limit}",
+                    )
+                )
     return out
 
 

@@ -22,28 +22,72 @@ def deadlines_in(session: Session, today: date) -> list[Deadline]:
         ref = f"paper:{paper.id}"
         if paper.partner_deadline:
             sent = f" (gesendet {paper.proposal_sent:%d.%m.%Y})" if paper.proposal_sent else ""
-            out.append(Deadline(paper.partner_deadline, "Vorschlag an Partner",
-                                f"{paper.title}{sent}", ref, paper.partner_overdue))
+            out.append(
+                Deadline(
+                    paper.partner_deadline,
+                    "Vorschlag an Partner",
+                    f"{paper.title}{sent}",
+                    ref,
+                    paper.partner_overdue,
+                )
+            )
         if paper.filing_deadline:
-            out.append(Deadline(paper.filing_deadline, "Einreichfrist", paper.title, ref,
-                                paper.filing_deadline < today))
+            out.append(
+                Deadline(
+                    paper.filing_deadline,
+                    "Einreichfrist",
+                    paper.title,
+                    ref,
+                    paper.filing_deadline < today,
+                )
+            )
         if paper.meeting_date:
-            out.append(Deadline(paper.meeting_date, "Sitzung",
-                                f"{paper.body}: {paper.title} – {paper.verdict}", ref, False))
+            out.append(
+                Deadline(
+                    paper.meeting_date,
+                    "Sitzung",
+                    f"{paper.body}: {paper.title} – {paper.verdict}",
+                    ref,
+                    False,
+                )
+            )
     done = {s.key for s in session.exec(select(StatusRow)) if s.done}
     for m in session.exec(select(MeasureRow).where(MeasureRow.due.is_not(None))):
-        out.append(Deadline(m.due, "Fällig", f"{m.id} {m.title}", f"measure:{m.id}",
-                            m.due < today and m.status_key not in done))
+        out.append(
+            Deadline(
+                m.due,
+                "Fällig",
+                f"{m.id} {m.title}",
+                f"measure:{m.id}",
+                m.due < today and m.status_key not in done,
+            )
+        )
     meta = read_meta(session).get("agreement", {})
     if meta.get("signed") and meta.get("term_end"):
-        signed, start = date.fromisoformat(meta["signed"]), date.fromisoformat(
-            meta.get("term_start", meta["signed"]))
+        signed, start = (
+            date.fromisoformat(meta["signed"]),
+            date.fromisoformat(meta.get("term_start", meta["signed"])),
+        )
         end = date.fromisoformat(meta["term_end"])
         for day in procedures.annual_reviews(signed, end):
-            out.append(Deadline(day, "Jahresbilanz", "Gemeinsame Auswertung als Jahresbilanz",
-                                "review:annual", False))
-        out.append(Deadline(procedures.midterm(start, end), "Halbzeit",
-                            "Evaluation der Kooperation zur Halbzeit", "review:midterm", False))
+            out.append(
+                Deadline(
+                    day,
+                    "Jahresbilanz",
+                    "Gemeinsame Auswertung als Jahresbilanz",
+                    "review:annual",
+                    False,
+                )
+            )
+        out.append(
+            Deadline(
+                procedures.midterm(start, end),
+                "Halbzeit",
+                "Evaluation der Kooperation zur Halbzeit",
+                "review:midterm",
+                False,
+            )
+        )
     out.sort(key=lambda x: (x.when, x.kind, x.label))
     return out
 

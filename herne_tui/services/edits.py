@@ -57,13 +57,39 @@ def new_txn() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def record(session: Session, *, at: datetime, user: str, action: str, entity: str,
-           entity_id: str, field: str = "", old: Any = None, new: Any = None, txn: str = "",
-           source: str = "", comment: str = "", reverts: str = "") -> None:
+def record(
+    session: Session,
+    *,
+    at: datetime,
+    user: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    field: str = "",
+    old: Any = None,
+    new: Any = None,
+    txn: str = "",
+    source: str = "",
+    comment: str = "",
+    reverts: str = "",
+) -> None:
     """Append one history entry in the caller's transaction."""
-    session.add(HistoryRow(at=utc(at), user=user, action=action, entity=entity,
-                           entity_id=entity_id, field=field, old=encode(old), new=encode(new),
-                           txn=txn, source=source, comment=comment, reverts=reverts))
+    session.add(
+        HistoryRow(
+            at=utc(at),
+            user=user,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            field=field,
+            old=encode(old),
+            new=encode(new),
+            txn=txn,
+            source=source,
+            comment=comment,
+            reverts=reverts,
+        )
+    )
 
 
 # -- field validation -------------------------------------------------------------------------
@@ -96,9 +122,11 @@ def _choice(options: tuple[str, ...], allow_empty: bool = True) -> Callable:
         if value == "" and allow_empty:
             return ""
         if value not in options:
-            raise InvalidInput(f"{field}: „{value}“ ist nicht erlaubt "
-                               f"(erlaubt: {', '.join(options)})")
+            raise InvalidInput(
+                f"{field}: „{value}“ ist nicht erlaubt (erlaubt: {', '.join(options)})"
+            )
         return value
+
     return check
 
 
@@ -129,50 +157,83 @@ class Entity:
 
 
 ENTITIES: dict[str, Entity] = {
-    "measure": Entity("measure", "Maßnahme", MeasureRow, {
-        "status": ("status_key", _text),  # checked against the status table below
-        "responsible": ("responsible", _text),
-        "lead": ("lead", _choice(d.LEADS)),
-        "due": ("due", _date),
-    }),
-    "committee": Entity("committee", "Ausschuss", CommitteeRow, {
-        "change_state": ("change_state", _choice(d.CHANGE_STATES, allow_empty=False)),
-        "chair": ("chair", _text),
-        "chair_party": ("chair_party", _text),
-        "spokespeople": ("spokespeople", _people),
-    }),
-    "post": Entity("post", "Posten", PostRow, {
-        "holder": ("holder", _text),
-        "holder_party": ("holder_party", _text),
-        "state": ("state", _choice(d.POST_STATES, allow_empty=False)),
-        "state_date": ("state_date", _date),
-        "tender_date": ("tender_date", _date),
-        "vote_date": ("vote_date", _date),
-    }),
-    "seat": Entity("seat", "Sitz", SeatRow, {
-        "nominee": ("nominee", _text),
-        "nominee_party": ("nominee_party", _text),
-        "tender_done": ("tender_done", _bool),
-        "tender_date": ("tender_date", _date),
-        "state": ("state", _choice(d.SEAT_STATES, allow_empty=False)),
-        "state_date": ("state_date", _date),
-    }),
+    "measure": Entity(
+        "measure",
+        "Maßnahme",
+        MeasureRow,
+        {
+            "status": ("status_key", _text),  # checked against the status table below
+            "responsible": ("responsible", _text),
+            "lead": ("lead", _choice(d.LEADS)),
+            "due": ("due", _date),
+        },
+    ),
+    "committee": Entity(
+        "committee",
+        "Ausschuss",
+        CommitteeRow,
+        {
+            "change_state": ("change_state", _choice(d.CHANGE_STATES, allow_empty=False)),
+            "chair": ("chair", _text),
+            "chair_party": ("chair_party", _text),
+            "spokespeople": ("spokespeople", _people),
+        },
+    ),
+    "post": Entity(
+        "post",
+        "Posten",
+        PostRow,
+        {
+            "holder": ("holder", _text),
+            "holder_party": ("holder_party", _text),
+            "state": ("state", _choice(d.POST_STATES, allow_empty=False)),
+            "state_date": ("state_date", _date),
+            "tender_date": ("tender_date", _date),
+            "vote_date": ("vote_date", _date),
+        },
+    ),
+    "seat": Entity(
+        "seat",
+        "Sitz",
+        SeatRow,
+        {
+            "nominee": ("nominee", _text),
+            "nominee_party": ("nominee_party", _text),
+            "tender_done": ("tender_done", _bool),
+            "tender_date": ("tender_date", _date),
+            "state": ("state", _choice(d.SEAT_STATES, allow_empty=False)),
+            "state_date": ("state_date", _date),
+        },
+    ),
 }
 
 FIELD_LABELS = {
-    "status": "Status", "responsible": "Verantwortlich", "lead": "Federführung",
-    "due": "Fällig", "change_state": "Stand", "chair": "Vorsitz", "chair_party": "Partei Vorsitz",
-    "spokespeople": "Sprecher", "holder": "Inhaber", "holder_party": "Partei",
-    "state": "Stand", "state_date": "Datum", "tender_date": "Ausschreibung",
-    "vote_date": "Ratsbeschluss", "nominee": "Vorschlag", "nominee_party": "Partei",
-    "tender_done": "Ausgeschrieben", "note": "Notiz",
+    "status": "Status",
+    "responsible": "Verantwortlich",
+    "lead": "Federführung",
+    "due": "Fällig",
+    "change_state": "Stand",
+    "chair": "Vorsitz",
+    "chair_party": "Partei Vorsitz",
+    "spokespeople": "Sprecher",
+    "holder": "Inhaber",
+    "holder_party": "Partei",
+    "state": "Stand",
+    "state_date": "Datum",
+    "tender_date": "Ausschreibung",
+    "vote_date": "Ratsbeschluss",
+    "nominee": "Vorschlag",
+    "nominee_party": "Partei",
+    "tender_done": "Ausgeschrieben",
+    "note": "Notiz",
 }
 """German labels of editable fields, for messages and the history screen."""
 
 
 def _get_row(session: Session, entity: Entity, key: str, *, lock: bool = False):
-    query = select(entity.model).where(entity.model.__table__.primary_key.columns.values()[0]
-                                       == key)
+    query = select(entity.model).where(
+        entity.model.__table__.primary_key.columns.values()[0] == key
+    )
     if lock:
         query = query.with_for_update()
     row = session.exec(query).first()
@@ -182,9 +243,14 @@ def _get_row(session: Session, entity: Entity, key: str, *, lock: bool = False):
 
 
 def _last_editor(session: Session, entity: str, key: str) -> str:
-    return session.exec(select(HistoryRow.user).where(
-        HistoryRow.entity == entity, HistoryRow.entity_id == key)
-        .order_by(HistoryRow.id.desc())).first() or ""
+    return (
+        session.exec(
+            select(HistoryRow.user)
+            .where(HistoryRow.entity == entity, HistoryRow.entity_id == key)
+            .order_by(HistoryRow.id.desc())
+        ).first()
+        or ""
+    )
 
 
 def _validate(session: Session, entity: Entity, changes: dict) -> dict:
@@ -195,16 +261,28 @@ def _validate(session: Session, entity: Entity, changes: dict) -> dict:
         clean[field] = entity.fields[field][1](value, FIELD_LABELS.get(field, field))
     if entity.name == "measure" and "status" in clean:
         if session.get(StatusRow, clean["status"]) is None:
-            known = ", ".join(s.key for s in session.exec(select(StatusRow)
-                                                          .order_by(StatusRow.order)))
+            known = ", ".join(
+                s.key for s in session.exec(select(StatusRow).order_by(StatusRow.order))
+            )
             raise InvalidInput(f"Status „{clean['status']}“ gibt es nicht (bekannt: {known})")
     return clean
 
 
-def apply_changes(session: Session, *, entity: str, key: str, changes: dict, user: str,
-                  at: datetime, expected_version: int | None = None, source: str = "",
-                  comment: str = "", action: str = "edit", txn: str | None = None,
-                  reverts: str = "") -> list[str]:
+def apply_changes(
+    session: Session,
+    *,
+    entity: str,
+    key: str,
+    changes: dict,
+    user: str,
+    at: datetime,
+    expected_version: int | None = None,
+    source: str = "",
+    comment: str = "",
+    action: str = "edit",
+    txn: str | None = None,
+    reverts: str = "",
+) -> list[str]:
     """Validate and apply field changes to one row with history; return the changed fields."""
     spec = ENTITIES[entity]
     clean = _validate(session, spec, changes)
@@ -215,8 +293,13 @@ def apply_changes(session: Session, *, entity: str, key: str, changes: dict, use
         raise Conflict(
             f"{spec.label} {key} wurde inzwischen geändert (Version {row.version}, "
             f"Ihre Fassung: {expected_version}); nichts gespeichert",
-            entity=entity, entity_id=key, version=row.version, theirs=theirs, mine=clean,
-            changed_by=_last_editor(session, entity, key))
+            entity=entity,
+            entity_id=key,
+            version=row.version,
+            theirs=theirs,
+            mine=clean,
+            changed_by=_last_editor(session, entity, key),
+        )
     txn = txn or new_txn()
     changed = []
     for field, value in clean.items():
@@ -225,9 +308,21 @@ def apply_changes(session: Session, *, entity: str, key: str, changes: dict, use
         if old == value:
             continue
         setattr(row, column, dict(value) if isinstance(value, dict) else value)
-        record(session, at=at, user=user, action=action, entity=entity, entity_id=key,
-               field=field, old=old, new=value, txn=txn, source=source, comment=comment,
-               reverts=reverts)
+        record(
+            session,
+            at=at,
+            user=user,
+            action=action,
+            entity=entity,
+            entity_id=key,
+            field=field,
+            old=old,
+            new=value,
+            txn=txn,
+            source=source,
+            comment=comment,
+            reverts=reverts,
+        )
         changed.append(field)
     if changed:
         row.version += 1
@@ -238,31 +333,53 @@ def apply_changes(session: Session, *, entity: str, key: str, changes: dict, use
 
 
 # -- intents ----------------------------------------------------------------------------------
-def update_measure(db: Database, *, measure_id: str, changes: dict, user: str,
-                   expected_version: int | None = None, source: str = "",
-                   comment: str = "", note: str | None = None) -> d.Measure:
+def update_measure(
+    db: Database,
+    *,
+    measure_id: str,
+    changes: dict,
+    user: str,
+    expected_version: int | None = None,
+    source: str = "",
+    comment: str = "",
+    note: str | None = None,
+) -> d.Measure:
     """Change status, responsible, lead and/or due date of a measure, and optionally
     append a note, all in one transaction."""
     body = _note_text(note) if note is not None else None
 
     def run(session: Session) -> d.Measure:
         at = db.now()
-        apply_changes(session, entity="measure", key=measure_id, changes=changes, user=user,
-                      at=at, expected_version=expected_version, source=source,
-                      comment=comment)
+        apply_changes(
+            session,
+            entity="measure",
+            key=measure_id,
+            changes=changes,
+            user=user,
+            at=at,
+            expected_version=expected_version,
+            source=source,
+            comment=comment,
+        )
         if body:
-            _append_note(session, measure_id=measure_id, text=body, user=user, at=at,
-                         source=source)
+            _append_note(session, measure_id=measure_id, text=body, user=user, at=at, source=source)
         session.flush()
         return read_measure(session, measure_id)
+
     return db.write(run)
 
 
-def move_measure(db: Database, *, measure_id: str, status: str, user: str,
-                 expected_version: int | None = None) -> d.Measure:
+def move_measure(
+    db: Database, *, measure_id: str, status: str, user: str, expected_version: int | None = None
+) -> d.Measure:
     """Move a card to another status column."""
-    return update_measure(db, measure_id=measure_id, changes={"status": status}, user=user,
-                          expected_version=expected_version)
+    return update_measure(
+        db,
+        measure_id=measure_id,
+        changes={"status": status},
+        user=user,
+        expected_version=expected_version,
+    )
 
 
 def _note_text(text: str | None) -> str:
@@ -274,75 +391,128 @@ def _note_text(text: str | None) -> str:
     return body
 
 
-def _append_note(session: Session, *, measure_id: str, text: str, user: str, at: datetime,
-                 source: str = "") -> None:
+def _append_note(
+    session: Session, *, measure_id: str, text: str, user: str, at: datetime, source: str = ""
+) -> None:
     if session.get(MeasureRow, measure_id) is None:
         raise NotFound(f"Maßnahme „{measure_id}“ gibt es nicht")
-    session.add(NoteRow(subject=measure_subject(measure_id), author=user, at=utc(at),
-                        text=text))
-    record(session, at=at, user=user, action="note", entity="measure", entity_id=measure_id,
-           field="note", new=text, txn=new_txn(), source=source)
+    session.add(NoteRow(subject=measure_subject(measure_id), author=user, at=utc(at), text=text))
+    record(
+        session,
+        at=at,
+        user=user,
+        action="note",
+        entity="measure",
+        entity_id=measure_id,
+        field="note",
+        new=text,
+        txn=new_txn(),
+        source=source,
+    )
 
 
-def add_note(db: Database, *, measure_id: str, text: str, user: str,
-             source: str = "") -> d.Measure:
+def add_note(db: Database, *, measure_id: str, text: str, user: str, source: str = "") -> d.Measure:
     """Append a note to a measure (never replaces; never conflicts)."""
     body = _note_text(text)
 
     def run(session: Session) -> d.Measure:
-        _append_note(session, measure_id=measure_id, text=body, user=user, at=db.now(),
-                     source=source)
+        _append_note(
+            session, measure_id=measure_id, text=body, user=user, at=db.now(), source=source
+        )
         session.flush()
         return read_measure(session, measure_id)
+
     return db.write(run)
 
 
-def update_committee(db: Database, *, key: str, changes: dict, user: str,
-                     expected_version: int | None = None) -> d.Committee:
+def update_committee(
+    db: Database, *, key: str, changes: dict, user: str, expected_version: int | None = None
+) -> d.Committee:
     """Change a committee's state, chair, chair's party or spokespeople."""
+
     def run(session: Session) -> d.Committee:
-        apply_changes(session, entity="committee", key=key, changes=changes, user=user,
-                      at=db.now(), expected_version=expected_version)
+        apply_changes(
+            session,
+            entity="committee",
+            key=key,
+            changes=changes,
+            user=user,
+            at=db.now(),
+            expected_version=expected_version,
+        )
         return to_committee(session.get(CommitteeRow, key))
+
     return db.write(run)
 
 
-def update_post(db: Database, *, key: str, changes: dict, user: str,
-                expected_version: int | None = None) -> d.Post:
+def update_post(
+    db: Database, *, key: str, changes: dict, user: str, expected_version: int | None = None
+) -> d.Post:
     """Change a post's holder, party, state or dates."""
+
     def run(session: Session) -> d.Post:
-        apply_changes(session, entity="post", key=key, changes=changes, user=user,
-                      at=db.now(), expected_version=expected_version)
+        apply_changes(
+            session,
+            entity="post",
+            key=key,
+            changes=changes,
+            user=user,
+            at=db.now(),
+            expected_version=expected_version,
+        )
         return to_post(session.get(PostRow, key))
+
     return db.write(run)
 
 
-def update_seat(db: Database, *, key: str, changes: dict, user: str,
-                expected_version: int | None = None) -> d.Seat:
+def update_seat(
+    db: Database, *, key: str, changes: dict, user: str, expected_version: int | None = None
+) -> d.Seat:
     """Change a holding seat's nominee, party, tender or state."""
+
     def run(session: Session) -> d.Seat:
-        apply_changes(session, entity="seat", key=key, changes=changes, user=user,
-                      at=db.now(), expected_version=expected_version)
+        apply_changes(
+            session,
+            entity="seat",
+            key=key,
+            changes=changes,
+            user=user,
+            at=db.now(),
+            expected_version=expected_version,
+        )
         session.flush()
         return next(s for h in read_holdings(session) for s in h.seats if s.key == key)
+
     return db.write(run)
 
 
 def undo_last(db: Database, *, user: str) -> str:
     """Revert the user's own most recent edit that is not yet undone; describe what it did."""
+
     def run(session: Session) -> str:
-        undone = set(session.exec(select(HistoryRow.reverts).where(
-            HistoryRow.user == user, HistoryRow.action == "undo")).all())
+        undone = set(
+            session.exec(
+                select(HistoryRow.reverts).where(
+                    HistoryRow.user == user, HistoryRow.action == "undo"
+                )
+            ).all()
+        )
         txn = session.exec(
-            select(HistoryRow.txn).where(HistoryRow.user == user, HistoryRow.action == "edit",
-                                         HistoryRow.entity.in_(ENTITIES),
-                                         HistoryRow.field != "*",
-                                         HistoryRow.txn.not_in(undone or {""}))
-            .order_by(HistoryRow.id.desc())).first()
+            select(HistoryRow.txn)
+            .where(
+                HistoryRow.user == user,
+                HistoryRow.action == "edit",
+                HistoryRow.entity.in_(ENTITIES),
+                HistoryRow.field != "*",
+                HistoryRow.txn.not_in(undone or {""}),
+            )
+            .order_by(HistoryRow.id.desc())
+        ).first()
         if not txn:
             raise HerneError("Nichts rückgängig zu machen: keine eigene Änderung gefunden")
-        entries = session.exec(select(HistoryRow).where(HistoryRow.txn == txn)
-                               .order_by(HistoryRow.id)).all()
+        entries = session.exec(
+            select(HistoryRow).where(HistoryRow.txn == txn).order_by(HistoryRow.id)
+        ).all()
         first = entries[0]
         spec = ENTITIES[first.entity]
         row = _get_row(session, spec, first.entity_id, lock=True)
@@ -352,18 +522,29 @@ def undo_last(db: Database, *, user: str) -> str:
             if current != e.new:
                 raise HerneError(
                     f"Rückgängig nicht möglich: {FIELD_LABELS.get(e.field, e.field)} von "
-                    f"{first.entity_id} wurde seitdem geändert")
+                    f"{first.entity_id} wurde seitdem geändert"
+                )
             value = json.loads(e.old)
             restore[e.field] = value
-        apply_changes(session, entity=first.entity, key=first.entity_id, changes=restore,
-                      user=user, at=db.now(), action="undo", reverts=txn)
+        apply_changes(
+            session,
+            entity=first.entity,
+            key=first.entity_id,
+            changes=restore,
+            user=user,
+            at=db.now(),
+            action="undo",
+            reverts=txn,
+        )
         what = ", ".join(f"{FIELD_LABELS.get(f, f)} → {v or '—'}" for f, v in restore.items())
         return f"{first.entity_id}: {what}"
+
     return db.write(run)
 
 
 def set_meta(db: Database, *, key: str, value: Any, user: str) -> None:
     """Store a fact in ``meta`` (e.g. the review mark) and record it."""
+
     def run(session: Session) -> None:
         entry = session.get(MetaEntry, key)
         old = json.loads(entry.value) if entry and entry.value else None
@@ -371,6 +552,17 @@ def set_meta(db: Database, *, key: str, value: Any, user: str) -> None:
             entry = MetaEntry(key=key)
         entry.value = encode(value)
         session.add(entry)
-        record(session, at=db.now(), user=user, action="meta", entity="meta", entity_id=key,
-               field=key, old=old, new=value, txn=new_txn())
+        record(
+            session,
+            at=db.now(),
+            user=user,
+            action="meta",
+            entity="meta",
+            entity_id=key,
+            field=key,
+            old=old,
+            new=value,
+            txn=new_txn(),
+        )
+
     db.write(run)

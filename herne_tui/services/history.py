@@ -41,8 +41,12 @@ SNAPSHOT_VERSION = 0
 """The version every replayed row carries: a snapshot is read-only."""
 
 ACTION_LABELS = {
-    "seed": "Seed", "edit": "Änderung", "undo": "Rückgängig", "note": "Notiz",
-    "meta": "Einstellung", "forget": "Name entfernt",
+    "seed": "Seed",
+    "edit": "Änderung",
+    "undo": "Rückgängig",
+    "note": "Notiz",
+    "meta": "Einstellung",
+    "forget": "Name entfernt",
 }
 """German labels of history actions."""
 
@@ -138,19 +142,33 @@ def _snapshot(session: Session, until: datetime | None) -> Snapshot:
         if fields is None:
             continue
         own = tuple(notes.get(m.id, ()))
-        measures.append(replace(m, status=fields["status"], responsible=fields["responsible"],
-                                lead=fields["lead"], due=fields["due"], version=SNAPSHOT_VERSION,
-                                notes=own, note_count=len(own)))
+        measures.append(
+            replace(
+                m,
+                status=fields["status"],
+                responsible=fields["responsible"],
+                lead=fields["lead"],
+                due=fields["due"],
+                version=SNAPSHOT_VERSION,
+                notes=own,
+                note_count=len(own),
+            )
+        )
     committees = []
     for row in session.exec(select(CommitteeRow).order_by(CommitteeRow.position)):
         fields = rows.get(("committee", row.key))
         if fields is not None:
             c = to_committee(row)
-            committees.append(replace(
-                c, change_state=fields["change_state"], chair=fields["chair"],
-                chair_party=fields["chair_party"],
-                spokespeople=tuple(sorted(fields["spokespeople"].items())),
-                version=SNAPSHOT_VERSION))
+            committees.append(
+                replace(
+                    c,
+                    change_state=fields["change_state"],
+                    chair=fields["chair"],
+                    chair_party=fields["chair_party"],
+                    spokespeople=tuple(sorted(fields["spokespeople"].items())),
+                    version=SNAPSHOT_VERSION,
+                )
+            )
     posts = []
     for row in session.exec(select(PostRow).order_by(PostRow.position)):
         fields = rows.get(("post", row.key))
@@ -158,11 +176,19 @@ def _snapshot(session: Session, until: datetime | None) -> Snapshot:
             posts.append(replace(to_post(row), **fields, version=SNAPSHOT_VERSION))
     holdings = []
     for h in read_holdings(session):
-        seats = tuple(replace(s, **rows[("seat", s.key)], version=SNAPSHOT_VERSION)
-                      for s in h.seats if ("seat", s.key) in rows)
+        seats = tuple(
+            replace(s, **rows[("seat", s.key)], version=SNAPSHOT_VERSION)
+            for s in h.seats
+            if ("seat", s.key) in rows
+        )
         holdings.append(replace(h, seats=seats))
-    return Snapshot(at=until, board=replace(board, measures=tuple(measures)),
-                    committees=tuple(committees), posts=tuple(posts), holdings=tuple(holdings))
+    return Snapshot(
+        at=until,
+        board=replace(board, measures=tuple(measures)),
+        committees=tuple(committees),
+        posts=tuple(posts),
+        holdings=tuple(holdings),
+    )
 
 
 def state_as_of(db: Database, when: date | datetime) -> Snapshot:
@@ -190,6 +216,7 @@ def last_changes(db: Database, until: date | datetime | None = None) -> dict[str
             if entity_id not in out or at > out[entity_id]:
                 out[entity_id] = at
         return out
+
     return db.read(run)
 
 
@@ -208,8 +235,12 @@ def export_snapshot(session: Session, until: datetime) -> dict:
     """The export's seed-layout data, with every user field and note as of ``until``."""
     data = export.snapshot(session)
     rows, notes = _replayed(session, until)
-    keys = {"measures": ("measure", "id"), "committees": ("committee", "key"),
-            "posts": ("post", "key"), "seats": ("seat", "key")}
+    keys = {
+        "measures": ("measure", "id"),
+        "committees": ("committee", "key"),
+        "posts": ("post", "key"),
+        "seats": ("seat", "key"),
+    }
     for section, (entity, id_key) in keys.items():
         out = []
         for item in data[section]:
@@ -218,8 +249,10 @@ def export_snapshot(session: Session, until: datetime) -> dict:
                 continue
             own = None
             if entity == "measure":
-                own = [{"author": n.author, "at": n.at, "text": n.text}
-                       for n in notes.get(item["id"], ())]
+                own = [
+                    {"author": n.author, "at": n.at, "text": n.text}
+                    for n in notes.get(item["id"], ())
+                ]
             out.append(_overlay(item, fields, notes=own))
         data[section] = out
     present = {m["id"] for m in data["measures"]}
@@ -234,6 +267,7 @@ def export_text_as_of(db: Database, when: date | datetime, fmt: str) -> str:
     def run(session: Session) -> str:
         data = export_snapshot(session, limit)
         return export.render(data, fmt, read_holdings(session) if fmt == "json" else ())
+
     return db.read(run)
 
 
@@ -243,26 +277,41 @@ def resolve_subject(db: Database, text: str) -> tuple[str, str]:
     wanted = text.strip()
     if db.read(lambda s: s.get(MeasureRow, wanted.upper())) is not None:
         return "measure", wanted.upper()
-    for entity, keys in (("committee", [c.key for c in queries.list_committees(db)]),
-                         ("post", [p.key for p in queries.list_posts(db)]),
-                         ("seat", [s.key for h in queries.list_holdings(db) for s in h.seats])):
+    for entity, keys in (
+        ("committee", [c.key for c in queries.list_committees(db)]),
+        ("post", [p.key for p in queries.list_posts(db)]),
+        ("seat", [s.key for h in queries.list_holdings(db) for s in h.seats]),
+    ):
         if wanted in keys:
             return entity, wanted
-    raise NotFound(f"ID „{text}“ gibt es nicht (Maßnahme wie ARB-01, oder Schlüssel eines "
-                   "Ausschusses, Postens oder Sitzes)")
+    raise NotFound(
+        f"ID „{text}“ gibt es nicht (Maßnahme wie ARB-01, oder Schlüssel eines "
+        "Ausschusses, Postens oder Sitzes)"
+    )
 
 
-def list_changes(db: Database, *, user: str | None = None, topic: str | None = None,
-                 since: date | datetime | None = None, until: date | datetime | None = None,
-                 limit: int | None = None,
-                 newest_first: bool = True) -> tuple[d.HistoryEntry, ...]:
+def list_changes(
+    db: Database,
+    *,
+    user: str | None = None,
+    topic: str | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    limit: int | None = None,
+    newest_first: bool = True,
+) -> tuple[d.HistoryEntry, ...]:
     """Recent changes across everything, filtered by person, topic (measures) and period.
 
     ``since`` counts from 00:00 UTC of a date; ``until`` includes the whole of a date.
     """
-    entries = queries.history(db, user=user, since=since,
-                              until=cutoff(until) if until is not None else None,
-                              newest_first=newest_first, limit=None if topic else limit)
+    entries = queries.history(
+        db,
+        user=user,
+        since=since,
+        until=cutoff(until) if until is not None else None,
+        newest_first=newest_first,
+        limit=None if topic else limit,
+    )
     if topic:
         ids = {m.id for m in queries.load_board(db).measures if m.topic == topic.upper()}
         entries = tuple(e for e in entries if e.entity == "measure" and e.entity_id in ids)
@@ -299,8 +348,10 @@ def describe(entry: d.HistoryEntry, status_labels: dict[str, str] | None = None)
     if entry.entity == "meta":
         return f"{entry.entity_id}: {_show('', entry.new, labels)}"
     label = FIELD_LABELS.get(entry.field, entry.field)
-    return (f"{label}: {_show(entry.field, entry.old, labels)} → "
-            f"{_show(entry.field, entry.new, labels)}")
+    return (
+        f"{label}: {_show(entry.field, entry.old, labels)} → "
+        f"{_show(entry.field, entry.new, labels)}"
+    )
 
 
 def format_entry(entry: d.HistoryEntry, status_labels: dict[str, str] | None = None) -> str:
@@ -309,15 +360,31 @@ def format_entry(entry: d.HistoryEntry, status_labels: dict[str, str] | None = N
     what = describe(entry, status_labels)
     action = ACTION_LABELS.get(entry.action, entry.action)
     line = f"{when}  {entry.user:<12} {action:<11} {entry.entity_id or '—':<10} {what}"
-    extra = "; ".join(x for x in (entry.source and f"Quelle: {entry.source}",
-                                  entry.comment and f"Kommentar: {entry.comment}") if x)
+    extra = "; ".join(
+        x
+        for x in (
+            entry.source and f"Quelle: {entry.source}",
+            entry.comment and f"Kommentar: {entry.comment}",
+        )
+        if x
+    )
     return f"{line} ({extra})" if extra else line
 
 
 def entry_json(entry: d.HistoryEntry) -> dict:
     """An entry as plain JSON data (ISO timestamps in UTC)."""
-    return {"id": entry.id, "at": entry.at.isoformat(), "user": entry.user,
-            "action": entry.action, "entity": entry.entity, "entity_id": entry.entity_id,
-            "field": entry.field, "label": FIELD_LABELS.get(entry.field, entry.field),
-            "old": entry.old, "new": entry.new, "source": entry.source,
-            "comment": entry.comment, "txn": entry.txn}
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "user": entry.user,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "field": entry.field,
+        "label": FIELD_LABELS.get(entry.field, entry.field),
+        "old": entry.old,
+        "new": entry.new,
+        "source": entry.source,
+        "comment": entry.comment,
+        "txn": entry.txn,
+    }

@@ -97,8 +97,10 @@ class ForgetReport:
         for where, n in self.untouched:
             out.append(f"unverändert (Vertragstext): {where}: {n}")
         if not self.dry_run and self.changed and not self.wal_cleared:
-            out.append("Hinweis: das Schreibprotokoll (WAL) wird erst geleert, wenn kein "
-                       "anderes Programm die Datenbank mehr offen hat")
+            out.append(
+                "Hinweis: das Schreibprotokoll (WAL) wird erst geleert, wenn kein "
+                "anderes Programm die Datenbank mehr offen hat"
+            )
         if not self.dry_run and self.changed:
             out.append("Hinweis: ältere Sicherungskopien enthalten den Namen weiterhin")
         return out
@@ -131,8 +133,7 @@ def _replace_json_text(raw: str, name: str) -> str:
 
 
 def _seed_base(value: dict, name: str) -> dict:
-    return {k: _replace_json_text(v, name) if isinstance(v, str) else v
-            for k, v in value.items()}
+    return {k: _replace_json_text(v, name) if isinstance(v, str) else v for k, v in value.items()}
 
 
 def _contains(column, name: str):
@@ -151,8 +152,7 @@ def _scan(session: Session, name: str, apply: bool) -> dict[str, int]:
 
     for table, (model, texts, jsons) in _PERSONAL.items():
         columns = [*texts, *jsons]
-        query = select(model).where(or_(*(_contains(getattr(model, c), name)
-                                          for c in columns)))
+        query = select(model).where(or_(*(_contains(getattr(model, c), name) for c in columns)))
         for row in session.exec(query):
             for column in columns:
                 old = getattr(row, column)
@@ -167,13 +167,13 @@ def _scan(session: Session, name: str, apply: bool) -> dict[str, int]:
             if apply:
                 session.add(row)
     columns = [*_HISTORY_TEXT, *_HISTORY_JSON]
-    query = select(HistoryRow).where(or_(*(_contains(getattr(HistoryRow, c), name)
-                                           for c in columns)))
+    query = select(HistoryRow).where(
+        or_(*(_contains(getattr(HistoryRow, c), name) for c in columns))
+    )
     for row in session.exec(query):
         for column in columns:
             old = getattr(row, column)
-            new = (_replace_json_text(old, name) if column in _HISTORY_JSON
-                   else _replace(old, name))
+            new = _replace_json_text(old, name) if column in _HISTORY_JSON else _replace(old, name)
             if new != old:
                 bump(f"history.{column}")
                 if apply:
@@ -187,8 +187,11 @@ def _untouched(session: Session, name: str) -> dict[str, int]:
     out = {}
     for table, (model, columns) in _AGREEMENT.items():
         for column in columns:
-            n = session.exec(select(func.count()).select_from(model)
-                             .where(_contains(getattr(model, column), name))).one()
+            n = session.exec(
+                select(func.count())
+                .select_from(model)
+                .where(_contains(getattr(model, column), name))
+            ).one()
             if n:
                 out[f"{table}.{column}"] = n
     return out
@@ -199,8 +202,12 @@ def forget(db: Database, *, name: str, user: str, dry_run: bool = False) -> Forg
     clean = check_name(name)
 
     def preview(session: Session) -> ForgetReport:
-        return ForgetReport(PLACEHOLDER, tuple(sorted(_scan(session, clean, False).items())),
-                            tuple(sorted(_untouched(session, clean).items())), dry_run=True)
+        return ForgetReport(
+            PLACEHOLDER,
+            tuple(sorted(_scan(session, clean, False).items())),
+            tuple(sorted(_untouched(session, clean).items())),
+            dry_run=True,
+        )
 
     if dry_run:
         return db.read(preview)
@@ -211,12 +218,22 @@ def forget(db: Database, *, name: str, user: str, dry_run: bool = False) -> Forg
         counts = _scan(session, clean, True)
         if counts:
             session.flush()
-            record(session, at=db.now(), user=_replace(user, clean), action="forget",
-                   entity="privacy", entity_id="", field="",
-                   new={"ersetzt": sum(counts.values()), "felder": dict(sorted(counts.items()))},
-                   txn=new_txn())
-        return ForgetReport(PLACEHOLDER, tuple(sorted(counts.items())),
-                            tuple(sorted(_untouched(session, clean).items())))
+            record(
+                session,
+                at=db.now(),
+                user=_replace(user, clean),
+                action="forget",
+                entity="privacy",
+                entity_id="",
+                field="",
+                new={"ersetzt": sum(counts.values()), "felder": dict(sorted(counts.items()))},
+                txn=new_txn(),
+            )
+        return ForgetReport(
+            PLACEHOLDER,
+            tuple(sorted(counts.items())),
+            tuple(sorted(_untouched(session, clean).items())),
+        )
 
     report = db.write(run)
     if report.changed and db.is_sqlite:
@@ -224,6 +241,7 @@ def forget(db: Database, *, name: str, user: str, dry_run: bool = False) -> Forg
             busy = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
             conn.exec_driver_sql("PRAGMA secure_delete = OFF")
         if busy and busy[0]:
-            return ForgetReport(report.placeholder, report.changed, report.untouched,
-                                wal_cleared=False)
+            return ForgetReport(
+                report.placeholder, report.changed, report.untouched, wal_cleared=False
+            )
     return report

@@ -52,13 +52,21 @@ def measure_subject(measure_id: str) -> str:
 def to_measure(row: MeasureRow, *, note_count: int = 0, notes=(), repeats=()) -> d.Measure:
     """A measure row (plus its notes and repeats) as a domain object."""
     return d.Measure(
-        id=row.id, topic=row.topic_key, title=row.title, text=row.text, status=row.status_key,
-        position=row.position, paragraph=row.paragraph,
+        id=row.id,
+        topic=row.topic_key,
+        title=row.title,
+        text=row.text,
+        status=row.status_key,
+        position=row.position,
+        paragraph=row.paragraph,
         subitems=tuple(row.subitems or ()),
         targets=tuple(d.Target(t["label"], t["value"], t.get("unit", "")) for t in row.targets),
         related=tuple(row.related or ()),
         duplicates=tuple(d.Place(r.topic_key, r.paragraph) for r in repeats),
-        responsible=row.responsible, lead=row.lead, due=row.due, version=row.version,
+        responsible=row.responsible,
+        lead=row.lead,
+        due=row.due,
+        version=row.version,
         note_count=note_count or len(notes),
         notes=tuple(d.Note(n.id, n.author, aware(n.at), n.text) for n in notes),
     )
@@ -67,10 +75,19 @@ def to_measure(row: MeasureRow, *, note_count: int = 0, notes=(), repeats=()) ->
 def to_committee(row: CommitteeRow) -> d.Committee:
     """A committee row as a domain object."""
     return d.Committee(
-        key=row.key, name=row.name, change=row.change, change_note=row.change_note,
-        change_state=row.change_state, chair=row.chair, chair_party=row.chair_party,
-        spokespeople=tuple(sorted(row.spokespeople.items())), chair_role=row.chair_role,
-        measure=row.measure_id, new_name=row.new_name, section=row.section, source=row.source,
+        key=row.key,
+        name=row.name,
+        change=row.change,
+        change_note=row.change_note,
+        change_state=row.change_state,
+        chair=row.chair,
+        chair_party=row.chair_party,
+        spokespeople=tuple(sorted(row.spokespeople.items())),
+        chair_role=row.chair_role,
+        measure=row.measure_id,
+        new_name=row.new_name,
+        section=row.section,
+        source=row.source,
         version=row.version,
     )
 
@@ -78,11 +95,22 @@ def to_committee(row: CommitteeRow) -> d.Committee:
 def to_post(row: PostRow) -> d.Post:
     """A post row as a domain object."""
     return d.Post(
-        key=row.key, title=row.title, kind=row.kind, body=row.body, district=row.district,
-        right=row.right, holder=row.holder, holder_party=row.holder_party, state=row.state,
-        state_date=row.state_date, tender_required=row.tender_required,
-        tender_date=row.tender_date, vote_date=row.vote_date, section=row.section,
-        source=row.source, version=row.version,
+        key=row.key,
+        title=row.title,
+        kind=row.kind,
+        body=row.body,
+        district=row.district,
+        right=row.right,
+        holder=row.holder,
+        holder_party=row.holder_party,
+        state=row.state,
+        state_date=row.state_date,
+        tender_required=row.tender_required,
+        tender_date=row.tender_date,
+        vote_date=row.vote_date,
+        section=row.section,
+        source=row.source,
+        version=row.version,
     )
 
 
@@ -100,11 +128,21 @@ def seat_right(seat_key: str, holding_key: str, rules: list[NominationRuleRow]) 
 def to_seat(row: SeatRow, right: str) -> d.Seat:
     """A seat row with its derived right as a domain object."""
     return d.Seat(
-        key=row.key, holding=row.holding_key, title=row.title, right=right,
-        nominee=row.nominee, nominee_party=row.nominee_party, tender_done=row.tender_done,
-        tender_date=row.tender_date, state=row.state, state_date=row.state_date,
-        staffing=row.staffing, to_create=row.to_create, section=row.section,
-        source=row.source, version=row.version,
+        key=row.key,
+        holding=row.holding_key,
+        title=row.title,
+        right=right,
+        nominee=row.nominee,
+        nominee_party=row.nominee_party,
+        tender_done=row.tender_done,
+        tender_date=row.tender_date,
+        state=row.state,
+        state_date=row.state_date,
+        staffing=row.staffing,
+        to_create=row.to_create,
+        section=row.section,
+        source=row.source,
+        version=row.version,
     )
 
 
@@ -116,9 +154,18 @@ def decode(value: str):
 def to_history(row: HistoryRow) -> d.HistoryEntry:
     """A history row as a domain object."""
     return d.HistoryEntry(
-        id=row.id, at=aware(row.at), user=row.user, action=row.action, entity=row.entity,
-        entity_id=row.entity_id, field=row.field, old=decode(row.old), new=decode(row.new),
-        source=row.source, comment=row.comment, txn=row.txn,
+        id=row.id,
+        at=aware(row.at),
+        user=row.user,
+        action=row.action,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        field=row.field,
+        old=decode(row.old),
+        new=decode(row.new),
+        source=row.source,
+        comment=row.comment,
+        txn=row.txn,
     )
 
 
@@ -136,19 +183,27 @@ def read_meta(session: Session) -> dict:
 
 def read_labels(session: Session) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
     """Topics and statuses in order (cheap: what screens need for labels)."""
-    topics = tuple(d.Topic(t.key, t.name, t.order)
-                   for t in session.exec(select(TopicRow).order_by(TopicRow.order)))
-    statuses = tuple(d.Status(s.key, s.label, s.order, s.done)
-                     for s in session.exec(select(StatusRow).order_by(StatusRow.order)))
+    topics = tuple(
+        d.Topic(t.key, t.name, t.order)
+        for t in session.exec(select(TopicRow).order_by(TopicRow.order))
+    )
+    statuses = tuple(
+        d.Status(s.key, s.label, s.order, s.done)
+        for s in session.exec(select(StatusRow).order_by(StatusRow.order))
+    )
     return topics, statuses
 
 
 def read_board(session: Session) -> d.Board:
     """Topics, statuses and every measure (without note texts) in board order."""
     topics, statuses = read_labels(session)
-    counts = dict(session.exec(
-        select(NoteRow.subject, func.count()).where(NoteRow.subject.like("measure:%"))
-        .group_by(NoteRow.subject)).all())
+    counts = dict(
+        session.exec(
+            select(NoteRow.subject, func.count())
+            .where(NoteRow.subject.like("measure:%"))
+            .group_by(NoteRow.subject)
+        ).all()
+    )
     repeats = defaultdict(list)
     for r in session.exec(select(RepeatRow).order_by(RepeatRow.id)):
         repeats[r.of_measure].append(r)
@@ -163,12 +218,17 @@ def read_measure(session: Session, measure_id: str) -> d.Measure:
     """One measure with its notes and repeats; NotFound for an unknown id."""
     row = session.get(MeasureRow, measure_id)
     if row is None:
-        raise NotFound(f"Maßnahme „{measure_id}“ gibt es nicht (z. B. ARB-01; "
-                       "`herne-tui list` zeigt alle)")
-    notes = session.exec(select(NoteRow).where(NoteRow.subject == measure_subject(measure_id))
-                         .order_by(NoteRow.at, NoteRow.id)).all()
-    repeats = session.exec(select(RepeatRow).where(RepeatRow.of_measure == measure_id)
-                           .order_by(RepeatRow.id)).all()
+        raise NotFound(
+            f"Maßnahme „{measure_id}“ gibt es nicht (z. B. ARB-01; `herne-tui list` zeigt alle)"
+        )
+    notes = session.exec(
+        select(NoteRow)
+        .where(NoteRow.subject == measure_subject(measure_id))
+        .order_by(NoteRow.at, NoteRow.id)
+    ).all()
+    repeats = session.exec(
+        select(RepeatRow).where(RepeatRow.of_measure == measure_id).order_by(RepeatRow.id)
+    ).all()
     return to_measure(row, notes=notes, repeats=repeats)
 
 
@@ -179,9 +239,16 @@ def read_holdings(session: Session) -> tuple[d.Holding, ...]:
     for s in session.exec(select(SeatRow).order_by(SeatRow.position)):
         seats[s.holding_key].append(to_seat(s, seat_right(s.key, s.holding_key, rules)))
     return tuple(
-        d.Holding(key=h.key, name=h.name, note=h.note, linked=tuple(h.linked),
-                  section=h.section, source=h.source, seats=tuple(seats[h.key]),
-                  version=h.version)
+        d.Holding(
+            key=h.key,
+            name=h.name,
+            note=h.note,
+            linked=tuple(h.linked),
+            section=h.section,
+            source=h.source,
+            seats=tuple(seats[h.key]),
+            version=h.version,
+        )
         for h in session.exec(select(HoldingRow).order_by(HoldingRow.position))
     )
 
@@ -204,14 +271,18 @@ def get_measure(db: Database, measure_id: str) -> d.Measure:
 
 def list_committees(db: Database) -> tuple[d.Committee, ...]:
     """Every committee in agreement order."""
-    return db.read(lambda s: tuple(
-        to_committee(c) for c in s.exec(select(CommitteeRow).order_by(CommitteeRow.position))))
+    return db.read(
+        lambda s: tuple(
+            to_committee(c) for c in s.exec(select(CommitteeRow).order_by(CommitteeRow.position))
+        )
+    )
 
 
 def list_posts(db: Database) -> tuple[d.Post, ...]:
     """Every post (mayors, districts, Dezernat) in agreement order."""
-    return db.read(lambda s: tuple(
-        to_post(p) for p in s.exec(select(PostRow).order_by(PostRow.position))))
+    return db.read(
+        lambda s: tuple(to_post(p) for p in s.exec(select(PostRow).order_by(PostRow.position)))
+    )
 
 
 def list_holdings(db: Database) -> tuple[d.Holding, ...]:
@@ -221,9 +292,12 @@ def list_holdings(db: Database) -> tuple[d.Holding, ...]:
 
 def list_rules(db: Database) -> tuple[d.Rule, ...]:
     """Every rule of the agreement."""
-    return db.read(lambda s: tuple(
-        d.Rule(r.key, r.section, r.summary, r.text, dict(r.params))
-        for r in s.exec(select(RuleRow).order_by(RuleRow.position))))
+    return db.read(
+        lambda s: tuple(
+            d.Rule(r.key, r.section, r.summary, r.text, dict(r.params))
+            for r in s.exec(select(RuleRow).order_by(RuleRow.position))
+        )
+    )
 
 
 def partners_of(meta: dict) -> tuple[str, ...]:
@@ -241,10 +315,17 @@ def get_meta(db: Database) -> dict:
     return db.read(read_meta)
 
 
-def history(db: Database, *, entity: str | None = None, entity_id: str | None = None,
-            since: date | datetime | None = None, user: str | None = None,
-            until: date | datetime | None = None, limit: int | None = None,
-            newest_first: bool = False) -> tuple[d.HistoryEntry, ...]:
+def history(
+    db: Database,
+    *,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    since: date | datetime | None = None,
+    user: str | None = None,
+    until: date | datetime | None = None,
+    limit: int | None = None,
+    newest_first: bool = False,
+) -> tuple[d.HistoryEntry, ...]:
     """History entries, oldest first (or newest first), filtered as asked."""
 
     def run(session: Session):
@@ -259,8 +340,11 @@ def history(db: Database, *, entity: str | None = None, entity_id: str | None = 
             q = q.where(HistoryRow.at >= _as_dt(since))
         if until is not None:
             q = q.where(HistoryRow.at < _as_dt(until))
-        order = (HistoryRow.at.desc(), HistoryRow.id.desc()) if newest_first \
+        order = (
+            (HistoryRow.at.desc(), HistoryRow.id.desc())
+            if newest_first
             else (HistoryRow.at, HistoryRow.id)
+        )
         q = q.order_by(*order)
         if limit:
             q = q.limit(limit)

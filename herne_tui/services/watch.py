@@ -74,8 +74,7 @@ class ChangeWatcher:
                 if marker == self._marker:
                     return None
                 entries = self._new_entries()
-            except (sqlite3.OperationalError, OperationalError, DatabaseBusy,
-                    DatabaseUnavailable):
+            except (sqlite3.OperationalError, OperationalError, DatabaseBusy, DatabaseUnavailable):
                 # locked for a moment (recovery, restore) or the server is restarting:
                 # look again next time
                 return None
@@ -88,8 +87,9 @@ class ChangeWatcher:
 
         def run(session) -> tuple[int, list[d.HistoryEntry]]:
             newest = session.exec(select(func.max(HistoryRow.id))).one() or 0
-            rows = session.exec(select(HistoryRow).where(HistoryRow.id > last)
-                                .order_by(HistoryRow.id)).all()
+            rows = session.exec(
+                select(HistoryRow).where(HistoryRow.id > last).order_by(HistoryRow.id)
+            ).all()
             return newest, [to_history(r) for r in rows]
 
         newest, entries = self.db.read(run)

@@ -66,21 +66,32 @@ def check_port(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
-        raise InvalidInput(f"--host: „{host}“ ist kein bekannter Rechnername oder keine "
-                           "Adresse dieses Rechners") from None
+        raise InvalidInput(
+            f"--host: „{host}“ ist kein bekannter Rechnername oder keine Adresse dieses Rechners"
+        ) from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(address)
         except OSError as exc:
-            raise InvalidInput(f"{host}:{port} ist nicht verfügbar ({exc.strerror}): anderen "
-                               "--port wählen oder den anderen Dienst beenden") from None
+            raise InvalidInput(
+                f"{host}:{port} ist nicht verfügbar ({exc.strerror}): anderen "
+                "--port wählen oder den anderen Dienst beenden"
+            ) from None
 
 
-def serve(url: str, *, host: str, port: int, user: str, read_only: bool = False,
-          public_url: str | None = None, user_header: str | None = None,
-          say: Callable[[str], None] = print) -> int:
+def serve(
+    url: str,
+    *,
+    host: str,
+    port: int,
+    user: str,
+    read_only: bool = False,
+    public_url: str | None = None,
+    user_header: str | None = None,
+    say: Callable[[str], None] = print,
+) -> int:
     """Serve the app until Ctrl+C; one app process per browser session."""
     from textual_serve.server import Server
 
@@ -89,24 +100,30 @@ def serve(url: str, *, host: str, port: int, user: str, read_only: bool = False,
     os.environ.update(env)  # inherited by every session's process, never on its command line
     shown = f"[{host}]" if ":" in host else host
     address = public_url or f"http://{shown}:{port}"
-    server = _server_class(Server)(command, host=host, port=port, title="HERNE 2030",
-                                   public_url=address)
+    server = _server_class(Server)(
+        command, host=host, port=port, title="HERNE 2030", public_url=address
+    )
     server.user_header = user_header
     server.herne_args = (url, read_only)
     say(f"herne-tui im Browser: {address}  (Strg+C beendet)")
     if user_header:
-        say(f"Jede Browser-Sitzung arbeitet als der Nutzer aus dem Kopf {user_header} (vom "
-            "Proxy gesetzt); ohne ihn wird die Sitzung abgelehnt")
+        say(
+            f"Jede Browser-Sitzung arbeitet als der Nutzer aus dem Kopf {user_header} (vom "
+            "Proxy gesetzt); ohne ihn wird die Sitzung abgelehnt"
+        )
     else:
-        say(f"Jede Browser-Sitzung arbeitet als „{user}“"
-            + (" (nur lesen)" if read_only else ""))
+        say(f"Jede Browser-Sitzung arbeitet als „{user}“" + (" (nur lesen)" if read_only else ""))
     if not is_loopback(host):
-        say(f"WARNUNG: {host} ist von außen erreichbar, und herne-tui serve hat keine "
+        say(
+            f"WARNUNG: {host} ist von außen erreichbar, und herne-tui serve hat keine "
             "Anmeldung: wer den Port erreicht, kann alles ändern. Nur hinter einem Proxy mit "
-            "Anmeldung betreiben (README, „In the browser“) oder --host 127.0.0.1 verwenden")
+            "Anmeldung betreiben (README, „In the browser“) oder --host 127.0.0.1 verwenden"
+        )
     if host in ("0.0.0.0", "::") and not public_url:
-        say("Hinweis: Browser erreichen 0.0.0.0 nicht; --public-url auf die Adresse setzen, "
-            "unter der die Seite aufgerufen wird")
+        say(
+            "Hinweis: Browser erreichen 0.0.0.0 nicht; --public-url auf die Adresse setzen, "
+            "unter der die Seite aufgerufen wird"
+        )
     server.serve()
     return 0
 
@@ -128,13 +145,16 @@ def _server_class(base: type) -> type:
 
             user = clean_user(request.headers.get(self.user_header))
             if user is None:
-                sys.stderr.write(f"herne-tui serve: Sitzung abgelehnt, Kopf "
-                                 f"{self.user_header} fehlt (Proxy prüfen)\n")
+                sys.stderr.write(
+                    f"herne-tui serve: Sitzung abgelehnt, Kopf "
+                    f"{self.user_header} fehlt (Proxy prüfen)\n"
+                )
                 raise web.HTTPForbidden(text=f"{self.user_header} fehlt")
             url, read_only = self.herne_args
             command, _ = app_command(url, user=user, read_only=read_only)
-            session = _server_class(base)(command, host=self.host, port=self.port,
-                                          public_url=self.public_url)
+            session = _server_class(base)(
+                command, host=self.host, port=self.port, public_url=self.public_url
+            )
             session.download_manager = self.download_manager
             session.debug = self.debug
             return await base.handle_websocket(session, request)

@@ -20,9 +20,21 @@ from textual.strip import Strip
 CARD_HEIGHT = 5
 """Rows per card: id and topic, two rows of title, markers, and a gap."""
 
-TOPIC_COLOURS = ("red", "green", "yellow", "blue", "magenta", "cyan", "bright_red",
-                 "bright_green", "bright_yellow", "bright_blue", "bright_magenta",
-                 "bright_cyan", "white")
+TOPIC_COLOURS = (
+    "red",
+    "green",
+    "yellow",
+    "blue",
+    "magenta",
+    "cyan",
+    "bright_red",
+    "bright_green",
+    "bright_yellow",
+    "bright_blue",
+    "bright_magenta",
+    "bright_cyan",
+    "white",
+)
 """16-colour palette for topic tags; colour is an extra, the tag's text carries the meaning."""
 
 
@@ -131,21 +143,31 @@ class CardList(ScrollView, can_focus=False):
         focused = index == self.selected
         marker = "▌" if focused else " "
         inner = width - 2
-        style = base + Style(reverse=True, bold=True) if focused and self.active else \
-            base + Style(bold=True) if focused else base
+        style = (
+            base + Style(reverse=True, bold=True)
+            if focused and self.active
+            else base + Style(bold=True)
+            if focused
+            else base
+        )
         if row == 0:
             tag = f"[{card.topic}]"
             ident = set_cell_size(card.id, max(0, inner - len(tag) - 1))
             colour = TOPIC_COLOURS[card.topic_index % len(TOPIC_COLOURS)]
-            segments = [Segment(marker, style), Segment(ident + " ", style + Style(bold=True)),
-                        Segment(tag, style + Style(color=colour, bold=True)),
-                        Segment(" ", style)]
+            segments = [
+                Segment(marker, style),
+                Segment(ident + " ", style + Style(bold=True)),
+                Segment(tag, style + Style(color=colour, bold=True)),
+                Segment(" ", style),
+            ]
         elif row in (1, 2):
             text = _wrap(card.title, inner, 2)[row - 1]
             segments = [Segment(marker, style), Segment(text, style), Segment(" ", style)]
         else:
             extra = Style(color="red", bold=True) if card.overdue else Style(dim=not focused)
-            segments = [Segment(marker, style),
-                        Segment(set_cell_size(card.markers, inner), style + extra),
-                        Segment(" ", style)]
+            segments = [
+                Segment(marker, style),
+                Segment(set_cell_size(card.markers, inner), style + extra),
+                Segment(" ", style),
+            ]
         return Strip(segments, width).crop_extend(0, width, base)
