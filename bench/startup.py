@@ -46,8 +46,8 @@ Bare().run()
 def build_db(path: Path, n: int) -> None:
     """A database with N synthetic measures (plus the real personnel part)."""
     from herne_tui.db.schema import open_database
-    from herne_tui.seeding.load import LoadedSeed, SeedMeasure, load_seed
     from herne_tui.seeding.apply import seed_database
+    from herne_tui.seeding.load import LoadedSeed, SeedMeasure, load_seed
 
     real = load_seed().seed
     topics = [t.key for t in real.topics]

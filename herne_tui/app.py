@@ -178,8 +178,8 @@ class HerneApp(App):
     @work(thread=True, group="report")
     def save_report(self, kind: str, path: str, **options) -> None:
         """Build a report and write it to a file (the extension picks the format)."""
-        from herne_tui.reports import build
         from herne_tui.errors import HerneError
+        from herne_tui.reports import build
         from herne_tui.screens.review import report_format
 
         try:
@@ -243,8 +243,8 @@ class HerneApp(App):
     @work(thread=True, group="write")
     def raise_dissent(self, subject: str, reason: str) -> None:
         """Put a measure or paper on the Koordinierungsgruppe's agenda."""
-        from herne_tui.services import papers
         from herne_tui.errors import HerneError
+        from herne_tui.services import papers
 
         try:
             dissent = papers.raise_dissent(self.db, subject=subject, reason=reason, user=self.user)

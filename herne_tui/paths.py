@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ENV_DB = "HERNE_TUI_DB"
@@ -40,8 +40,8 @@ def system_clock() -> datetime:
     """Now, in UTC; ``HERNE_TUI_NOW`` freezes it."""
     if frozen := os.environ.get(ENV_NOW):
         value = datetime.fromisoformat(frozen)
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return datetime.now(timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.now(UTC)
 
 
 def check_writable(path: Path) -> str | None:

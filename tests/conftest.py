@@ -8,7 +8,7 @@ server named by ``HERNE_TUI_TEST_PG`` (see ``pgtools``).
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pgtools
@@ -16,8 +16,8 @@ import pytest
 from helpers import Clock, run_cli
 
 from herne_tui.db.schema import open_database
-from herne_tui.seeding.load import load_seed
 from herne_tui.seeding.apply import seed_database
+from herne_tui.seeding.load import load_seed
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +28,7 @@ def bundled_seed():
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+    return Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture

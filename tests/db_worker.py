@@ -29,11 +29,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from herne_tui.domain import objects as d
-from herne_tui.services import queries
-from herne_tui.services import edits
-from herne_tui.errors import Conflict
 from herne_tui.db.schema import open_database
+from herne_tui.domain import objects as d
+from herne_tui.errors import Conflict
+from herne_tui.services import edits, queries
 
 HOT_MEASURES = ("ARB-01", "SCH-02", "KJF-03")
 STATUSES = ("offen", "vorbereitung", "beratung", "umsetzung", "umgesetzt", "zurueckgestellt")

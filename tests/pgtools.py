@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from helpers import Clock
@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 ENV_URL = "HERNE_TUI_TEST_PG"
 ENV_REQUIRE = "HERNE_TUI_REQUIRE_PG"
-SEED_CLOCK = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+SEED_CLOCK = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 """The ``clock`` fixture's start: the template is seeded at the same moment as SQLite tests."""
 
 

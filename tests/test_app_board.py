@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pilot import make_app, settle
 
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.db.schema import open_database
 from herne_tui.screens.board import BoardScreen
 from herne_tui.screens.measure import MeasureScreen
+from herne_tui.services import edits, queries
 
 
 def board(app) -> BoardScreen:

@@ -6,12 +6,12 @@ from datetime import date
 
 from pilot import make_app, rows, settle
 
-from herne_tui.reports import review
-from herne_tui.services import edits
 from herne_tui.db.schema import open_database
+from herne_tui.reports import review
 from herne_tui.screens.asof import AsOfBoardScreen
 from herne_tui.screens.history import HistoryScreen
 from herne_tui.screens.review import ProgressScreen, ReviewScreen
+from herne_tui.services import edits
 
 
 async def test_history_screen_lists_and_filters(db, clock):

@@ -6,11 +6,10 @@ import time
 
 from pilot import make_app, settle
 
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.db.schema import open_database
 from herne_tui.screens.conflict import ConflictScreen
 from herne_tui.screens.measure import MeasureScreen
+from herne_tui.services import edits, queries
 
 
 async def wait_for(pilot, condition, timeout: float = 1.0) -> float:

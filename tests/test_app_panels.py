@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from pilot import make_app, settle, table_rows
 
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.screens.committees import CommitteesScreen
 from herne_tui.screens.dezernat import DezernatScreen
 from herne_tui.screens.edit_form import EditForm
 from herne_tui.screens.holdings import HoldingsScreen
 from herne_tui.screens.posts import PostsScreen
+from herne_tui.services import edits, queries
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pilot import make_app, rows, settle
 
-from herne_tui.services import papers
-from herne_tui.services import queries
 from herne_tui.reports.minutes import render_minutes
 from herne_tui.screens.coordination import CoordinationScreen
 from herne_tui.screens.deadlines import ChecksScreen, DeadlinesScreen
 from herne_tui.screens.edit_form import EditForm
 from herne_tui.screens.papers import PapersScreen
 from herne_tui.screens.pickers import ChoicePicker, Prompt
+from herne_tui.services import papers, queries
 
 
 async def fill(pilot, values: dict) -> None:

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pilot import make_app, settle
 
-from herne_tui.services import queries
 from herne_tui.domain.boardview import BoardFilter, columns
+from herne_tui.services import queries
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 NASTY = [
@@ -47,8 +47,8 @@ def setup_module(module):
     from pathlib import Path
 
     from herne_tui.db.schema import open_database
-    from herne_tui.seeding.load import load_seed
     from herne_tui.seeding.apply import seed_database
+    from herne_tui.seeding.load import load_seed
 
     db = open_database(str(Path(tempfile.mkdtemp()) / "h.db"))
     seed_database(db, load_seed())

@@ -13,10 +13,9 @@ from pathlib import Path
 from db_worker import spawn
 from helpers import run_cli
 
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.db.schema import SCHEMA_VERSION, open_database
 from herne_tui.db.store import integrity_check
+from herne_tui.services import edits, queries
 from herne_tui.services.watch import ChangeWatcher
 
 

@@ -19,12 +19,11 @@ import pytest
 from db_worker import spawn, write_lock
 from helpers import run_cli
 
-from herne_tui.services import queries
-from herne_tui.services import edits
-from herne_tui.errors import Conflict, DatabaseBusy
 from herne_tui.db.models import MeasureRow
 from herne_tui.db.schema import open_database
 from herne_tui.db.store import Database, integrity_check
+from herne_tui.errors import Conflict, DatabaseBusy
+from herne_tui.services import edits, queries
 from herne_tui.services.watch import ChangeWatcher
 
 WORKERS = 3

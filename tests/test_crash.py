@@ -13,9 +13,9 @@ from collections import Counter
 from db_worker import LOOP_MEASURES, spawn
 from helpers import run_cli
 
-from herne_tui.services import queries
 from herne_tui.db.schema import open_database
 from herne_tui.db.store import integrity_check
+from herne_tui.services import queries
 
 
 def test_kill_9_mid_work_loses_nothing_that_was_reported_committed(db, db_path):

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from herne_tui.reports import export
-from herne_tui.services import history
-from herne_tui.services import privacy
-from herne_tui.services import queries
-from herne_tui.reports import build
-from herne_tui.reports import review
-from herne_tui.services import edits
+from herne_tui.reports import build, export, review
+from herne_tui.services import edits, history, privacy, queries
 
 NAME = "Erika Mustermann"
 OTHER = "Jan Beispiel"
@@ -98,7 +93,7 @@ def test_the_raw_file_keeps_no_copy_of_the_name(personal, db_path):
 def test_forget_removes_the_name_from_every_report_and_export(personal, clock):
     privacy.forget(personal, name=NAME, user="admin")
     texts = [export.export_text(personal, fmt) for fmt in export.FORMATS]
-    texts += [history.export_text_as_of(personal, clock.now.date(), fmt) for fmt in export.FORMATS]
+    texts += [export.export_text_as_of(personal, clock.now.date(), fmt) for fmt in export.FORMATS]
     weekly = review.weekly_review(personal, since=clock.now.date().replace(day=1))
     for fmt in ("text", "md", "html"):
         texts.append(build.render_weekly(weekly, fmt))
@@ -159,8 +154,7 @@ def test_cli_forget_needs_yes_without_a_terminal(personal, db_path, cli):
 
 
 def test_forget_finds_names_with_umlauts_inside_json_columns(db, db_path):
-    from herne_tui.services import queries
-    from herne_tui.services import edits
+    from herne_tui.services import edits, queries
     from herne_tui.services.privacy import forget
 
     edits.update_committee(
@@ -183,9 +177,8 @@ def test_forget_finds_names_with_umlauts_inside_json_columns(db, db_path):
 def test_undo_skips_changes_it_cannot_revert(db):
     import pytest
 
-    from herne_tui.services import papers
-    from herne_tui.services import edits
     from herne_tui.errors import HerneError
+    from herne_tui.services import edits, papers
 
     edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     p = papers.add_paper(db, values={"title": "T", "kind": "vorlage", "body": "Rat"}, user="anna")

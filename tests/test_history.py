@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from helpers import REPO
 
-from herne_tui.reports import export
-from herne_tui.services import history
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.errors import NotFound
-from herne_tui.seeding.load import load_seed
+from herne_tui.reports import export
 from herne_tui.seeding.apply import seed_database
+from herne_tui.seeding.load import load_seed
+from herne_tui.services import edits, history, queries
 
 pytestmark = pytest.mark.both_backends
 
@@ -157,7 +155,7 @@ def test_cli_set_writes_one_entry_per_changed_field(db, cli):
         ("edit", "measure", "KJF-04", "due", None, "2026-09-30"),
     ]
     assert {(e.user, e.source, e.at) for e in new} == {
-        ("dora", "Protokoll", datetime(2026, 3, 3, 8, 15, tzinfo=timezone.utc))
+        ("dora", "Protokoll", datetime(2026, 3, 3, 8, 15, tzinfo=UTC))
     }
 
 
@@ -316,8 +314,8 @@ def test_export_as_of_a_date_equals_the_export_made_that_day(db, clock, tmp_path
     edits.update_post(db, key="buergermeister-1", changes={"holder": ""}, user="bernd")
     now = {fmt: export.export_text(db, fmt) for fmt in export.FORMATS}
     for fmt in export.FORMATS:
-        assert history.export_text_as_of(db, day, fmt) == then[fmt]
-        assert history.export_text_as_of(db, clock.now.date(), fmt) == now[fmt]
+        assert export.export_text_as_of(db, day, fmt) == then[fmt]
+        assert export.export_text_as_of(db, clock.now.date(), fmt) == now[fmt]
     assert then["csv"] != now["csv"]
 
 

@@ -14,12 +14,11 @@ from db_worker import spawn
 from helpers import REPO, run_cli
 from sqlalchemy import text
 
-from herne_tui.services import queries
 from herne_tui.db import schema
-from herne_tui.services import edits
-from herne_tui.errors import SchemaError
 from herne_tui.db.schema import SCHEMA_VERSION, open_database, schema_version
 from herne_tui.db.store import integrity_check
+from herne_tui.errors import SchemaError
+from herne_tui.services import edits, queries
 
 FIXTURES = REPO / "tests" / "fixtures"
 V1 = FIXTURES / "schema-v1.db"

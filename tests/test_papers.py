@@ -8,14 +8,10 @@ from datetime import date
 import pytest
 from helpers import REPO
 
-from herne_tui.services import checks
-from herne_tui.services import deadlines
-from herne_tui.services import papers
-from herne_tui.services import queries
-from herne_tui.services import edits
+from herne_tui.db.schema import open_database
 from herne_tui.errors import InvalidInput
 from herne_tui.reports.minutes import render_minutes
-from herne_tui.db.schema import open_database
+from herne_tui.services import checks, deadlines, edits, papers, queries
 
 
 def joint_motion(db, **extra):

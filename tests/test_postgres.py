@@ -24,12 +24,11 @@ from pilot import make_app, settle
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from herne_tui.services import queries
-from herne_tui.services import edits
-from herne_tui.errors import ReadOnly, SchemaError
 from herne_tui.backup.postgres import tool
 from herne_tui.db.schema import SCHEMA_VERSION, open_database
 from herne_tui.db.store import PG_WRITE_LOCK
+from herne_tui.errors import ReadOnly, SchemaError
+from herne_tui.services import edits, queries
 from herne_tui.services.watch import ChangeWatcher
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install '.[test]')")
@@ -133,9 +132,8 @@ def test_read_only_refuses_every_change(pg_url):
         with pytest.raises(ReadOnly):
             edits.move_measure(viewer, measure_id="ARB-01", status="beratung", user="gast")
         # the server refuses too, even past the service layer
-        with pytest.raises(Exception, match="read-only"):
-            with viewer.engine.begin() as conn:
-                conn.execute(text("UPDATE measure SET lead = 'SPD' WHERE id = 'ARB-01'"))
+        with pytest.raises(Exception, match="read-only"), viewer.engine.begin() as conn:
+            conn.execute(text("UPDATE measure SET lead = 'SPD' WHERE id = 'ARB-01'"))
         assert len(queries.load_board(viewer).measures) == 140
     finally:
         viewer.dispose()

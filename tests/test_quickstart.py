@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from herne_tui.services import papers
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.db.quickstart import DeferredDatabase, quick_start, read_board
 from herne_tui.db.schema import open_database
+from herne_tui.services import edits, papers, queries
 
 
 def test_quick_board_equals_the_orm_board(db, db_path):

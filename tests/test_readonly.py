@@ -14,12 +14,11 @@ import pytest
 from helpers import run_cli
 from sqlalchemy.exc import OperationalError
 
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.db import store
-from herne_tui.errors import ReadOnly
 from herne_tui.db.schema import open_database
 from herne_tui.db.store import check_readable, check_writable
+from herne_tui.errors import ReadOnly
+from herne_tui.services import edits, queries
 
 
 def _one_line(result: subprocess.CompletedProcess, code: int = 2) -> str:

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
-from herne_tui.services import queries
-from herne_tui.reports import build
-from herne_tui.reports import review
-from herne_tui.services import edits
 from herne_tui.db.schema import open_database
+from herne_tui.reports import build, review
+from herne_tui.services import edits, queries
 
 FORMATS = ("text", "md", "html")
 ID = re.compile(r"\b[A-Z]{3}-\d{2}\b")
@@ -108,7 +106,7 @@ def table_row(output: str, fmt: str, first: str) -> dict[str, str]:
 
 # -- the scripted history ----------------------------------------------------------------------
 def at(clock, *args) -> None:
-    clock.now = datetime(*args, tzinfo=timezone.utc)
+    clock.now = datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -151,7 +149,7 @@ def scripted(db, clock):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_weekly_report_sections(scripted, fmt):
     data = review.weekly_review(scripted)
-    assert data.since == datetime(2026, 2, 20, 12, tzinfo=timezone.utc)
+    assert data.since == datetime(2026, 2, 20, 12, tzinfo=UTC)
     out = build.render_weekly(data, fmt)
     ids = ids_by_section(out, fmt)
     assert ids["Statusänderungen"] == {"SCH-01", "WOH-01"}

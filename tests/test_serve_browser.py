@@ -24,8 +24,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from herne_tui.services import queries
 from herne_tui.db.schema import open_database
+from herne_tui.services import queries
 
 CHROMIUM = os.environ.get("HERNE_TUI_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [

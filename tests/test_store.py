@@ -11,14 +11,13 @@ import pytest
 from helpers import REPO
 from sqlalchemy import text
 
-from herne_tui.reports import export
 from herne_tui.backup import portable
-from herne_tui.services import queries
-from herne_tui.services import edits
-from herne_tui.errors import Conflict, InvalidInput, NotFound, SchemaError
 from herne_tui.db.schema import SCHEMA_VERSION, open_database
-from herne_tui.seeding.load import load_seed
+from herne_tui.errors import Conflict, InvalidInput, NotFound, SchemaError
+from herne_tui.reports import export
 from herne_tui.seeding.apply import seed_database
+from herne_tui.seeding.load import load_seed
+from herne_tui.services import edits, queries
 
 pytestmark = pytest.mark.both_backends
 

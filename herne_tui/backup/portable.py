@@ -19,7 +19,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,9 @@ from sqlalchemy import Date, Integer, Table, func, select, text
 from sqlmodel import SQLModel
 
 from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from herne_tui.errors import SchemaError
 from herne_tui.db.models import UtcDateTime
 from herne_tui.db.store import Database
+from herne_tui.errors import SchemaError
 
 FORMAT = "herne-tui-dump"
 FORMAT_VERSION = 1
@@ -43,7 +43,7 @@ def tables() -> list[Table]:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -91,7 +91,7 @@ def dump_tables(db: Database) -> dict:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "schema_version": body["schema_version"],
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "tables": body["tables"],
     }
 

@@ -36,8 +36,8 @@ from herne_tui.backup.sqlite import (
     RestoreResult,
     inspect_file,
 )
-from herne_tui.errors import InvalidInput, SchemaError
 from herne_tui.db.store import PG_WRITE_LOCK, Database, default_db_path
+from herne_tui.errors import InvalidInput, SchemaError
 
 ARCHIVE_MAGIC = b"PGDMP"
 TOOL_TIMEOUT = 600

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from herne_tui.errors import InvalidInput, SchemaError
 from herne_tui.db.store import (
     busy_timeout_default,
     display_url,
@@ -29,6 +28,7 @@ from herne_tui.db.store import (
     resolve_url,
     sqlite_path,
 )
+from herne_tui.errors import InvalidInput, SchemaError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

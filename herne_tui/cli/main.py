@@ -227,8 +227,8 @@ def _fail(message: str, code: int = 2) -> int:
 def open_db(args, *, read_only: bool = False, seed_if_empty: bool = True):
     """Open the database named by ``--db``; create and seed it on first use."""
     from herne_tui.db.schema import open_database
-    from herne_tui.seeding.load import load_seed
     from herne_tui.seeding.apply import is_seeded, seed_database
+    from herne_tui.seeding.load import load_seed
 
     read_only = read_only or getattr(args, "read_only", False)
     db = open_database(args.db, read_only=read_only)
@@ -265,8 +265,8 @@ def _write_output(text: str, output: str | None) -> None:
 
 # -- commands -------------------------------------------------------------------------------
 def cmd_seed(args) -> int:
-    from herne_tui.seeding.load import load_seed
     from herne_tui.seeding.apply import seed_database
+    from herne_tui.seeding.load import load_seed
 
     loaded = load_seed(args.source)
     db = open_db(args, seed_if_empty=False)
@@ -309,8 +309,8 @@ def cmd_check(args) -> int:
 
 def _check_database(args) -> int:
     """``check --db``: the nomination rules and procedures applied to a database."""
-    from herne_tui.services.checks import nomination_violations
     from herne_tui.db.schema import open_database
+    from herne_tui.services.checks import nomination_violations
 
     db = open_database(args.db, create=False)
     found = nomination_violations(db)
@@ -444,7 +444,8 @@ def cmd_export(args) -> int:
     from herne_tui.reports.export import export_text
 
     if args.as_of is not None:
-        from herne_tui.services.history import export_text_as_of, parse_day
+        from herne_tui.reports.export import export_text_as_of
+        from herne_tui.services.history import parse_day
 
         day = parse_day(args.as_of, "--as-of")
         _write_output(export_text_as_of(open_db(args), day, args.format), args.output)
@@ -471,8 +472,8 @@ def _number(value: str, field: str) -> int:
 
 
 def cmd_report(args) -> int:
-    from herne_tui.reports import build
     from herne_tui.errors import InvalidInput
+    from herne_tui.reports import build
     from herne_tui.services.history import parse_day
 
     kind = _choice(args.kind, build.KINDS, "Berichtsart")

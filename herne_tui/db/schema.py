@@ -23,9 +23,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 from herne_tui import SCHEMA_VERSION  # defined ORM-free, for the quick start
-from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from herne_tui.backup.sqlite import copy_database, stamped_path
-from herne_tui.errors import HerneError, SchemaError
+from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from herne_tui.db.store import (
     Database,
     check_readable,
@@ -33,6 +32,7 @@ from herne_tui.db.store import (
     resolve_url,
     system_clock,
 )
+from herne_tui.errors import HerneError, SchemaError
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 """Migration to version n, applied to a database at version n - 1.

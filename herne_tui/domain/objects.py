@@ -346,3 +346,26 @@ class Violation:
     rule: str
     ref: str
     message: str
+
+
+FIELD_LABELS = {
+    "status": "Status",
+    "responsible": "Verantwortlich",
+    "lead": "Federführung",
+    "due": "Fällig",
+    "change_state": "Stand",
+    "chair": "Vorsitz",
+    "chair_party": "Partei Vorsitz",
+    "spokespeople": "Sprecher",
+    "holder": "Inhaber",
+    "holder_party": "Partei",
+    "state": "Stand",
+    "state_date": "Datum",
+    "tender_date": "Ausschreibung",
+    "vote_date": "Ratsbeschluss",
+    "nominee": "Vorschlag",
+    "nominee_party": "Partei",
+    "tender_done": "Ausgeschrieben",
+    "note": "Notiz",
+}
+"""German labels of the user fields (history, conflicts, reports)."""

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
+from herne_tui.errors import InvalidInput
 from herne_tui.reports.document import FORMATS, Heading, Items, Para, Table, render
 from herne_tui.reports.document import Bar as _Bar
-from herne_tui.errors import InvalidInput
-from herne_tui.services.history import cutoff, end_of_day, last_changes, state_as_of
-from herne_tui.services.queries import history, utc
 from herne_tui.reports.review import (
     DEFAULT_DAYS,
     Progress,
@@ -34,7 +33,8 @@ from herne_tui.reports.review import (
     progress_of,
     term_dates,
 )
-from herne_tui.db.store import Database
+from herne_tui.services.history import cutoff, end_of_day, last_changes, state_as_of
+from herne_tui.services.queries import history, utc
 
 KINDS = ("weekly", "annual", "midterm", "minutes")
 """Report kinds of ``herne-tui report``."""

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 import tomli_w
 from sqlmodel import Session, select
@@ -26,9 +26,10 @@ from herne_tui.db.models import (
     RuleRow,
     SeatRow,
 )
-from herne_tui.services.queries import aware, read_board, read_holdings, read_meta
-from herne_tui.seeding.load import SEED_FORMAT
 from herne_tui.db.store import Database
+from herne_tui.seeding.load import SEED_FORMAT
+from herne_tui.services.history import cutoff, replayed
+from herne_tui.services.queries import aware, read_board, read_holdings, read_meta
 
 FORMATS = ("toml", "json", "csv")
 _META_DATES = ("term_start", "term_end", "signed")
@@ -314,6 +315,57 @@ def export_text(db: Database, fmt: str) -> str:
 
     def run(session: Session) -> str:
         data = snapshot(session)
+        return render(data, fmt, read_holdings(session) if fmt == "json" else ())
+
+    return db.read(run)
+
+
+# -- export as of a date --------------------------------------------------------------------
+def _overlay(item: dict, fields: dict, *, notes: list | None = None) -> dict:
+    """An export row with its user fields (always last, in service order) replaced."""
+    out = {k: v for k, v in item.items() if k not in fields and k != "notes"}
+    for f, v in fields.items():
+        out[f] = dict(sorted(v.items())) if isinstance(v, dict) else v
+    if notes is not None:
+        out["notes"] = notes
+    return _drop_empty(out)  # the export's own rule for empty values
+
+
+def export_snapshot(session: Session, until: datetime) -> dict:
+    """The export's seed-layout data, with every user field and note as of ``until``."""
+    data = snapshot(session)
+    rows, notes = replayed(session, until)
+    keys = {
+        "measures": ("measure", "id"),
+        "committees": ("committee", "key"),
+        "posts": ("post", "key"),
+        "seats": ("seat", "key"),
+    }
+    for section, (entity, id_key) in keys.items():
+        out = []
+        for item in data[section]:
+            fields = rows.get((entity, item[id_key]))
+            if fields is None:
+                continue
+            own = None
+            if entity == "measure":
+                own = [
+                    {"author": n.author, "at": n.at, "text": n.text}
+                    for n in notes.get(item["id"], ())
+                ]
+            out.append(_overlay(item, fields, notes=own))
+        data[section] = out
+    present = {m["id"] for m in data["measures"]}
+    data["repeats"] = [r for r in data["repeats"] if r["of"] in present]
+    return data
+
+
+def export_text_as_of(db: Database, when: date | datetime, fmt: str) -> str:
+    """The export (toml, json or csv) of the state as of ``when`` (a date: its end, UTC)."""
+    limit = cutoff(when)
+
+    def run(session: Session) -> str:
+        data = export_snapshot(session, limit)
         return render(data, fmt, read_holdings(session) if fmt == "json" else ())
 
     return db.read(run)

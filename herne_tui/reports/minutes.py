@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
-from herne_tui.services import papers
 from herne_tui.domain import procedures
 from herne_tui.reports.document import Heading, Items, Para, Table, render
+from herne_tui.services import papers
 from herne_tui.services.queries import get_meta
-from herne_tui.db.store import Database
 
 
 def _day(value: date | None) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.errors import InvalidInput
+from herne_tui.services.edits import set_meta
 from herne_tui.services.history import last_changes, start_of_day
 from herne_tui.services.queries import get_meta, history, load_board, utc
-from herne_tui.services.edits import set_meta
-from herne_tui.db.store import Database
 
 REVIEW_MARK = "review_mark"
 """Meta key of the last "reviewed now"."""

@@ -7,9 +7,9 @@ from datetime import date
 from textual import work
 from textual.binding import Binding
 
-from herne_tui.services import history
 from herne_tui.domain.objects import format_date
 from herne_tui.screens.board import BoardScreen
+from herne_tui.services import history
 
 
 class AsOfBoardScreen(BoardScreen, inherit_bindings=False):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.domain.objects import CHANGE_STATES, Committee
 from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen
+from herne_tui.services import edits, queries
 
 CHANGE_LABELS = {
     "neu": "neu",

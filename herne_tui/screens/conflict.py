@@ -9,9 +9,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label
 
+from herne_tui.domain.objects import FIELD_LABELS
 from herne_tui.errors import Conflict
 from herne_tui.screens.pickers import MODAL_CSS
-from herne_tui.services.edits import FIELD_LABELS
 
 
 def _show(value) -> str:

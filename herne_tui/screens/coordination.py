@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from herne_tui.services import papers
 from herne_tui.domain import procedures
 from herne_tui.domain.objects import Dissent, format_date, format_datetime
 from herne_tui.screens.edit_form import EditForm, FormField
 from herne_tui.screens.panel import PanelScreen
+from herne_tui.services import papers
 
 
 class CoordinationScreen(PanelScreen):

@@ -10,10 +10,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from herne_tui.services import checks
-from herne_tui.services import deadlines
 from herne_tui.domain.objects import format_date
 from herne_tui.screens.live import LiveScreen, guarded
+from herne_tui.services import checks, deadlines
 
 
 class DeadlinesScreen(LiveScreen, Screen):

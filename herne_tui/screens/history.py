@@ -10,11 +10,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from herne_tui.services import history
-from herne_tui.services import queries
 from herne_tui.domain.objects import DateError, format_date, format_datetime, parse_date
 from herne_tui.screens.live import LiveScreen, guarded
 from herne_tui.screens.pickers import Prompt, TopicPicker
+from herne_tui.services import history, queries
 
 LIMIT = 500
 

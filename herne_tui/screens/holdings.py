@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.domain.objects import SEAT_STATES, Seat, format_date
 from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen, flag
+from herne_tui.services import edits, queries
 
 
 class HoldingsScreen(PanelScreen):

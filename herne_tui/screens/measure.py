@@ -11,9 +11,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
-from herne_tui.services import history
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.domain.objects import (
     LEADS,
     DateError,
@@ -26,6 +23,7 @@ from herne_tui.domain.objects import (
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.live import LiveScreen, guarded
 from herne_tui.screens.pickers import Confirm
+from herne_tui.services import edits, history, queries
 
 
 def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:

@@ -7,11 +7,11 @@ from datetime import date
 from rich.text import Text
 from textual.binding import Binding
 
-from herne_tui.services import papers
 from herne_tui.domain.objects import PAPER_KINDS, POSITIONS, Paper, format_date
 from herne_tui.screens.edit_form import EditForm, FormField
 from herne_tui.screens.panel import PanelScreen, flag
 from herne_tui.screens.pickers import Prompt
+from herne_tui.services import papers
 
 BODY_HINT = "Gremium (Rat, Ausschuss für …, Bezirksvertretung …)"
 

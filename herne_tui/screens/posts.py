@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from herne_tui.services import queries
-from herne_tui.services import edits
 from herne_tui.domain.objects import POST_STATES, Post, format_date
 from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen, flag
+from herne_tui.services import edits, queries
 
 
 def post_problems(p: Post) -> list[str]:

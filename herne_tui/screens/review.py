@@ -14,9 +14,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
 
-from herne_tui.reports import build
-from herne_tui.reports import review
 from herne_tui.errors import HerneError
+from herne_tui.reports import build, review
 from herne_tui.screens.live import LiveScreen, guarded
 from herne_tui.screens.pickers import Prompt
 

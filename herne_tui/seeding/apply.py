@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from sqlmodel import Session, select
 
@@ -29,10 +29,10 @@ from herne_tui.db.models import (
     StatusRow,
     TopicRow,
 )
-from herne_tui.services.queries import measure_subject, utc
+from herne_tui.db.store import Database
 from herne_tui.seeding.load import LoadedSeed, Seed
 from herne_tui.services.edits import encode, new_txn, record
-from herne_tui.db.store import Database
+from herne_tui.services.queries import measure_subject, utc
 
 SEED_USER = "seed"
 """The author of everything the seed writes."""
@@ -104,7 +104,7 @@ class _Merger:
         self.now = now
         self.report = report
         self.txn = new_txn()
-        self.signed = datetime.combine(seed.meta.signed, time(0, 0), tzinfo=timezone.utc)
+        self.signed = datetime.combine(seed.meta.signed, time(0, 0), tzinfo=UTC)
 
     def _log(self, **kw) -> None:
         record(self.s, user=SEED_USER, action="seed", txn=self.txn, **kw)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from herne_tui.domain.objects import Violation
 from herne_tui.db.models import DissentRow, PostRow, RuleRow
-from herne_tui.services.queries import read_holdings
 from herne_tui.db.store import Database
+from herne_tui.domain.objects import Violation
+from herne_tui.services.queries import read_holdings
 
 FILLED_POST = ("nominiert", "gewählt")
 FILLED_SEAT = ("nominiert", "besetzt")

@@ -6,12 +6,12 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from herne_tui.db.models import MeasureRow, PaperRow, StatusRow
+from herne_tui.db.store import Database
 from herne_tui.domain import procedures
 from herne_tui.domain.objects import Deadline
-from herne_tui.db.models import MeasureRow, PaperRow, StatusRow
 from herne_tui.services.papers import to_paper
 from herne_tui.services.queries import read_meta
-from herne_tui.db.store import Database
 
 
 def deadlines_in(session: Session, today: date) -> list[Deadline]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from sqlmodel import Session, select
 
-from herne_tui.domain import objects as d
-from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
 from herne_tui.db.models import (
     CommitteeRow,
     HistoryRow,
@@ -28,6 +27,10 @@ from herne_tui.db.models import (
     SeatRow,
     StatusRow,
 )
+from herne_tui.db.store import Database
+from herne_tui.domain import objects as d
+from herne_tui.domain.objects import FIELD_LABELS
+from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
 from herne_tui.services.queries import (
     measure_subject,
     read_holdings,
@@ -36,7 +39,6 @@ from herne_tui.services.queries import (
     to_post,
     utc,
 )
-from herne_tui.db.store import Database
 
 NOTE_MAX = 20_000
 
@@ -207,26 +209,6 @@ ENTITIES: dict[str, Entity] = {
     ),
 }
 
-FIELD_LABELS = {
-    "status": "Status",
-    "responsible": "Verantwortlich",
-    "lead": "Federführung",
-    "due": "Fällig",
-    "change_state": "Stand",
-    "chair": "Vorsitz",
-    "chair_party": "Partei Vorsitz",
-    "spokespeople": "Sprecher",
-    "holder": "Inhaber",
-    "holder_party": "Partei",
-    "state": "Stand",
-    "state_date": "Datum",
-    "tender_date": "Ausschreibung",
-    "vote_date": "Ratsbeschluss",
-    "nominee": "Vorschlag",
-    "nominee_party": "Partei",
-    "tender_done": "Ausgeschrieben",
-    "note": "Notiz",
-}
 """German labels of editable fields, for messages and the history screen."""
 
 

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from herne_tui.domain import objects as d
-from herne_tui.reports import export
-from herne_tui.services import queries
-from herne_tui.errors import InvalidInput, NotFound
 from herne_tui.db.models import CommitteeRow, HistoryRow, MeasureRow, PostRow
+from herne_tui.db.store import Database
+from herne_tui.domain import objects as d
+from herne_tui.domain.objects import FIELD_LABELS
+from herne_tui.errors import InvalidInput, NotFound
+from herne_tui.services import queries
+from herne_tui.services.edits import ENTITIES
 from herne_tui.services.queries import (
     read_board,
     read_holdings,
@@ -31,8 +33,6 @@ from herne_tui.services.queries import (
     to_post,
     utc,
 )
-from herne_tui.services.edits import ENTITIES, FIELD_LABELS
-from herne_tui.db.store import Database
 
 DATE_FIELDS = frozenset({"due", "state_date", "tender_date", "vote_date"})
 """User fields holding a date (history stores them as ISO text)."""
@@ -72,12 +72,12 @@ class Snapshot:
 # -- time ---------------------------------------------------------------------------------------
 def end_of_day(day: date) -> datetime:
     """The first instant after ``day`` in UTC (exclusive upper bound of an "as of" date)."""
-    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=UTC)
 
 
 def start_of_day(day: date) -> datetime:
     """00:00 UTC of ``day``."""
-    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
 def cutoff(when: date | datetime) -> datetime:
@@ -125,7 +125,7 @@ def replay_entries(entries) -> tuple[dict, dict]:
     return rows, notes
 
 
-def _replayed(session: Session, until: datetime | None) -> tuple[dict, dict]:
+def replayed(session: Session, until: datetime | None) -> tuple[dict, dict]:
     q = select(HistoryRow)
     if until is not None:
         q = q.where(HistoryRow.at < until)
@@ -134,7 +134,7 @@ def _replayed(session: Session, until: datetime | None) -> tuple[dict, dict]:
 
 
 def _snapshot(session: Session, until: datetime | None) -> Snapshot:
-    rows, notes = _replayed(session, until)
+    rows, notes = replayed(session, until)
     board = read_board(session)
     measures = []
     for m in board.measures:
@@ -216,57 +216,6 @@ def last_changes(db: Database, until: date | datetime | None = None) -> dict[str
             if entity_id not in out or at > out[entity_id]:
                 out[entity_id] = at
         return out
-
-    return db.read(run)
-
-
-# -- export as of a date --------------------------------------------------------------------
-def _overlay(item: dict, fields: dict, *, notes: list | None = None) -> dict:
-    """An export row with its user fields (always last, in service order) replaced."""
-    out = {k: v for k, v in item.items() if k not in fields and k != "notes"}
-    for f, v in fields.items():
-        out[f] = dict(sorted(v.items())) if isinstance(v, dict) else v
-    if notes is not None:
-        out["notes"] = notes
-    return export._drop_empty(out)  # the export's own rule for empty values
-
-
-def export_snapshot(session: Session, until: datetime) -> dict:
-    """The export's seed-layout data, with every user field and note as of ``until``."""
-    data = export.snapshot(session)
-    rows, notes = _replayed(session, until)
-    keys = {
-        "measures": ("measure", "id"),
-        "committees": ("committee", "key"),
-        "posts": ("post", "key"),
-        "seats": ("seat", "key"),
-    }
-    for section, (entity, id_key) in keys.items():
-        out = []
-        for item in data[section]:
-            fields = rows.get((entity, item[id_key]))
-            if fields is None:
-                continue
-            own = None
-            if entity == "measure":
-                own = [
-                    {"author": n.author, "at": n.at, "text": n.text}
-                    for n in notes.get(item["id"], ())
-                ]
-            out.append(_overlay(item, fields, notes=own))
-        data[section] = out
-    present = {m["id"] for m in data["measures"]}
-    data["repeats"] = [r for r in data["repeats"] if r["of"] in present]
-    return data
-
-
-def export_text_as_of(db: Database, when: date | datetime, fmt: str) -> str:
-    """The export (toml, json or csv) of the state as of ``when`` (a date: its end, UTC)."""
-    limit = cutoff(when)
-
-    def run(session: Session) -> str:
-        data = export_snapshot(session, limit)
-        return export.render(data, fmt, read_holdings(session) if fmt == "json" else ())
 
     return db.read(run)
 

@@ -7,13 +7,13 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from herne_tui.db.models import DissentRow, MeasureRow, PaperRow, PositionRow, RuleRow
+from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.domain import procedures
 from herne_tui.errors import Conflict, InvalidInput, NotFound
-from herne_tui.db.models import DissentRow, MeasureRow, PaperRow, PositionRow, RuleRow
-from herne_tui.services.queries import partners_of, read_meta
 from herne_tui.services.edits import _date, _text, new_txn, record
-from herne_tui.db.store import Database
+from herne_tui.services.queries import partners_of, read_meta
 
 PAPER_FIELDS = (
     "title",

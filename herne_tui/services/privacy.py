@@ -26,7 +26,6 @@ from typing import Any
 from sqlalchemy import Text, cast, func, or_, text
 from sqlmodel import Session, select
 
-from herne_tui.errors import InvalidInput
 from herne_tui.db.models import (
     CommitteeRow,
     DissentRow,
@@ -39,8 +38,9 @@ from herne_tui.db.models import (
     RuleRow,
     SeatRow,
 )
-from herne_tui.services.edits import encode, new_txn, record
 from herne_tui.db.store import Database
+from herne_tui.errors import InvalidInput
+from herne_tui.services.edits import encode, new_txn, record
 
 PLACEHOLDER = "[entfernt]"
 """What a forgotten name is replaced with."""

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from herne_tui.domain import objects as d
-from herne_tui.errors import NotFound
 from herne_tui.db.models import (
     CommitteeRow,
     HistoryRow,
@@ -27,20 +25,22 @@ from herne_tui.db.models import (
     TopicRow,
 )
 from herne_tui.db.store import Database
+from herne_tui.domain import objects as d
+from herne_tui.errors import NotFound
 
 
 def aware(value: datetime | None) -> datetime | None:
     """Stored datetimes are naive UTC; hand them out as aware UTC."""
     if value is None or value.tzinfo is not None:
         return value
-    return value.replace(tzinfo=timezone.utc)
+    return value.replace(tzinfo=UTC)
 
 
 def utc(value: datetime) -> datetime:
     """Any datetime as aware UTC (a naive one is taken to be UTC already)."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def measure_subject(measure_id: str) -> str:
@@ -356,4 +356,4 @@ def history(
 def _as_dt(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         return utc(value)
-    return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)

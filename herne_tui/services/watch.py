@@ -20,11 +20,11 @@ from sqlalchemy import func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from herne_tui.db.models import HistoryRow
+from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.errors import DatabaseBusy, DatabaseUnavailable
-from herne_tui.db.models import HistoryRow
 from herne_tui.services.queries import to_history
-from herne_tui.db.store import Database
 
 
 class ChangeWatcher:

@@ -20,8 +20,8 @@ import socket
 import sys
 from collections.abc import Callable
 
-from herne_tui.errors import InvalidInput
 from herne_tui.db.store import is_postgres, url_without_password
+from herne_tui.errors import InvalidInput
 
 USER_MAX = 80
 
