@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -12,9 +15,17 @@ from textual.message import Message
 from textual.screen import Screen
 
 from herne_tui.commands import MeasureProvider, ScreenActionsProvider
-from herne_tui.domain.objects import HistoryEntry, Measure
+from herne_tui.domain.objects import Board, DateError, HistoryEntry, parse_date
 from herne_tui.errors import Conflict, HerneError
+from herne_tui.screens.base import HerneScreen
 from herne_tui.screens.board import BoardScreen
+from herne_tui.screens.conflict import ConflictScreen
+from herne_tui.screens.help import HelpScreen
+from herne_tui.screens.pickers import Prompt
+
+if TYPE_CHECKING:  # both load the ORM; the app imports them only when they are needed
+    from herne_tui.screens.measure import MeasureScreen
+    from herne_tui.services.watch import ChangeWatcher
 
 PANELS = {
     "board": ("Board", "board:BoardScreen"),
@@ -39,40 +50,62 @@ EXTRA_MODES = {
 
 def screen_class(spec: str) -> type[Screen]:
     """Import a screen class named ``module:Class`` from herne_tui.screens on first use,
-    so start-up only pays for the board."""
+    so start-up only pays for the board (the other screens load the ORM)."""
     module, _, name = spec.partition(":")
     return getattr(importlib.import_module(f"herne_tui.screens.{module}"), name)
+
+
+_SCREEN_SPECS = {name: spec for name, (_, spec) in PANELS.items()} | {
+    name: spec for name, (_, spec, _) in EXTRA_MODES.items()
+}
 
 
 def _lazy(spec: str) -> Callable[[], Screen]:
     return lambda: screen_class(spec)()
 
 
+def report_format(path: str) -> str:
+    """The report format a file name asks for (.html, .txt, else Markdown)."""
+    suffix = Path(path).suffix.lower()
+    return {".html": "html", ".htm": "html", ".txt": "text"}.get(suffix, "md")
+
+
+def bindings_of(owner: type[App] | type[Screen]) -> list[Binding]:
+    """The key bindings a screen or app class declares (all of ours are ``Binding``s)."""
+    return [b for b in owner.BINDINGS if isinstance(b, Binding)]
+
+
 class HerneApp(App):
     """herne-tui: the board of the agreement and its personnel panels."""
 
     CSS_PATH = "app.tcss"
-    MODES = {name: _lazy(spec) for name, (_, spec) in PANELS.items()} | {
-        name: _lazy(spec) for name, (_, spec, _) in EXTRA_MODES.items()
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
+        name: _lazy(spec) for name, spec in _SCREEN_SPECS.items()
     }
     DEFAULT_MODE = "board"
     COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
     BINDINGS = [
-        Binding("1", "panel('board')", "Board", show=False),
-        Binding("2", "panel('committees')", "Ausschüsse", show=False),
-        Binding("3", "panel('posts')", "Bürgermeister", show=False),
-        Binding("4", "panel('dezernat')", "Dezernat III", show=False),
-        Binding("5", "panel('holdings')", "Beteiligungen", show=False),
-        Binding("6", "panel('history')", "Verlauf", show=False),
-        Binding("7", "panel('progress')", "Fortschritt", show=False),
-        Binding("8", "panel('papers')", "Anträge", show=False),
-        Binding("9", "panel('coordination')", "Koordinierungsgruppe", show=False),
-        Binding("0", "panel('checks')", "Prüfungen", show=False),
-        Binding("w", "panel('review')", "Wochenrückblick", show=False),
-        Binding("d", "panel('deadlines')", "Fristen", show=False),
-        Binding("question_mark", "help", "Tasten", key_display="?"),
-        Binding("ctrl+p", "command_palette", "Befehle", key_display="^p"),
-        Binding("q", "quit", "Beenden"),
+        Binding("1", "panel('board')", "Board", show=False, id="app.panel-board"),
+        Binding("2", "panel('committees')", "Ausschüsse", show=False, id="app.panel-committees"),
+        Binding("3", "panel('posts')", "Bürgermeister", show=False, id="app.panel-posts"),
+        Binding("4", "panel('dezernat')", "Dezernat III", show=False, id="app.panel-dezernat"),
+        Binding("5", "panel('holdings')", "Beteiligungen", show=False, id="app.panel-holdings"),
+        Binding("6", "panel('history')", "Verlauf", show=False, id="app.panel-history"),
+        Binding("7", "panel('progress')", "Fortschritt", show=False, id="app.panel-progress"),
+        Binding("8", "panel('papers')", "Anträge", show=False, id="app.panel-papers"),
+        Binding(
+            "9",
+            "panel('coordination')",
+            "Koordinierungsgruppe",
+            show=False,
+            id="app.panel-coordination",
+        ),
+        Binding("0", "panel('checks')", "Prüfungen", show=False, id="app.panel-checks"),
+        Binding("w", "panel('review')", "Wochenrückblick", show=False, id="app.panel-review"),
+        Binding("d", "panel('deadlines')", "Fristen", show=False, id="app.panel-deadlines"),
+        Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Befehle", key_display="^p", id="app.command-palette"),
+        Binding("q", "quit", "Beenden", id="app.quit"),
     ]
 
     class DataChanged(Message):
@@ -82,16 +115,26 @@ class HerneApp(App):
             super().__init__()
             self.entries = entries
 
-    def __init__(self, db, *, user: str, watch_interval: float = 0.5, initial_board=None) -> None:
+    def __init__(
+        self,
+        db: Any,
+        *,
+        user: str,
+        watch_interval: float = 0.5,
+        initial_board: Board | None = None,
+    ) -> None:
         super().__init__()
         self.db = db
+        """A Database, or the quick start's stand-in that opens one after the first paint
+        (typed loosely: the UI never imports herne_tui.db)."""
         self.user = user
-        self.read_only = db.read_only
+        self.read_only: bool = db.read_only
         self.watch_interval = watch_interval
-        self.watcher = None
+        self.watcher: ChangeWatcher | None = None
         self.labels: dict[str, str] = {}
         self.initial_board = initial_board
         """The board read by the quick start, shown before the ORM has loaded."""
+        self._polling = False
 
     def on_mount(self) -> None:
         self.title = "HERNE 2030" + (" – NUR LESEN" if self.read_only else "")
@@ -111,8 +154,6 @@ class HerneApp(App):
 
     def action_help(self) -> None:
         """Show every key."""
-        from herne_tui.screens.help import HelpScreen
-
         self.push_screen(HelpScreen(help_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -146,9 +187,6 @@ class HerneApp(App):
 
     def ask_as_of(self) -> None:
         """Ask for a day and show the board as it was then."""
-        from herne_tui.domain.objects import DateError, parse_date
-        from herne_tui.screens.asof import AsOfBoardScreen
-        from herne_tui.screens.pickers import Prompt
 
         def done(value: str | None) -> None:
             if not value:
@@ -158,42 +196,46 @@ class HerneApp(App):
             except DateError as exc:
                 self.notify(str(exc), severity="error")
                 return
+            # deferred: the past board loads the ORM, which stays off the first paint
+            from herne_tui.screens.asof import AsOfBoardScreen
+
             self.push_screen(AsOfBoardScreen(day))
 
         self.push_screen(Prompt("Board zum Stichtag (TT.MM.JJJJ)", placeholder="TT.MM.JJJJ"), done)
 
     def ask_report(self, kind: str, title: str) -> None:
         """Ask for a file name and save a report there (.md, .html or .txt)."""
-        from datetime import date
-        from pathlib import Path
-
-        from herne_tui.screens.pickers import Prompt
-
         default = str(Path.home() / f"{title.lower()}-{date.today():%Y-%m-%d}.md")
-        self.push_screen(
-            Prompt(f"{title} speichern als (.md, .html oder .txt)", default),
-            lambda path: path and self.save_report(kind, path),
-        )
+
+        def done(path: str | None) -> None:
+            if path:
+                self.save_report(kind, path)
+
+        self.push_screen(Prompt(f"{title} speichern als (.md, .html oder .txt)", default), done)
 
     @work(thread=True, group="report")
-    def save_report(self, kind: str, path: str, **options) -> None:
+    def save_report(self, kind: str, path: str, **options: Any) -> None:
         """Build a report and write it to a file (the extension picks the format)."""
-        from herne_tui.errors import HerneError
+        # deferred: the reports load the ORM, which stays off the first paint
         from herne_tui.reports import build
-        from herne_tui.screens.review import report_format
 
         try:
             text = build.build_report(self.db, kind, report_format(path), **options)
             saved = build.save_report(text, path)
-        except (HerneError, OSError) as exc:
-            message = getattr(exc, "message", None) or f"{path}: {exc.strerror or exc}"
-            self.call_from_thread(self.notify, message, severity="error")
+        except HerneError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"{path}: {exc.strerror or exc}", severity="error")
             return
         self.call_from_thread(self.notify, f"Bericht gespeichert: {saved}")
 
     def open_measure(self, measure_id: str) -> None:
         """Open the measure view."""
-        self.push_screen(screen_class("measure:MeasureScreen")(measure_id))
+        # deferred: the measure view loads the ORM, which stays off the first paint
+        from herne_tui.screens.measure import MeasureScreen
+
+        self.push_screen(MeasureScreen(measure_id))
 
     def goto_measure(self, measure_id: str) -> None:
         """Show the board with the focus on a measure."""
@@ -202,13 +244,27 @@ class HerneApp(App):
 
     def _select_on_board(self, measure_id: str) -> None:
         board = self.board_screen()
-        if board is not None and not board.select_measure(measure_id):
-            self.notify(f"Maßnahme {measure_id} nicht gefunden.", severity="warning")
+        if board is not None:
+            board.post_message(BoardScreen.SelectMeasure(measure_id))
 
     def board_screen(self) -> BoardScreen | None:
         """The board screen, if it has been created."""
-        stack = self._screen_stacks.get("board") or []
+        stack = self.get_screen_stack("board")
         return next((s for s in stack if isinstance(s, BoardScreen)), None)
+
+    def open_screens(self) -> Iterator[Screen]:
+        """Every screen of every mode opened so far, not only of the current one."""
+        for mode in self.MODES:
+            try:
+                yield from self.get_screen_stack(mode)
+            except KeyError:  # a mode not opened yet has no stack
+                continue
+
+    def tell_screens(self, message: Callable[[], Message]) -> None:
+        """Post a fresh message to every open data screen; each decides what it means to it."""
+        for screen in self.open_screens():
+            if isinstance(screen, HerneScreen):
+                screen.post_message(message())
 
     # -- writes ------------------------------------------------------------------------------------
     def check_writable(self) -> bool:
@@ -221,11 +277,10 @@ class HerneApp(App):
     def show_conflict(
         self,
         conflict: Conflict,
-        retry: Callable[[Conflict], None],
-        reload: Callable[[], None] | None = None,
+        retry: Callable[[Conflict], object],
+        reload: Callable[[], object] | None = None,
     ) -> None:
         """Show theirs against mine; apply mine again on the new version, or drop it."""
-        from herne_tui.screens.conflict import ConflictScreen
 
         def done(apply_again: bool | None) -> None:
             if apply_again:
@@ -234,34 +289,13 @@ class HerneApp(App):
                 self.notify("Ihre Änderung wurde verworfen; es gilt die neue Fassung.")
                 if reload is not None:
                     reload()
-                board = self.board_screen()
-                if board is not None:
-                    board.reload()
+                self.tell_screens(HerneScreen.ChangeDropped)
 
         self.push_screen(ConflictScreen(conflict), done)
 
-    @work(thread=True, group="write")
-    def raise_dissent(self, subject: str, reason: str) -> None:
-        """Put a measure or paper on the Koordinierungsgruppe's agenda."""
-        from herne_tui.errors import HerneError
-        from herne_tui.services import papers
-
-        try:
-            dissent = papers.raise_dissent(self.db, subject=subject, reason=reason, user=self.user)
-        except HerneError as exc:
-            self.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        self.call_from_thread(
-            self.notify,
-            f"Dissens {dissent.id} gemeldet: steht auf der "
-            "Tagesordnung der Koordinierungsgruppe (9).",
-        )
-
-    def measure_saved(self, measure: Measure) -> None:
-        """A measure was saved elsewhere in the app: show it on the board."""
-        board = self.board_screen()
-        if board is not None:
-            board.apply_measure(measure)
+    def on_measure_screen_saved(self, message: MeasureScreen.Saved) -> None:
+        """A measure was saved on its screen: the other screens show it too."""
+        self.tell_screens(lambda: HerneScreen.MeasureChanged(message.measure))
 
     # -- live refresh --------------------------------------------------------------------------
     def start_watching(self) -> None:
@@ -277,8 +311,10 @@ class HerneApp(App):
 
     @work(thread=True, group="watch")
     def _poll(self) -> None:
+        entries: Iterable[HistoryEntry] | None
         try:
             if self.watcher is None:  # created here: opening may still be under way
+                # deferred: the watcher loads the ORM, which stays off the first paint
                 from herne_tui.services.watch import ChangeWatcher
 
                 self.watcher = ChangeWatcher(self.db)
@@ -299,19 +335,12 @@ class HerneApp(App):
             self.watcher.close()
 
     def on_herne_app_data_changed(self, message: DataChanged) -> None:
+        self.tell_screens(HerneScreen.Outdated)  # every mode, not only the current one
         others = [e for e in message.entries if e.user != self.user]
-        shown = set(self.screen_stack)
-        for stack in self._screen_stacks.values():  # every mode, not only the current one
-            for screen in stack:
-                if not hasattr(screen, "data_changed"):
-                    continue
-                if screen in shown:
-                    screen.data_changed()
-                else:
-                    screen.stale = True  # reloaded when it is shown again
         if others:
             first = others[0]
             more = f" (+{len(others) - 1} weitere)" if len(others) > 1 else ""
+            # deferred: the services load the ORM, which stays off the first paint
             from herne_tui.services.history import describe
 
             self.notify(
@@ -325,11 +354,11 @@ def help_sections() -> list[tuple[str, list[Binding]]]:
     """Every screen's keys, grouped as the help screen and the README show them."""
 
     def keys(spec: str) -> list[Binding]:
-        return list(screen_class(spec).BINDINGS)
+        return bindings_of(screen_class(spec))
 
     return [
-        ("Überall", list(HerneApp.BINDINGS)),
-        ("Board", list(BoardScreen.BINDINGS)),
+        ("Überall", bindings_of(HerneApp)),
+        ("Board", bindings_of(BoardScreen)),
         ("Maßnahme", keys("measure:MeasureScreen")),
         ("Panels 2–5, 8, 9", keys("panel:PanelScreen")),
         ("Bürgermeister, Beteiligungen", keys("posts:PostsScreen")),
@@ -340,7 +369,7 @@ def help_sections() -> list[tuple[str, list[Binding]]]:
     ]
 
 
-def run_app(db, *, user: str, initial_board=None) -> int:
+def run_app(db: Any, *, user: str, initial_board: Board | None = None) -> int:
     """Run the app until the user quits."""
     HerneApp(db, user=user, initial_board=initial_board).run()
     return 0

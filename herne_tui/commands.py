@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterator
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
+from textual.app import App
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from herne_tui.app import HerneApp
 
 
-class MeasureProvider(Provider):
+class HerneProvider(Provider):
+    """A command provider with a typed handle on the app."""
+
+    @property
+    def herne(self) -> HerneApp:
+        """The app, typed."""
+        return cast("HerneApp", self.app)
+
+
+class MeasureProvider(HerneProvider):
     """„Gehe zu Maßnahme“: find a measure by id or words of its title and text."""
 
     async def startup(self) -> None:
+        # deferred: the services load the ORM, which stays off the first paint
         from herne_tui.services import queries
 
-        shown = self.app.board_screen()
+        shown = self.herne.board_screen()
         board = (
             shown.board
             if shown is not None and shown.board is not None
-            else await asyncio.to_thread(queries.load_board, self.app.db)
+            else await asyncio.to_thread(queries.load_board, self.herne.db)
         )
         self.measures = [(m.id, m.title, m.haystack()) for m in board.measures]
 
@@ -36,7 +54,7 @@ class MeasureProvider(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(label),
-                    partial(self.app.goto_measure, mid),
+                    partial(self.herne.goto_measure, mid),
                     help="Maßnahme auf dem Board auswählen",
                 )
 
@@ -44,20 +62,18 @@ class MeasureProvider(Provider):
 class ScreenActionsProvider(Provider):
     """Every key-bound action of the current screen and of the app, by its German name."""
 
-    def _commands(self):
-        screen = self.screen
+    def _commands(self) -> Iterator[tuple[str, Callable[[], object]]]:
+        owners: list[Screen | App] = [self.screen, self.app]
         seen = set()
-        for owner, binding in [
-            *((screen, b) for b in screen.BINDINGS),
-            *((self.app, b) for b in self.app.BINDINGS),
-        ]:
-            if not hasattr(binding, "description") or not binding.description:
-                continue
-            if binding.action in seen:
-                continue
-            seen.add(binding.action)
-            keys = binding.key_display or binding.key.split(",")[0]
-            yield (f"{binding.description} ({keys})", partial(owner.run_action, binding.action))
+        for owner in owners:
+            for binding in owner.BINDINGS:
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                if binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                keys = binding.key_display or binding.key.split(",")[0]
+                yield (f"{binding.description} ({keys})", partial(owner.run_action, binding.action))
 
     async def discover(self) -> Hits:
         for title, callback in self._commands():

@@ -72,3 +72,17 @@ class SeedProblems(HerneError):
     def __init__(self, problems: list[str]):
         super().__init__(problems[0] if problems else "seed has problems")
         self.problems = problems
+
+
+def already_exists(path: object) -> InvalidInput:
+    """The refusal to overwrite a file the user named without ``--force``."""
+    return InvalidInput(f"{path} gibt es schon: anderen Namen wählen oder --force angeben")
+
+
+def newer_schema(where: object, found: object, known: int, *, pip_hint: bool = True) -> SchemaError:
+    """The refusal of a database or backup whose schema version is newer than ``known``."""
+    how = " (pip install -U herne-tui)" if pip_hint else ""
+    return SchemaError(
+        f"{where} hat Schema-Version {found}, dieses herne-tui kennt nur bis {known}: "
+        f"bitte herne-tui aktualisieren{how}"
+    )

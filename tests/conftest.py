@@ -20,6 +20,19 @@ from herne_tui.seeding.apply import seed_database
 from herne_tui.seeding.load import load_seed
 
 
+@pytest.fixture(autouse=True)
+def own_user_data(tmp_path_factory, monkeypatch) -> Path:
+    """Each test (and every process it starts) has its own user data folder.
+
+    The default database and the backups before a PostgreSQL migration live there; tests
+    running in parallel (pytest-xdist) must not share them, nor touch the real one.
+    """
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    monkeypatch.delenv("HERNE_TUI_DB", raising=False)  # only what a test names itself
+    return folder
+
+
 @pytest.fixture(scope="session")
 def bundled_seed():
     """The bundled seed, loaded and validated once."""

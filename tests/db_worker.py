@@ -3,9 +3,10 @@
     python tests/db_worker.py stress DB NAME SEED COUNT LOG
         COUNT random edits through the services with ``expected_version`` from a fresh read;
         one JSON line per edit in LOG (accepted with the resulting version, or refused).
-    python tests/db_worker.py loop DB NAME COUNT [PAUSE]
+    python tests/db_worker.py loop DB NAME COUNT [PAUSE [AFTER_RESTORE]]
         edits two measures in turn and prints ``ok KEY FIELD VALUE VERSION TIME`` after each
-        commit (for kill -9, watch and backup tests).
+        commit (for kill -9, watch and backup tests); with AFTER_RESTORE it stops (``idle``)
+        after that many saves on a file restored under it.
     python tests/db_worker.py migrate DB
         registers a temporary next migration (slow on purpose) and opens the database.
     python tests/db_worker.py hold DB SECONDS
@@ -22,6 +23,7 @@ import contextlib
 import json
 import os
 import random
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -92,7 +94,7 @@ def _post_edit(db, rng: random.Random, name: str, i: int) -> dict:
     changes = {"holder": marker, "state": rng.choice(d.POST_STATES)}
     current = {"holder": p.holder, "state": p.state}
     changed = {f: edits.encode(v) for f, v in changes.items() if current[f] != v}
-    time.sleep(rng.random() * 0.004)
+    time.sleep(rng.random() * 0.004)  # thinking, as above
     entry = {
         "op": "post",
         "entity": "post",
@@ -123,7 +125,7 @@ def _seat_edit(db, rng: random.Random, name: str, i: int) -> dict:
     changes = {"nominee": marker, "tender_done": not s.tender_done}
     current = {"nominee": s.nominee, "tender_done": s.tender_done}
     changed = {f: edits.encode(v) for f, v in changes.items() if current[f] != v}
-    time.sleep(rng.random() * 0.004)
+    time.sleep(rng.random() * 0.004)  # thinking, as above
     entry = {
         "op": "seat",
         "entity": "seat",
@@ -175,9 +177,30 @@ def stress(db_path: str, name: str, seed: int, count: int, log_path: str) -> Non
     db.dispose()
 
 
-def loop(db_path: str, name: str, count: int, pause: float = 0.0) -> None:
-    """Edit two measures in turn; print one line after each commit."""
+class RestoreSpotter:
+    """Notices that the file was restored under a writer: a saved version went back."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, int] = {}
+        self.saves_since = 0
+        """Saves made on the restored file (0 while no restore was seen)."""
+
+    def saved(self, measure_id: str, version: int) -> None:
+        """Take note of one save."""
+        if self.saves_since or version < self.last.get(measure_id, 0):
+            self.saves_since += 1
+        self.last[measure_id] = version
+
+
+def loop(db_path: str, name: str, count: int, pause: float = 0.0, after_restore: int = 0) -> None:
+    """Edit two measures in turn; print one line after each commit.
+
+    With ``after_restore``, once the file was restored under it, make that many saves on the
+    restored file, print ``idle`` and keep its connections open until it is killed, so a test
+    knows exactly what was written after the restore.
+    """
     db = open_database(db_path)
+    spotter = RestoreSpotter()
     print(f"ready {time.time():.6f}", flush=True)
     for i in range(count):
         mid = LOOP_MEASURES[i % len(LOOP_MEASURES)]
@@ -187,8 +210,12 @@ def loop(db_path: str, name: str, count: int, pause: float = 0.0) -> None:
             db, measure_id=mid, changes={"responsible": value}, user=name, note=note
         )
         print(f"ok {mid} responsible {value} {m.version} {time.time():.6f}", flush=True)
+        spotter.saved(mid, m.version)
+        if after_restore and spotter.saves_since >= after_restore:
+            print("idle", flush=True)
+            signal.pause()  # killed by the test
         if pause:
-            time.sleep(pause)
+            time.sleep(pause)  # a writer that saves now and then, not a wait
     db.dispose()
 
 
@@ -223,14 +250,14 @@ def hold(db_path: str, seconds: float) -> None:
         with psycopg.connect(url.render_as_string(hide_password=False)) as pg:
             pg.execute(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
             print("locked", flush=True)
-            time.sleep(seconds)
+            time.sleep(seconds)  # a slow writer holding the lock: what the test is about
             pg.rollback()
         return
     db_path = db_path.removeprefix("sqlite:///")
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
     print("locked", flush=True)
-    time.sleep(seconds)
+    time.sleep(seconds)  # a slow writer holding the lock: what the test is about
     conn.execute("ROLLBACK")
     conn.close()
 
@@ -274,7 +301,8 @@ if __name__ == "__main__":
     if mode == "stress":
         stress(rest[0], rest[1], int(rest[2]), int(rest[3]), rest[4])
     elif mode == "loop":
-        loop(rest[0], rest[1], int(rest[2]), float(rest[3]) if len(rest) > 3 else 0.0)
+        pause = float(rest[3]) if len(rest) > 3 else 0.0
+        loop(rest[0], rest[1], int(rest[2]), pause, int(rest[4]) if len(rest) > 4 else 0)
     elif mode == "migrate":
         migrate(rest[0])
     elif mode == "hold":

@@ -3,13 +3,52 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parent.parent
 AGREEMENT = REPO.parent / "shared" / "agreement" / "herne-2030-eckpunkte.txt"
+
+PATIENCE = 30.0
+"""Seconds a wait may take before it fails: generous, so a loaded machine is slow, not red."""
+
+
+def wait_until(
+    condition: Callable[[], T],
+    *,
+    timeout: float = PATIENCE,
+    interval: float = 0.02,
+    what: str | Callable[[], str] = "the condition",
+) -> T:
+    """Poll ``condition()`` until it returns something truthy and return that.
+
+    Fails with ``what`` (a text, or a function giving the state worth showing) after
+    ``timeout`` seconds. Never a fixed sleep: it returns as soon as the condition holds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            shown = what() if callable(what) else what
+            raise AssertionError(f"not within {timeout:g} s: {shown}")
+        time.sleep(interval)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (the system picks it, so it is unique)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class Clock:

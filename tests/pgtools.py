@@ -44,6 +44,7 @@ class PgServer:
         self.url = make_url(url).set(drivername="postgresql+psycopg")
         self.shown = self.url.render_as_string(hide_password=True)
         self.conninfo = self.url.set(drivername="postgresql")
+        # one prefix per process: parallel pytest-xdist workers never share a database
         self.prefix = f"herne_t{os.getpid()}"
         self.template = f"{self.prefix}_tpl"
         self._counter = itertools.count(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot import make_app, settle
+from pilot import make_app, settle, started
 
 from herne_tui.db.schema import open_database
 from herne_tui.screens.board import BoardScreen
@@ -16,17 +16,13 @@ def board(app) -> BoardScreen:
 
 
 async def test_fresh_start_focuses_first_card(db):
-    app = make_app(db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(80, 24)) as (app, pilot):
         assert board(app).focused_measure().id == "ARB-01"
         assert board(app).column_index == 0
 
 
 async def test_move_card_right_and_left_and_survive_restart(db, db_path, clock):
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(120, 40)) as (app, pilot):
         await pilot.press("j", "L")  # ARB-02 → In Vorbereitung
         await settle(pilot)
         assert queries.get_measure(db, "ARB-02").status == "vorbereitung"
@@ -52,9 +48,7 @@ async def test_move_card_right_and_left_and_survive_restart(db, db_path, clock):
 
 
 async def test_navigation_keys(db):
-    app = make_app(db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(80, 24)) as (app, pilot):
         await pilot.press("G")
         assert board(app).focused_measure().id == "DEM-01"
         await pilot.press("g", "down", "down", "k")
@@ -62,9 +56,7 @@ async def test_navigation_keys(db):
 
 
 async def test_filter_narrows_and_escape_restores(db):
-    app = make_app(db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(80, 24)) as (app, pilot):
         await pilot.press("slash", *"kita")
         await pilot.pause()
         shown = [m for v in board(app).shown.values() for m in v]
@@ -77,9 +69,7 @@ async def test_filter_narrows_and_escape_restores(db):
 
 async def test_filter_by_topic_and_lead(db):
     edits.update_measure(db, measure_id="SCH-03", changes={"lead": "CDU"}, user="x")
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(100, 30)) as (app, pilot):
         await pilot.press("t")
         await pilot.pause()
         await pilot.press("down", "down", "enter")  # Alle, ARB, SCH
@@ -95,9 +85,7 @@ async def test_filter_by_topic_and_lead(db):
 
 
 async def test_open_measure_edit_and_save(db):
-    app = make_app(db)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(100, 40)) as (app, pilot):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MeasureScreen)
@@ -113,9 +101,7 @@ async def test_open_measure_edit_and_save(db):
 
 
 async def test_bad_date_is_refused_inline(db):
-    app = make_app(db)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(100, 40)) as (app, pilot):
         await pilot.press("enter")
         await settle(pilot)
         app.screen.query_one("#due").value = "32.13.2026"
@@ -127,9 +113,7 @@ async def test_bad_date_is_refused_inline(db):
 
 
 async def test_escape_with_unsaved_changes_asks(db):
-    app = make_app(db)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(100, 40)) as (app, pilot):
         await pilot.press("enter")
         await settle(pilot)
         app.screen.query_one("#responsible").value = "Jemand"
@@ -143,9 +127,7 @@ async def test_escape_with_unsaved_changes_asks(db):
 
 
 async def test_undo_reverts_own_last_change(db):
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(100, 30)) as (app, pilot):
         await pilot.press("L")
         await settle(pilot)
         assert queries.get_measure(db, "ARB-01").status == "vorbereitung"
@@ -158,9 +140,7 @@ async def test_undo_reverts_own_last_change(db):
 
 
 async def test_fast_repeated_moves_build_on_each_other(db):
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(120, 40)) as (app, pilot):
         await pilot.press("L", "L", "L", "H")  # no waiting between the keys
         await settle(pilot)
         assert board(app).focused_measure().id == "ARB-01"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pilot import make_app, rows, settle
+from pilot import rows, settle, started
 
 from herne_tui.db.schema import open_database
 from herne_tui.reports import review
@@ -18,9 +18,7 @@ async def test_history_screen_lists_and_filters(db, clock):
     edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     clock.advance(days=1)
     edits.move_measure(db, measure_id="SCH-02", status="umsetzung", user="bernd")
-    app = make_app(db)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(140, 40)) as (app, pilot):
         await pilot.press("6")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
@@ -40,9 +38,7 @@ async def test_history_screen_lists_and_filters(db, clock):
 
 async def test_review_mark_survives_restart(db, db_path, clock):
     edits.move_measure(db, measure_id="KJF-02", status="beratung", user="anna")
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(120, 40)) as (app, pilot):
         await pilot.press("w")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
@@ -58,9 +54,7 @@ async def test_review_mark_survives_restart(db, db_path, clock):
 
 async def test_progress_screen_shows_bars(db):
     edits.move_measure(db, measure_id="DEM-01", status="umgesetzt", user="anna")
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(120, 40)) as (app, pilot):
         await pilot.press("7")
         await settle(pilot)
         assert isinstance(app.screen, ProgressScreen)
@@ -74,9 +68,7 @@ async def test_board_as_of_a_past_date(db, clock):
     edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")  # 2.3.
     clock.advance(days=10)
     edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="anna")
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(120, 40)) as (app, pilot):
         app.push_screen(AsOfBoardScreen(date(2026, 3, 5)))
         await settle(pilot)
         screen = app.screen
@@ -99,9 +91,7 @@ def services_history(db):
 async def test_save_weekly_report_from_the_app(db, tmp_path):
     edits.add_note(db, measure_id="SOZ-01", text="Antrag vorbereitet", user="anna")
     target = tmp_path / "bericht.html"
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(120, 40)) as (app, pilot):
         app.save_report("weekly", str(target))
         await settle(pilot)
     html = target.read_text(encoding="utf-8")

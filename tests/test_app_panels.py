@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pilot import make_app, settle, table_rows
+from pilot import palette_results, settle, started, table_rows
 
 from herne_tui.screens.committees import CommitteesScreen
 from herne_tui.screens.dezernat import DezernatScreen
@@ -23,9 +23,7 @@ from herne_tui.services import edits, queries
     ],
 )
 async def test_each_panel_opens_on_its_key(db, key, screen_type, expected):
-    app = make_app(db)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(160, 40)) as (app, pilot):
         await pilot.press(key)
         await settle(pilot)
         assert isinstance(app.screen, screen_type)
@@ -38,9 +36,7 @@ async def test_each_panel_opens_on_its_key(db, key, screen_type, expected):
 
 
 async def test_posts_panel_shows_seeded_rights(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(160, 40)) as (app, pilot):
         await pilot.press("3")
         await settle(pilot)
         rows = table_rows(app.screen)
@@ -59,9 +55,7 @@ async def test_holdings_rights_and_contradiction_flagged(db):
         changes={"nominee": "Max Beispiel", "nominee_party": "CDU", "state": "nominiert"},
         user="x",
     )
-    app = make_app(db)
-    async with app.run_test(size=(180, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(180, 40)) as (app, pilot):
         await pilot.press("5")
         await settle(pilot)
         rows = {(r[0], r[1]): r for r in table_rows(app.screen)}
@@ -74,9 +68,7 @@ async def test_holdings_rights_and_contradiction_flagged(db):
 
 
 async def test_edit_a_post_through_the_form(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(160, 40)) as (app, pilot):
         await pilot.press("3")
         await settle(pilot)
         await pilot.press("enter")
@@ -104,9 +96,7 @@ async def test_edit_a_post_through_the_form(db):
 
 
 async def test_bad_date_in_panel_form_saves_nothing(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(160, 40)) as (app, pilot):
         await pilot.press("4")
         await settle(pilot)
         await pilot.press("enter")
@@ -121,9 +111,7 @@ async def test_bad_date_in_panel_form_saves_nothing(db):
 
 
 async def test_committee_spokespeople(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(160, 40)) as (app, pilot):
         await pilot.press("2")
         await settle(pilot)
         await pilot.press("down", "enter")
@@ -155,9 +143,7 @@ def test_readme_key_table_matches_the_bindings():
 async def test_help_lists_every_key(db):
     from herne_tui.screens.help import HelpScreen
 
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(120, 40)) as (app, pilot):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -170,26 +156,22 @@ async def test_help_lists_every_key(db):
 
 
 async def test_palette_goes_to_a_measure(db):
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(120, 40)) as (app, pilot):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"MOB-09")
-        await pilot.pause(0.5)
+        await palette_results(pilot, "MOB-09")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.focused_measure().id == "MOB-09"
 
 
 async def test_palette_opens_a_panel(db):
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(120, 40)) as (app, pilot):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Beteiligungen")
-        await pilot.pause(0.5)
+        await palette_results(pilot, "Beteiligungen")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HoldingsScreen)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot import make_app, rows, settle
+from pilot import palette_results, rows, settle, started, until
 
 from herne_tui.reports.minutes import render_minutes
 from herne_tui.screens.coordination import CoordinationScreen
@@ -21,9 +21,7 @@ async def fill(pilot, values: dict) -> None:
 
 
 async def test_add_joint_motion_and_see_partner_deadline(db):
-    app = make_app(db)
-    async with app.run_test(size=(200, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(200, 40)) as (app, pilot):
         await pilot.press("8")
         await settle(pilot)
         assert isinstance(app.screen, PapersScreen)
@@ -57,9 +55,7 @@ async def test_positions_show_the_consensus_state(db):
         },
         user="a",
     )
-    app = make_app(db)
-    async with app.run_test(size=(200, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(200, 40)) as (app, pilot):
         await pilot.press("8")
         await settle(pilot)
         await pilot.press("p")
@@ -84,9 +80,7 @@ async def test_dissent_goes_to_the_group_and_the_decision_is_minuted(db):
         },
         user="a",
     )
-    app = make_app(db)
-    async with app.run_test(size=(200, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(200, 40)) as (app, pilot):
         await pilot.press("8")
         await settle(pilot)
         await pilot.press("x")
@@ -118,9 +112,7 @@ async def test_dissent_goes_to_the_group_and_the_decision_is_minuted(db):
 
 async def test_participant_limit_is_enforced_in_the_app(db):
     d = papers.raise_dissent(db, subject="measure:SIC-05", reason="Videoüberwachung", user="anna")
-    app = make_app(db)
-    async with app.run_test(size=(200, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(200, 40)) as (app, pilot):
         await pilot.press("9")
         await settle(pilot)
         await pilot.press("enter")
@@ -133,17 +125,15 @@ async def open_palette(pilot) -> None:
     from textual.command import CommandPalette
 
     await pilot.press("ctrl+p")
-    for _ in range(50):
-        await pilot.pause(0.05)
-        if isinstance(pilot.app.screen, CommandPalette) and pilot.app.focused is not None:
-            return
-    raise AssertionError("the command palette did not open")
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, CommandPalette) and pilot.app.focused is not None,
+        what="the command palette to open",
+    )
 
 
 async def test_quick_edits_within_three_keystrokes_of_the_palette(db):
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(120, 40)) as (app, pilot):
         for keys, expected in (
             (("n", "o"), Prompt),
             (("s", "t"), ChoicePicker),
@@ -151,7 +141,7 @@ async def test_quick_edits_within_three_keystrokes_of_the_palette(db):
         ):
             await open_palette(pilot)
             await pilot.press(*keys)
-            await pilot.pause(0.5)
+            await palette_results(pilot, "".join(keys))
             await pilot.press("enter")  # third keystroke
             await settle(pilot)
             assert isinstance(app.screen, expected), (keys, app.screen)
@@ -161,7 +151,7 @@ async def test_quick_edits_within_three_keystrokes_of_the_palette(db):
         await settle(pilot)
         await open_palette(pilot)
         await pilot.press("n", "o")
-        await pilot.pause(0.5)
+        await palette_results(pilot, "no")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EditForm)  # Nominieren
@@ -175,9 +165,7 @@ async def test_deadlines_and_checks_screens(db):
     edits.update_seat(
         db, key="seg-geschaeftsfuehrung", changes={"nominee": "X", "nominee_party": "CDU"}, user="a"
     )
-    app = make_app(db)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(160, 40)) as (app, pilot):
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, DeadlinesScreen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pilot import make_app, settle
+from pilot import make_app, settle, started
 
 from herne_tui.domain.boardview import BoardFilter, columns
 from herne_tui.services import queries
@@ -56,9 +56,7 @@ def setup_module(module):
 
 
 async def test_nasty_text_in_filter_and_note(db):
-    app = make_app(db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(db, size=(80, 24)) as (app, pilot):
         await pilot.press("slash")
         for text in NASTY:
             field = app.screen.query_one("#filter")

@@ -17,7 +17,7 @@ from contextlib import ExitStack
 
 import pytest
 from db_worker import spawn, write_lock
-from helpers import run_cli
+from helpers import run_cli, wait_until
 
 from herne_tui.db.models import MeasureRow
 from herne_tui.db.schema import open_database
@@ -235,9 +235,9 @@ def test_three_writers_lose_nothing_and_the_history_explains_the_end_state(db, t
     }
     assert all(len(entries) == EDITS for entries in log.values())
     every = [dict(e, user=name) for name, entries in log.items() for e in entries]
-    edits = [e for e in every if e["op"] != "note"]
-    accepted = [e for e in edits if e["ok"]]
-    refused = [e for e in edits if not e["ok"]]
+    changes = [e for e in every if e["op"] != "note"]
+    accepted = [e for e in changes if e["ok"]]
+    refused = [e for e in changes if not e["ok"]]
     notes = [e for e in every if e["op"] == "note"]
     engine = "sqlite" if db.is_sqlite else "postgresql"
     print(
@@ -367,12 +367,15 @@ def test_watcher_notices_other_processes_within_a_second(db):
 
         reader = threading.Thread(target=read_worker, daemon=True)
         reader.start()
-        deadline = time.monotonic() + 60
-        while len(seen) < 6 and time.monotonic() < deadline:
+
+        def saw_all() -> bool:
             for e in watcher.poll() or ():
                 if e.field == "responsible":
                     seen.setdefault(e.new, time.time())
-            time.sleep(0.05)
+            return len(seen) >= 6
+
+        # a poll every 0.05 s, as the app would poll, only much more often
+        wait_until(saw_all, timeout=60, interval=0.05, what=lambda: f"saw only {sorted(seen)}")
         assert proc.wait(timeout=60) == 0, proc.stderr.read()
         reader.join(timeout=10)
     assert set(seen) == set(committed) and len(seen) == 6
@@ -393,14 +396,14 @@ def test_watcher_is_cheap_and_safe_from_threads(db):
     def poll_a_while() -> None:
         for _ in range(50):
             results.extend(watcher.poll() or ())
-            time.sleep(0.002)
+            time.sleep(0.002)  # interleave the threads' polls with the commits, not a wait
 
     threads = [threading.Thread(target=poll_a_while) for _ in range(3)]
     for t in threads:
         t.start()
     for i in range(5):
         edits.add_note(db, measure_id="KJF-01", text=f"Notiz {i}", user="anna")
-        time.sleep(0.01)
+        time.sleep(0.01)  # spread the commits over the threads' polling, not a wait
     for t in threads:
         t.join(timeout=30)
     results.extend(watcher.poll() or ())

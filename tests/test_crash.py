@@ -11,7 +11,7 @@ import time
 from collections import Counter
 
 from db_worker import LOOP_MEASURES, spawn
-from helpers import run_cli
+from helpers import run_cli, wait_until
 
 from herne_tui.db.schema import open_database
 from herne_tui.db.store import integrity_check
@@ -73,12 +73,15 @@ def test_kill_9_while_seeding_leaves_all_or_nothing(tmp_path):
             [*exe, "seed", "--db", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         try:
-            deadline = time.monotonic() + 60
-            while proc.poll() is None and time.monotonic() < deadline:
-                if wal.exists() and wal.stat().st_size > 0:
-                    break
-                time.sleep(0.001)
-            time.sleep(delay)
+            wait_until(
+                lambda proc=proc, wal=wal: (
+                    proc.poll() is not None or (wal.exists() and wal.stat().st_size > 0)
+                ),
+                timeout=60,
+                interval=0.001,
+                what="the seeding to start writing",
+            )
+            time.sleep(delay)  # kill at different points of the seeding: the thing under test
             proc.kill()
         finally:
             proc.wait(timeout=30)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from helpers import REPO
 
 import herne_tui
 
@@ -56,3 +60,33 @@ def test_the_cli_core_path_does_not_load_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+START_UP = (
+    "herne_tui.app",
+    "herne_tui.screens.board",
+    "herne_tui.db.quickstart",
+    "herne_tui.commands",
+    "herne_tui.widgets.card_column",
+    "herne_tui.cli.main",
+)
+ORM = ("sqlalchemy", "sqlmodel", "pydantic")
+
+
+def test_the_start_up_path_loads_no_orm_before_the_first_paint():
+    code = (
+        f"import sys, importlib\nfor name in {START_UP!r}: importlib.import_module(name)\n"
+        f"print(' '.join(m for m in {ORM!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"the start-up modules load {out.stdout.strip()}"
+
+
+def test_the_import_contracts_hold():
+    exe = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
+    if not Path(exe).exists():
+        pytest.skip("lint-imports is not installed (pip install '.[test]')")
+    # no cache: parallel test runs must not write the same cache files
+    out = subprocess.run([exe, "--no-cache"], capture_output=True, text=True, cwd=REPO)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr

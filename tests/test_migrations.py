@@ -97,10 +97,10 @@ def test_the_first_release_database_opens_and_keeps_its_data(v1_copy, clock):
         ]
         assert notes == [(a, t) for a, _, t in script.NOTES]
         # the history still tells who changed what, in order
-        edits = [
+        edit_log = [
             (e.user, e.entity_id, e.field, e.new) for e in queries.history(db) if e.action == "edit"
         ]
-        assert edits == [
+        assert edit_log == [
             (u, key, f, v) for u, _, key, changes in script.EDITS for f, v in changes.items()
         ]
         # and work goes on: an edit against the version shown

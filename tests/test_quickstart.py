@@ -42,12 +42,10 @@ def test_deferred_database_opens_on_first_use(db_path, db):
 
 
 async def test_app_started_quickly_still_saves(db, db_path):
-    from pilot import make_app, settle
+    from pilot import settle, started
 
     board, deferred = quick_start(str(db_path), read_only=False, opener=lambda: db)
-    app = make_app(deferred, initial_board=board)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with started(deferred, initial_board=board, size=(100, 30)) as (app, pilot):
         assert app.screen.focused_measure().id == "ARB-01"
         await pilot.press("L")
         await settle(pilot)

@@ -16,8 +16,9 @@ from sqlalchemy.exc import OperationalError
 
 from herne_tui.db import store
 from herne_tui.db.schema import open_database
-from herne_tui.db.store import check_readable, check_writable
+from herne_tui.db.store import check_readable
 from herne_tui.errors import ReadOnly
+from herne_tui.paths import check_writable
 from herne_tui.services import edits, queries
 
 
@@ -99,9 +100,11 @@ def test_read_only_database_refuses_every_write_even_below_the_services(db, db_p
         with pytest.raises(ReadOnly):
             edits.add_note(viewer, measure_id="ARB-01", text="x", user="x")
         # SQLite itself refuses: the file is opened with mode=ro
-        with pytest.raises(OperationalError, match="readonly"):
-            with viewer.engine.begin() as conn:
-                conn.exec_driver_sql("UPDATE measure SET responsible = 'x'")
+        with (
+            pytest.raises(OperationalError, match="readonly"),
+            viewer.engine.begin() as conn,
+        ):
+            conn.exec_driver_sql("UPDATE measure SET responsible = 'x'")
         assert queries.get_measure(viewer, "ARB-01").status == "offen"
     finally:
         viewer.dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -70,37 +71,46 @@ def ids_by_topic_section(output: str, fmt: str) -> dict[tuple[str, str], set[str
     return out
 
 
+def _html_rows(output: str) -> Iterator[tuple[list[str], list[str]]]:
+    """(header, cells) of every body row of every HTML table."""
+    for table in re.findall(r"<table>(.*?)</table>", output, re.S):
+        head = [
+            html.unescape(re.sub("<[^>]+>", "", h)) for h in re.findall(r"<th>(.*?)</th>", table)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", table):
+            cells = [
+                html.unescape(re.sub("<[^>]+>", "", c)).strip()
+                for c in re.findall(r"<td[^>]*>(.*?)</td>", row)
+            ]
+            yield head, cells
+
+
+def _plain_rows(output: str, fmt: str) -> Iterator[tuple[list[str], list[str]]]:
+    """(header, cells) of every body row of the Markdown or plain-text tables."""
+    lines = output.splitlines()
+    head: list[str] = []
+    for i, line in enumerate(lines):
+        below = lines[i + 1] if i + 1 < len(lines) else None
+        if fmt == "md" and line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            is_head = below is not None and below.startswith("|-")
+        elif fmt == "text":
+            cells = re.split(r"\s{2,}", line.strip())
+            is_head = below is not None and re.fullmatch(r"[- ]+", below or "x") is not None
+        else:
+            continue
+        if is_head:
+            head = cells
+        elif head:
+            yield head, cells
+
+
 def table_row(output: str, fmt: str, first: str) -> dict[str, str]:
     """The first table row whose first cell is ``first``, as header → cell text."""
-    if fmt == "html":
-        for table in re.findall(r"<table>(.*?)</table>", output, re.S):
-            head = [
-                html.unescape(re.sub("<[^>]+>", "", h))
-                for h in re.findall(r"<th>(.*?)</th>", table)
-            ]
-            for row in re.findall(r"<tr>(.*?)</tr>", table):
-                cells = [
-                    html.unescape(re.sub("<[^>]+>", "", c)).strip()
-                    for c in re.findall(r"<td[^>]*>(.*?)</td>", row)
-                ]
-                if cells and cells[0] == first:
-                    return dict(zip(head, cells, strict=True))
-    else:
-        lines = output.splitlines()
-        head: list[str] = []
-        for i, line in enumerate(lines):
-            if fmt == "md" and line.startswith("|"):
-                cells = [c.strip() for c in line.strip("|").split("|")]
-                if i + 1 < len(lines) and lines[i + 1].startswith("|-"):
-                    head = cells
-                elif cells[0] == first and head:
-                    return dict(zip(head, cells, strict=True))
-            elif fmt == "text":
-                cells = re.split(r"\s{2,}", line.strip())
-                if i + 1 < len(lines) and re.fullmatch(r"[- ]+", lines[i + 1] or "x"):
-                    head = cells
-                elif cells[0] == first and head:
-                    return dict(zip(head, cells, strict=True))
+    rows = _html_rows(output) if fmt == "html" else _plain_rows(output, fmt)
+    for head, cells in rows:
+        if cells and cells[0] == first:
+            return dict(zip(head, cells, strict=True))
     raise AssertionError(f"no row {first!r} in {fmt} output")
 
 

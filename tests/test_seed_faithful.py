@@ -107,7 +107,7 @@ def test_topics_follow_the_table_of_contents(seed):
 def test_every_heading_in_the_text_starts_its_topic(seed):
     names = {t.name.casefold(): t.key for t in seed.topics}
     got = seed_paragraphs(seed)
-    for (heading, _, _), (topic, paragraph, _, _) in zip(policy_paragraphs(), got):
+    for (heading, _, _), (topic, paragraph, _, _) in zip(policy_paragraphs(), got, strict=True):
         if heading is not None:
             assert names[heading.casefold()] == topic and paragraph == 1, heading
 

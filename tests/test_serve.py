@@ -7,16 +7,10 @@ import socket
 import sys
 
 import pytest
-from helpers import run_cli
+from helpers import free_port, run_cli
 
 from herne_tui.cli import main as cli
 from herne_tui.web import serve
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_each_session_runs_this_installed_herne_tui_on_the_same_database(tmp_path):

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import urllib.request
 from contextlib import contextmanager
 
 import pytest
+from helpers import free_port, wait_until
 
 from herne_tui.db.schema import open_database
 from herne_tui.services import queries
@@ -85,12 +85,6 @@ def browser_ready():
         pytest.skip(f"no browser: {reason}")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def served(db_path, *extra: str):
     """``herne-tui serve`` on a free localhost port; yields its URL, stops it afterwards."""
@@ -112,17 +106,17 @@ def served(db_path, *extra: str):
         text=True,
     )
     url = f"http://127.0.0.1:{port}/"
+
+    def answers() -> bool:
+        assert proc.poll() is None, proc.stdout.read()
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, proc.stdout.read()
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, "serve did not answer within 30 s"
-                time.sleep(0.2)
+        wait_until(answers, interval=0.2, what=f"serve to answer on {url}")
         yield url
     finally:
         proc.send_signal(signal.SIGINT)
@@ -160,28 +154,30 @@ def chromium(tmp_path, headers: dict | None = None):
             context.close()
 
 
-def wait_for_screen(page, pattern: str, timeout: float = 30.0) -> str:
+def wait_for_screen(page, pattern: str) -> str:
     """The terminal's text once it matches ``pattern`` (a regular expression)."""
-    deadline = time.monotonic() + timeout
-    screen = None
-    while time.monotonic() < deadline:
-        screen = page.evaluate(READ_SCREEN)
-        if screen and re.search(pattern, screen):
-            return screen
-        time.sleep(0.1)
-    raise AssertionError(f"not on screen within {timeout} s: {pattern!r}\n{screen}")
+    seen: list[str | None] = [None]
+
+    def matching() -> str | None:
+        seen[0] = screen = page.evaluate(READ_SCREEN)
+        return screen if screen and re.search(pattern, screen) else None
+
+    return wait_until(matching, interval=0.1, what=lambda: f"on screen: {pattern!r}\n{seen[0]}")
 
 
-def wait_for_status(url: str, measure: str, status: str, timeout: float = 15.0):
+def wait_for_status(url: str, measure: str, status: str):
+    """The measure once the database shows it in ``status``."""
     db = open_database(url)
     try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def saved():
             m = queries.get_measure(db, measure)
-            if m.status == status:
-                return m
-            time.sleep(0.1)
-        raise AssertionError(f"{measure} is {m.status}, not {status}, after {timeout} s")
+            return m if m.status == status else None
+
+        def shown() -> str:
+            return f"{measure} in status {status}, is {queries.get_measure(db, measure).status}"
+
+        return wait_until(saved, interval=0.1, what=shown)
     finally:
         db.dispose()
 

@@ -18,18 +18,21 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Date, Integer, Table, func, select, text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
+from herne_tui import SCHEMA_VERSION
+from herne_tui.backup.facts import DatabaseFacts
 from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from herne_tui.db.models import UtcDateTime
+from herne_tui.db.snapshot import json_value
 from herne_tui.db.store import Database
-from herne_tui.errors import SchemaError
+from herne_tui.errors import SchemaError, newer_schema
 
 FORMAT = "herne-tui-dump"
 FORMAT_VERSION = 1
@@ -41,35 +44,38 @@ def tables() -> list[Table]:
     return list(SQLModel.metadata.sorted_tables)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
+def _to_datetime(value: Any) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _to_date(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _as_is(value: Any) -> Any:
     return value
 
 
-def _typed(table: Table) -> dict[str, Any]:
+def _typed(table: Table) -> dict[str, Callable[[Any], Any]]:
     """Column name → a function turning a JSON value back into the column's Python value."""
-    out = {}
+    out: dict[str, Callable[[Any], Any]] = {}
     for column in table.columns:
         if isinstance(column.type, UtcDateTime):
-            out[column.name] = lambda v: None if v is None else datetime.fromisoformat(v)
+            out[column.name] = _to_datetime
         elif isinstance(column.type, Date):
-            out[column.name] = lambda v: None if v is None else date.fromisoformat(v)
+            out[column.name] = _to_date
         else:
-            out[column.name] = lambda v: v
+            out[column.name] = _as_is
     return out
 
 
 def dump_tables(db: Database) -> dict:
     """Every row of every table, read in one snapshot, as a JSON-ready dict."""
-    from herne_tui.db.schema import SCHEMA_VERSION
 
-    def run(session) -> dict:
+    def run(session: Session) -> dict:
         conn = session.connection()
         version = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'"))
-        found = version.scalar()
+        found = str(version.scalar())
         data: dict[str, Any] = {}
         for table in tables():
             names = [c.name for c in table.columns]
@@ -77,9 +83,9 @@ def dump_tables(db: Database) -> dict:
             rows = conn.execute(select(*table.columns).order_by(*order)).all()
             data[table.name] = {
                 "columns": names,
-                "rows": [[_plain(v) for v in row] for row in rows],
+                "rows": [[json_value(v) for v in row] for row in rows],
             }
-        return {"schema_version": int(found) if str(found).isdigit() else 0, "tables": data}
+        return {"schema_version": int(found) if found.isdigit() else 0, "tables": data}
 
     body = db.read(run)
     if body["schema_version"] != SCHEMA_VERSION:
@@ -96,19 +102,8 @@ def dump_tables(db: Database) -> dict:
     }
 
 
-def write_dump(data: dict, path: Path) -> None:
-    """Write a dump as gzip-compressed JSON and flush it to disk."""
-    with open(path, "wb") as raw:
-        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
-            f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-        raw.flush()
-        os.fsync(raw.fileno())
-
-
 def read_dump(path: Path) -> dict:
     """Read and check a dump file: format, schema version and the tables it must hold."""
-    from herne_tui.db.schema import SCHEMA_VERSION
-
     try:
         with gzip.open(path, "rb") as f:
             data = json.loads(f.read().decode("utf-8"))
@@ -125,19 +120,16 @@ def read_dump(path: Path) -> dict:
             "herne-tui unbekannt: bitte herne-tui aktualisieren"
         )
     version = data.get("schema_version")
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise newer_schema(path, version, SCHEMA_VERSION, pip_hint=False)
     if version != SCHEMA_VERSION:
-        newer = isinstance(version, int) and version > SCHEMA_VERSION
         raise SchemaError(
-            f"{path} hat Schema-Version {version}, dieses herne-tui "
-            f"{'kennt nur bis' if newer else 'schreibt'} {SCHEMA_VERSION}"
-            + (
-                ": bitte herne-tui aktualisieren"
-                if newer
-                else ": bitte mit der herne-tui-Version wiederherstellen, die sie geschrieben hat"
-            )
+            f"{path} hat Schema-Version {version}, dieses herne-tui schreibt {SCHEMA_VERSION}: "
+            "bitte mit der herne-tui-Version wiederherstellen, die sie geschrieben hat"
         )
-    got = data.get("tables")
-    missing = [t.name for t in tables() if not isinstance(got, dict) or t.name not in got]
+    found = data.get("tables")
+    got: dict = found if isinstance(found, dict) else {}
+    missing = [t.name for t in tables() if t.name not in got]
     if missing:
         raise SchemaError(f"{path} ist unvollständig (Tabellen fehlen: {', '.join(missing)})")
     for table in tables():
@@ -154,10 +146,25 @@ def counts(data: dict) -> dict[str, int]:
     return {name: len(entry["rows"]) for name, entry in data["tables"].items()}
 
 
+def inspect_dump(path: Path) -> tuple[DatabaseFacts, dict]:
+    """Check a herne-tui dump file; its facts and its content."""
+    data = read_dump(path)
+    n = counts(data)
+    facts = DatabaseFacts(
+        path=path,
+        size=path.stat().st_size,
+        schema_version=data["schema_version"],
+        measures=n["measure"],
+        notes=n["note"],
+        history=n["history"],
+    )
+    return facts, data
+
+
 def load_tables(db: Database, data: dict) -> None:
     """Replace every row of every table by the dump's, in one write transaction."""
 
-    def run(session) -> None:
+    def run(session: Session) -> None:
         conn = session.connection()
         for table in reversed(tables()):
             conn.execute(table.delete())
@@ -185,8 +192,8 @@ def load_tables(db: Database, data: dict) -> None:
 
 __all__ = [
     "dump_tables",
-    "write_dump",
     "read_dump",
+    "inspect_dump",
     "load_tables",
     "counts",
     "tables",

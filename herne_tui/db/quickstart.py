@@ -132,7 +132,7 @@ class DeferredDatabase:
         self.path = path
         self.read_only = read_only
         self._opener = opener
-        self._db = None
+        self._db: object | None = None
         self._error: BaseException | None = None
         self._ready = threading.Event()
         self._started = False

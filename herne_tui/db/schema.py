@@ -1,15 +1,15 @@
 """Schema version, numbered migrations, and opening a database safely.
 
-A new database gets the current schema from the models. An older one is backed up next to
-itself and upgraded step by step by the functions in ``MIGRATIONS`` (each one moves the schema
-from ``n - 1`` to ``n`` in one transaction). A newer one is refused: this code does not know
-what it would break.
+A new database gets the current schema from the models. An older one is saved first
+(``snapshot.backup_before_upgrade``) and upgraded step by step by the functions in
+``MIGRATIONS`` (each one moves the schema from ``n - 1`` to ``n`` in one transaction). A newer
+one is refused: this code does not know what it would break.
 
 Creating and upgrading take the write lock first (``BEGIN IMMEDIATE``; on PostgreSQL the
 writers' advisory lock) and look at the version again under it, so several processes opening
 the same database at once create or upgrade it exactly once. On PostgreSQL, DDL is
-transactional: a migration is applied completely or not at all; the backup made before it is
-a ``herne-tui backup`` of the database in the user data directory.
+transactional: a migration is applied completely or not at all; the copy made before it lies
+in the user data directory's ``sicherungen/`` (an SQLite file's lies beside the file).
 """
 
 from __future__ import annotations
@@ -23,16 +23,11 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 from herne_tui import SCHEMA_VERSION  # defined ORM-free, for the quick start
-from herne_tui.backup.sqlite import copy_database, stamped_path
 from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from herne_tui.db.store import (
-    Database,
-    check_readable,
-    check_writable,
-    resolve_url,
-    system_clock,
-)
-from herne_tui.errors import HerneError, SchemaError
+from herne_tui.db.snapshot import backup_before_upgrade
+from herne_tui.db.store import Database, check_readable, resolve_url
+from herne_tui.errors import HerneError, SchemaError, newer_schema
+from herne_tui.paths import check_writable, system_clock
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 """Migration to version n, applied to a database at version n - 1.
@@ -45,10 +40,8 @@ version in ``meta`` is updated in the same transaction. Register one per bump of
 
 def _v2_coalition_procedures(conn: Connection) -> None:
     """Schema 2: motions and papers, the partners' positions, dissents (issue 6)."""
-    from herne_tui.db.models import DissentRow, PaperRow, PositionRow
-
-    for model in (PaperRow, PositionRow, DissentRow):
-        model.__table__.create(conn, checkfirst=True)
+    for name in ("paper", "position", "dissent"):  # parents first
+        SQLModel.metadata.tables[name].create(conn, checkfirst=True)
 
 
 MIGRATIONS[2] = _v2_coalition_procedures
@@ -69,27 +62,8 @@ def schema_version(db: Database) -> int | None:
         return _read_version(conn)
 
 
-def backup_sqlite(source: Path, dest: Path) -> Path:
-    """Copy a live SQLite database with SQLite's online backup (safe while others write)."""
-    return copy_database(source, dest)
-
-
-def _locked_engine(db: Database):
-    return db.write_engine()
-
-
-def _backup_before_upgrade(db: Database, found: int) -> Path | None:
-    if db.path is not None:
-        return copy_database(db.path, stamped_path(db.path, f"v{found}"))
-    if db.is_postgres:
-        from herne_tui.backup.postgres import backup_before_upgrade
-
-        return backup_before_upgrade(db, f"v{found}")
-    return None
-
-
 def _create(db: Database) -> None:
-    with _locked_engine(db).begin() as conn:
+    with db.write_engine().begin() as conn:
         if inspect(conn).has_table("meta"):  # another process created it meanwhile
             return
         SQLModel.metadata.create_all(conn)
@@ -110,12 +84,12 @@ def _migrate(db: Database, found: int) -> Path | None:
                 "bitte herne-tui neu installieren"
             )
         try:
-            with _locked_engine(db).begin() as conn:
+            with db.write_engine().begin() as conn:
                 current = _read_version(conn) or 0
                 if current >= target:  # another process upgraded it meanwhile
                     continue
                 if backup is None:
-                    backup = _backup_before_upgrade(db, current)
+                    backup = backup_before_upgrade(db, current)
                 step(conn)
                 conn.execute(
                     text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
@@ -146,86 +120,99 @@ def open_database(
     Raises SchemaError with a one-line message when the database is newer than the code,
     cannot be created, or is not a herne-tui database.
     """
-    url = resolve_url(db)
-    database = Database(url, clock=clock, read_only=read_only)
-    where = database.where
+    database = Database(resolve_url(db), clock=clock, read_only=read_only)
     if database.path is not None:
-        if database.path.is_dir():
-            raise SchemaError(f"{where} ist ein Verzeichnis: bitte eine Datei angeben (--db)")
-        if not database.path.exists() and not create:
-            raise SchemaError(f"{where} gibt es nicht: erst mit `herne-tui seed` anlegen")
-        if not database.path.exists() and read_only:
-            raise SchemaError(f"{where} gibt es nicht; im Nur-Lese-Modus wird nichts angelegt")
-        if not read_only:
-            try:
-                database.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise SchemaError(
-                    f"{database.path.parent} kann nicht angelegt werden: "
-                    f"{exc.strerror}; bitte --db auf ein beschreibbares "
-                    "Verzeichnis setzen"
-                ) from None
-            if problem := check_writable(database.path):
-                raise SchemaError(problem)
-        elif problem := check_readable(database.path):
-            raise SchemaError(problem)
+        _check_file(database, database.path, create=create)
     try:
-        found = schema_version(database)
-        if found is None and inspect(database.engine).get_table_names():
-            # tables but no version: either another process has just created the schema
-            # (read again), or these are someone else's tables (refused below)
-            found = schema_version(database)
-            if found is None:
-                raise SchemaError(
-                    f"{where} ist keine herne-tui-Datenbank (fremde Tabellen, "
-                    "keine Schema-Version): bitte --db prüfen"
-                )
-        if found is None and not create and database.path is None:
-            raise SchemaError(
-                f"{where} enthält noch keine herne-tui-Daten: erst mit `herne-tui seed` anlegen"
-            )
-        if found is None:
-            if read_only:
-                raise SchemaError(f"{where} enthält noch keine Daten (Nur-Lese-Modus)")
-            database.use_wal()
-            _create(database)
-        elif found == 0:
-            raise SchemaError(
-                f"{where} hat keine Schema-Version: keine herne-tui-Datenbank? Bitte --db prüfen"
-            )
-        elif found > SCHEMA_VERSION:
-            raise SchemaError(
-                f"{where} hat Schema-Version {found}, dieses herne-tui kennt nur bis "
-                f"{SCHEMA_VERSION}: bitte herne-tui aktualisieren (pip install -U herne-tui)"
-            )
-        elif found < SCHEMA_VERSION:
-            if read_only:
-                raise SchemaError(
-                    f"{where} hat ein altes Schema ({found}); bitte einmal ohne "
-                    "--read-only öffnen, damit es aktualisiert wird"
-                )
-            database.use_wal()
-            database.migration_backup = _migrate(database, found)
-        else:
-            database.use_wal()
+        _prepare_schema(database, create=create)
     except HerneError:
         database.dispose()
         raise
-    except OperationalError as exc:
-        database.dispose()
-        explained = database.explain(exc)
-        if isinstance(explained, HerneError):
-            raise explained from None
-        reason = str(exc.orig).splitlines()[0]
-        raise SchemaError(
-            f"{where} ist keine lesbare herne-tui-Datenbank ({reason}); "
-            "bitte --db prüfen oder aus einer Sicherung wiederherstellen"
-        ) from None
     except Exception as exc:  # sqlite3.DatabaseError: file is not a database, etc.
         database.dispose()
-        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-        raise SchemaError(
-            f"{where} ist keine lesbare herne-tui-Datenbank ({reason}); "
-            "bitte --db prüfen oder aus einer Sicherung wiederherstellen"
-        ) from None
+        raise _unreadable(database, exc) from None
     return database
+
+
+def _check_file(database: Database, path: Path, *, create: bool) -> None:
+    """Refuse an SQLite file that cannot be opened as asked, before anything touches it."""
+    where = database.where
+    if path.is_dir():
+        raise SchemaError(f"{where} ist ein Verzeichnis: bitte eine Datei angeben (--db)")
+    if not path.exists() and not create:
+        raise SchemaError(f"{where} gibt es nicht: erst mit `herne-tui seed` anlegen")
+    if not path.exists() and database.read_only:
+        raise SchemaError(f"{where} gibt es nicht; im Nur-Lese-Modus wird nichts angelegt")
+    if database.read_only:
+        if problem := check_readable(path):
+            raise SchemaError(problem)
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SchemaError(
+            f"{path.parent} kann nicht angelegt werden: "
+            f"{exc.strerror}; bitte --db auf ein beschreibbares "
+            "Verzeichnis setzen"
+        ) from None
+    if problem := check_writable(path):
+        raise SchemaError(problem)
+
+
+def _found_version(database: Database) -> int | None:
+    """The stored schema version; refuses tables without one (someone else's database)."""
+    found = schema_version(database)
+    if found is None and inspect(database.engine).get_table_names():
+        # tables but no version: either another process has just created the schema
+        # (read again), or these are someone else's tables (refused)
+        found = schema_version(database)
+        if found is None:
+            raise SchemaError(
+                f"{database.where} ist keine herne-tui-Datenbank (fremde Tabellen, "
+                "keine Schema-Version): bitte --db prüfen"
+            )
+    return found
+
+
+def _prepare_schema(database: Database, *, create: bool) -> None:
+    """Create, upgrade or accept the schema as found; refuse what this code cannot use."""
+    where = database.where
+    found = _found_version(database)
+    if found is None:
+        if not create and database.path is None:
+            raise SchemaError(
+                f"{where} enthält noch keine herne-tui-Daten: erst mit `herne-tui seed` anlegen"
+            )
+        if database.read_only:
+            raise SchemaError(f"{where} enthält noch keine Daten (Nur-Lese-Modus)")
+        database.use_wal()
+        _create(database)
+    elif found == 0:
+        raise SchemaError(
+            f"{where} hat keine Schema-Version: keine herne-tui-Datenbank? Bitte --db prüfen"
+        )
+    elif found > SCHEMA_VERSION:
+        raise newer_schema(where, found, SCHEMA_VERSION)
+    elif found < SCHEMA_VERSION:
+        if database.read_only:
+            raise SchemaError(
+                f"{where} hat ein altes Schema ({found}); bitte einmal ohne "
+                "--read-only öffnen, damit es aktualisiert wird"
+            )
+        database.use_wal()
+        database.migration_backup = _migrate(database, found)
+    else:
+        database.use_wal()
+
+
+def _unreadable(database: Database, exc: Exception) -> Exception:
+    """The one-line error for a database that failed while being read."""
+    if isinstance(exc, OperationalError):
+        explained = database.explain(exc)  # locked, read-only, unreachable
+        if isinstance(explained, HerneError):
+            return explained
+    reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+    return SchemaError(
+        f"{database.where} ist keine lesbare herne-tui-Datenbank ({reason}); "
+        "bitte --db prüfen oder aus einer Sicherung wiederherstellen"
+    )

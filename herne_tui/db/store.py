@@ -31,23 +31,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
-from herne_tui.errors import (
-    DatabaseBusy,
-    DatabaseUnavailable,
-    InvalidInput,
-    ReadOnly,
-    SchemaError,
-)
-from herne_tui.paths import (  # noqa: F401  (re-exported: the rest of the core imports them here)
-    ENV_DB,
-    ENV_NOW,
-    ENV_USER,
-    check_writable,
-    default_db_path,
-    default_user,
-    raw_target,
-    system_clock,
-)
+from herne_tui.errors import DatabaseBusy, DatabaseUnavailable, InvalidInput, ReadOnly
+from herne_tui.paths import raw_target, system_clock
 
 ENV_BUSY = "HERNE_TUI_BUSY_TIMEOUT"
 """Seconds SQLite waits for another writer's lock before a retry (default 5)."""
@@ -157,17 +142,65 @@ def _is_unreachable(exc: BaseException) -> bool:
     )
 
 
+_PG_LOGIN_FAILED = (
+    "password authentication failed",
+    "no password supplied",
+    "authentication failed",
+)
+
+_PG_FAILURES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("connection refused",), "Verbindung abgelehnt (läuft der Server? Host und Port prüfen)"),
+    (
+        ("timeout expired", "timed out"),
+        "keine Antwort (Zeitüberschreitung; Host, Port und Firewall prüfen)",
+    ),
+    (
+        (
+            "could not translate host name",
+            "name or service not known",
+            "nodename nor servname",
+            "name resolution",
+        ),
+        "Rechnername unbekannt",
+    ),
+    (
+        ("no pg_hba.conf entry",),
+        "Zugang vom Server abgelehnt (pg_hba.conf erlaubt diese Verbindung nicht)",
+    ),
+    (("too many connections", "too many clients"), "zu viele Verbindungen zum Server"),
+    (
+        (
+            "terminating connection",
+            "server closed the connection",
+            "consuming input failed",
+            "shutting down",
+        ),
+        "Verbindung zum Server unterbrochen (Neustart?)",
+    ),
+)
+"""Words in libpq's message (lower case) → the reason told to the user, first match wins."""
+
+
 def pg_reason(exc: BaseException) -> str:
     """Why a PostgreSQL connection failed, in a few German words (never a password)."""
     raw = str(getattr(exc, "orig", None) or exc)
     flat = " ".join(raw.split())
     low = flat.lower()
-    if (
-        "password authentication failed" in low
-        or "no password supplied" in low
-        or "authentication failed" in low
-    ):
+    if any(words in low for words in _PG_LOGIN_FAILED):
         return "Anmeldung abgelehnt (Benutzer oder Passwort falsch)"
+    if missing := _pg_missing(flat, low):
+        return missing
+    for needles, reason in _PG_FAILURES:
+        if any(words in low for words in needles):
+            return reason
+    first = raw.strip().splitlines()[0] if raw.strip() else type(exc).__name__
+    for prefix in ("connection failed:", "(psycopg.OperationalError)"):
+        first = first.removeprefix(prefix).strip()
+    return first
+
+
+def _pg_missing(flat: str, low: str) -> str | None:
+    """The reason when the login role or the database does not exist on the server."""
     if "role" in low and "does not exist" in low:
         return "Anmeldung abgelehnt (diesen Benutzer gibt es auf dem Server nicht)"
     if "database" in low and "does not exist" in low:
@@ -176,32 +209,7 @@ def pg_reason(exc: BaseException) -> str:
             f"die Datenbank „{name}“ gibt es auf dem Server nicht "
             "(anlegen: createdb -O NUTZER NAME)"
         )
-    if "connection refused" in low:
-        return "Verbindung abgelehnt (läuft der Server? Host und Port prüfen)"
-    if "timeout expired" in low or "timed out" in low:
-        return "keine Antwort (Zeitüberschreitung; Host, Port und Firewall prüfen)"
-    if (
-        "could not translate host name" in low
-        or "name or service not known" in low
-        or "nodename nor servname" in low
-        or "name resolution" in low
-    ):
-        return "Rechnername unbekannt"
-    if "no pg_hba.conf entry" in low:
-        return "Zugang vom Server abgelehnt (pg_hba.conf erlaubt diese Verbindung nicht)"
-    if "too many connections" in low or "too many clients" in low:
-        return "zu viele Verbindungen zum Server"
-    if (
-        "terminating connection" in low
-        or "server closed the connection" in low
-        or "consuming input failed" in low
-        or "shutting down" in low
-    ):
-        return "Verbindung zum Server unterbrochen (Neustart?)"
-    first = raw.strip().splitlines()[0] if raw.strip() else type(exc).__name__
-    for prefix in ("connection failed:", "(psycopg.OperationalError)"):
-        first = first.removeprefix(prefix).strip()
-    return first
+    return None
 
 
 def read_only_uri(path: Path) -> str:
@@ -423,7 +431,9 @@ class Database:
         if self.is_sqlite and self.path is not None and not self.read_only:
             raw = self.engine.raw_connection()  # outside any transaction (autocommit)
             try:
-                raw.driver_connection.execute("PRAGMA journal_mode = WAL").fetchall()
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.fetchall()
             finally:
                 raw.close()
 
@@ -481,13 +491,8 @@ def check_readable(path: Path) -> str | None:
 
 __all__ = [
     "Database",
-    "SchemaError",
     "resolve_url",
-    "default_db_path",
-    "default_user",
-    "system_clock",
     "integrity_check",
-    "check_writable",
     "check_readable",
     "sqlite_path",
     "busy_timeout_default",

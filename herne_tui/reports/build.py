@@ -27,6 +27,7 @@ from herne_tui.reports.document import Bar as _Bar
 from herne_tui.reports.review import (
     DEFAULT_DAYS,
     Progress,
+    StatusChange,
     Term,
     TopicProgress,
     WeeklyReview,
@@ -162,9 +163,11 @@ def _status_dates(db: Database, until: datetime, done: frozenset[str]) -> tuple[
     current: dict[str, str] = {}
     for e in history(db, entity="measure", until=until):
         if e.field == "*":
-            new = (e.new or {}).get("status", "")
+            # a row's creation records its user fields as one dict
+            values = e.new if isinstance(e.new, dict) else {}
+            new = values.get("status", "")
         elif e.field == "status":
-            new = e.new or ""
+            new = str(e.new) if e.new else ""
         else:
             continue
         was_done = current.get(e.entity_id) in done
@@ -269,7 +272,7 @@ def midterm_report(db: Database, at: date | None = None) -> MidtermReport:
 
 # -- documents ------------------------------------------------------------------------------------
 def _progress_table(p: Progress) -> Table:
-    rows = tuple(
+    rows: tuple[tuple[str | _Bar, ...], ...] = tuple(
         (t.name, str(t.total), *(str(c.count) for c in t.counts), _Bar(t.done_share))
         for t in (*p.topics, p.overall)
     )
@@ -286,6 +289,11 @@ def _term_para(term: Term) -> Para:
     )
 
 
+def _change_line(c: StatusChange) -> str:
+    where = f"{c.user}, {_local(c.at)}" + (f"; Quelle: {c.source}" if c.source else "")
+    return f"{_label(c.measure)}: {c.old_label or '—'} → {c.new_label} ({where})"
+
+
 def weekly_blocks(review: WeeklyReview) -> list:
     """The weekly review as document blocks."""
     how = {"mark": "seit der letzten Durchsicht", "default": f"letzte {DEFAULT_DAYS} Tage"}.get(
@@ -296,13 +304,7 @@ def weekly_blocks(review: WeeklyReview) -> list:
     blocks = [Heading(1, f"Wochenrückblick {review.title}".strip()), Para(period)]
     blocks += [
         Heading(2, f"Statusänderungen ({len(review.status_changes)})"),
-        Items(
-            tuple(
-                f"{_label(c.measure)}: {c.old_label or '—'} → {c.new_label} ({c.user}, {_local(c.at)}"
-                + (f"; Quelle: {c.source})" if c.source else ")")
-                for c in review.status_changes
-            )
-        ),
+        Items(tuple(_change_line(c) for c in review.status_changes)),
     ]
     blocks += [
         Heading(2, f"Neue Notizen ({len(review.notes)})"),
@@ -395,7 +397,10 @@ def annual_blocks(report: AnnualReport) -> list:
 
 
 def _versus(a: TopicProgress, b: TopicProgress) -> tuple[str, ...]:
-    return (a.name, *(f"{x.count} → {y.count}" for x, y in zip(a.counts, b.counts)))
+    # a and b come from two separate reads of the board; should a seed run between them change
+    # the statuses, the table shows the common ones rather than failing
+    pairs = zip(a.counts, b.counts, strict=False)
+    return (a.name, *(f"{x.count} → {y.count}" for x, y in pairs))
 
 
 def midterm_blocks(report: MidtermReport) -> list:
@@ -415,7 +420,8 @@ def midterm_blocks(report: MidtermReport) -> list:
             )
         )
     statuses = report.now.statuses
-    pairs = list(zip(report.start.topics, report.now.topics))
+    # two separate reads of the board (see _versus): show the topics both have in common
+    pairs = list(zip(report.start.topics, report.now.topics, strict=False))
     blocks += [
         Heading(2, "Stand je Thema (Beginn → Stichtag)"),
         Table(

@@ -95,7 +95,8 @@ def _text_table(table: Table) -> list[str]:
     for n, row in enumerate(rows):
         cells = [
             c.rjust(w) if numeric[i] and n else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths))
+            # widths cover the header's columns; a longer row is cut to them, as before
+            for i, (c, w) in enumerate(zip(row, widths, strict=False))
         ]
         out.append("  ".join(cells).rstrip())
         if n == 0:

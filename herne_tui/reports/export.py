@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 import tomli_w
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from herne_tui.db.models import (
     CommitteeRow,
@@ -53,7 +53,9 @@ def snapshot(session: Session) -> dict:
     board = read_board(session)
     notes = defaultdict(list)
     for n in session.exec(
-        select(NoteRow).where(NoteRow.subject.like("measure:%")).order_by(NoteRow.at, NoteRow.id)
+        select(NoteRow)
+        .where(col(NoteRow.subject).like("measure:%"))
+        .order_by(col(NoteRow.at), col(NoteRow.id))
     ):
         notes[n.subject.split(":", 1)[1]].append(
             {"author": n.author, "at": aware(n.at), "text": n.text}
@@ -82,7 +84,7 @@ def snapshot(session: Session) -> dict:
         )
     repeats = [
         {"of": r.of_measure, "topic": r.topic_key, "paragraph": r.paragraph, "text": r.text}
-        for r in session.exec(select(RepeatRow).order_by(RepeatRow.id))
+        for r in session.exec(select(RepeatRow).order_by(col(RepeatRow.id)))
     ]
     committees = [
         _drop_empty(
@@ -104,7 +106,7 @@ def snapshot(session: Session) -> dict:
                 "spokespeople": dict(sorted(c.spokespeople.items())),
             }
         )
-        for c in session.exec(select(CommitteeRow).order_by(CommitteeRow.position))
+        for c in session.exec(select(CommitteeRow).order_by(col(CommitteeRow.position)))
     ]
     posts = [
         _drop_empty(
@@ -126,7 +128,7 @@ def snapshot(session: Session) -> dict:
                 "vote_date": p.vote_date,
             }
         )
-        for p in session.exec(select(PostRow).order_by(PostRow.position))
+        for p in session.exec(select(PostRow).order_by(col(PostRow.position)))
     ]
     holdings = [
         _drop_empty(
@@ -139,7 +141,7 @@ def snapshot(session: Session) -> dict:
                 "source": h.source,
             }
         )
-        for h in session.exec(select(HoldingRow).order_by(HoldingRow.position))
+        for h in session.exec(select(HoldingRow).order_by(col(HoldingRow.position)))
     ]
     seats = [
         _drop_empty(
@@ -159,7 +161,7 @@ def snapshot(session: Session) -> dict:
                 "state_date": s.state_date,
             }
         )
-        for s in session.exec(select(SeatRow).order_by(SeatRow.position))
+        for s in session.exec(select(SeatRow).order_by(col(SeatRow.position)))
     ]
     rules = [
         _drop_empty(
@@ -171,7 +173,7 @@ def snapshot(session: Session) -> dict:
                 "params": dict(r.params),
             }
         )
-        for r in session.exec(select(RuleRow).order_by(RuleRow.position))
+        for r in session.exec(select(RuleRow).order_by(col(RuleRow.position)))
     ]
     nomination_rules = [
         _drop_empty(
@@ -184,7 +186,7 @@ def snapshot(session: Session) -> dict:
                 "source": r.source,
             }
         )
-        for r in session.exec(select(NominationRuleRow).order_by(NominationRuleRow.id))
+        for r in session.exec(select(NominationRuleRow).order_by(col(NominationRuleRow.id)))
     ]
     return {
         "format": SEED_FORMAT,

@@ -210,52 +210,66 @@ def default_since(db: Database) -> tuple[datetime, str]:
     return utc(db.now()) - timedelta(days=DEFAULT_DAYS), "default"
 
 
-def weekly_review(
-    db: Database, *, since: date | datetime | None = None, stale_weeks: int = 4
-) -> WeeklyReview:
-    """Status changes and notes since ``since``, overdue and stale measures, progress."""
-    if stale_weeks < 1:
-        raise InvalidInput(f"Wochen ohne Bewegung: {stale_weeks} ist zu klein (mindestens 1)")
-    now = utc(db.now())
-    source = "given"
+def _review_start(db: Database, since: date | datetime | None) -> tuple[datetime, str]:
+    """Where the review starts and why: ``"mark"``, ``"default"`` or ``"given"``."""
     if since is None:
-        start, source = default_since(db)
-    elif isinstance(since, datetime):
-        start = utc(since)
-    else:
-        start = start_of_day(since)
-    board = load_board(db)
+        return default_since(db)
+    if isinstance(since, datetime):
+        return utc(since), "given"
+    return start_of_day(since), "given"
+
+
+def _text(value: object) -> str:
+    """A recorded status key or note text; nothing recorded reads as ``""``."""
+    return str(value) if value else ""
+
+
+def _changes_and_notes(
+    db: Database, board: d.Board, start: datetime, now: datetime
+) -> tuple[list[StatusChange], list[NewNote]]:
+    """Status changes and new notes on measures from ``start`` up to ``now``."""
     by_id = {m.id: m for m in board.measures}
     labels = {s.key: s.label for s in board.statuses}
-    changes, notes = [], []
+    changes: list[StatusChange] = []
+    notes: list[NewNote] = []
     for e in history(db, entity="measure", since=start):
         if e.at > now or e.entity_id not in by_id:
             continue
         m = by_id[e.entity_id]
         if e.field == "status":
+            old, new = _text(e.old), _text(e.new)
             changes.append(
                 StatusChange(
                     m,
-                    e.old or "",
-                    e.new or "",
-                    labels.get(e.old, e.old),
-                    labels.get(e.new, e.new),
+                    old,
+                    new,
+                    labels.get(old, old),
+                    labels.get(new, new),
                     e.user,
                     e.at,
                     e.source,
                 )
             )
         elif e.action == "note":
-            notes.append(NewNote(m, e.user, e.at, e.new or ""))
-    today = now.date()
+            notes.append(NewNote(m, e.user, e.at, _text(e.new)))
+    return changes, notes
+
+
+def _overdue(board: d.Board, today: date) -> tuple[d.Measure, ...]:
+    """Measures past their due date and not done, soonest due first."""
     done = board.done_statuses
-    overdue = tuple(
+    return tuple(
         sorted(
             (m for m in board.measures if m.is_overdue(today, done)),
             key=lambda m: (m.due, m.position),
         )
     )
-    limit = now - timedelta(weeks=stale_weeks)
+
+
+def _stale(db: Database, board: d.Board, now: datetime, weeks: int) -> tuple[StaleMeasure, ...]:
+    """Measures not done and unchanged for at least ``weeks`` weeks, longest unchanged first."""
+    done = board.done_statuses
+    limit = now - timedelta(weeks=weeks)
     latest = last_changes(db)
     stale = []
     for m in board.measures:
@@ -264,6 +278,20 @@ def weekly_review(
             continue
         stale.append(StaleMeasure(m, last, (now - last).days // 7))
     stale.sort(key=lambda s: (s.last_change, s.measure.position))
+    return tuple(stale)
+
+
+def weekly_review(
+    db: Database, *, since: date | datetime | None = None, stale_weeks: int = 4
+) -> WeeklyReview:
+    """Status changes and notes since ``since``, overdue and stale measures, progress."""
+    if stale_weeks < 1:
+        raise InvalidInput(f"Wochen ohne Bewegung: {stale_weeks} ist zu klein (mindestens 1)")
+    now = utc(db.now())
+    start, source = _review_start(db, since)
+    board = load_board(db)
+    changes, notes = _changes_and_notes(db, board, start, now)
+    today = now.date()
     return WeeklyReview(
         since=start,
         until=now,
@@ -271,8 +299,8 @@ def weekly_review(
         stale_weeks=stale_weeks,
         status_changes=tuple(changes),
         notes=tuple(notes),
-        overdue=overdue,
-        stale=tuple(stale),
+        overdue=_overdue(board, today),
+        stale=_stale(db, board, now, stale_weeks),
         progress=progress_of(board, today),
         title=(board.meta.get("agreement") or {}).get("name", ""),
     )

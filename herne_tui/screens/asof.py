@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from textual import work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from herne_tui.domain.objects import format_date
+from herne_tui.screens.base import HerneScreen
 from herne_tui.screens.board import BoardScreen
 from herne_tui.services import history
 
@@ -15,12 +17,14 @@ from herne_tui.services import history
 class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
     """The board on a given day. Nothing can be changed here; esc goes back."""
 
-    BINDINGS = [
-        b
-        for b in BoardScreen.BINDINGS
-        if b.action not in ("move_card(-1)", "move_card(1)", "undo", "clear_filter")
-    ] + [
-        Binding("escape", "back", "Zurück"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            b
+            for b in BoardScreen.BINDINGS
+            if isinstance(b, Binding)
+            and b.action not in ("move_card(-1)", "move_card(1)", "undo", "clear_filter")
+        ),
+        Binding("escape", "back", "Zurück", id="asof.back"),
     ]
 
     def __init__(self, day: date) -> None:
@@ -34,7 +38,7 @@ class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
     @work(thread=True, exclusive=True, group="load")
     def reload(self) -> None:
         """Rebuild the board from the history up to the end of the day."""
-        snapshot = history.state_as_of(self.app.db, self.day)
+        snapshot = history.state_as_of(self.herne.db, self.day)
         self.post_message(self.Loaded(snapshot.board, self.day))
 
     def action_open_measure(self) -> None:
@@ -60,3 +64,9 @@ class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
 
     def data_changed(self) -> None:
         """The past does not change when others edit today."""
+
+    def on_herne_screen_measure_changed(self, message: HerneScreen.MeasureChanged) -> None:
+        message.prevent_default()  # today's state never enters the past (the board would apply it)
+
+    def on_herne_screen_change_dropped(self, message: HerneScreen.ChangeDropped) -> None:
+        message.prevent_default()  # nothing to reload: the past did not change

@@ -15,18 +15,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter
 from herne_tui.domain.objects import Board, Measure
-from herne_tui.errors import Conflict, HerneError
-from herne_tui.screens.live import LiveScreen, guarded
+from herne_tui.errors import Conflict
+from herne_tui.paths import system_clock
+from herne_tui.screens.base import HerneScreen, guarded
+from herne_tui.screens.pickers import ChoicePicker, FilterForm, Prompt, TopicPicker
 from herne_tui.widgets.card_column import CardList, CardView
 
 
-class BoardScreen(LiveScreen, Screen):
+class BoardScreen(HerneScreen):
     """The kanban board of all measures by status.
 
     | Key | Action |
@@ -42,23 +44,27 @@ class BoardScreen(LiveScreen, Screen):
     """
 
     BINDINGS = [
-        Binding("left,h", "focus_column(-1)", "Spalte ←", show=False),
-        Binding("right,l", "focus_column(1)", "Spalte →", show=False),
-        Binding("up,k", "focus_card(-1)", "Karte ↑", show=False),
-        Binding("down,j", "focus_card(1)", "Karte ↓", show=False),
-        Binding("g,home", "focus_edge(0)", "Erste Karte", show=False),
-        Binding("G,end", "focus_edge(1)", "Letzte Karte", show=False),
-        Binding("H,shift+left", "move_card(-1)", "◀ Schieben", key_display="H"),
-        Binding("L,shift+right", "move_card(1)", "Schieben ▶", key_display="L"),
-        Binding("enter", "open_measure", "Öffnen"),
-        Binding("slash", "start_filter", "Suche", key_display="/"),
-        Binding("t", "pick_topic", "Thema"),
-        Binding("f", "pick_filter", "Filter"),
-        Binding("escape", "clear_filter", "Filter aus", show=False),
-        Binding("u", "undo", "Rückgängig"),
-        Binding("s", "set_status", "Status setzen"),
-        Binding("n", "note", "Notiz"),
-        Binding("x", "dissent", "Dissens melden"),
+        Binding("left,h", "focus_column(-1)", "Spalte ←", show=False, id="board.column-left"),
+        Binding("right,l", "focus_column(1)", "Spalte →", show=False, id="board.column-right"),
+        Binding("up,k", "focus_card(-1)", "Karte ↑", show=False, id="board.card-up"),
+        Binding("down,j", "focus_card(1)", "Karte ↓", show=False, id="board.card-down"),
+        Binding("g,home", "focus_edge(0)", "Erste Karte", show=False, id="board.first-card"),
+        Binding("G,end", "focus_edge(1)", "Letzte Karte", show=False, id="board.last-card"),
+        Binding(
+            "H,shift+left", "move_card(-1)", "◀ Schieben", key_display="H", id="board.move-left"
+        ),
+        Binding(
+            "L,shift+right", "move_card(1)", "Schieben ▶", key_display="L", id="board.move-right"
+        ),
+        Binding("enter", "open_measure", "Öffnen", id="board.open"),
+        Binding("slash", "start_filter", "Suche", key_display="/", id="board.search"),
+        Binding("t", "pick_topic", "Thema", id="board.topic"),
+        Binding("f", "pick_filter", "Filter", id="board.filter"),
+        Binding("escape", "clear_filter", "Filter aus", show=False, id="board.clear-filter"),
+        Binding("u", "undo", "Rückgängig", id="board.undo"),
+        Binding("s", "set_status", "Status setzen", id="board.status"),
+        Binding("n", "note", "Notiz", id="board.note"),
+        Binding("x", "dissent", "Dissens melden", id="board.dissent"),
     ]
 
     DEFAULT_CSS = """
@@ -89,6 +95,13 @@ class BoardScreen(LiveScreen, Screen):
             self.measure = measure
             self.notice = notice
 
+    class SelectMeasure(Message, bubble=False):
+        """Put the focus on a measure (from the command palette)."""
+
+        def __init__(self, measure_id: str) -> None:
+            super().__init__()
+            self.measure_id = measure_id
+
     def __init__(self) -> None:
         super().__init__()
         self.board: Board | None = None
@@ -115,11 +128,9 @@ class BoardScreen(LiveScreen, Screen):
 
     def on_mount(self) -> None:
         self.title = "Board"
-        initial = getattr(self.app, "initial_board", None)
+        initial = self.herne.initial_board
         if initial is not None:  # painted from the quick start; the ORM is not needed yet
-            from herne_tui.paths import system_clock
-
-            self.app.initial_board = None
+            self.herne.initial_board = None
             self.post_message(self.Loaded(initial, system_clock().astimezone().date()))
         else:
             self.reload()
@@ -128,11 +139,10 @@ class BoardScreen(LiveScreen, Screen):
     @guarded
     def reload(self) -> None:
         """Read the board in a worker; the result arrives as ``Loaded``."""
-        from textual.worker import get_current_worker
-
+        # deferred: the board paints (from the quick start) before the ORM has loaded
         from herne_tui.services import queries
 
-        db = self.app.db
+        db = self.herne.db
         board = queries.load_board(db)
         if not get_current_worker().is_cancelled:  # a newer load is on its way
             self.post_message(self.Loaded(board, db.now().astimezone().date()))
@@ -141,15 +151,15 @@ class BoardScreen(LiveScreen, Screen):
         first = self.board is None
         self.board = message.board
         self.today = message.today
-        self.app.labels = {s.key: s.label for s in message.board.statuses}
+        self.herne.labels = {s.key: s.label for s in message.board.statuses}
         if first:
-            await self._build_columns()  # the columns exist before they are filled
+            await self._build_columns(message.board)  # the columns exist before they are filled
         self._refresh_columns()
 
-    async def _build_columns(self) -> None:
+    async def _build_columns(self, board: Board) -> None:
         container = self.query_one("#columns", HorizontalScroll)
         widgets = []
-        for status in self.board.statuses:
+        for status in board.statuses:
             widgets.append(
                 Vertical(
                     Static(status.label, classes="column-header", markup=False),
@@ -307,6 +317,10 @@ class BoardScreen(LiveScreen, Screen):
         self.rows[key] = message.index
         self._update_selection()
 
+    def on_board_screen_select_measure(self, message: SelectMeasure) -> None:
+        if not self.select_measure(message.measure_id):
+            self.notify(f"Maßnahme {message.measure_id} nicht gefunden.", severity="warning")
+
     def select_measure(self, measure_id: str) -> bool:
         """Put the focus on a measure (clearing filters that hide it); False if unknown."""
         if self.board is None or measure_id not in {m.id for m in self.board.measures}:
@@ -326,7 +340,7 @@ class BoardScreen(LiveScreen, Screen):
         ``L`` ``L`` ``H`` never conflicts with itself.
         """
         measure = self.focused_measure()
-        if measure is None or not self.app.check_writable():
+        if measure is None or not self.herne.check_writable():
             return
         keys = self._status_keys()
         current = self._pending.get(measure.id, measure.status)
@@ -337,29 +351,32 @@ class BoardScreen(LiveScreen, Screen):
         self._pending[measure.id] = keys[target]
         self._save(measure.id, {"status": keys[target]}, measure.version)
 
-    @work(thread=True, group="write")
     def _save(self, measure_id: str, changes: dict, version: int) -> None:
-        from herne_tui.services import edits
+        def update() -> Measure:
+            # deferred: the board paints before the ORM has loaded (this runs in the worker)
+            from herne_tui.services import edits
 
-        with self._write_lock:  # this screen's saves run one after another
-            version = max(version, self._saved_versions.get(measure_id, version))
-            try:
-                measure = edits.update_measure(
-                    self.app.db,
-                    measure_id=measure_id,
-                    changes=changes,
-                    user=self.app.user,
-                    expected_version=version,
-                )
-            except Conflict as conflict:
-                self._forget_pending(measure_id)
-                self.app.call_from_thread(self.app.show_conflict, conflict, self._retry_save)
-            except HerneError as exc:
-                self._forget_pending(measure_id)
-                self.app.call_from_thread(self.notify, exc.message, severity="error")
-            else:
-                self._saved_versions[measure_id] = measure.version
-                self.post_message(self.Saved(measure))
+            # under the lock: the version the previous save produced is known by now
+            base = max(version, self._saved_versions.get(measure_id, version))
+            return edits.update_measure(
+                self.herne.db,
+                measure_id=measure_id,
+                changes=changes,
+                user=self.herne.user,
+                expected_version=base,
+            )
+
+        self.write(
+            update,
+            self._record_save,
+            retry=self._retry_save,
+            failed=lambda: self._forget_pending(measure_id),
+            lock=self._write_lock,  # this screen's saves run one after another
+        )
+
+    def _record_save(self, measure: Measure) -> None:
+        self._saved_versions[measure.id] = measure.version
+        self.post_message(self.Saved(measure))
 
     def _forget_pending(self, measure_id: str) -> None:
         self._pending.pop(measure_id, None)
@@ -376,6 +393,12 @@ class BoardScreen(LiveScreen, Screen):
         if message.notice:
             self.notify(message.notice)
 
+    def on_herne_screen_measure_changed(self, message: HerneScreen.MeasureChanged) -> None:
+        self.apply_measure(message.measure)
+
+    def on_herne_screen_change_dropped(self, message: HerneScreen.ChangeDropped) -> None:
+        self.reload()
+
     def apply_measure(self, measure: Measure) -> None:
         """Show a committed measure; the focus follows it if it was focused."""
         if self.board is None:
@@ -388,78 +411,76 @@ class BoardScreen(LiveScreen, Screen):
         """Open the focused measure."""
         measure = self.focused_measure()
         if measure is not None:
-            self.app.open_measure(measure.id)
+            self.herne.open_measure(measure.id)
 
     def action_set_status(self) -> None:
         """Choose the focused card's status from a list."""
-        from herne_tui.screens.pickers import ChoicePicker
-
         measure = self.focused_measure()
-        if measure is None or not self.app.check_writable():
+        if measure is None or self.board is None or not self.herne.check_writable():
             return
         choices = [(s.key, s.label) for s in self.board.statuses]
-        self.app.push_screen(
+        self.herne.push_screen(
             ChoicePicker(f"Status für {measure.id}", choices, measure.status),
             lambda key: (
-                key
-                and key != measure.status
-                and self._save(measure.id, {"status": key}, measure.version)
+                self._save(measure.id, {"status": key}, measure.version)
+                if key and key != measure.status
+                else None
             ),
         )
 
     def action_note(self) -> None:
         """Append a note to the focused card."""
-        from herne_tui.screens.pickers import Prompt
-
         measure = self.focused_measure()
-        if measure is None or not self.app.check_writable():
+        if measure is None or not self.herne.check_writable():
             return
-        self.app.push_screen(
+        self.herne.push_screen(
             Prompt(f"Notiz zu {measure.id} – {measure.title}"),
-            lambda text: text and self._note(measure.id, text),
+            lambda text: self._note(measure.id, text) if text else None,
         )
 
-    @work(thread=True, group="write")
     def _note(self, measure_id: str, text: str) -> None:
-        from herne_tui.services import edits
+        def add() -> Measure:
+            # deferred: the board paints before the ORM has loaded (this runs in the worker)
+            from herne_tui.services import edits
 
-        try:
-            measure = edits.add_note(
-                self.app.db, measure_id=measure_id, text=text, user=self.app.user
+            return edits.add_note(
+                self.herne.db, measure_id=measure_id, text=text, user=self.herne.user
             )
-        except HerneError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-        else:
-            self.post_message(self.Saved(measure, f"Notiz zu {measure_id} gespeichert."))
+
+        self.write(
+            add,
+            lambda measure: self.post_message(
+                self.Saved(measure, f"Notiz zu {measure_id} gespeichert.")
+            ),
+        )
 
     def action_dissent(self) -> None:
         """Report a dissent on the focused measure to the Koordinierungsgruppe."""
-        from herne_tui.screens.pickers import Prompt
-
         measure = self.focused_measure()
-        if measure is None or not self.app.check_writable():
+        if measure is None or not self.herne.check_writable():
             return
-        self.app.push_screen(
+        self.herne.push_screen(
             Prompt(f"Dissens zu {measure.id} – Begründung"),
-            lambda reason: reason and self.app.raise_dissent(f"measure:{measure.id}", reason),
+            lambda reason: self.raise_dissent(f"measure:{measure.id}", reason) if reason else None,
         )
 
     def action_undo(self) -> None:
         """Undo the user's own last change (recorded like any change)."""
-        if self.app.check_writable():
+        if self.herne.check_writable():
             self._undo()
 
-    @work(thread=True, group="write")
     def _undo(self) -> None:
-        from herne_tui.services import edits
+        def undo() -> str:
+            # deferred: the board paints before the ORM has loaded (this runs in the worker)
+            from herne_tui.services import edits
 
-        try:
-            what = edits.undo_last(self.app.db, user=self.app.user)
-        except HerneError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="warning")
-            return
-        self.app.call_from_thread(self.notify, f"Rückgängig: {what}")
-        self.reload()
+            return edits.undo_last(self.herne.db, user=self.herne.user)
+
+        def done(what: str) -> None:
+            self.notify(f"Rückgängig: {what}")
+            self.reload()
+
+        self.write(undo, done, severity="warning")
 
     # -- filters ---------------------------------------------------------------------------------
     def action_start_filter(self) -> None:
@@ -499,21 +520,17 @@ class BoardScreen(LiveScreen, Screen):
 
     def action_pick_topic(self) -> None:
         """Choose a topic to filter by."""
-        from herne_tui.screens.pickers import TopicPicker
-
         if self.board is not None:
-            self.app.push_screen(
+            self.herne.push_screen(
                 TopicPicker(self.board.topics, self.filter.topic),
-                lambda key: key is not None and self._set_filter(topic=key),
+                lambda key: None if key is None else self._set_filter(topic=key),
             )
 
     def action_pick_filter(self) -> None:
         """Filter by lead party, responsible person, or overdue only."""
-        from herne_tui.screens.pickers import FilterForm
-
-        self.app.push_screen(
+        self.herne.push_screen(
             FilterForm(self.filter.lead, self.filter.responsible, self.filter.overdue_only),
-            lambda values: values is not None and self._set_filter(**values),
+            lambda values: None if values is None else self._set_filter(**values),
         )
 
     # -- live refresh ------------------------------------------------------------------------------

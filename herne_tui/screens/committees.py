@@ -77,5 +77,5 @@ class CommitteesScreen(PanelScreen):
             merged.update(speakers)
             changes["spokespeople"] = {k: v for k, v in merged.items() if v}
         edits.update_committee(
-            db, key=c.key, changes=changes, user=self.app.user, expected_version=version
+            db, key=c.key, changes=changes, user=self.herne.user, expected_version=version
         )

@@ -36,8 +36,8 @@ class ConflictScreen(ModalScreen[bool]):
     """
     )
     BINDINGS = [
-        Binding("escape", "dismiss(False)", "Verwerfen"),
-        Binding("a", "dismiss(True)", "Meine erneut anwenden"),
+        Binding("escape", "dismiss(False)", "Verwerfen", id="conflict.drop"),
+        Binding("a", "dismiss(True)", "Meine erneut anwenden", id="conflict.apply-mine"),
     ]
 
     def __init__(self, conflict: Conflict) -> None:
@@ -54,7 +54,7 @@ class ConflictScreen(ModalScreen[bool]):
                 classes="title",
                 markup=False,
             )
-            table = DataTable(cursor_type="none", zebra_stripes=True)
+            table: DataTable[Text] = DataTable(cursor_type="none", zebra_stripes=True)
             table.add_columns("Feld", f"Jetzt ({who})", "Meine Änderung")
             for field, mine in c.mine.items():
                 table.add_row(

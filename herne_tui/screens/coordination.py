@@ -8,7 +8,7 @@ from herne_tui.domain import procedures
 from herne_tui.domain.objects import Dissent, format_date, format_datetime
 from herne_tui.screens.edit_form import EditForm, FormField
 from herne_tui.screens.panel import PanelScreen
-from herne_tui.services import papers
+from herne_tui.services import papers, queries
 
 
 class CoordinationScreen(PanelScreen):
@@ -32,8 +32,6 @@ class CoordinationScreen(PanelScreen):
     )
 
     def fetch(self, db):
-        from herne_tui.services import queries
-
         items = sorted(papers.list_dissents(db), key=lambda x: (x.state != "offen", x.id))
         return items, {"partners": queries.partners(db)}
 
@@ -81,7 +79,7 @@ class CoordinationScreen(PanelScreen):
                 "decided_on",
                 "Datum (TT.MM.JJJJ)",
                 "date",
-                x.decided_on or self.app.db.now().astimezone().date(),
+                x.decided_on or self.herne.db.now().astimezone().date(),
             ),
         ]
         for party in self.parties()[1:]:
@@ -98,7 +96,7 @@ class CoordinationScreen(PanelScreen):
     def action_edit(self) -> None:
         """Record the decision for the dissent under the cursor."""
         item = self.current()
-        if item is None or not self.app.check_writable():
+        if item is None or not self.herne.check_writable():
             return
         title, fields = self.form(item)
         defaults = {f.name: f.value for f in fields}
@@ -121,10 +119,10 @@ class CoordinationScreen(PanelScreen):
                     procedure=values["procedure"],
                     decided_on=values["decided_on"] or date.today(),
                     participants=participants,
-                    user=self.app.user,
+                    user=self.herne.user,
                     expected_version=item.version,
                 ),
                 lambda d: self.notify(f"Entscheidung zu Dissens {d.id} protokolliert."),
             )
 
-        self.app.push_screen(EditForm(title, fields), done)
+        self.herne.push_screen(EditForm(title, fields), done)

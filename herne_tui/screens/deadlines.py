@@ -7,15 +7,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from herne_tui.domain.objects import format_date
-from herne_tui.screens.live import LiveScreen, guarded
+from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.services import checks, deadlines
 
 
-class DeadlinesScreen(LiveScreen, Screen):
+class DeadlinesScreen(HerneScreen):
     """Everything with a date, soonest first; overdue items stand out (and come first).
 
     | Key | Action |
@@ -23,7 +22,7 @@ class DeadlinesScreen(LiveScreen, Screen):
     | a | also show past items |
     """
 
-    BINDINGS = [Binding("a", "toggle_past", "Vergangene")]
+    BINDINGS = [Binding("a", "toggle_past", "Vergangene", id="deadlines.toggle-past")]
     DEFAULT_CSS = """
     DeadlinesScreen DataTable { height: 1fr; }
     DeadlinesScreen #intro { padding: 0 1; }
@@ -56,7 +55,7 @@ class DeadlinesScreen(LiveScreen, Screen):
     @guarded
     def reload(self) -> None:
         """Read the deadlines in a worker."""
-        db = self.app.db
+        db = self.herne.db
         self.post_message(self.Loaded(deadlines.upcoming(db), db.now().astimezone().date()))
 
     def on_deadlines_screen_loaded(self, message: Loaded) -> None:
@@ -89,7 +88,7 @@ class DeadlinesScreen(LiveScreen, Screen):
         self.reload()
 
 
-class ChecksScreen(LiveScreen, Screen):
+class ChecksScreen(HerneScreen):
     """Every violation of the nomination rules and procedures (as ``herne-tui check --db``)."""
 
     DEFAULT_CSS = "ChecksScreen DataTable { height: 1fr; } ChecksScreen #intro { padding: 0 1; }"
@@ -116,7 +115,7 @@ class ChecksScreen(LiveScreen, Screen):
     @guarded
     def reload(self) -> None:
         """Run the checks in a worker."""
-        self.post_message(self.Loaded(checks.nomination_violations(self.app.db)))
+        self.post_message(self.Loaded(checks.nomination_violations(self.herne.db)))
 
     def on_checks_screen_loaded(self, message: Loaded) -> None:
         table = self.query_one(DataTable)

@@ -42,7 +42,10 @@ class EditForm(ModalScreen[dict | None]):
     EditForm Checkbox { border: none; padding: 0; margin-top: 1; }
     """
     )
-    BINDINGS = [Binding("ctrl+s", "save", "Speichern"), Binding("escape", "cancel", "Abbrechen")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Speichern", id="form.save"),
+        Binding("escape", "cancel", "Abbrechen", id="form.cancel"),
+    ]
 
     def __init__(self, title: str, fields: list[FormField]) -> None:
         super().__init__()
@@ -82,13 +85,16 @@ class EditForm(ModalScreen[dict | None]):
             self.query_one(f"#f-{self.fields[0].name}").focus()
 
     def _values(self) -> dict | None:
-        values, ok = {}, True
+        values: dict = {}
+        ok = True
         for f in self.fields:
-            widget = self.query_one(f"#f-{f.name}")
-            if f.kind in ("bool", "choice"):
-                values[f.name] = widget.value
+            if f.kind == "bool":
+                values[f.name] = self.query_one(f"#f-{f.name}", Checkbox).value
                 continue
-            text = widget.value.strip()
+            if f.kind == "choice":
+                values[f.name] = self.query_one(f"#f-{f.name}", Select).value
+                continue
+            text = self.query_one(f"#f-{f.name}", Input).value.strip()
             if f.kind == "date":
                 error = self.query_one(f"#e-{f.name}", Label)
                 try:

@@ -38,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen DataTable { height: 1fr; }
     """
     )
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Schließen")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Schließen", id="help.close")]
 
     def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()
@@ -47,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Tasten", classes="title")
-            table = DataTable(cursor_type="row", zebra_stripes=True)
+            table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Bereich", "Taste", "Aktion")
             for row in key_rows(self.sections):
                 table.add_row(*row)

@@ -7,18 +7,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from herne_tui.domain.objects import DateError, format_date, format_datetime, parse_date
-from herne_tui.screens.live import LiveScreen, guarded
+from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Prompt, TopicPicker
 from herne_tui.services import history, queries
 
 LIMIT = 500
 
 
-class HistoryScreen(LiveScreen, Screen):
+class HistoryScreen(HerneScreen):
     """The history of every change, newest first.
 
     | Key | Action |
@@ -30,10 +29,10 @@ class HistoryScreen(LiveScreen, Screen):
     """
 
     BINDINGS = [
-        Binding("p", "person", "Person"),
-        Binding("t", "topic", "Thema"),
-        Binding("z", "period", "Zeitraum"),
-        Binding("escape", "clear", "Filter aus"),
+        Binding("p", "person", "Person", id="history.person"),
+        Binding("t", "topic", "Thema", id="history.topic"),
+        Binding("z", "period", "Zeitraum", id="history.period"),
+        Binding("escape", "clear", "Filter aus", id="history.clear-filter"),
     ]
     DEFAULT_CSS = """
     HistoryScreen #filters { height: 1; padding: 0 1; background: $boost; }
@@ -70,7 +69,7 @@ class HistoryScreen(LiveScreen, Screen):
     @guarded
     def reload(self) -> None:
         """Read the filtered history in a worker."""
-        db = self.app.db
+        db = self.herne.db
         topics, statuses = queries.labels(db)
         entries = history.list_changes(
             db, user=self.user, topic=self.topic, since=self.since, limit=LIMIT
@@ -103,16 +102,16 @@ class HistoryScreen(LiveScreen, Screen):
 
     def action_person(self) -> None:
         """Filter by the person who made the change."""
-        self.app.push_screen(
+        self.herne.push_screen(
             Prompt("Änderungen von Person (leer: alle)", self.user or ""),
-            lambda v: v is not None and self._set(user=v or None),
+            lambda v: None if v is None else self._set(user=v or None),
         )
 
     def action_topic(self) -> None:
         """Filter by topic (measures of that topic)."""
-        self.app.push_screen(
+        self.herne.push_screen(
             TopicPicker(self.topics, self.topic or ""),
-            lambda v: v is not None and self._set(topic=v or None),
+            lambda v: None if v is None else self._set(topic=v or None),
         )
 
     def action_period(self) -> None:
@@ -126,7 +125,7 @@ class HistoryScreen(LiveScreen, Screen):
             except DateError as exc:
                 self.notify(str(exc), severity="error")
 
-        self.app.push_screen(
+        self.herne.push_screen(
             Prompt(
                 "Änderungen seit (TT.MM.JJJJ, leer: alle)", format_date(self.since), "TT.MM.JJJJ"
             ),

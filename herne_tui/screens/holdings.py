@@ -13,7 +13,7 @@ from herne_tui.services import edits, queries
 class HoldingsScreen(PanelScreen):
     """Each seat of each holding: derived right, nominee and party, tender, state, flags."""
 
-    BINDINGS = [Binding("n", "edit", "Nominieren")]
+    BINDINGS = [Binding("n", "edit", "Nominieren", id="holdings.nominate")]
 
     PANEL_TITLE = "Beteiligungen"
     INTRO = (
@@ -80,5 +80,5 @@ class HoldingsScreen(PanelScreen):
 
     def save(self, db, s: Seat, changes: dict, version: int) -> None:
         edits.update_seat(
-            db, key=s.key, changes=changes, user=self.app.user, expected_version=version
+            db, key=s.key, changes=changes, user=self.herne.user, expected_version=version
         )

@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from herne_tui.domain.objects import (
@@ -20,8 +19,7 @@ from herne_tui.domain.objects import (
     format_datetime,
     parse_date,
 )
-from herne_tui.errors import Conflict, HerneError
-from herne_tui.screens.live import LiveScreen, guarded
+from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Confirm
 from herne_tui.services import edits, history, queries
 
@@ -31,7 +29,7 @@ def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
     return f"{format_datetime(e.at.astimezone())}  {e.user}: {history.describe(e, labels)}"
 
 
-class MeasureScreen(LiveScreen, Screen):
+class MeasureScreen(HerneScreen):
     """The measure view: verbatim text, sub-items, targets, repeats; editable state and notes.
 
     | Key | Action |
@@ -41,8 +39,8 @@ class MeasureScreen(LiveScreen, Screen):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Speichern"),
-        Binding("escape", "back", "Zurück"),
+        Binding("ctrl+s", "save", "Speichern", id="measure.save"),
+        Binding("escape", "back", "Zurück", id="measure.back"),
     ]
 
     DEFAULT_CSS = """
@@ -70,6 +68,13 @@ class MeasureScreen(LiveScreen, Screen):
             self.timeline = timeline
             self.labels = labels
             self.topics = topics
+
+    class Saved(Message):
+        """This screen saved a measure; the app passes it on to the other screens."""
+
+        def __init__(self, measure: Measure) -> None:
+            super().__init__()
+            self.measure = measure
 
     def __init__(self, measure_id: str) -> None:
         super().__init__()
@@ -115,7 +120,7 @@ class MeasureScreen(LiveScreen, Screen):
     @guarded
     def load(self) -> None:
         """Read the measure, its timeline and the labels in a worker."""
-        db = self.app.db
+        db = self.herne.db
         measure = queries.get_measure(db, self.measure_id)
         topics, statuses = queries.labels(db)
         timeline = queries.history(db, entity="measure", entity_id=self.measure_id)
@@ -233,44 +238,37 @@ class MeasureScreen(LiveScreen, Screen):
         if not changes and not note:
             self.notify("Keine Änderungen.")
             return
-        if not self.app.check_writable():
+        if self.measure is None or not self.herne.check_writable():
             return
         self._save(changes, note or None, self.measure.version)
 
-    @work(thread=True, exclusive=True, group="write")
     def _save(self, changes: dict, note: str | None, version: int) -> None:
-        try:
-            measure = edits.update_measure(
-                self.app.db,
+        app = self.herne
+        self.write(
+            lambda: edits.update_measure(
+                app.db,
                 measure_id=self.measure_id,
                 changes=changes,
-                user=self.app.user,
+                user=app.user,
                 expected_version=version,
                 note=note,
-            )
-        except Conflict as conflict:
-            self.app.call_from_thread(
-                self.app.show_conflict,
-                conflict,
-                lambda c: self._save(c.mine, note, c.version),
-                self.load,
-            )
-        except HerneError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-        else:
-            self.app.call_from_thread(self._saved, measure)
+            ),
+            self._saved,
+            retry=lambda c: self._save(c.mine, note, c.version),
+            reload=self.load,
+        )
 
     def _saved(self, measure: Measure) -> None:
         self.measure = measure
         self._fill_form(measure)
         self.notify(f"{measure.id} gespeichert (Version {measure.version}).")
-        self.app.measure_saved(measure)
+        self.post_message(self.Saved(measure))
         self.load()
 
     def action_back(self) -> None:
         """Leave; asks first when there are unsaved changes."""
         if self.measure is not None and self.is_dirty():
-            self.app.push_screen(
+            self.herne.push_screen(
                 Confirm(
                     "Ungespeicherte Änderungen verwerfen?", yes="Verwerfen", no="Weiter bearbeiten"
                 ),

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from herne_tui.errors import Conflict, HerneError
+from herne_tui.errors import Conflict
+from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.edit_form import EditForm, FormField
-from herne_tui.screens.live import LiveScreen, guarded
+
+T = TypeVar("T")
 
 WARN = "⚠"
 """Marks a row that contradicts the agreement; readable without colour."""
@@ -27,7 +29,7 @@ def flag(problems: tuple[str, ...] | list[str]) -> Text:
     return Text(f"{WARN} " + "; ".join(problems), style="bold red")
 
 
-class PanelScreen(LiveScreen, Screen):
+class PanelScreen(HerneScreen):
     """A panel: subclasses say what to fetch, how to show a row, and how to save an edit.
 
     | Key | Action |
@@ -37,9 +39,9 @@ class PanelScreen(LiveScreen, Screen):
     """
 
     BINDINGS = [
-        Binding("enter,e", "edit", "Bearbeiten"),
-        Binding("j", "cursor(1)", "↓", show=False),
-        Binding("k", "cursor(-1)", "↑", show=False),
+        Binding("enter,e", "edit", "Bearbeiten", id="panel.edit"),
+        Binding("j", "cursor(1)", "↓", show=False, id="panel.cursor-down"),
+        Binding("k", "cursor(-1)", "↑", show=False, id="panel.cursor-up"),
     ]
     DEFAULT_CSS = """
     PanelScreen #intro { padding: 0 1; height: auto; color: $text-muted; }
@@ -81,7 +83,7 @@ class PanelScreen(LiveScreen, Screen):
     @guarded
     def reload(self) -> None:
         """Fetch the panel's rows in a worker."""
-        items, context = self.fetch(self.app.db)
+        items, context = self.fetch(self.herne.db)
         self.post_message(self.Loaded(items, context))
 
     def on_panel_screen_loaded(self, message: Loaded) -> None:
@@ -115,52 +117,46 @@ class PanelScreen(LiveScreen, Screen):
     def action_edit(self) -> None:
         """Open the edit form for the row under the cursor."""
         item = self.current()
-        if item is None or not self.app.check_writable():
+        if item is None or not self.herne.check_writable():
             return
         title, fields = self.form(item)
-        self.app.push_screen(
+        self.herne.push_screen(
             EditForm(title, fields),
-            lambda changes: changes and self._save(item, changes, item.version),
+            lambda changes: self._save(item, changes, item.version) if changes else None,
         )
 
     def on_data_table_row_selected(self) -> None:
         self.action_edit()
 
-    @work(thread=True, group="write")
     def _save(self, item: Any, changes: dict, version: int) -> None:
-        try:
-            self.save(self.app.db, item, changes, version)
-        except Conflict as conflict:
-            self.app.call_from_thread(
-                self.app.show_conflict,
-                conflict,
-                lambda c: self._save(item, c.mine, c.version),
-                self.reload,
-            )
-            return
-        except HerneError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"{self.label_of(item)} gespeichert.")
-        self.reload()
+        def done(_: object) -> None:
+            self.notify(f"{self.label_of(item)} gespeichert.")
+            self.reload()
 
-    @work(thread=True, group="write")
-    def run_write(self, write, done=None) -> None:
+        self.write(
+            lambda: self.save(self.herne.db, item, changes, version),
+            done,
+            retry=lambda c: self._save(item, c.mine, c.version),
+            reload=self.reload,
+        )
+
+    def run_write(
+        self, write: Callable[[Any], T], done: Callable[[T], object] | None = None
+    ) -> None:
         """Run ``write(db)`` through the services in a worker, then ``done(result)``."""
-        try:
-            result = write(self.app.db)
-        except Conflict as conflict:
+
+        def finish(result: T) -> None:
+            if done is not None:
+                done(result)
+            self.reload()
+
+        self.write(
+            lambda: write(self.herne.db),
+            finish,
             # the edit spans several fields or rows: show the new state, let the user redo it
-            self.app.call_from_thread(
-                self.app.show_conflict, conflict, self._redo_on_new_version, self.reload
-            )
-            return
-        except HerneError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        if done is not None:
-            self.app.call_from_thread(done, result)
-        self.reload()
+            retry=self._redo_on_new_version,
+            reload=self.reload,
+        )
 
     def _redo_on_new_version(self, conflict: Conflict) -> None:
         self.notify(

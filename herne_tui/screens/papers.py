@@ -11,7 +11,7 @@ from herne_tui.domain.objects import PAPER_KINDS, POSITIONS, Paper, format_date
 from herne_tui.screens.edit_form import EditForm, FormField
 from herne_tui.screens.panel import PanelScreen, flag
 from herne_tui.screens.pickers import Prompt
-from herne_tui.services import papers
+from herne_tui.services import papers, queries
 
 BODY_HINT = "Gremium (Rat, Ausschuss für …, Bezirksvertretung …)"
 
@@ -88,9 +88,9 @@ class PapersScreen(PanelScreen):
     """
 
     BINDINGS = [
-        Binding("a", "add", "Neu"),
-        Binding("p", "positions", "Positionen"),
-        Binding("x", "dissent", "Dissens melden"),
+        Binding("a", "add", "Neu", id="papers.add"),
+        Binding("p", "positions", "Positionen", id="papers.positions"),
+        Binding("x", "dissent", "Dissens melden", id="papers.dissent"),
     ]
     PANEL_TITLE = "Anträge & Vorlagen"
     INTRO = (
@@ -113,8 +113,6 @@ class PapersScreen(PanelScreen):
     )
 
     def fetch(self, db):
-        from herne_tui.services import queries
-
         return list(papers.list_papers(db)), {"partners": queries.partners(db)}
 
     def key_of(self, p: Paper) -> str:
@@ -148,22 +146,23 @@ class PapersScreen(PanelScreen):
 
     def save(self, db, p: Paper, changes: dict, version: int) -> None:
         papers.update_paper(
-            db, paper_id=p.id, changes=changes, user=self.app.user, expected_version=version
+            db, paper_id=p.id, changes=changes, user=self.herne.user, expected_version=version
         )
 
     def action_add(self) -> None:
         """Add a motion or council paper."""
-        if self.app.check_writable():
-            self.app.push_screen(
-                EditForm("Neuer Antrag / neue Vorlage", paper_fields(None)),
-                lambda values: values and self._add(values),
+        if self.herne.check_writable():
+            self.herne.push_screen(
+                EditForm("Neuer Antrag / neue Vorlage", paper_fields(None)), self._add
             )
 
-    def _add(self, values: dict) -> None:
+    def _add(self, values: dict | None) -> None:
+        if not values:
+            return
         base = {f.name: f.value for f in paper_fields(None)}
         base.update(values)
         self.run_write(
-            lambda db: papers.add_paper(db, values=base, user=self.app.user),
+            lambda db: papers.add_paper(db, values=base, user=self.herne.user),
             lambda paper: self._added(paper),
         )
 
@@ -176,18 +175,20 @@ class PapersScreen(PanelScreen):
     def action_positions(self) -> None:
         """Record each partner's position on the paper under the cursor."""
         p = self.current()
-        if p is None or not self.app.check_writable():
+        if p is None or not self.herne.check_writable():
             return
         fields = [
             FormField(f"pos_{party}", f"Position {party}", "choice", pos, POSITIONS)
             for party, pos, _ in p.positions
         ]
-        self.app.push_screen(
+        self.herne.push_screen(
             EditForm(f"Positionen zu „{p.title}“", fields),
-            lambda changes: changes and self._positions(p, changes),
+            lambda changes: self._positions(p, changes),
         )
 
-    def _positions(self, p: Paper, changes: dict) -> None:
+    def _positions(self, p: Paper, changes: dict | None) -> None:
+        if not changes:
+            return
         versions = {party: version for party, _, version in p.positions}
         positions = {key.removeprefix("pos_"): value for key, value in changes.items()}
         self.run_write(
@@ -195,7 +196,7 @@ class PapersScreen(PanelScreen):
                 db,
                 paper_id=p.id,
                 positions=positions,
-                user=self.app.user,
+                user=self.herne.user,
                 expected_versions={party: versions[party] for party in positions},
             ),
             lambda paper: self.notify(
@@ -206,13 +207,13 @@ class PapersScreen(PanelScreen):
     def action_dissent(self) -> None:
         """Report a dissent on this paper to the Koordinierungsgruppe."""
         p = self.current()
-        if p is None or not self.app.check_writable():
+        if p is None or not self.herne.check_writable():
             return
-        self.app.push_screen(
+        self.herne.push_screen(
             Prompt(f"Dissens zu „{p.title}“ – Begründung"),
-            lambda reason: reason and self.app.raise_dissent(f"paper:{p.id}", reason),
+            lambda reason: self.raise_dissent(f"paper:{p.id}", reason) if reason else None,
         )
 
     def today(self) -> date:
         """Today by the database's clock."""
-        return self.app.db.now().astimezone().date()
+        return self.herne.db.now().astimezone().date()

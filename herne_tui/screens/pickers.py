@@ -28,7 +28,7 @@ class TopicPicker(ModalScreen[str | None]):
     """Pick one topic (or all); dismisses with the topic key, "" for all, None to cancel."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="TopicPicker")
-    BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen", id="topic-picker.cancel")]
 
     def __init__(self, topics: tuple[Topic, ...], current: str) -> None:
         super().__init__()
@@ -57,8 +57,8 @@ class FilterForm(ModalScreen[dict | None]):
 
     DEFAULT_CSS = MODAL_CSS.format(name="FilterForm")
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Abbrechen"),
-        Binding("ctrl+s", "apply", "Anwenden"),
+        Binding("escape", "dismiss(None)", "Abbrechen", id="filter-form.cancel"),
+        Binding("ctrl+s", "apply", "Anwenden", id="filter-form.apply"),
     ]
 
     def __init__(self, lead: str, responsible: str, overdue_only: bool) -> None:
@@ -106,7 +106,10 @@ class Confirm(ModalScreen[bool]):
     """Ask a yes/no question; dismisses with True or False."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="Confirm")
-    BINDINGS = [Binding("escape", "dismiss(False)", "Nein"), Binding("j,y", "dismiss(True)", "Ja")]
+    BINDINGS = [
+        Binding("escape", "dismiss(False)", "Nein", id="confirm.no"),
+        Binding("j,y", "dismiss(True)", "Ja", id="confirm.yes"),
+    ]
 
     def __init__(self, question: str, yes: str = "Ja", no: str = "Nein") -> None:
         super().__init__()
@@ -130,7 +133,7 @@ class Prompt(ModalScreen[str | None]):
     """Ask for one line of text; enter dismisses with it, esc with None."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="Prompt")
-    BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen", id="prompt.cancel")]
 
     def __init__(self, question: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -152,7 +155,7 @@ class ChoicePicker(ModalScreen[str | None]):
     """Pick one of several (key, label) choices; dismisses with the key or None."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="ChoicePicker")
-    BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen", id="choice-picker.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]], current: str = "") -> None:
         super().__init__()

@@ -23,15 +23,24 @@ def post_problems(p: Post) -> list[str]:
 class PostsScreen(PanelScreen):
     """Each mayor and district post: the right, the holder, the state and its date."""
 
-    BINDINGS = [Binding("n", "edit", "Nominieren")]
+    BINDINGS = [Binding("n", "edit", "Nominieren", id="posts.nominate")]
 
     PANEL_TITLE = "Bürgermeister & Bezirke"
     INTRO = (
         "Bürgermeister (Rat) und je Bezirksvertretung Bezirksbürgermeister und erster "
         "Stellvertreter. enter: bearbeiten"
     )
-    COLUMNS = ("Posten", "Gremium", "Recht", "Inhaber/in", "Partei", "Stand", "Datum", "Prüfung")
-    KINDS = ("buergermeister", "bezirk")
+    COLUMNS: tuple[str, ...] = (
+        "Posten",
+        "Gremium",
+        "Recht",
+        "Inhaber/in",
+        "Partei",
+        "Stand",
+        "Datum",
+        "Prüfung",
+    )
+    KINDS: tuple[str, ...] = ("buergermeister", "bezirk")
 
     def fetch(self, db):
         posts = [p for p in queries.list_posts(db) if p.kind in self.KINDS]
@@ -68,5 +77,5 @@ class PostsScreen(PanelScreen):
 
     def save(self, db, p: Post, changes: dict, version: int) -> None:
         edits.update_post(
-            db, key=p.key, changes=changes, user=self.app.user, expected_version=version
+            db, key=p.key, changes=changes, user=self.herne.user, expected_version=version
         )

@@ -11,12 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
 
-from herne_tui.errors import HerneError
 from herne_tui.reports import build, review
-from herne_tui.screens.live import LiveScreen, guarded
+from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Prompt
 
 GLYPHS = "·░▒▓█×+=-"
@@ -24,13 +22,7 @@ GLYPHS = "·░▒▓█×+=-"
 COLOURS = ("grey50", "yellow", "dark_orange", "blue", "green", "red", "magenta", "cyan")
 
 
-def report_format(path: str) -> str:
-    """The report format a file name asks for (.html, .txt, else Markdown)."""
-    suffix = Path(path).suffix.lower()
-    return {".html": "html", ".htm": "html", ".txt": "text"}.get(suffix, "md")
-
-
-class ReviewScreen(LiveScreen, Screen):
+class ReviewScreen(HerneScreen):
     """What moved since the last review, what is overdue or stale, progress per topic.
 
     | Key | Action |
@@ -41,10 +33,14 @@ class ReviewScreen(LiveScreen, Screen):
     """
 
     BINDINGS = [
-        Binding("r", "mark", "Gesehen"),
-        Binding("left_square_bracket", "stale(-1)", "Wochen −", key_display="["),
-        Binding("right_square_bracket", "stale(1)", "Wochen +", key_display="]"),
-        Binding("s", "save", "Bericht speichern"),
+        Binding("r", "mark", "Gesehen", id="review.mark"),
+        Binding(
+            "left_square_bracket", "stale(-1)", "Wochen −", key_display="[", id="review.fewer-weeks"
+        ),
+        Binding(
+            "right_square_bracket", "stale(1)", "Wochen +", key_display="]", id="review.more-weeks"
+        ),
+        Binding("s", "save", "Bericht speichern", id="review.save"),
     ]
     DEFAULT_CSS = "ReviewScreen Markdown { padding: 0 1; }"
 
@@ -74,7 +70,7 @@ class ReviewScreen(LiveScreen, Screen):
     @guarded
     def reload(self) -> None:
         """Build the review in a worker."""
-        data = review.weekly_review(self.app.db, stale_weeks=self.stale_weeks)
+        data = review.weekly_review(self.herne.db, stale_weeks=self.stale_weeks)
         self.post_message(self.Loaded(data, build.render_weekly(data, "md")))
 
     def on_review_screen_loaded(self, message: Loaded) -> None:
@@ -88,20 +84,16 @@ class ReviewScreen(LiveScreen, Screen):
 
     def action_mark(self) -> None:
         """Mark everything up to now as reviewed; the next review starts here."""
-        if self.app.check_writable():
+        if self.herne.check_writable():
             self._mark()
 
-    @work(thread=True, group="write")
     def _mark(self) -> None:
-        try:
-            review.mark_reviewed(self.app.db, user=self.app.user)
-        except HerneError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        self.app.call_from_thread(
-            self.notify, "Als gesehen markiert; der nächste Rückblick beginnt jetzt."
-        )
-        self.reload()
+        def done(_: object) -> None:
+            self.notify("Als gesehen markiert; der nächste Rückblick beginnt jetzt.")
+            self.reload()
+
+        app = self.herne
+        self.write(lambda: review.mark_reviewed(app.db, user=app.user), done)
 
     def action_stale(self, delta: int) -> None:
         """Change how many weeks without change count as stale."""
@@ -111,11 +103,13 @@ class ReviewScreen(LiveScreen, Screen):
     def action_save(self) -> None:
         """Save the weekly report; the file name's extension picks the format."""
         default = str(Path.home() / f"wochenbericht-{date.today():%Y-%m-%d}.md")
-        self.app.push_screen(
-            Prompt("Wochenbericht speichern als (.md, .html oder .txt)", default),
-            lambda path: (
-                path and self.app.save_report("weekly", path, stale_weeks=self.stale_weeks)
-            ),
+
+        def done(path: str | None) -> None:
+            if path:
+                self.herne.save_report("weekly", path, stale_weeks=self.stale_weeks)
+
+        self.herne.push_screen(
+            Prompt("Wochenbericht speichern als (.md, .html oder .txt)", default), done
         )
 
     def data_changed(self) -> None:
@@ -135,7 +129,7 @@ def bar(counts, width: int) -> Text:
     return text
 
 
-class ProgressScreen(LiveScreen, Screen):
+class ProgressScreen(HerneScreen):
     """Per topic and overall, the share of measures in each status, and the term left."""
 
     DEFAULT_CSS = """
@@ -167,7 +161,7 @@ class ProgressScreen(LiveScreen, Screen):
     @guarded
     def reload(self) -> None:
         """Read the progress in a worker."""
-        self.post_message(self.Loaded(review.progress(self.app.db)))
+        self.post_message(self.Loaded(review.progress(self.herne.db)))
 
     def on_progress_screen_loaded(self, message: Loaded) -> None:
         data = message.data

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, col, select
 
 from herne_tui.db.models import (
     CommitteeRow,
@@ -85,6 +86,9 @@ _USER_FIELDS = {
         "state_date": "state_date",
     },
 }
+_USER_ROWS = (MeasureRow, CommitteeRow, PostRow, SeatRow)
+_UserRow = MeasureRow | CommitteeRow | PostRow | SeatRow
+"""The tables with user fields, each carrying ``version`` and ``seed_base``."""
 _ENTITY = {
     MeasureRow: "measure",
     CommitteeRow: "committee",
@@ -109,22 +113,43 @@ class _Merger:
     def _log(self, **kw) -> None:
         record(self.s, user=SEED_USER, action="seed", txn=self.txn, **kw)
 
-    def upsert(self, model, key: str, own: dict, user: dict | None = None) -> None:
+    def upsert(
+        self,
+        model: type[SQLModel],
+        key: str,
+        own: dict[str, Any],
+        user: dict[str, Any] | None = None,
+    ) -> None:
         """Insert or merge one row: ``own`` = agreement fields, ``user`` = user fields."""
-        entity = _ENTITY[model]
         row = self.s.get(model, key)
         user = user or {}
-        columns = _USER_FIELDS.get(model, {})
         if row is None:
-            values = dict(own)
-            for f, v in user.items():
-                values[columns[f]] = v
-            if columns:
-                values["seed_base"] = {f: encode(v) for f, v in user.items()}
-            self.s.add(model(**values))
-            self._log(at=self.signed, entity=entity, entity_id=key, field="*", new=user or None)
-            self.report.added.append(f"{entity} {key}")
+            self._insert(model, key, own, user)
             return
+        entity = _ENTITY[model]
+        changed = self._merge_own(row, entity, key, own)
+        if isinstance(row, _USER_ROWS):
+            changed = self._merge_user(row, entity, key, user) or changed
+        if changed:
+            self.s.add(row)
+            self.report.updated.append(f"{entity} {key}")
+
+    def _insert(
+        self, model: type[SQLModel], key: str, own: dict[str, Any], user: dict[str, Any]
+    ) -> None:
+        entity = _ENTITY[model]
+        columns = _USER_FIELDS.get(model, {})
+        values = dict(own)
+        for f, v in user.items():
+            values[columns[f]] = v
+        if columns:
+            values["seed_base"] = {f: encode(v) for f, v in user.items()}
+        self.s.add(model(**values))
+        self._log(at=self.signed, entity=entity, entity_id=key, field="*", new=user or None)
+        self.report.added.append(f"{entity} {key}")
+
+    def _merge_own(self, row: SQLModel, entity: str, key: str, own: dict[str, Any]) -> bool:
+        """The agreement's fields always follow the seed; True when one changed."""
         changed = False
         for column, value in own.items():
             if getattr(row, column) != value:
@@ -138,7 +163,13 @@ class _Merger:
                 )
                 setattr(row, column, value)
                 changed = True
-        base = dict(row.seed_base or {}) if columns else {}
+        return changed
+
+    def _merge_user(self, row: _UserRow, entity: str, key: str, user: dict[str, Any]) -> bool:
+        """Three-way merge of the users' fields against ``seed_base``; True when one changed."""
+        columns = _USER_FIELDS[type(row)]
+        base = dict(row.seed_base or {})
+        changed = False
         for f, value in user.items():
             column = columns[f]
             current = getattr(row, column)
@@ -155,16 +186,27 @@ class _Merger:
                 changed = True
             else:
                 self.report.kept.append(f"{entity} {key}: {f}")
-        if columns and base != (row.seed_base or {}):
+        if base != (row.seed_base or {}):
             row.seed_base = base
             changed = True
-        if changed:
-            self.s.add(row)
-            self.report.updated.append(f"{entity} {key}")
+        return changed
 
     def run(self) -> None:
-        seed = self.seed
+        """Merge the whole seed; parents are flushed before the rows that refer to them."""
         self._meta()
+        self._vocabulary()
+        self.s.flush()
+        self._measures()
+        self._committees()
+        self._posts()
+        self._holdings()
+        self.s.flush()
+        self._seats()
+        self._nomination_rules()
+
+    def _vocabulary(self) -> None:
+        """Topics, statuses and rules."""
+        seed = self.seed
         for t in seed.topics:
             self.upsert(TopicRow, t.key, {"key": t.key, "name": t.name, "order": t.order})
         for st in seed.statuses:
@@ -186,8 +228,9 @@ class _Merger:
                     "params": dict(r.params),
                 },
             )
-        self.s.flush()
-        self._measures()
+
+    def _committees(self) -> None:
+        seed = self.seed
         for i, c in enumerate(seed.committees, start=1):
             self.upsert(
                 CommitteeRow,
@@ -213,6 +256,9 @@ class _Merger:
                     "spokespeople": dict(c.spokespeople),
                 },
             )
+
+    def _posts(self) -> None:
+        seed = self.seed
         for i, p in enumerate(seed.posts, start=1):
             self.upsert(
                 PostRow,
@@ -238,6 +284,9 @@ class _Merger:
                     "vote_date": p.vote_date,
                 },
             )
+
+    def _holdings(self) -> None:
+        seed = self.seed
         for i, h in enumerate(seed.holdings, start=1):
             self.upsert(
                 HoldingRow,
@@ -252,31 +301,31 @@ class _Merger:
                     "source": h.source,
                 },
             )
-        self.s.flush()
-        for i, st in enumerate(seed.seats, start=1):
+
+    def _seats(self) -> None:
+        for i, seat in enumerate(self.seed.seats, start=1):
             self.upsert(
                 SeatRow,
-                st.key,
+                seat.key,
                 {
-                    "key": st.key,
-                    "holding_key": st.holding,
+                    "key": seat.key,
+                    "holding_key": seat.holding,
                     "position": i,
-                    "title": st.title,
-                    "staffing": st.staffing,
-                    "to_create": st.to_create,
-                    "section": st.section,
-                    "source": st.source,
+                    "title": seat.title,
+                    "staffing": seat.staffing,
+                    "to_create": seat.to_create,
+                    "section": seat.section,
+                    "source": seat.source,
                 },
                 {
-                    "nominee": st.nominee,
-                    "nominee_party": st.nominee_party,
-                    "tender_done": st.tender_done,
-                    "tender_date": st.tender_date,
-                    "state": st.state,
-                    "state_date": st.state_date,
+                    "nominee": seat.nominee,
+                    "nominee_party": seat.nominee_party,
+                    "tender_done": seat.tender_done,
+                    "tender_date": seat.tender_date,
+                    "state": seat.state,
+                    "state_date": seat.state_date,
                 },
             )
-        self._nomination_rules()
 
     def _meta(self) -> None:
         meta = self.seed.meta.model_dump(mode="json")
@@ -320,6 +369,12 @@ class _Merger:
                 },
             )
         self.s.flush()
+        self._notes()
+        self._repeats()
+
+    def _notes(self) -> None:
+        """Notes the seed brings and the database lacks (matched by author, time, text)."""
+        seed = self.seed
         for m in seed.measures:
             existing = {
                 (n.author, utc(n.at), n.text)
@@ -349,28 +404,35 @@ class _Merger:
                     comment="aus Seed",
                 )
                 self.report.added.append(f"note {m.id}")
+
+    def _repeats(self) -> None:
+        """Repeats are replaced as a whole when they differ from the seed's."""
+        seed = self.seed
         wanted = sorted((r.of, r.topic, r.paragraph, r.text) for r in seed.repeats)
         have = sorted(
             (r.of_measure, r.topic_key, r.paragraph, r.text) for r in self.s.exec(select(RepeatRow))
         )
         if wanted != have:
-            for r in self.s.exec(select(RepeatRow)):
-                self.s.delete(r)
+            for row in self.s.exec(select(RepeatRow)):
+                self.s.delete(row)
             self.s.flush()
-            for r in seed.repeats:
+            for rep in seed.repeats:
                 self.s.add(
                     RepeatRow(
-                        of_measure=r.of, topic_key=r.topic, paragraph=r.paragraph, text=r.text
+                        of_measure=rep.of,
+                        topic_key=rep.topic,
+                        paragraph=rep.paragraph,
+                        text=rep.text,
                     )
                 )
-            self.report.updated.append("repeats") if have else self.report.added.append("repeats")
+            (self.report.updated if have else self.report.added).append("repeats")
 
     def _nomination_rules(self) -> None:
         wanted = [
             (r.party, r.holding, r.seat, r.default, r.section, r.source)
             for r in self.seed.nomination_rules
         ]
-        rows = list(self.s.exec(select(NominationRuleRow).order_by(NominationRuleRow.id)))
+        rows = list(self.s.exec(select(NominationRuleRow).order_by(col(NominationRuleRow.id))))
         have = [
             (r.party, r.holding_key, r.seat_key, r.is_default, r.section, r.source) for r in rows
         ]

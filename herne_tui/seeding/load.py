@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib.util
 import re
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
 from herne_tui.domain.objects import CHANGE_STATES, LEADS, POST_STATES, SEAT_STATES
 from herne_tui.errors import SeedProblems
@@ -26,10 +28,14 @@ ID_PATTERN = re.compile(r"^([A-Z]{2,5})-(\d{2,3})$")
 
 
 class _Strict(BaseModel):
+    """Unknown fields are errors and values are not coerced."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class SeedMeta(_Strict):
+    """The agreement itself: name, partners, term and signing."""
+
     name: str
     title: str = ""
     city: str = ""
@@ -42,12 +48,16 @@ class SeedMeta(_Strict):
 
 
 class SeedTopic(_Strict):
+    """A topic (chapter) of the agreement."""
+
     key: str
     name: str
     order: int
 
 
 class SeedStatus(_Strict):
+    """A status a measure can be in; ``done`` marks the finished ones."""
+
     key: str
     label: str
     order: int
@@ -55,6 +65,8 @@ class SeedStatus(_Strict):
 
 
 class SeedRule(_Strict):
+    """A rule of the agreement, with optional parameters."""
+
     key: str
     section: str = ""
     summary: str = ""
@@ -63,18 +75,24 @@ class SeedRule(_Strict):
 
 
 class SeedTarget(_Strict):
+    """A measurable target of a measure."""
+
     label: str
     value: int | float
     unit: str = ""
 
 
 class SeedNote(_Strict):
+    """A note on a measure, as the seed brings it."""
+
     author: str
     at: datetime
     text: str
 
 
 class SeedMeasure(_Strict):
+    """A measure of the agreement; status, responsible, lead and due are the users'."""
+
     id: str
     topic: str
     paragraph: int
@@ -91,6 +109,8 @@ class SeedMeasure(_Strict):
 
 
 class SeedRepeat(_Strict):
+    """A measure repeated word for word under another topic."""
+
     of: str
     topic: str
     paragraph: int
@@ -98,6 +118,8 @@ class SeedRepeat(_Strict):
 
 
 class SeedCommittee(_Strict):
+    """A committee of the council and how the agreement changes it."""
+
     key: str
     name: str
     change: Literal["neu", "aufgeteilt", "erweitert", "umbenannt", "unveraendert"] = "unveraendert"
@@ -116,6 +138,8 @@ class SeedCommittee(_Strict):
 
 
 class SeedPost(_Strict):
+    """A post (mayor, district, department) and which partner fills it."""
+
     key: str
     title: str
     kind: Literal["buergermeister", "bezirk", "dezernat"]
@@ -134,6 +158,8 @@ class SeedPost(_Strict):
 
 
 class SeedHolding(_Strict):
+    """A municipal holding (Beteiligung)."""
+
     key: str
     name: str
     note: str = ""
@@ -143,6 +169,8 @@ class SeedHolding(_Strict):
 
 
 class SeedSeat(_Strict):
+    """A seat in a holding's body and its nominee."""
+
     key: str
     holding: str
     title: str
@@ -159,6 +187,8 @@ class SeedSeat(_Strict):
 
 
 class SeedNominationRule(_Strict):
+    """Which party nominates for a holding or seat (or by default)."""
+
     party: str
     holding: str = ""
     seat: str = ""
@@ -202,7 +232,7 @@ class _Lines:
     @classmethod
     def scan(cls, path: str, text: str) -> _Lines:
         out = cls(path)
-        current: dict[str, int] | None = out.top
+        current: dict[str, int] = out.top
         in_multiline = None
         for number, line in enumerate(text.splitlines(), start=1):
             if in_multiline:
@@ -310,14 +340,16 @@ def _read_files(path: Path) -> tuple[dict, dict[str, _Lines], dict[str, str], li
     return merged, lines, owner, problems
 
 
-def _loc_line(loc: tuple, lines: dict[str, _Lines], owner: dict[str, str], fallback: str):
+def _loc_line(
+    loc: tuple, lines: dict[str, _Lines], owner: dict[str, str], fallback: str
+) -> tuple[str, int]:
     key = str(loc[0]) if loc else ""
     name = owner.get(key, fallback)
     table = lines.get(name)
     return name, (table.line_of(loc) if table else 1)
 
 
-def _describe(err: dict) -> str:
+def _describe(err: ErrorDetails) -> str:
     parts = (
         err["loc"][2:] if len(err["loc"]) > 1 and isinstance(err["loc"][1], int) else err["loc"][1:]
     )
@@ -375,8 +407,14 @@ def load_seed(path: str | Path | None = None) -> LoadedSeed:
     return LoadedSeed(seed=seed, origin=str(base))
 
 
-def _duplicates(items, attr: str, table: str, where, label: str) -> list[str]:
-    seen: set = set()
+_Where = Callable[[tuple[Any, ...]], str]
+"""Turns a pydantic-style location into ``file:line``."""
+
+
+def _duplicates(
+    items: Sequence[BaseModel], attr: str, table: str, where: _Where, label: str
+) -> list[str]:
+    seen: set[object] = set()
     out = []
     for i, item in enumerate(items):
         value = getattr(item, attr)
@@ -386,8 +424,35 @@ def _duplicates(items, attr: str, table: str, where, label: str) -> list[str]:
     return out
 
 
-def _cross_check(seed: Seed, where) -> list[str]:
-    """Checks across entries: references, uniqueness, lengths, allowed values."""
+@dataclass(frozen=True)
+class _Known:
+    """The keys and ids a seed defines, which its entries may refer to."""
+
+    topics: set[str]
+    statuses: set[str]
+    ids: set[str]
+    partners: set[str]
+    leads: set[str]
+    committees: set[str]
+    holdings: set[str]
+    seats: set[str]
+
+    @classmethod
+    def of(cls, seed: Seed) -> _Known:
+        partners = set(seed.meta.partners)
+        return cls(
+            topics={t.key for t in seed.topics},
+            statuses={s.key for s in seed.statuses},
+            ids={m.id for m in seed.measures},
+            partners=partners,
+            leads=partners | {"gemeinsam"} if partners else set(LEADS),
+            committees={c.key for c in seed.committees},
+            holdings={h.key for h in seed.holdings},
+            seats={s.key for s in seed.seats},
+        )
+
+
+def _check_header(seed: Seed, where: _Where) -> list[str]:
     p: list[str] = []
     if seed.format > SEED_FORMAT:
         p.append(
@@ -396,55 +461,92 @@ def _cross_check(seed: Seed, where) -> list[str]:
         )
     if seed.meta.term_end < seed.meta.term_start:
         p.append(f"{where(('meta', 'term_end'))}: Ende der Wahlperiode liegt vor ihrem Beginn")
+    return p
+
+
+def _check_unique(seed: Seed, where: _Where) -> list[str]:
+    p: list[str] = []
     p += _duplicates(seed.topics, "key", "topics", where, "Themenschlüssel")
     p += _duplicates(seed.statuses, "key", "statuses", where, "Status")
     p += _duplicates(seed.statuses, "order", "statuses", where, "Status-Reihenfolge")
     p += _duplicates(seed.measures, "id", "measures", where, "Maßnahmen-ID")
     p += _duplicates(seed.measures, "title", "measures", where, "Kurztitel")
     p += _duplicates(seed.rules, "key", "rules", where, "Regel")
-    for table, items in (
+    tables: tuple[tuple[str, Sequence[BaseModel]], ...] = (
         ("committees", seed.committees),
         ("posts", seed.posts),
         ("holdings", seed.holdings),
         ("seats", seed.seats),
-    ):
+    )
+    for table, items in tables:
         p += _duplicates(items, "key", table, where, "Schlüssel")
+    return p
+
+
+def _check_statuses(seed: Seed, where: _Where) -> list[str]:
     if seed.statuses and not any(s.done for s in seed.statuses):
-        p.append(f"{where(('statuses', 0, 'done'))}: kein Status zählt als erledigt (done = true)")
-    topics = {t.key for t in seed.topics}
-    statuses = {s.key for s in seed.statuses}
-    ids = {m.id for m in seed.measures}
-    partners = set(seed.meta.partners)
-    leads = set(seed.meta.partners) | {"gemeinsam"} if seed.meta.partners else set(LEADS)
+        return [f"{where(('statuses', 0, 'done'))}: kein Status zählt als erledigt (done = true)"]
+    return []
+
+
+def _check_measure_id(m: SeedMeasure, at: tuple[Any, ...], where: _Where) -> list[str]:
+    if not (match := ID_PATTERN.match(m.id)):
+        return [f"{where(at + ('id',))}: ID „{m.id}“ hat nicht die Form THEMA-NN"]
+    if match.group(1) != m.topic:
+        return [f"{where(at + ('id',))}: ID „{m.id}“ passt nicht zum Thema „{m.topic}“"]
+    return []
+
+
+def _check_measure_texts(m: SeedMeasure, at: tuple[Any, ...], where: _Where) -> list[str]:
+    p: list[str] = []
+    if not m.title.strip():
+        p.append(f"{where(at + ('title',))}: Kurztitel ist leer")
+    if len(m.title) > TITLE_MAX:
+        p.append(
+            f"{where(at + ('title',))}: Kurztitel hat {len(m.title)} Zeichen "
+            f"(höchstens {TITLE_MAX})"
+        )
+    if not m.text.strip():
+        p.append(f"{where(at + ('text',))}: Text ist leer")
+    return p
+
+
+def _check_measure_related(
+    m: SeedMeasure, at: tuple[Any, ...], where: _Where, known: _Known
+) -> list[str]:
+    p: list[str] = []
+    for ref in m.related:
+        if ref not in known.ids:
+            p.append(f"{where(at + ('related',))}: verwandte Maßnahme „{ref}“ gibt es nicht")
+        elif ref == m.id:
+            p.append(f"{where(at + ('related',))}: „{m.id}“ verweist auf sich selbst")
+    return p
+
+
+def _check_measure(m: SeedMeasure, at: tuple[Any, ...], where: _Where, known: _Known) -> list[str]:
+    p = _check_measure_id(m, at, where)
+    if m.topic not in known.topics:
+        p.append(f"{where(at + ('topic',))}: unbekanntes Thema „{m.topic}“")
+    p += _check_measure_texts(m, at, where)
+    if m.status is not None and m.status not in known.statuses:
+        p.append(f"{where(at + ('status',))}: unbekannter Status „{m.status}“")
+    if m.lead and m.lead not in known.leads:
+        p.append(
+            f"{where(at + ('lead',))}: Federführung „{m.lead}“ ist keiner von "
+            f"{', '.join(sorted(known.leads))}"
+        )
+    return p + _check_measure_related(m, at, where, known)
+
+
+def _check_measures(seed: Seed, where: _Where, known: _Known) -> list[str]:
+    p: list[str] = []
     for i, m in enumerate(seed.measures):
-        at = ("measures", i)
-        if not (match := ID_PATTERN.match(m.id)):
-            p.append(f"{where(at + ('id',))}: ID „{m.id}“ hat nicht die Form THEMA-NN")
-        elif match.group(1) != m.topic:
-            p.append(f"{where(at + ('id',))}: ID „{m.id}“ passt nicht zum Thema „{m.topic}“")
-        if m.topic not in topics:
-            p.append(f"{where(at + ('topic',))}: unbekanntes Thema „{m.topic}“")
-        if not m.title.strip():
-            p.append(f"{where(at + ('title',))}: Kurztitel ist leer")
-        if len(m.title) > TITLE_MAX:
-            p.append(
-                f"{where(at + ('title',))}: Kurztitel hat {len(m.title)} Zeichen "
-                f"(höchstens {TITLE_MAX})"
-            )
-        if not m.text.strip():
-            p.append(f"{where(at + ('text',))}: Text ist leer")
-        if m.status is not None and m.status not in statuses:
-            p.append(f"{where(at + ('status',))}: unbekannter Status „{m.status}“")
-        if m.lead and m.lead not in leads:
-            p.append(
-                f"{where(at + ('lead',))}: Federführung „{m.lead}“ ist keiner von "
-                f"{', '.join(sorted(leads))}"
-            )
-        for r in m.related:
-            if r not in ids:
-                p.append(f"{where(at + ('related',))}: verwandte Maßnahme „{r}“ gibt es nicht")
-            elif r == m.id:
-                p.append(f"{where(at + ('related',))}: „{m.id}“ verweist auf sich selbst")
+        p += _check_measure(m, ("measures", i), where, known)
+    return p
+
+
+def _check_repeats(seed: Seed, where: _Where, known: _Known) -> list[str]:
+    p: list[str] = []
     by_id = {m.id: m for m in seed.measures}
     for i, r in enumerate(seed.repeats):
         at = ("repeats", i)
@@ -454,51 +556,100 @@ def _cross_check(seed: Seed, where) -> list[str]:
             )
         elif r.text != by_id[r.of].text:
             p.append(f"{where(at + ('text',))}: Text der Wiederholung weicht von „{r.of}“ ab")
-        if r.topic not in topics:
+        if r.topic not in known.topics:
             p.append(f"{where(at + ('topic',))}: unbekanntes Thema „{r.topic}“")
-    committees = {c.key for c in seed.committees}
+    return p
+
+
+def _check_committee(
+    c: SeedCommittee, at: tuple[Any, ...], where: _Where, known: _Known
+) -> list[str]:
+    p: list[str] = []
+    if c.measure and c.measure not in known.ids:
+        p.append(f"{where(at + ('measure',))}: Maßnahme „{c.measure}“ gibt es nicht")
+    for ref in ([c.split_from] if c.split_from else []) + c.split_into:
+        if ref not in known.committees:
+            p.append(
+                f"{where(at + ('split_from' if ref == c.split_from else 'split_into',))}"
+                f": Ausschuss „{ref}“ gibt es nicht"
+            )
+    if c.change_state not in CHANGE_STATES:
+        p.append(f"{where(at + ('change_state',))}: unbekannter Stand „{c.change_state}“")
+    return p
+
+
+def _check_committees(seed: Seed, where: _Where, known: _Known) -> list[str]:
+    p: list[str] = []
     for i, c in enumerate(seed.committees):
-        at = ("committees", i)
-        if c.measure and c.measure not in ids:
-            p.append(f"{where(at + ('measure',))}: Maßnahme „{c.measure}“ gibt es nicht")
-        for ref in ([c.split_from] if c.split_from else []) + c.split_into:
-            if ref not in committees:
-                p.append(
-                    f"{where(at + ('split_from' if ref == c.split_from else 'split_into',))}"
-                    f": Ausschuss „{ref}“ gibt es nicht"
-                )
-        if c.change_state not in CHANGE_STATES:
-            p.append(f"{where(at + ('change_state',))}: unbekannter Stand „{c.change_state}“")
+        p += _check_committee(c, ("committees", i), where, known)
+    return p
+
+
+def _check_posts(seed: Seed, where: _Where, known: _Known) -> list[str]:
+    p: list[str] = []
     for i, post in enumerate(seed.posts):
         at = ("posts", i)
-        if partners and post.right not in partners:
+        if known.partners and post.right not in known.partners:
             p.append(f"{where(at + ('right',))}: Partei „{post.right}“ ist kein Partner")
         if post.state not in POST_STATES:
             p.append(f"{where(at + ('state',))}: unbekannter Stand „{post.state}“")
-    holdings = {h.key for h in seed.holdings}
-    seats = {s.key for s in seed.seats}
+    return p
+
+
+def _check_holdings(seed: Seed, where: _Where, known: _Known) -> list[str]:
+    p: list[str] = []
     for i, h in enumerate(seed.holdings):
         for ref in h.linked:
-            if ref not in holdings:
+            if ref not in known.holdings:
                 p.append(f"{where(('holdings', i, 'linked'))}: Beteiligung „{ref}“ gibt es nicht")
+    return p
+
+
+def _check_seats(seed: Seed, where: _Where, known: _Known) -> list[str]:
+    p: list[str] = []
     for i, s in enumerate(seed.seats):
-        if s.holding not in holdings:
+        if s.holding not in known.holdings:
             p.append(f"{where(('seats', i, 'holding'))}: Beteiligung „{s.holding}“ gibt es nicht")
         if s.state not in SEAT_STATES:
             p.append(f"{where(('seats', i, 'state'))}: unbekannter Stand „{s.state}“")
+    return p
+
+
+def _check_nomination_default(seed: Seed, where: _Where) -> list[str]:
     defaults = [i for i, r in enumerate(seed.nomination_rules) if r.default]
-    if seed.seats and len(defaults) != 1:
-        line = where(("nomination_rules", defaults[1] if len(defaults) > 1 else 0))
-        p.append(
-            f"{line}: genau eine Vorschlagsregel muss default = true haben "
-            f"(gefunden: {len(defaults)})"
-        )
+    if not seed.seats or len(defaults) == 1:
+        return []
+    line = where(("nomination_rules", defaults[1] if len(defaults) > 1 else 0))
+    return [
+        f"{line}: genau eine Vorschlagsregel muss default = true haben (gefunden: {len(defaults)})"
+    ]
+
+
+def _check_nomination_rules(seed: Seed, where: _Where, known: _Known) -> list[str]:
+    p = _check_nomination_default(seed, where)
     for i, r in enumerate(seed.nomination_rules):
         at = ("nomination_rules", i)
-        if partners and r.party not in partners:
+        if known.partners and r.party not in known.partners:
             p.append(f"{where(at + ('party',))}: Partei „{r.party}“ ist kein Partner")
-        if r.holding and r.holding not in holdings:
+        if r.holding and r.holding not in known.holdings:
             p.append(f"{where(at + ('holding',))}: Beteiligung „{r.holding}“ gibt es nicht")
-        if r.seat and r.seat not in seats:
+        if r.seat and r.seat not in known.seats:
             p.append(f"{where(at + ('seat',))}: Sitz „{r.seat}“ gibt es nicht")
     return p
+
+
+def _cross_check(seed: Seed, where: _Where) -> list[str]:
+    """Checks across entries: references, uniqueness, lengths, allowed values."""
+    known = _Known.of(seed)
+    return [
+        *_check_header(seed, where),
+        *_check_unique(seed, where),
+        *_check_statuses(seed, where),
+        *_check_measures(seed, where, known),
+        *_check_repeats(seed, where, known),
+        *_check_committees(seed, where, known),
+        *_check_posts(seed, where, known),
+        *_check_holdings(seed, where, known),
+        *_check_seats(seed, where, known),
+        *_check_nomination_rules(seed, where, known),
+    ]

@@ -152,12 +152,11 @@ def _server_class(base: type) -> type:
                 raise web.HTTPForbidden(text=f"{self.user_header} fehlt")
             url, read_only = self.herne_args
             command, _ = app_command(url, user=user, read_only=read_only)
-            session = _server_class(base)(
-                command, host=self.host, port=self.port, public_url=self.public_url
-            )
+            # A plain server for this one session: textual-serve's own handling, with its command.
+            session = base(command, host=self.host, port=self.port, public_url=self.public_url)
             session.download_manager = self.download_manager
             session.debug = self.debug
-            return await base.handle_websocket(session, request)
+            return await session.handle_websocket(request)
 
     return HerneServer
 

@@ -1,0 +1,119 @@
+"""What every command group shares: the ``--db``/``--user``/``--read-only`` options, opening the
+database, the acting user, writing output, and checking option values.
+
+Heavy imports stay inside the functions (see the package docstring).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from herne_tui.db.store import Database
+
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+
+EPILOG = (
+    "Datenbank: --db PFAD_ODER_URL, sonst $HERNE_TUI_DB, sonst die Datei im Nutzer-"
+    "Datenverzeichnis. Ein Pfad ist eine SQLite-Datei; alles mit :// ist eine SQLAlchemy-URL."
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One sub-command: how to add its parser to the sub-parsers, and the handler to run."""
+
+    add: Callable[[Subparsers], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def add_common(
+    p: argparse.ArgumentParser, *, user: bool = False, read_only: bool = True, top: bool = False
+) -> None:
+    """Add ``--db`` and, if asked, ``--user`` and ``--read-only`` to a parser."""
+    # A sub-command's option must not reset what was given before the command's name.
+    default = None if top else argparse.SUPPRESS
+    p.add_argument(
+        "--db", metavar="PATH_OR_URL", default=default, help="Datenbank (Datei oder URL)"
+    )
+    if user:
+        p.add_argument(
+            "--user",
+            metavar="NAME",
+            default=default,
+            help="wer ändert (sonst $HERNE_TUI_USER oder der Systemnutzer)",
+        )
+    if read_only:
+        p.add_argument(
+            "--read-only",
+            action="store_true",
+            default=False if top else argparse.SUPPRESS,
+            help="nur ansehen: jede Änderung wird abgelehnt",
+        )
+
+
+def open_db(
+    args: argparse.Namespace, *, read_only: bool = False, seed_if_empty: bool = True
+) -> Database:
+    """Open the database named by ``--db``; create and seed it on first use."""
+    from herne_tui.db.schema import open_database
+    from herne_tui.seeding.apply import is_seeded, seed_database
+    from herne_tui.seeding.load import load_seed
+
+    read_only = read_only or getattr(args, "read_only", False)
+    db = open_database(args.db, read_only=read_only)
+    if db.migration_backup is not None:
+        print(
+            f"Datenbank auf das neue Schema aktualisiert; Sicherung des alten Stands: "
+            f"{db.migration_backup}",
+            file=sys.stderr,
+        )
+    if seed_if_empty and not read_only and not is_seeded(db):
+        report = seed_database(db, load_seed())
+        print(
+            f"Neue Datenbank {db.where} angelegt und befüllt: {report.summary()}", file=sys.stderr
+        )
+    return db
+
+
+def user_name(args: argparse.Namespace) -> str:
+    """The acting user: ``--user``, else $HERNE_TUI_USER, else the system user."""
+    from herne_tui.paths import default_user
+
+    return getattr(args, "user", None) or default_user()
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write ``text`` to the file ``output`` (atomically), or to standard output."""
+    if output:
+        path = Path(output)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        print(f"geschrieben: {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def choice(value: str, options: tuple[str, ...], field: str) -> str:
+    """``value`` if it is one of ``options``, else InvalidInput naming the known ones."""
+    from herne_tui.errors import InvalidInput
+
+    if value not in options:
+        raise InvalidInput(f"{field}: „{value}“ gibt es nicht (bekannt: {', '.join(options)})")
+    return value
+
+
+def number(value: str, field: str) -> int:
+    """``value`` as an integer, else InvalidInput."""
+    from herne_tui.errors import InvalidInput
+
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"{field}: „{value}“ ist keine ganze Zahl") from None

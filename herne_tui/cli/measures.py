@@ -1,0 +1,205 @@
+"""Commands on measures: ``list``, ``show``, ``set`` and ``history``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from herne_tui.cli.common import EPILOG, Command, add_common, choice, open_db, user_name
+
+if TYPE_CHECKING:
+    from herne_tui.cli.common import Subparsers
+    from herne_tui.domain.objects import Measure
+
+
+def add_list(sub: Subparsers) -> None:
+    """The ``list`` parser."""
+    p = sub.add_parser("list", help="Maßnahmen auflisten", epilog=EPILOG)
+    add_common(p)
+    p.add_argument("--topic", metavar="KEY", help="nur dieses Thema (z. B. SCH)")
+    p.add_argument("--status", metavar="KEY", help="nur dieser Status (z. B. offen)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def add_show(sub: Subparsers) -> None:
+    """The ``show`` parser."""
+    p = sub.add_parser("show", help="eine Maßnahme anzeigen", epilog=EPILOG)
+    add_common(p)
+    p.add_argument("id", metavar="ID")
+
+
+def add_set(sub: Subparsers) -> None:
+    """The ``set`` parser."""
+    p = sub.add_parser("set", help="eine Maßnahme ändern", epilog=EPILOG)
+    add_common(p, user=True)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--status", metavar="KEY")
+    p.add_argument("--responsible", metavar="TEXT")
+    p.add_argument("--lead", metavar="SPD|CDU|gemeinsam")
+    p.add_argument("--due", metavar="DATE", help="31.03.2026 oder 2026-03-31; '' löscht")
+    p.add_argument("--note", metavar="TEXT", help="Notiz anhängen")
+    p.add_argument(
+        "--if-version",
+        type=int,
+        metavar="N",
+        help="nur speichern, wenn die Maßnahme noch Version N hat (sonst Exit 3)",
+    )
+    p.add_argument("--source", metavar="TEXT", default="", help="Quelle (Link, Drucksache)")
+    p.add_argument("--comment", metavar="TEXT", default="", help="Kommentar zur Änderung")
+
+
+def add_history(sub: Subparsers) -> None:
+    """The ``history`` parser."""
+    p = sub.add_parser("history", help="Historie der Änderungen (älteste zuerst)", epilog=EPILOG)
+    add_common(p)
+    p.add_argument(
+        "id",
+        metavar="ID",
+        nargs="?",
+        help="nur diese Maßnahme (oder dieser Ausschuss, Posten, Sitz)",
+    )
+    p.add_argument("--since", metavar="DATE", help="ab diesem Tag (00:00 UTC)")
+    p.add_argument("--user", dest="by_user", metavar="NAME", help="nur Änderungen von NAME")
+    p.add_argument("--format", metavar="text|json", default="text")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``list``: the measures, optionally of one topic or status, as a table or JSON."""
+    from herne_tui.domain.objects import format_date
+    from herne_tui.errors import InvalidInput
+    from herne_tui.services.queries import load_board
+
+    board = load_board(open_db(args))
+    if args.topic and args.topic.upper() not in {t.key for t in board.topics}:
+        raise InvalidInput(
+            f"Thema „{args.topic}“ gibt es nicht (bekannt: "
+            f"{', '.join(t.key for t in board.topics)})"
+        )
+    if args.status and args.status not in board.status_keys():
+        raise InvalidInput(
+            f"Status „{args.status}“ gibt es nicht (bekannt: {', '.join(board.status_keys())})"
+        )
+    rows = [
+        m
+        for m in board.measures
+        if (not args.topic or m.topic == args.topic.upper())
+        and (not args.status or m.status == args.status)
+    ]
+    if args.format == "json":
+        print(json.dumps([_json_row(m) for m in rows], ensure_ascii=False, indent=2))
+        return 0
+    labels = {s.key: s.label for s in board.statuses}
+    for m in rows:
+        due = format_date(m.due)
+        print(f"{m.id:<7} {labels[m.status]:<16} {m.title:<60} {m.lead:<9} {due}".rstrip())
+    print(f"{len(rows)} Maßnahmen", file=sys.stderr)
+    return 0
+
+
+def _json_row(m: Measure) -> dict[str, object]:
+    """One measure as ``list --format json`` prints it."""
+    return {
+        "id": m.id,
+        "topic": m.topic,
+        "status": m.status,
+        "title": m.title,
+        "responsible": m.responsible,
+        "lead": m.lead,
+        "due": m.due.isoformat() if m.due else None,
+        "notes": m.note_count,
+        "version": m.version,
+    }
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """``show``: one measure with its text, targets, duplicates, relations and notes."""
+    from herne_tui.domain.objects import format_date, format_datetime
+    from herne_tui.services.queries import get_measure, load_board
+
+    db = open_db(args)
+    m = get_measure(db, args.id.upper())
+    board = load_board(db)
+    topics = {t.key: t.name for t in board.topics}
+    labels = {s.key: s.label for s in board.statuses}
+    print(f"{m.id} – {m.title}")
+    print(f"Thema:          {topics.get(m.topic, m.topic)} (Absatz {m.paragraph})")
+    print(f"Status:         {labels.get(m.status, m.status)}")
+    print(f"Verantwortlich: {m.responsible or '—'}")
+    print(f"Federführung:   {m.lead or '—'}")
+    print(f"Fällig:         {format_date(m.due) or '—'}")
+    print(f"Version:        {m.version}")
+    print()
+    print(m.text)
+    for item in m.subitems:
+        print(f"  • {item}")
+    for t in m.targets:
+        print(f"Ziel: {t.label}: {t.value} {t.unit}".rstrip())
+    for place in m.duplicates:
+        print(
+            f"Wortgleich wiederholt in: {topics.get(place.topic, place.topic)}, "
+            f"Absatz {place.paragraph}"
+        )
+    if m.related:
+        print(f"Verwandt: {', '.join(m.related)}")
+    for note in m.notes:
+        print(f"Notiz {format_datetime(note.at.astimezone())} {note.author}: {note.text}")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    """``set``: change a measure's fields or add a note, optionally only at a given version."""
+    from herne_tui.errors import InvalidInput
+    from herne_tui.services.edits import update_measure
+
+    changes = {
+        k: getattr(args, k)
+        for k in ("status", "responsible", "lead", "due")
+        if getattr(args, k) is not None
+    }
+    if not changes and args.note is None:
+        raise InvalidInput(
+            "nichts zu ändern: --status, --responsible, --lead, --due oder --note angeben"
+        )
+    db = open_db(args)
+    m = update_measure(
+        db,
+        measure_id=args.id.upper(),
+        changes=changes,
+        user=user_name(args),
+        expected_version=args.if_version,
+        source=args.source,
+        comment=args.comment,
+        note=args.note,
+    )
+    print(f"{m.id} gespeichert (Version {m.version})")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """``history``: the change log, oldest first, as text or JSON."""
+    from herne_tui.services.history import entry_json, format_entry, parse_day, resolve_subject
+    from herne_tui.services.queries import history, load_board
+
+    fmt = choice(args.format, ("text", "json"), "--format")
+    since = parse_day(args.since, "--since") if args.since is not None else None
+    db = open_db(args)
+    entity, key = resolve_subject(db, args.id) if args.id else (None, None)
+    entries = history(db, entity=entity, entity_id=key, since=since, user=args.by_user)
+    if fmt == "json":
+        print(json.dumps([entry_json(e) for e in entries], ensure_ascii=False, indent=2))
+        return 0
+    labels = {s.key: s.label for s in load_board(db).statuses}
+    for e in entries:
+        print(format_entry(e, labels))
+    print(f"{len(entries)} Einträge", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {
+    "list": Command(add_list, cmd_list),
+    "show": Command(add_show, cmd_show),
+    "set": Command(add_set, cmd_set),
+    "history": Command(add_history, cmd_history),
+}

@@ -1,0 +1,125 @@
+"""What every data screen shares: a typed handle on the app, one way to write through the
+services, a refresh when others changed things, and load errors shown as one line."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
+
+from textual import work
+from textual.message import Message
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+
+from herne_tui.domain.objects import Measure
+from herne_tui.errors import Conflict, HerneError
+
+if TYPE_CHECKING:
+    from herne_tui.app import HerneApp
+
+S = TypeVar("S", bound="HerneScreen")
+P = ParamSpec("P")
+
+
+class HerneScreen(Screen):
+    """Base of the app's data screens (not of the modals, which only dismiss with a value)."""
+
+    stale = False
+    """Set when others committed while this screen was not shown; it reloads when shown."""
+
+    class Outdated(Message, bubble=False):
+        """Others committed changes: a shown screen reloads, a hidden one when shown again."""
+
+    class MeasureChanged(Message, bubble=False):
+        """A measure was saved on another screen: screens that show it take the new state."""
+
+        def __init__(self, measure: Measure) -> None:
+            super().__init__()
+            self.measure = measure
+
+    class ChangeDropped(Message, bubble=False):
+        """The user dropped a change after a conflict: screens that show it show the new state."""
+
+    @property
+    def herne(self) -> HerneApp:
+        """The app, typed."""
+        return cast("HerneApp", self.app)
+
+    # -- live refresh ------------------------------------------------------------------------------
+    def on_herne_screen_outdated(self) -> None:
+        if self in self.herne.screen_stack:  # the current mode's screens, not only the top one
+            self.data_changed()
+        else:
+            self.stale = True
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.data_changed()
+
+    def data_changed(self) -> None:
+        """Reload what the screen shows (subclasses implement it)."""
+
+    # -- writes ------------------------------------------------------------------------------------
+    @work(thread=True, group="write")
+    def write(
+        self,
+        call: Callable[[], Any],
+        done: Callable[[Any], object] | None = None,
+        *,
+        retry: Callable[[Conflict], object] | None = None,
+        reload: Callable[[], object] | None = None,
+        failed: Callable[[], object] | None = None,
+        severity: SeverityLevel = "error",
+        lock: threading.Lock | None = None,
+    ) -> None:
+        """Run a service call in a worker and handle its outcome on the UI thread.
+
+        A ``Conflict`` opens the app's conflict dialog when there is a ``retry`` (it applies mine
+        again on the new version; ``reload`` shows theirs); any other ``HerneError`` is one
+        notice; a success hands the result to ``done``. ``failed`` runs in the worker when the
+        write did not happen; ``lock`` makes one screen's writes run one after another.
+        """
+        with lock or nullcontext():
+            try:
+                result = call()
+            except HerneError as exc:
+                if failed is not None:
+                    failed()
+                if isinstance(exc, Conflict) and retry is not None:
+                    self.herne.call_from_thread(self.herne.show_conflict, exc, retry, reload)
+                else:
+                    self.herne.call_from_thread(self.notify, exc.message, severity=severity)
+            else:
+                if done is not None:
+                    self.herne.call_from_thread(done, result)
+
+    def raise_dissent(self, subject: str, reason: str) -> None:
+        """Put a measure or paper on the Koordinierungsgruppe's agenda."""
+        # deferred: the board imports this module, and the ORM loads only after the first paint
+        from herne_tui.services import papers
+
+        app = self.herne
+        self.write(
+            lambda: papers.raise_dissent(app.db, subject=subject, reason=reason, user=app.user),
+            lambda dissent: self.notify(
+                f"Dissens {dissent.id} gemeldet: steht auf der "
+                "Tagesordnung der Koordinierungsgruppe (9)."
+            ),
+        )
+
+
+def guarded(method: Callable[Concatenate[S, P], None]) -> Callable[Concatenate[S, P], None]:
+    """Run a worker body; a HerneError (database gone, locked, …) becomes a notice."""
+
+    @functools.wraps(method)
+    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            method(self, *args, **kwargs)
+        except HerneError as exc:
+            self.herne.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
+
+    return wrapper
