@@ -92,7 +92,8 @@ def check_participants(
 
 def annual_reviews(signed: date, term_end: date) -> list[date]:
     """The yearly Jahresbilanz dates: each anniversary of the signing within the term."""
-    out, year = [], signed.year + 1
+    out: list[date] = []
+    year = signed.year + 1
     while True:
         try:
             day = signed.replace(year=year)

@@ -8,95 +8,116 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from herne_tui.db.models import DissentRow, PostRow, RuleRow
 from herne_tui.db.store import Database
-from herne_tui.domain.objects import Violation
+from herne_tui.domain.objects import Holding, Seat, Violation
 from herne_tui.services.queries import read_holdings
 
 FILLED_POST = ("nominiert", "gewählt")
 FILLED_SEAT = ("nominiert", "besetzt")
 
 
+def _post_violations(p: PostRow) -> list[Violation]:
+    label = f"{p.title} {p.district}".strip()
+    out: list[Violation] = []
+    if p.holder_party and p.holder_party != p.right:
+        out.append(
+            Violation(
+                "vorschlagsrecht",
+                f"post:{p.key}",
+                f"{label}: Partei {p.holder_party}, das Vorschlagsrecht hat {p.right}",
+            )
+        )
+    if not (p.tender_required and (p.state in FILLED_POST or p.vote_date)):
+        return out
+    if not p.tender_date:
+        out.append(
+            Violation(
+                "externe-ausschreibung",
+                f"post:{p.key}",
+                f"{label}: besetzt ohne externe Ausschreibung",
+            )
+        )
+    elif p.vote_date and p.tender_date > p.vote_date:
+        out.append(
+            Violation(
+                "externe-ausschreibung",
+                f"post:{p.key}",
+                f"{label}: Ausschreibung ({p.tender_date:%d.%m.%Y}) nach "
+                f"dem Ratsbeschluss ({p.vote_date:%d.%m.%Y})",
+            )
+        )
+    return out
+
+
+def _tendered_after_filling(s: Seat) -> bool:
+    return bool(
+        s.staffing
+        and s.tender_date
+        and s.state_date
+        and s.state in FILLED_SEAT
+        and s.tender_date > s.state_date
+    )
+
+
+def _seat_violations(h: Holding, s: Seat) -> list[Violation]:
+    label = f"{h.key} – {s.title}"
+    out: list[Violation] = []
+    if s.nominee_party and s.nominee_party != s.right:
+        out.append(
+            Violation(
+                "vorschlagsrecht",
+                f"seat:{s.key}",
+                f"{label}: Vorschlag {s.nominee_party}, das Vorschlagsrecht hat {s.right}",
+            )
+        )
+    filled = s.state in FILLED_SEAT or bool(s.nominee)
+    if s.staffing and filled and not s.tender_done:
+        out.append(
+            Violation(
+                "externe-ausschreibung",
+                f"seat:{s.key}",
+                f"{label}: besetzt ohne externe Ausschreibung",
+            )
+        )
+    elif _tendered_after_filling(s):
+        out.append(
+            Violation(
+                "externe-ausschreibung",
+                f"seat:{s.key}",
+                f"{label}: Ausschreibung nach der Besetzung",
+            )
+        )
+    return out
+
+
+def _group_violations(session: Session) -> list[Violation]:
+    rule = session.get(RuleRow, "koordinierungsgruppe")
+    limit = int((rule.params or {}).get("max_per_party", 8)) if rule else 8
+    return [
+        Violation(
+            "koordinierungsgruppe",
+            f"dissent:{dissent.id}",
+            f"Koordinierungsgruppe (Dissens {dissent.id}): {party} mit "
+            f"{len(names)} Personen, höchstens {limit}",
+        )
+        for dissent in session.exec(select(DissentRow))
+        for party, names in (dissent.participants or {}).items()
+        if len(names) > limit
+    ]
+
+
 def violations_in(session: Session) -> list[Violation]:
     """Every violation of the nomination rules in one session."""
     out: list[Violation] = []
-    for p in session.exec(select(PostRow).order_by(PostRow.position)):
-        label = f"{p.title} {p.district}".strip()
-        if p.holder_party and p.holder_party != p.right:
-            out.append(
-                Violation(
-                    "vorschlagsrecht",
-                    f"post:{p.key}",
-                    f"{label}: Partei {p.holder_party}, das Vorschlagsrecht hat {p.right}",
-                )
-            )
-        if p.tender_required and (p.state in FILLED_POST or p.vote_date):
-            if not p.tender_date:
-                out.append(
-                    Violation(
-                        "externe-ausschreibung",
-                        f"post:{p.key}",
-                        f"{label}: besetzt ohne externe Ausschreibung",
-                    )
-                )
-            elif p.vote_date and p.tender_date > p.vote_date:
-                out.append(
-                    Violation(
-                        "externe-ausschreibung",
-                        f"post:{p.key}",
-                        f"{label}: Ausschreibung ({p.tender_date:%d.%m.%Y}) nach "
-                        f"dem Ratsbeschluss ({p.vote_date:%d.%m.%Y})",
-                    )
-                )
+    for p in session.exec(select(PostRow).order_by(col(PostRow.position))):
+        out.extend(_post_violations(p))
     for h in read_holdings(session):
         for s in h.seats:
-            label = f"{h.key} – {s.title}"
-            if s.nominee_party and s.nominee_party != s.right:
-                out.append(
-                    Violation(
-                        "vorschlagsrecht",
-                        f"seat:{s.key}",
-                        f"{label}: Vorschlag {s.nominee_party}, das Vorschlagsrecht hat {s.right}",
-                    )
-                )
-            filled = s.state in FILLED_SEAT or bool(s.nominee)
-            if s.staffing and filled and not s.tender_done:
-                out.append(
-                    Violation(
-                        "externe-ausschreibung",
-                        f"seat:{s.key}",
-                        f"{label}: besetzt ohne externe Ausschreibung",
-                    )
-                )
-            elif (
-                s.staffing
-                and s.tender_date
-                and s.state_date
-                and s.state in FILLED_SEAT
-                and s.tender_date > s.state_date
-            ):
-                out.append(
-                    Violation(
-                        "externe-ausschreibung",
-                        f"seat:{s.key}",
-                        f"{label}: Ausschreibung nach der Besetzung",
-                    )
-                )
-    rule = session.get(RuleRow, "koordinierungsgruppe")
-    limit = int((rule.params or {}).get("max_per_party", 8)) if rule else 8
-    for dissent in session.exec(select(DissentRow)):
-        for party, names in (dissent.participants or {}).items():
-            if len(names) > limit:
-                out.append(
-                    Violation(
-                        "koordinierungsgruppe",
-                        f"dissent:{dissent.id}",
-                        f"Koordinierungsgruppe (Dissens {dissent.id}): {party} mit "
-                        f"{len(names)} Personen, höchstens {limit}",
-                    )
-                )
+            out.extend(_seat_violations(h, s))
+    out.extend(_group_violations(session))
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from herne_tui.db.models import MeasureRow, PaperRow, StatusRow
 from herne_tui.db.store import Database
@@ -52,7 +52,9 @@ def deadlines_in(session: Session, today: date) -> list[Deadline]:
                 )
             )
     done = {s.key for s in session.exec(select(StatusRow)) if s.done}
-    for m in session.exec(select(MeasureRow).where(MeasureRow.due.is_not(None))):
+    for m in session.exec(select(MeasureRow).where(col(MeasureRow.due).is_not(None))):
+        if m.due is None:  # never: the query excludes it; this tells the type checker
+            continue
         out.append(
             Deadline(
                 m.due,

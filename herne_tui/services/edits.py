@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import Session, SQLModel, col, select
 
 from herne_tui.db.models import (
     CommitteeRow,
@@ -25,12 +26,12 @@ from herne_tui.db.models import (
     NoteRow,
     PostRow,
     SeatRow,
-    StatusRow,
 )
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.domain.objects import FIELD_LABELS
 from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
+from herne_tui.services import validate
 from herne_tui.services.queries import (
     measure_subject,
     read_holdings,
@@ -39,6 +40,7 @@ from herne_tui.services.queries import (
     to_post,
     utc,
 )
+from herne_tui.services.validate import Validator
 
 NOTE_MAX = 20_000
 
@@ -94,68 +96,80 @@ def record(
     )
 
 
-# -- field validation -------------------------------------------------------------------------
-def _text(value: Any, field: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{field}: Text erwartet")
-    return " ".join(value.split()) if "\n" not in value else value.strip()
+# -- what can be edited ----------------------------------------------------------------------
+ChangeValidator = Callable[[Session, "Entity", dict[str, Any]], dict[str, Any]]
+RowLoader = Callable[[Session, "Entity", str], Any]
+StaleMessage = Callable[["Entity", str, Any, int], str]
 
 
-def _date(value: Any, field: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return d.parse_date(value)
-        except d.DateError as exc:
-            raise InvalidInput(f"{field}: {exc}") from None
-    raise InvalidInput(f"{field}: Datum erwartet")
+def validate_fields(session: Session, entity: Entity, changes: dict[str, Any]) -> dict[str, Any]:
+    """Each change checked by its field's validator (the default of ``Entity.validate``)."""
+    clean = {}
+    for field, value in changes.items():
+        if field not in entity.fields:
+            raise InvalidInput(f"{entity.label}: Feld „{field}“ ist nicht änderbar")
+        clean[field] = entity.fields[field][1](value, FIELD_LABELS.get(field, field))
+    return clean
 
 
-def _choice(options: tuple[str, ...], allow_empty: bool = True) -> Callable:
-    def check(value: Any, field: str) -> str:
-        value = _text(value, field)
-        if value == "" and allow_empty:
-            return ""
-        if value not in options:
-            raise InvalidInput(
-                f"{field}: „{value}“ ist nicht erlaubt (erlaubt: {', '.join(options)})"
-            )
-        return value
-
-    return check
+def load_row(session: Session, entity: Entity, key: str) -> Any:
+    """The row with primary key ``key``, locked for the update (the default of ``Entity.load``)."""
+    primary = sa_inspect(entity.model).primary_key[0]
+    row = session.exec(select(entity.model).where(primary == key).with_for_update()).first()
+    if row is None:
+        raise NotFound(f"{entity.label} „{key}“ gibt es nicht")
+    return row
 
 
-def _bool(value: Any, field: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("ja", "yes", "true", "1", "j"):
-        return True
-    if isinstance(value, str) and value.lower() in ("nein", "no", "false", "0", "n", ""):
-        return False
-    raise InvalidInput(f"{field}: ja oder nein erwartet")
-
-
-def _people(value: Any, field: str) -> dict:
-    if not isinstance(value, dict):
-        raise InvalidInput(f"{field}: Zuordnung Partei → Name erwartet")
-    return {str(k): _text(v, field) for k, v in value.items() if _text(v, field)}
+def stale_message(entity: Entity, key: str, row: Any, expected: int) -> str:
+    """The standard conflict message, naming both versions (the default of ``Entity.stale``)."""
+    return (
+        f"{entity.label} {key} wurde inzwischen geändert (Version {row.version}, "
+        f"Ihre Fassung: {expected}); nichts gespeichert"
+    )
 
 
 @dataclass(frozen=True)
 class Entity:
-    """How a kind of editable row is found, which fields a user may change, and how."""
+    """How a kind of editable row is found, which fields a user may change, and how.
+
+    The hooks have defaults that fit a plain row; a kind with other needs overrides one:
+    ``validate`` checks the whole change set (with the session, e.g. linked measures),
+    ``load`` finds the row (it may return a new, not yet added row that is saved only when a
+    field changes), ``stale`` words the conflict message, ``names_editor`` says whether the
+    conflict names who saved last, ``strict_version`` refuses a stale version even when no
+    field is to change, and ``read`` turns the row into the domain object an update returns.
+    """
 
     name: str
     label: str
-    model: type
-    fields: dict[str, tuple[str, Callable]]  # domain field -> (column, validator)
+    model: type[SQLModel]
+    fields: dict[str, tuple[str, Validator]]  # domain field -> (column, validator)
+    validate: ChangeValidator = validate_fields
+    load: RowLoader = load_row
+    stale: StaleMessage = stale_message
+    names_editor: bool = True
+    strict_version: bool = False
+    read: Callable[[Session, str], Any] | None = None
+
+
+def _measure_changes(session: Session, entity: Entity, changes: dict[str, Any]) -> dict[str, Any]:
+    clean = validate_fields(session, entity, changes)
+    if "status" in clean:
+        validate.known_status(session, clean["status"])
+    return clean
+
+
+def _read_committee(session: Session, key: str) -> d.Committee:
+    return to_committee(session.get_one(CommitteeRow, key))
+
+
+def _read_post(session: Session, key: str) -> d.Post:
+    return to_post(session.get_one(PostRow, key))
+
+
+def _read_seat(session: Session, key: str) -> d.Seat:
+    return next(s for h in read_holdings(session) for s in h.seats if s.key == key)
 
 
 ENTITIES: dict[str, Entity] = {
@@ -164,64 +178,57 @@ ENTITIES: dict[str, Entity] = {
         "Maßnahme",
         MeasureRow,
         {
-            "status": ("status_key", _text),  # checked against the status table below
-            "responsible": ("responsible", _text),
-            "lead": ("lead", _choice(d.LEADS)),
-            "due": ("due", _date),
+            "status": ("status_key", validate.text),  # must exist: checked by _measure_changes
+            "responsible": ("responsible", validate.text),
+            "lead": ("lead", validate.choice(d.LEADS)),
+            "due": ("due", validate.day),
         },
+        validate=_measure_changes,
+        read=read_measure,
     ),
     "committee": Entity(
         "committee",
         "Ausschuss",
         CommitteeRow,
         {
-            "change_state": ("change_state", _choice(d.CHANGE_STATES, allow_empty=False)),
-            "chair": ("chair", _text),
-            "chair_party": ("chair_party", _text),
-            "spokespeople": ("spokespeople", _people),
+            "change_state": ("change_state", validate.choice(d.CHANGE_STATES, allow_empty=False)),
+            "chair": ("chair", validate.text),
+            "chair_party": ("chair_party", validate.text),
+            "spokespeople": ("spokespeople", validate.people),
         },
+        read=_read_committee,
     ),
     "post": Entity(
         "post",
         "Posten",
         PostRow,
         {
-            "holder": ("holder", _text),
-            "holder_party": ("holder_party", _text),
-            "state": ("state", _choice(d.POST_STATES, allow_empty=False)),
-            "state_date": ("state_date", _date),
-            "tender_date": ("tender_date", _date),
-            "vote_date": ("vote_date", _date),
+            "holder": ("holder", validate.text),
+            "holder_party": ("holder_party", validate.text),
+            "state": ("state", validate.choice(d.POST_STATES, allow_empty=False)),
+            "state_date": ("state_date", validate.day),
+            "tender_date": ("tender_date", validate.day),
+            "vote_date": ("vote_date", validate.day),
         },
+        read=_read_post,
     ),
     "seat": Entity(
         "seat",
         "Sitz",
         SeatRow,
         {
-            "nominee": ("nominee", _text),
-            "nominee_party": ("nominee_party", _text),
-            "tender_done": ("tender_done", _bool),
-            "tender_date": ("tender_date", _date),
-            "state": ("state", _choice(d.SEAT_STATES, allow_empty=False)),
-            "state_date": ("state_date", _date),
+            "nominee": ("nominee", validate.text),
+            "nominee_party": ("nominee_party", validate.text),
+            "tender_done": ("tender_done", validate.boolean),
+            "tender_date": ("tender_date", validate.day),
+            "state": ("state", validate.choice(d.SEAT_STATES, allow_empty=False)),
+            "state_date": ("state_date", validate.day),
         },
+        read=_read_seat,
     ),
 }
-
-"""German labels of editable fields, for messages and the history screen."""
-
-
-def _get_row(session: Session, entity: Entity, key: str, *, lock: bool = False):
-    query = select(entity.model).where(
-        entity.model.__table__.primary_key.columns.values()[0] == key
-    )
-    if lock:
-        query = query.with_for_update()
-    row = session.exec(query).first()
-    if row is None:
-        raise NotFound(f"{entity.label} „{key}“ gibt es nicht")
-    return row
+"""The rows of the board and the panels: replayed by the history, undoable. Papers and
+positions describe themselves in ``services.papers`` and pass their ``Entity`` directly."""
 
 
 def _last_editor(session: Session, entity: str, key: str) -> str:
@@ -229,31 +236,33 @@ def _last_editor(session: Session, entity: str, key: str) -> str:
         session.exec(
             select(HistoryRow.user)
             .where(HistoryRow.entity == entity, HistoryRow.entity_id == key)
-            .order_by(HistoryRow.id.desc())
+            .order_by(col(HistoryRow.id).desc())
         ).first()
         or ""
     )
 
 
-def _validate(session: Session, entity: Entity, changes: dict) -> dict:
-    clean = {}
-    for field, value in changes.items():
-        if field not in entity.fields:
-            raise InvalidInput(f"{entity.label}: Feld „{field}“ ist nicht änderbar")
-        clean[field] = entity.fields[field][1](value, FIELD_LABELS.get(field, field))
-    if entity.name == "measure" and "status" in clean:
-        if session.get(StatusRow, clean["status"]) is None:
-            known = ", ".join(
-                s.key for s in session.exec(select(StatusRow).order_by(StatusRow.order))
-            )
-            raise InvalidInput(f"Status „{clean['status']}“ gibt es nicht (bekannt: {known})")
-    return clean
+def _check_version(
+    session: Session, spec: Entity, key: str, row: Any, expected: int | None, clean: dict
+) -> None:
+    # only field changes can conflict (a note saved alone never does), unless the kind is strict
+    if expected is None or row.version == expected or not (clean or spec.strict_version):
+        return
+    raise Conflict(
+        spec.stale(spec, key, row, expected),
+        entity=spec.name,
+        entity_id=key,
+        version=row.version,
+        theirs={f: getattr(row, spec.fields[f][0]) for f in clean},
+        mine=clean,
+        changed_by=_last_editor(session, spec.name, key) if spec.names_editor else "",
+    )
 
 
 def apply_changes(
     session: Session,
     *,
-    entity: str,
+    entity: str | Entity,
     key: str,
     changes: dict,
     user: str,
@@ -265,23 +274,14 @@ def apply_changes(
     txn: str | None = None,
     reverts: str = "",
 ) -> list[str]:
-    """Validate and apply field changes to one row with history; return the changed fields."""
-    spec = ENTITIES[entity]
-    clean = _validate(session, spec, changes)
-    row = _get_row(session, spec, key, lock=True)
-    # only field changes can conflict; a note saved alone never does
-    if clean and expected_version is not None and row.version != expected_version:
-        theirs = {f: getattr(row, spec.fields[f][0]) for f in clean}
-        raise Conflict(
-            f"{spec.label} {key} wurde inzwischen geändert (Version {row.version}, "
-            f"Ihre Fassung: {expected_version}); nichts gespeichert",
-            entity=entity,
-            entity_id=key,
-            version=row.version,
-            theirs=theirs,
-            mine=clean,
-            changed_by=_last_editor(session, entity, key),
-        )
+    """Validate and apply field changes to one row with history; return the changed fields.
+
+    ``entity`` is a name in ``ENTITIES`` or an ``Entity`` description.
+    """
+    spec = ENTITIES[entity] if isinstance(entity, str) else entity
+    clean = spec.validate(session, spec, changes)
+    row = spec.load(session, spec, key)
+    _check_version(session, spec, key, row, expected_version, clean)
     txn = txn or new_txn()
     changed = []
     for field, value in clean.items():
@@ -295,7 +295,7 @@ def apply_changes(
             at=at,
             user=user,
             action=action,
-            entity=entity,
+            entity=spec.name,
             entity_id=key,
             field=field,
             old=old,
@@ -312,6 +312,52 @@ def apply_changes(
             row.updated_at = utc(at)
         session.add(row)
     return changed
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row's part of a batch: which row, the field changes, the version they were made on."""
+
+    entity: str | Entity
+    key: str
+    changes: dict[str, Any]
+    expected_version: int | None = None
+
+
+def apply_batch(
+    session: Session,
+    *,
+    changes: list[Change],
+    user: str,
+    at: datetime,
+    source: str = "",
+    comment: str = "",
+    action: str = "edit",
+    txn: str | None = None,
+) -> list[list[str]]:
+    """Apply several rows' changes as one change (one txn id); all or nothing.
+
+    Any refusal (invalid value, missing row, conflict) propagates, and the caller's
+    transaction (``Database.write``) is then rolled back with what was applied before it.
+    Returns the changed fields of each ``Change``, in order.
+    """
+    txn = txn or new_txn()
+    return [
+        apply_changes(
+            session,
+            entity=c.entity,
+            key=c.key,
+            changes=c.changes,
+            user=user,
+            at=at,
+            expected_version=c.expected_version,
+            source=source,
+            comment=comment,
+            action=action,
+            txn=txn,
+        )
+        for c in changes
+    ]
 
 
 # -- intents ----------------------------------------------------------------------------------
@@ -407,65 +453,74 @@ def add_note(db: Database, *, measure_id: str, text: str, user: str, source: str
     return db.write(run)
 
 
-def update_committee(
-    db: Database, *, key: str, changes: dict, user: str, expected_version: int | None = None
-) -> d.Committee:
-    """Change a committee's state, chair, chair's party or spokespeople."""
+def update_entity(
+    db: Database,
+    *,
+    entity: str,
+    key: str,
+    changes: dict,
+    user: str,
+    expected_version: int | None = None,
+    source: str = "",
+    comment: str = "",
+) -> Any:
+    """Change fields of one row of ``ENTITIES`` in one transaction; return it as a domain object."""
+    spec = ENTITIES[entity]
+    if spec.read is None:
+        raise ValueError(f"{entity} has no domain reader")
+    read = spec.read
 
-    def run(session: Session) -> d.Committee:
+    def run(session: Session) -> Any:
         apply_changes(
             session,
-            entity="committee",
+            entity=spec,
             key=key,
             changes=changes,
             user=user,
             at=db.now(),
             expected_version=expected_version,
+            source=source,
+            comment=comment,
         )
-        return to_committee(session.get(CommitteeRow, key))
+        session.flush()
+        return read(session, key)
 
     return db.write(run)
+
+
+def update_committee(
+    db: Database, *, key: str, changes: dict, user: str, expected_version: int | None = None
+) -> d.Committee:
+    """Change a committee's state, chair, chair's party or spokespeople."""
+    committee: d.Committee = update_entity(
+        db,
+        entity="committee",
+        key=key,
+        changes=changes,
+        user=user,
+        expected_version=expected_version,
+    )
+    return committee
 
 
 def update_post(
     db: Database, *, key: str, changes: dict, user: str, expected_version: int | None = None
 ) -> d.Post:
     """Change a post's holder, party, state or dates."""
-
-    def run(session: Session) -> d.Post:
-        apply_changes(
-            session,
-            entity="post",
-            key=key,
-            changes=changes,
-            user=user,
-            at=db.now(),
-            expected_version=expected_version,
-        )
-        return to_post(session.get(PostRow, key))
-
-    return db.write(run)
+    post: d.Post = update_entity(
+        db, entity="post", key=key, changes=changes, user=user, expected_version=expected_version
+    )
+    return post
 
 
 def update_seat(
     db: Database, *, key: str, changes: dict, user: str, expected_version: int | None = None
 ) -> d.Seat:
     """Change a holding seat's nominee, party, tender or state."""
-
-    def run(session: Session) -> d.Seat:
-        apply_changes(
-            session,
-            entity="seat",
-            key=key,
-            changes=changes,
-            user=user,
-            at=db.now(),
-            expected_version=expected_version,
-        )
-        session.flush()
-        return next(s for h in read_holdings(session) for s in h.seats if s.key == key)
-
-    return db.write(run)
+    seat: d.Seat = update_entity(
+        db, entity="seat", key=key, changes=changes, user=user, expected_version=expected_version
+    )
+    return seat
 
 
 def undo_last(db: Database, *, user: str) -> str:
@@ -484,20 +539,20 @@ def undo_last(db: Database, *, user: str) -> str:
             .where(
                 HistoryRow.user == user,
                 HistoryRow.action == "edit",
-                HistoryRow.entity.in_(ENTITIES),
+                col(HistoryRow.entity).in_(ENTITIES),
                 HistoryRow.field != "*",
-                HistoryRow.txn.not_in(undone or {""}),
+                col(HistoryRow.txn).not_in(undone or {""}),
             )
-            .order_by(HistoryRow.id.desc())
+            .order_by(col(HistoryRow.id).desc())
         ).first()
         if not txn:
             raise HerneError("Nichts rückgängig zu machen: keine eigene Änderung gefunden")
         entries = session.exec(
-            select(HistoryRow).where(HistoryRow.txn == txn).order_by(HistoryRow.id)
+            select(HistoryRow).where(HistoryRow.txn == txn).order_by(col(HistoryRow.id))
         ).all()
         first = entries[0]
         spec = ENTITIES[first.entity]
-        row = _get_row(session, spec, first.entity_id, lock=True)
+        row = spec.load(session, spec, first.entity_id)
         restore = {}
         for e in entries:
             current = encode(getattr(row, spec.fields[e.field][0]))

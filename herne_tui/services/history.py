@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from herne_tui.db.models import CommitteeRow, HistoryRow, MeasureRow, PostRow
 from herne_tui.db.store import Database
@@ -129,7 +129,9 @@ def replayed(session: Session, until: datetime | None) -> tuple[dict, dict]:
     q = select(HistoryRow)
     if until is not None:
         q = q.where(HistoryRow.at < until)
-    entries = [to_history(r) for r in session.exec(q.order_by(HistoryRow.at, HistoryRow.id))]
+    entries = [
+        to_history(r) for r in session.exec(q.order_by(col(HistoryRow.at), col(HistoryRow.id)))
+    ]
     return replay_entries(entries)
 
 
@@ -155,10 +157,10 @@ def _snapshot(session: Session, until: datetime | None) -> Snapshot:
             )
         )
     committees = []
-    for row in session.exec(select(CommitteeRow).order_by(CommitteeRow.position)):
-        fields = rows.get(("committee", row.key))
+    for committee in session.exec(select(CommitteeRow).order_by(col(CommitteeRow.position))):
+        fields = rows.get(("committee", committee.key))
         if fields is not None:
-            c = to_committee(row)
+            c = to_committee(committee)
             committees.append(
                 replace(
                     c,
@@ -170,10 +172,10 @@ def _snapshot(session: Session, until: datetime | None) -> Snapshot:
                 )
             )
     posts = []
-    for row in session.exec(select(PostRow).order_by(PostRow.position)):
-        fields = rows.get(("post", row.key))
+    for post in session.exec(select(PostRow).order_by(col(PostRow.position))):
+        fields = rows.get(("post", post.key))
         if fields is not None:
-            posts.append(replace(to_post(row), **fields, version=SNAPSHOT_VERSION))
+            posts.append(replace(to_post(post), **fields, version=SNAPSHOT_VERSION))
     holdings = []
     for h in read_holdings(session):
         seats = tuple(

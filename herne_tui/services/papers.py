@@ -4,75 +4,87 @@ Koordinierungsgruppe: one service function per intent, each recorded in the hist
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from herne_tui.db.models import DissentRow, MeasureRow, PaperRow, PositionRow, RuleRow
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.domain import procedures
 from herne_tui.errors import Conflict, InvalidInput, NotFound
-from herne_tui.services.edits import _date, _text, new_txn, record
-from herne_tui.services.queries import partners_of, read_meta
+from herne_tui.services import validate
+from herne_tui.services.edits import Change, Entity, apply_batch, apply_changes, new_txn, record
+from herne_tui.services.queries import partners_of, read_meta, stored_id
 
-PAPER_FIELDS = (
-    "title",
-    "kind",
-    "body",
-    "meeting_date",
-    "filing_deadline",
-    "proposal_sent",
-    "number",
-    "measure_ids",
-    "legally_required",
-    "harmful_to_defer",
-    "proposer",
-)
+PAPER_FIELDS = validate.PAPER_FIELDS
 
 
 def _partners(session: Session) -> tuple[str, ...]:
     return partners_of(read_meta(session))
 
 
-def _param(session: Session, rule: str, name: str, default):
+def _param(session: Session, rule: str, name: str, default: Any) -> Any:
     row = session.get(RuleRow, rule)
     return (row.params or {}).get(name, default) if row else default
 
 
-def _clean_paper(session: Session, values: dict) -> dict:
-    clean = {}
-    for field, value in values.items():
-        if field not in PAPER_FIELDS:
-            raise InvalidInput(f"Papier: Feld „{field}“ ist nicht änderbar")
-        if field in ("meeting_date", "filing_deadline", "proposal_sent"):
-            clean[field] = _date(
-                value,
-                {
-                    "meeting_date": "Sitzung",
-                    "filing_deadline": "Einreichfrist",
-                    "proposal_sent": "Vorschlag an Partner",
-                }[field],
-            )
-        elif field in ("legally_required", "harmful_to_defer"):
-            clean[field] = bool(value)
-        elif field == "measure_ids":
-            ids = value.replace(",", " ").split() if isinstance(value, str) else list(value)
-            ids = [i.strip().upper() for i in ids if i.strip()]
-            for mid in ids:
-                if session.get(MeasureRow, mid) is None:
-                    raise InvalidInput(f"Maßnahme „{mid}“ gibt es nicht")
-            clean[field] = ids
-        else:
-            clean[field] = _text(value, field)
-    if "kind" in clean and clean["kind"] not in d.PAPER_KINDS:
-        raise InvalidInput(
-            f"Art „{clean['kind']}“ gibt es nicht (erlaubt: {', '.join(d.PAPER_KINDS)})"
-        )
-    if "title" in clean and not clean["title"]:
-        raise InvalidInput("Titel fehlt")
-    if "body" in clean and not clean["body"]:
-        raise InvalidInput("Gremium fehlt (Rat, ein Ausschuss oder eine Bezirksvertretung)")
-    return clean
+# -- papers and positions as editable rows (their edits go through edits.apply_changes) -----
+def _paper_changes(session: Session, entity: Entity, changes: dict[str, Any]) -> dict[str, Any]:
+    return validate.paper_changes(session, changes)
+
+
+def _load_paper(session: Session, entity: Entity, key: str) -> PaperRow:
+    return _paper(session, key)
+
+
+def _paper_stale(entity: Entity, key: str, row: Any, expected: int) -> str:
+    return f"Papier {key} wurde inzwischen geändert; nichts gespeichert"
+
+
+PAPER = Entity(
+    "paper",
+    "Papier",
+    PaperRow,
+    {field: (field, validate.text) for field in PAPER_FIELDS},  # validated by _paper_changes
+    validate=_paper_changes,
+    load=_load_paper,
+    stale=_paper_stale,
+    names_editor=False,
+    strict_version=True,
+)
+"""A paper's fields; a stale version is refused even when nothing is to change."""
+
+
+def _load_position(session: Session, entity: Entity, key: str) -> PositionRow:
+    paper_id, _, party = key.partition(":")
+    partners = _partners(session)
+    if party not in partners:
+        raise InvalidInput(f"„{party}“ ist keine Partei der Vereinbarung ({', '.join(partners)})")
+    row = session.get(PositionRow, key)
+    # a partner without a row is "offen" at version 0; the row is added once it changes
+    return row or PositionRow(
+        key=key, paper_id=int(paper_id), party=party, position="offen", version=0
+    )
+
+
+def _position_stale(entity: Entity, key: str, row: Any, expected: int) -> str:
+    return (
+        f"Position {row.party} zu Papier {row.paper_id} wurde inzwischen "
+        "geändert; nichts gespeichert"
+    )
+
+
+POSITION = Entity(
+    "position",
+    "Position",
+    PositionRow,
+    {"position": ("position", validate.position)},
+    load=_load_position,
+    stale=_position_stale,
+    names_editor=False,
+)
+"""One partner's position on a paper, keyed ``<paper id>:<party>``."""
 
 
 def to_paper(session: Session, row: PaperRow, today: date) -> d.Paper:
@@ -90,7 +102,7 @@ def to_paper(session: Session, row: PaperRow, today: date) -> d.Paper:
         else None
     )
     return d.Paper(
-        id=row.id,
+        id=stored_id(row.id),
         title=row.title,
         kind=row.kind,
         body=row.body,
@@ -122,7 +134,7 @@ def add_paper(db: Database, *, values: dict, user: str) -> d.Paper:
     """Add a motion or council paper (title, kind, body, dates, number, measures)."""
 
     def run(session: Session) -> d.Paper:
-        clean = _clean_paper(session, values)
+        clean = validate.paper_changes(session, values)
         for required in ("title", "kind", "body"):
             if not clean.get(required):
                 raise InvalidInput(f"Papier: „{required}“ fehlt")
@@ -153,45 +165,22 @@ def update_paper(
     """Change a paper's fields (refused on a stale version)."""
 
     def run(session: Session) -> d.Paper:
-        clean = _clean_paper(session, changes)
-        row = _paper(session, paper_id)
-        if expected_version is not None and row.version != expected_version:
-            raise Conflict(
-                f"Papier {paper_id} wurde inzwischen geändert; nichts gespeichert",
-                entity="paper",
-                entity_id=str(paper_id),
-                version=row.version,
-                theirs={f: getattr(row, f) for f in clean},
-                mine=clean,
-            )
-        at, txn, changed = db.now(), new_txn(), False
-        for field, value in clean.items():
-            old = getattr(row, field)
-            if old == value:
-                continue
-            setattr(row, field, value)
-            record(
-                session,
-                at=at,
-                user=user,
-                action="edit",
-                entity="paper",
-                entity_id=str(paper_id),
-                field=field,
-                old=old,
-                new=value,
-                txn=txn,
-            )
-            changed = True
-        if changed:
-            row.version += 1
-            session.add(row)
-        return to_paper(session, row, at.astimezone().date())
+        at = db.now()
+        apply_changes(
+            session,
+            entity=PAPER,
+            key=str(paper_id),
+            changes=changes,
+            user=user,
+            at=at,
+            expected_version=expected_version,
+        )
+        return to_paper(session, _paper(session, paper_id), at.astimezone().date())
 
     return db.write(run)
 
 
-def _paper(session: Session, paper_id: int) -> PaperRow:
+def _paper(session: Session, paper_id: int | str) -> PaperRow:
     row = session.get(PaperRow, int(paper_id))
     if row is None:
         raise NotFound(f"Papier „{paper_id}“ gibt es nicht")
@@ -224,57 +213,21 @@ def set_positions(
 ) -> d.Paper:
     """Record several partners' positions on a paper at once: all or nothing."""
     for position in positions.values():
-        if position not in d.POSITIONS:
-            raise InvalidInput(f"Position „{position}“ gibt es nicht ({', '.join(d.POSITIONS)})")
+        validate.position(position)
+    versions = expected_versions or {}
 
     def run(session: Session) -> d.Paper:
         paper = _paper(session, paper_id)
-        partners = _partners(session)
-        rows = {}
-        for party in positions:
-            if party not in partners:
-                raise InvalidInput(
-                    f"„{party}“ ist keine Partei der Vereinbarung ({', '.join(partners)})"
-                )
-            key = f"{paper.id}:{party}"
-            row = rows[party] = session.get(PositionRow, key)
-            current = row.version if row else 0
-            expected = (expected_versions or {}).get(party)
-            if expected is not None and current != expected:
-                raise Conflict(
-                    f"Position {party} zu Papier {paper.id} wurde inzwischen "
-                    "geändert; nichts gespeichert",
-                    entity="position",
-                    entity_id=key,
-                    version=current,
-                    theirs={"position": row.position if row else "offen"},
-                    mine={"position": positions[party]},
-                )
-        at, txn = db.now(), new_txn()
-        for party, position in positions.items():
-            row = rows[party]
-            old = row.position if row else "offen"
-            if old == position:
-                continue
-            if row is None:
-                row = PositionRow(
-                    key=f"{paper.id}:{party}", paper_id=paper.id, party=party, version=0
-                )
-            row.position = position
-            row.version += 1
-            session.add(row)
-            record(
-                session,
-                at=at,
-                user=user,
-                action="edit",
-                entity="position",
-                entity_id=row.key,
-                field="position",
-                old=old,
-                new=position,
-                txn=txn,
-            )
+        at = db.now()
+        apply_batch(
+            session,
+            changes=[
+                Change(POSITION, f"{paper.id}:{party}", {"position": position}, versions.get(party))
+                for party, position in positions.items()
+            ],
+            user=user,
+            at=at,
+        )
         session.flush()
         return to_paper(session, paper, at.astimezone().date())
 
@@ -286,8 +239,10 @@ def list_papers(db: Database) -> tuple[d.Paper, ...]:
 
     def run(session: Session):
         today = db.now().astimezone().date()
-        rows = session.exec(select(PaperRow)).all()
-        rows.sort(key=lambda r: (r.meeting_date or date.max, r.id))
+        rows = sorted(
+            session.exec(select(PaperRow)).all(),
+            key=lambda r: (r.meeting_date or date.max, stored_id(r.id)),
+        )
         return tuple(to_paper(session, r, today) for r in rows)
 
     return db.read(run)
@@ -296,18 +251,18 @@ def list_papers(db: Database) -> tuple[d.Paper, ...]:
 def _subject_label(session: Session, subject: str) -> str:
     kind, _, ref = subject.partition(":")
     if kind == "measure":
-        row = session.get(MeasureRow, ref)
-        return f"{ref} – {row.title}" if row else ref
+        measure = session.get(MeasureRow, ref)
+        return f"{ref} – {measure.title}" if measure else ref
     if kind == "paper":
-        row = session.get(PaperRow, int(ref)) if ref.isdigit() else None
-        return f"Papier {ref} – {row.title}" if row else f"Papier {ref}"
+        paper = session.get(PaperRow, int(ref)) if ref.isdigit() else None
+        return f"Papier {ref} – {paper.title}" if paper else f"Papier {ref}"
     return subject
 
 
 def to_dissent(session: Session, row: DissentRow) -> d.Dissent:
     """A dissent row as a domain object."""
     return d.Dissent(
-        id=row.id,
+        id=stored_id(row.id),
         subject=row.subject,
         subject_label=_subject_label(session, row.subject),
         raised_by=row.raised_by,
@@ -364,6 +319,50 @@ def raise_dissent(
     return db.write(run)
 
 
+def _decision_date(decision: str, outcome: str, procedure: str, decided_on: date | str) -> date:
+    """Check a decision's parts that need no database; return its date."""
+    if decision not in procedures.DECISIONS:
+        raise InvalidInput(
+            f"Entscheidung „{decision}“ gibt es nicht ({', '.join(procedures.DECISIONS)})"
+        )
+    if decision == "dissens-festgestellt" and not (procedure or "").strip():
+        raise InvalidInput("Bei festgestelltem Dissens das Verfahren für den Einzelfall angeben")
+    if decision == "einstimmig" and not (outcome or "").strip():
+        raise InvalidInput("Ergebnis des einstimmigen Beschlusses fehlt")
+    when = validate.day(decided_on, "Datum")
+    if when is None:
+        raise InvalidInput("Datum der Entscheidung fehlt")
+    return when
+
+
+def _open_dissent(
+    session: Session, dissent_id: int, decision: str, expected_version: int | None
+) -> DissentRow:
+    row = session.get(DissentRow, int(dissent_id))
+    if row is None:
+        raise NotFound(f"Dissens „{dissent_id}“ gibt es nicht")
+    if expected_version is not None and row.version != expected_version:
+        raise Conflict(
+            f"Dissens {dissent_id} wurde inzwischen geändert",
+            entity="dissent",
+            entity_id=str(dissent_id),
+            version=row.version,
+            theirs={"decision": row.decision},
+            mine={"decision": decision},
+        )
+    return row
+
+
+def _participants(session: Session, participants: dict[str, list[str]]) -> dict[str, list[str]]:
+    limit = int(
+        _param(session, "koordinierungsgruppe", "max_per_party", procedures.DEFAULT_MAX_PER_PARTY)
+    )
+    people = procedures.check_participants(participants, _partners(session), limit)
+    if not any(people.values()):
+        raise InvalidInput("Teilnehmende der Koordinierungsgruppe fehlen")
+    return people
+
+
 def decide_dissent(
     db: Database,
     *,
@@ -378,46 +377,17 @@ def decide_dissent(
 ) -> d.Dissent:
     """Record the Koordinierungsgruppe's decision: unanimous with its outcome, or dissent
     recorded with the procedure agreed for the case; checks the participant limit."""
-    if decision not in procedures.DECISIONS:
-        raise InvalidInput(
-            f"Entscheidung „{decision}“ gibt es nicht ({', '.join(procedures.DECISIONS)})"
-        )
-    if decision == "dissens-festgestellt" and not (procedure or "").strip():
-        raise InvalidInput("Bei festgestelltem Dissens das Verfahren für den Einzelfall angeben")
-    if decision == "einstimmig" and not (outcome or "").strip():
-        raise InvalidInput("Ergebnis des einstimmigen Beschlusses fehlt")
-    when = _date(decided_on, "Datum")
-    if when is None:
-        raise InvalidInput("Datum der Entscheidung fehlt")
+    when = _decision_date(decision, outcome, procedure, decided_on)
 
     def run(session: Session) -> d.Dissent:
-        row = session.get(DissentRow, int(dissent_id))
-        if row is None:
-            raise NotFound(f"Dissens „{dissent_id}“ gibt es nicht")
-        if expected_version is not None and row.version != expected_version:
-            raise Conflict(
-                f"Dissens {dissent_id} wurde inzwischen geändert",
-                entity="dissent",
-                entity_id=str(dissent_id),
-                version=row.version,
-                theirs={"decision": row.decision},
-                mine={"decision": decision},
-            )
-        limit = int(
-            _param(
-                session, "koordinierungsgruppe", "max_per_party", procedures.DEFAULT_MAX_PER_PARTY
-            )
-        )
-        people = procedures.check_participants(participants, _partners(session), limit)
-        if not any(people.values()):
-            raise InvalidInput("Teilnehmende der Koordinierungsgruppe fehlen")
+        row = _open_dissent(session, dissent_id, decision, expected_version)
         values = {
             "state": "entschieden",
             "decision": decision,
             "outcome": (outcome or "").strip(),
             "procedure": (procedure or "").strip(),
             "decided_on": when,
-            "participants": people,
+            "participants": _participants(session, participants),
         }
         at, txn = db.now(), new_txn()
         for field, value in values.items():
@@ -436,6 +406,7 @@ def decide_dissent(
                     txn=txn,
                 )
                 setattr(row, field, value)
+        # a decision always counts as a new version, even one that repeats the last
         row.version += 1
         session.add(row)
         return to_dissent(session, row)
@@ -447,7 +418,7 @@ def list_dissents(db: Database, *, open_only: bool = False) -> tuple[d.Dissent, 
     """Dissents, oldest first (the Koordinierungsgruppe's agenda with ``open_only``)."""
 
     def run(session: Session):
-        q = select(DissentRow).order_by(DissentRow.raised_at, DissentRow.id)
+        q = select(DissentRow).order_by(col(DissentRow.raised_at), col(DissentRow.id))
         if open_only:
             q = q.where(DissentRow.state == "offen")
         return tuple(to_dissent(session, r) for r in session.exec(q))

@@ -20,11 +20,12 @@ it brings it back when seeded again.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Text, cast, func, or_, text
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from herne_tui.db.models import (
     CommitteeRow,
@@ -49,7 +50,7 @@ MIN_LENGTH = 3
 """Shorter names are refused: they would hit unrelated words."""
 
 # table -> (model, personal text columns, columns holding JSON values)
-_PERSONAL = {
+_PERSONAL: dict[str, tuple[type[SQLModel], tuple[str, ...], tuple[str, ...]]] = {
     "post": (PostRow, ("holder",), ("seed_base",)),
     "seat": (SeatRow, ("nominee",), ("seed_base",)),
     "committee": (CommitteeRow, ("chair",), ("spokespeople", "seed_base")),
@@ -61,7 +62,7 @@ _PERSONAL = {
 _HISTORY_TEXT = ("user", "source", "comment")
 _HISTORY_JSON = ("old", "new")
 # agreement data that is never changed, only searched
-_AGREEMENT = {
+_AGREEMENT: dict[str, tuple[type[SQLModel], tuple[str, ...]]] = {
     "measure": (MeasureRow, ("title", "text")),
     "rule": (RuleRow, ("summary", "text")),
     "meta": (MetaEntry, ("value",)),
@@ -144,47 +145,68 @@ def _contains(column, name: str):
     return or_(*(as_text.contains(form, autoescape=True) for form in forms))
 
 
-def _scan(session: Session, name: str, apply: bool) -> dict[str, int]:
-    counts: dict[str, int] = {}
+def _scrub_personal(column: str, value: Any, name: str) -> Any:
+    return _seed_base(value or {}, name) if column == "seed_base" else _replace(value, name)
 
-    def bump(where: str) -> None:
-        counts[where] = counts.get(where, 0) + 1
 
-    for table, (model, texts, jsons) in _PERSONAL.items():
-        columns = [*texts, *jsons]
-        query = select(model).where(or_(*(_contains(getattr(model, c), name) for c in columns)))
-        for row in session.exec(query):
-            for column in columns:
-                old = getattr(row, column)
-                if column == "seed_base":
-                    new = _seed_base(old or {}, name)
-                else:
-                    new = _replace(old, name)
-                if new != old:
-                    bump(f"{table}.{column}")
-                    if apply:
-                        setattr(row, column, new)
-            if apply:
-                session.add(row)
-    columns = [*_HISTORY_TEXT, *_HISTORY_JSON]
-    query = select(HistoryRow).where(
-        or_(*(_contains(getattr(HistoryRow, c), name) for c in columns))
-    )
+def _scrub_history(column: str, value: Any, name: str) -> Any:
+    return _replace_json_text(value, name) if column in _HISTORY_JSON else _replace(value, name)
+
+
+def _scan_table(
+    session: Session,
+    model: type[SQLModel],
+    columns: tuple[str, ...],
+    *,
+    table: str,
+    name: str,
+    apply: bool,
+    scrub: Callable[[str, Any, str], Any],
+    counts: dict[str, int],
+) -> None:
+    """Count (and with ``apply`` replace) the name in ``columns`` of one table's rows."""
+    query = select(model).where(or_(*(_contains(getattr(model, c), name) for c in columns)))
     for row in session.exec(query):
         for column in columns:
             old = getattr(row, column)
-            new = _replace_json_text(old, name) if column in _HISTORY_JSON else _replace(old, name)
+            new = scrub(column, old, name)
             if new != old:
-                bump(f"history.{column}")
+                where = f"{table}.{column}"
+                counts[where] = counts.get(where, 0) + 1
                 if apply:
                     setattr(row, column, new)
         if apply:
             session.add(row)
+
+
+def _scan(session: Session, name: str, apply: bool) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for table, (model, texts, jsons) in _PERSONAL.items():
+        _scan_table(
+            session,
+            model,
+            (*texts, *jsons),
+            table=table,
+            name=name,
+            apply=apply,
+            scrub=_scrub_personal,
+            counts=counts,
+        )
+    _scan_table(
+        session,
+        HistoryRow,
+        (*_HISTORY_TEXT, *_HISTORY_JSON),
+        table="history",
+        name=name,
+        apply=apply,
+        scrub=_scrub_history,
+        counts=counts,
+    )
     return counts
 
 
 def _untouched(session: Session, name: str) -> dict[str, int]:
-    out = {}
+    out: dict[str, int] = {}
     for table, (model, columns) in _AGREEMENT.items():
         for column in columns:
             n = session.exec(

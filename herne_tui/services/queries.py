@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import UTC, date, datetime
+from typing import overload
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from herne_tui.db.models import (
     CommitteeRow,
@@ -29,11 +30,22 @@ from herne_tui.domain import objects as d
 from herne_tui.errors import NotFound
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
 def aware(value: datetime | None) -> datetime | None:
     """Stored datetimes are naive UTC; hand them out as aware UTC."""
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+def stored_id(value: int | None) -> int:
+    """The id of a row read from the database (the database gave it one when it was added)."""
+    if value is None:
+        raise ValueError("a row without id was not read from the database")
+    return value
 
 
 def utc(value: datetime) -> datetime:
@@ -154,7 +166,7 @@ def decode(value: str):
 def to_history(row: HistoryRow) -> d.HistoryEntry:
     """A history row as a domain object."""
     return d.HistoryEntry(
-        id=row.id,
+        id=stored_id(row.id),
         at=aware(row.at),
         user=row.user,
         action=row.action,
@@ -185,11 +197,11 @@ def read_labels(session: Session) -> tuple[tuple[d.Topic, ...], tuple[d.Status, 
     """Topics and statuses in order (cheap: what screens need for labels)."""
     topics = tuple(
         d.Topic(t.key, t.name, t.order)
-        for t in session.exec(select(TopicRow).order_by(TopicRow.order))
+        for t in session.exec(select(TopicRow).order_by(col(TopicRow.order)))
     )
     statuses = tuple(
         d.Status(s.key, s.label, s.order, s.done)
-        for s in session.exec(select(StatusRow).order_by(StatusRow.order))
+        for s in session.exec(select(StatusRow).order_by(col(StatusRow.order)))
     )
     return topics, statuses
 
@@ -200,16 +212,16 @@ def read_board(session: Session) -> d.Board:
     counts = dict(
         session.exec(
             select(NoteRow.subject, func.count())
-            .where(NoteRow.subject.like("measure:%"))
+            .where(col(NoteRow.subject).like("measure:%"))
             .group_by(NoteRow.subject)
         ).all()
     )
     repeats = defaultdict(list)
-    for r in session.exec(select(RepeatRow).order_by(RepeatRow.id)):
+    for r in session.exec(select(RepeatRow).order_by(col(RepeatRow.id))):
         repeats[r.of_measure].append(r)
     measures = tuple(
         to_measure(m, note_count=counts.get(measure_subject(m.id), 0), repeats=repeats[m.id])
-        for m in session.exec(select(MeasureRow).order_by(MeasureRow.position))
+        for m in session.exec(select(MeasureRow).order_by(col(MeasureRow.position)))
     )
     return d.Board(topics=topics, statuses=statuses, measures=measures, meta=read_meta(session))
 
@@ -224,19 +236,19 @@ def read_measure(session: Session, measure_id: str) -> d.Measure:
     notes = session.exec(
         select(NoteRow)
         .where(NoteRow.subject == measure_subject(measure_id))
-        .order_by(NoteRow.at, NoteRow.id)
+        .order_by(col(NoteRow.at), col(NoteRow.id))
     ).all()
     repeats = session.exec(
-        select(RepeatRow).where(RepeatRow.of_measure == measure_id).order_by(RepeatRow.id)
+        select(RepeatRow).where(RepeatRow.of_measure == measure_id).order_by(col(RepeatRow.id))
     ).all()
     return to_measure(row, notes=notes, repeats=repeats)
 
 
 def read_holdings(session: Session) -> tuple[d.Holding, ...]:
     """Every holding with its seats and their derived nomination rights."""
-    rules = list(session.exec(select(NominationRuleRow).order_by(NominationRuleRow.id)))
+    rules = list(session.exec(select(NominationRuleRow).order_by(col(NominationRuleRow.id))))
     seats = defaultdict(list)
-    for s in session.exec(select(SeatRow).order_by(SeatRow.position)):
+    for s in session.exec(select(SeatRow).order_by(col(SeatRow.position))):
         seats[s.holding_key].append(to_seat(s, seat_right(s.key, s.holding_key, rules)))
     return tuple(
         d.Holding(
@@ -249,7 +261,7 @@ def read_holdings(session: Session) -> tuple[d.Holding, ...]:
             seats=tuple(seats[h.key]),
             version=h.version,
         )
-        for h in session.exec(select(HoldingRow).order_by(HoldingRow.position))
+        for h in session.exec(select(HoldingRow).order_by(col(HoldingRow.position)))
     )
 
 
@@ -273,7 +285,8 @@ def list_committees(db: Database) -> tuple[d.Committee, ...]:
     """Every committee in agreement order."""
     return db.read(
         lambda s: tuple(
-            to_committee(c) for c in s.exec(select(CommitteeRow).order_by(CommitteeRow.position))
+            to_committee(c)
+            for c in s.exec(select(CommitteeRow).order_by(col(CommitteeRow.position)))
         )
     )
 
@@ -281,7 +294,7 @@ def list_committees(db: Database) -> tuple[d.Committee, ...]:
 def list_posts(db: Database) -> tuple[d.Post, ...]:
     """Every post (mayors, districts, Dezernat) in agreement order."""
     return db.read(
-        lambda s: tuple(to_post(p) for p in s.exec(select(PostRow).order_by(PostRow.position)))
+        lambda s: tuple(to_post(p) for p in s.exec(select(PostRow).order_by(col(PostRow.position))))
     )
 
 
@@ -295,7 +308,7 @@ def list_rules(db: Database) -> tuple[d.Rule, ...]:
     return db.read(
         lambda s: tuple(
             d.Rule(r.key, r.section, r.summary, r.text, dict(r.params))
-            for r in s.exec(select(RuleRow).order_by(RuleRow.position))
+            for r in s.exec(select(RuleRow).order_by(col(RuleRow.position)))
         )
     )
 
@@ -341,7 +354,7 @@ def history(
         if until is not None:
             q = q.where(HistoryRow.at < _as_dt(until))
         order = (
-            (HistoryRow.at.desc(), HistoryRow.id.desc())
+            (col(HistoryRow.at).desc(), col(HistoryRow.id).desc())
             if newest_first
             else (HistoryRow.at, HistoryRow.id)
         )

@@ -18,7 +18,7 @@ import threading
 
 from sqlalchemy import func
 from sqlalchemy.exc import OperationalError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from herne_tui.db.models import HistoryRow
 from herne_tui.db.store import Database
@@ -88,7 +88,7 @@ class ChangeWatcher:
         def run(session) -> tuple[int, list[d.HistoryEntry]]:
             newest = session.exec(select(func.max(HistoryRow.id))).one() or 0
             rows = session.exec(
-                select(HistoryRow).where(HistoryRow.id > last).order_by(HistoryRow.id)
+                select(HistoryRow).where(col(HistoryRow.id) > last).order_by(col(HistoryRow.id))
             ).all()
             return newest, [to_history(r) for r in rows]
 
