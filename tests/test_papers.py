@@ -9,7 +9,7 @@ import pytest
 from helpers import REPO
 
 from herne_tui.db.schema import open_database
-from herne_tui.errors import InvalidInput
+from herne_tui.errors import Conflict, InvalidInput
 from herne_tui.reports.minutes import render_minutes
 from herne_tui.services import checks, deadlines, edits, papers, queries
 
@@ -288,3 +288,40 @@ def test_positions_are_saved_all_or_nothing(db):
     assert both.consensus == "konsens"
     txns = {h.txn for h in queries.history(db, entity="position") if h.user == "a"}
     assert len(txns) == 1
+
+
+def test_a_decision_on_a_stale_dissent_is_refused_and_every_decision_is_a_new_version(db):
+    p = joint_motion(db)
+    dissent = papers.raise_dissent(
+        db, subject=f"paper:{p.id}", reason="Finanzierung unklar", user="anna", party="SPD"
+    )
+    decision = dict(
+        decision="einstimmig",
+        outcome="Antrag wird geändert",
+        participants={"SPD": ["Anna A"], "CDU": ["Clara C"]},
+        decided_on="05.03.2026",
+    )
+    first = papers.decide_dissent(
+        db, dissent_id=dissent.id, user="anna", expected_version=dissent.version, **decision
+    )
+    assert first.version == dissent.version + 1
+    # bernd still sees the open dissent: his decision must not overwrite anna's
+    with pytest.raises(Conflict) as err:
+        papers.decide_dissent(
+            db,
+            dissent_id=dissent.id,
+            user="bernd",
+            expected_version=dissent.version,
+            **{**decision, "decision": "dissens-festgestellt", "procedure": "frei"},
+        )
+    assert err.value.theirs == {"decision": "einstimmig"}
+    assert err.value.mine == {"decision": "dissens-festgestellt"}
+    assert papers.list_dissents(db)[0].decision == "einstimmig"
+    # the same decision recorded again is still a new version, with no new field rows
+    again = papers.decide_dissent(
+        db, dissent_id=dissent.id, user="anna", expected_version=first.version, **decision
+    )
+    assert again.version == first.version + 1
+    decisions = [h for h in queries.history(db, entity="dissent") if h.action == "decision"]
+    assert {h.user for h in decisions} == {"anna"}
+    assert len({h.txn for h in decisions}) == 1

@@ -138,7 +138,10 @@ class Entity:
     ``load`` finds the row (it may return a new, not yet added row that is saved only when a
     field changes), ``stale`` words the conflict message, ``names_editor`` says whether the
     conflict names who saved last, ``strict_version`` refuses a stale version even when no
-    field is to change, and ``read`` turns the row into the domain object an update returns.
+    field is to change, ``conflict_fields`` limits what the conflict shows as theirs and mine,
+    ``always_new_version`` counts every apply as a new version (a decision that repeats the
+    last one is still a new decision), and ``read`` turns the row into the domain object an
+    update returns.
     """
 
     name: str
@@ -150,6 +153,8 @@ class Entity:
     stale: StaleMessage = stale_message
     names_editor: bool = True
     strict_version: bool = False
+    conflict_fields: tuple[str, ...] | None = None
+    always_new_version: bool = False
     read: Callable[[Session, str], Any] | None = None
 
 
@@ -248,13 +253,14 @@ def _check_version(
     # only field changes can conflict (a note saved alone never does), unless the kind is strict
     if expected is None or row.version == expected or not (clean or spec.strict_version):
         return
+    shown = [f for f in clean if spec.conflict_fields is None or f in spec.conflict_fields]
     raise Conflict(
         spec.stale(spec, key, row, expected),
         entity=spec.name,
         entity_id=key,
         version=row.version,
-        theirs={f: getattr(row, spec.fields[f][0]) for f in clean},
-        mine=clean,
+        theirs={f: getattr(row, spec.fields[f][0]) for f in shown},
+        mine={f: clean[f] for f in shown},
         changed_by=_last_editor(session, spec.name, key) if spec.names_editor else "",
     )
 
@@ -306,7 +312,7 @@ def apply_changes(
             reverts=reverts,
         )
         changed.append(field)
-    if changed:
+    if changed or spec.always_new_version:
         row.version += 1
         if hasattr(row, "updated_at"):
             row.updated_at = utc(at)

@@ -12,7 +12,7 @@ from herne_tui.db.models import DissentRow, MeasureRow, PaperRow, PositionRow, R
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.domain import procedures
-from herne_tui.errors import Conflict, InvalidInput, NotFound
+from herne_tui.errors import InvalidInput, NotFound
 from herne_tui.services import validate
 from herne_tui.services.edits import Change, Entity, apply_batch, apply_changes, new_txn, record
 from herne_tui.services.queries import partners_of, read_meta, stored_id
@@ -335,22 +335,38 @@ def _decision_date(decision: str, outcome: str, procedure: str, decided_on: date
     return when
 
 
-def _open_dissent(
-    session: Session, dissent_id: int, decision: str, expected_version: int | None
-) -> DissentRow:
-    row = session.get(DissentRow, int(dissent_id))
+def _load_dissent(session: Session, entity: Entity, key: str) -> DissentRow:
+    row = session.get(DissentRow, int(key))
     if row is None:
-        raise NotFound(f"Dissens „{dissent_id}“ gibt es nicht")
-    if expected_version is not None and row.version != expected_version:
-        raise Conflict(
-            f"Dissens {dissent_id} wurde inzwischen geändert",
-            entity="dissent",
-            entity_id=str(dissent_id),
-            version=row.version,
-            theirs={"decision": row.decision},
-            mine={"decision": decision},
-        )
+        raise NotFound(f"Dissens „{key}“ gibt es nicht")
     return row
+
+
+def _dissent_stale(entity: Entity, key: str, row: DissentRow, expected: int) -> str:
+    return f"Dissens {key} wurde inzwischen geändert"
+
+
+def _as_given(session: Session, entity: Entity, changes: dict[str, Any]) -> dict[str, Any]:
+    """The decision's values, checked before the write (``_decision_date``, ``_participants``)."""
+    return dict(changes)
+
+
+DISSENT = Entity(
+    "dissent",
+    "Dissens",
+    DissentRow,
+    {
+        field: (field, validate.text)
+        for field in ("state", "decision", "outcome", "procedure", "decided_on", "participants")
+    },
+    validate=_as_given,
+    load=_load_dissent,
+    stale=_dissent_stale,
+    names_editor=False,
+    conflict_fields=("decision",),
+    always_new_version=True,
+)
+"""The Koordinierungsgruppe's decision on a dissent: every decision is a new version."""
 
 
 def _participants(session: Session, participants: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -380,7 +396,6 @@ def decide_dissent(
     when = _decision_date(decision, outcome, procedure, decided_on)
 
     def run(session: Session) -> d.Dissent:
-        row = _open_dissent(session, dissent_id, decision, expected_version)
         values = {
             "state": "entschieden",
             "decision": decision,
@@ -389,27 +404,17 @@ def decide_dissent(
             "decided_on": when,
             "participants": _participants(session, participants),
         }
-        at, txn = db.now(), new_txn()
-        for field, value in values.items():
-            old = getattr(row, field)
-            if old != value:
-                record(
-                    session,
-                    at=at,
-                    user=user,
-                    action="decision",
-                    entity="dissent",
-                    entity_id=str(row.id),
-                    field=field,
-                    old=old,
-                    new=value,
-                    txn=txn,
-                )
-                setattr(row, field, value)
-        # a decision always counts as a new version, even one that repeats the last
-        row.version += 1
-        session.add(row)
-        return to_dissent(session, row)
+        apply_changes(
+            session,
+            entity=DISSENT,
+            key=str(int(dissent_id)),
+            changes=values,
+            user=user,
+            at=db.now(),
+            expected_version=expected_version,
+            action="decision",
+        )
+        return to_dissent(session, session.get_one(DissentRow, int(dissent_id)))
 
     return db.write(run)
 
