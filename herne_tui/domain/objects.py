@@ -28,17 +28,25 @@ class DateError(ValueError):
 
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_DE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+_DE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\s*$")
 
 
 def parse_date(text: str) -> date:
-    """Read a date written as ``2026-03-31`` or ``31.03.2026``; raise DateError otherwise."""
+    """Read a date written as ``2026-03-31``, ``31.03.2026``, ``31.03.26`` or ``31.3.26``.
+
+    Two-digit years mean 2000-2099; raise DateError otherwise.
+    """
     if m := _ISO.match(text):
         y, mo, d = (int(g) for g in m.groups())
     elif m := _DE.match(text):
         d, mo, y = (int(g) for g in m.groups())
+        if len(m.group(3)) == 2:
+            y += 2000
     else:
-        raise DateError(f"Datum „{text}“ nicht lesbar: bitte TT.MM.JJJJ oder JJJJ-MM-TT angeben")
+        raise DateError(
+            f"Datum „{text}“ nicht lesbar: bitte TT.MM.JJJJ, TT.MM.JJ, T.M.JJ "
+            "oder JJJJ-MM-TT angeben"
+        )
     try:
         return date(y, mo, d)
     except ValueError:
