@@ -44,7 +44,7 @@ PG_WRITE_LOCK = 0x4E52_4548_3230
 
 PG_DRIVER = "postgresql+psycopg"
 """The SQLAlchemy dialect and driver herne-tui uses for PostgreSQL (``pip install
-'herne-tui[postgres]'``)."""
+'psycopg[binary]'``, or ``pip install '.[postgres]'`` in the source folder)."""
 
 _PG_LOCK_STATES = {"55P03", "40001", "40P01"}  # lock timeout, serialization failure, deadlock
 _PG_GONE_STATES = {"28000", "28P01", "3D000", "57P01", "57P02", "57P03", "53300"}
@@ -264,8 +264,8 @@ class Database:
             if self.is_postgres:
                 raise DatabaseUnavailable(
                     f"{self.where}: der PostgreSQL-Treiber fehlt – pip install "
-                    f"'herne-tui[postgres]' (psycopg) und die URL mit {PG_DRIVER}:// "
-                    "schreiben"
+                    "'psycopg[binary]' (oder im Quellordner pip install '.[postgres]') "
+                    f"und die URL mit {PG_DRIVER}:// schreiben"
                 ) from None
             raise InvalidInput(
                 f"{self.where}: Datenbank-Treiber fehlt oder ist unbekannt "
