@@ -96,3 +96,23 @@ async def test_save_weekly_report_from_the_app(db, tmp_path):
         await settle(pilot)
     html = target.read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html") and "Antrag vorbereitet" in html
+
+
+async def test_board_as_of_is_read_only_and_says_so(db, clock):
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
+    clock.advance(days=10)
+    before = [(h.field, h.new) for h in services_history(db)]
+    async with started(db, size=(120, 40)) as (app, pilot):
+        app.push_screen(AsOfBoardScreen(date(2026, 3, 5)))
+        await settle(pilot)
+        assert app.screen.title == "Stand 05.03.2026 – nur lesen"
+        for key in ("s", "n", "x", "u", "L", "H"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, AsOfBoardScreen), key  # no dialog opened
+        shown = [n.message for n in app._notifications]
+        assert shown and all(m == "Nur lesen: Board zum Stand 05.03.2026" for m in shown)
+    assert [(h.field, h.new) for h in services_history(db)] == before
+    from herne_tui.services import queries
+
+    assert queries.get_measure(db, "ARB-01").notes == ()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -13,16 +14,19 @@ from herne_tui.screens.base import HerneScreen
 from herne_tui.screens.board import BoardScreen
 from herne_tui.services import history
 
+EDITING = ("move_card(-1)", "move_card(1)", "undo", "set_status", "note", "dissent")
+"""The board's actions that would write; here each only says that nothing can be changed."""
+
 
 class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
     """The board on a given day. Nothing can be changed here; esc goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # the editing keys stay bound (each answers with one line) but leave the footer
         *(
-            b
+            replace(b, show=False) if b.action in EDITING else b
             for b in BoardScreen.BINDINGS
-            if isinstance(b, Binding)
-            and b.action not in ("move_card(-1)", "move_card(1)", "undo", "clear_filter")
+            if isinstance(b, Binding) and b.action != "clear_filter"
         ),
         Binding("escape", "back", "Zurück", id="asof.back"),
     ]
@@ -33,7 +37,14 @@ class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.title = f"Board am {format_date(self.day)} (nur lesen)"
+        # after the board's own on_mount (Textual runs it too), which names the screen "Board"
+        self.call_after_refresh(
+            setattr, self, "title", f"Stand {format_date(self.day)} – nur lesen"
+        )
+
+    def refuse(self) -> None:
+        """The one answer to every editing key: the past is read-only."""
+        self.notify(f"Nur lesen: Board zum Stand {format_date(self.day)}", severity="warning")
 
     @work(thread=True, exclusive=True, group="load")
     def reload(self) -> None:
@@ -49,11 +60,27 @@ class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
 
     def action_move_card(self, delta: int) -> None:
         """Nothing moves in the past."""
-        self.notify("Stichtag-Ansicht: nur lesen.", severity="warning")
+        self.refuse()
 
     def action_undo(self) -> None:
         """Nothing is undone in the past."""
-        self.action_move_card(0)
+        self.refuse()
+
+    def action_set_status(self) -> None:
+        """No status is set in the past."""
+        self.refuse()
+
+    def action_note(self) -> None:
+        """No note is added to the past (it would land on the live measure)."""
+        self.refuse()
+
+    def action_dissent(self) -> None:
+        """No dissent is raised from the past."""
+        self.refuse()
+
+    def write(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """The last guard: nothing on this screen ever reaches the services' writes."""
+        self.refuse()
 
     def action_back(self) -> None:
         """Clear the filter first; otherwise back to the live board."""
