@@ -106,14 +106,14 @@ def _conflict(exc: Conflict) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``herne-tui`` console script."""
-    args = build_parser().parse_args(argv)
-
-    command = args.command or "app"
-    if command in ("app", "serve"):  # Textual draws these itself (its widgets escape)
-        return _run(command, args)
     saved = sys.stdout, sys.stderr
+    # argparse's errors quote what was typed, so the guard is up before parsing
     sys.stdout, sys.stderr = TerminalSafe(sys.stdout), TerminalSafe(sys.stderr)
     try:
+        args = build_parser().parse_args(argv)
+        command = args.command or "app"
+        if command in ("app", "serve"):  # Textual draws these itself (its widgets escape)
+            sys.stdout, sys.stderr = saved
         return _run(command, args)
     finally:
         sys.stdout, sys.stderr = saved
