@@ -12,6 +12,8 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from herne_tui.domain.text import for_terminal
+
 if TYPE_CHECKING:
     from herne_tui.app import HerneApp
 
@@ -48,7 +50,7 @@ class MeasureProvider(HerneProvider):
         matcher = self.matcher(query)
         for mid, title, haystack in self.measures:
             if all(w in haystack for w in words):
-                label = f"Gehe zu {mid} – {title}"
+                label = f"Gehe zu {mid} – {for_terminal(title, one_line=True)}"
                 # below the screen's own commands, so quick edits stay within three keys
                 score = 0.5 * (matcher.match(label) or 0.5)
                 yield Hit(

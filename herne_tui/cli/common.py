@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 if TYPE_CHECKING:
     from herne_tui.db.store import Database
@@ -86,6 +86,29 @@ def user_name(args: argparse.Namespace) -> str:
     from herne_tui.paths import default_user
 
     return getattr(args, "user", None) or default_user()
+
+
+class TerminalSafe:
+    """A text stream that shows control characters as visible symbols (``for_terminal``).
+
+    ``main`` puts standard output and standard error behind it for every command but the app,
+    so no stored text a command prints (a note, a name, a value quoted in an error) can act on
+    the reader's terminal, whether the output goes to a terminal, a pipe or a file. JSON and
+    TOML go out already escaped (``for_serialized``), so they pass unchanged.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with its control characters made visible."""
+        from herne_tui.domain.text import for_terminal
+
+        self._stream.write(for_terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def write_output(text: str, output: str | None) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from herne_tui import __version__
 from herne_tui.cli import backups, data, measures, reports, server
-from herne_tui.cli.common import EPILOG, Command, add_common, open_db, user_name
+from herne_tui.cli.common import EPILOG, Command, TerminalSafe, add_common, open_db, user_name
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
@@ -106,11 +106,24 @@ def _conflict(exc: Conflict) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``herne-tui`` console script."""
-    args = build_parser().parse_args(argv)
+    saved = sys.stdout, sys.stderr
+    # argparse's errors quote what was typed, so the guard is up before parsing
+    sys.stdout, sys.stderr = TerminalSafe(sys.stdout), TerminalSafe(sys.stderr)
+    try:
+        args = build_parser().parse_args(argv)
+        command = args.command or "app"
+        if command in ("app", "serve"):  # Textual draws these itself (its widgets escape)
+            sys.stdout, sys.stderr = saved
+        return _run(command, args)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(command: str, args: argparse.Namespace) -> int:
     from herne_tui.errors import Conflict, HerneError
 
     try:
-        return COMMANDS[args.command or "app"].run(args)
+        return COMMANDS[command].run(args)
     except Conflict as exc:
         return _conflict(exc)
     except HerneError as exc:

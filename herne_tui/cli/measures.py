@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui.cli.common import EPILOG, Command, add_common, choice, open_db, user_name
+from herne_tui.domain.text import for_serialized, for_terminal
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
@@ -88,12 +89,15 @@ def cmd_list(args: argparse.Namespace) -> int:
         and (not args.status or m.status == args.status)
     ]
     if args.format == "json":
-        print(json.dumps([_json_row(m) for m in rows], ensure_ascii=False, indent=2))
+        print(
+            for_serialized(json.dumps([_json_row(m) for m in rows], ensure_ascii=False, indent=2))
+        )
         return 0
     labels = {s.key: s.label for s in board.statuses}
     for m in rows:
         due = format_date(m.due)
-        print(f"{m.id:<7} {labels[m.status]:<16} {m.title:<60} {m.lead:<9} {due}".rstrip())
+        title, lead = (for_terminal(t, one_line=True) for t in (m.title, m.lead))
+        print(f"{m.id:<7} {labels[m.status]:<16} {title:<60} {lead:<9} {due}".rstrip())
     print(f"{len(rows)} Maßnahmen", file=sys.stderr)
     return 0
 
@@ -188,7 +192,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     entity, key = resolve_subject(db, args.id) if args.id else (None, None)
     entries = history(db, entity=entity, entity_id=key, since=since, user=args.by_user)
     if fmt == "json":
-        print(json.dumps([entry_json(e) for e in entries], ensure_ascii=False, indent=2))
+        print(
+            for_serialized(
+                json.dumps([entry_json(e) for e in entries], ensure_ascii=False, indent=2)
+            )
+        )
         return 0
     labels = {s.key: s.label for s in load_board(db).statuses}
     for e in entries:

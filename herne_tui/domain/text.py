@@ -9,6 +9,9 @@ Stored text is never altered; these functions are applied at the boundary, one p
   ``\\x1b]52;…`` → ``␛]52;…``.
 - ``for_markdown``: additionally escapes HTML and Markdown syntax, so a note renders as the
   words typed, never as a tag, link or image.
+- ``for_serialized``: JSON or TOML text keeps every character, but DEL, C1 and the
+  bidirectional overrides (which both formats allow raw inside strings) become ``\\uXXXX``
+  escapes, so ``cat export.json`` cannot act on a terminal and a parser reads the exact text.
 - ``for_csv``: additionally neutralises a leading ``= + - @ TAB CR`` (formula injection, as
   OWASP's "CSV Injection" guidance describes) with a leading apostrophe.
 """
@@ -41,12 +44,33 @@ def for_terminal(text: str, *, one_line: bool = False) -> str:
     return pattern.sub(_visible, text)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+# Inline syntax: emphasis, code, links and images, HTML tags and entities, tables, strikethrough.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&!|~])")
+# Block syntax only counts at the start of a line: headings, quotes, lists, rules, setext.
+_MD_LINE_START = re.compile(r"^([ \t]*)([#>+=-]|\d+(?=[.)]))", re.MULTILINE)
 
 
 def for_markdown(text: str) -> str:
-    """``text`` as literal Markdown: no HTML, link, image or emphasis survives."""
-    return _MD_SPECIAL.sub(r"\\\1", for_terminal(text))
+    """``text`` as literal Markdown: no HTML, link, image, emphasis or heading survives."""
+    escaped = _MD_INLINE.sub(r"\\\1", for_terminal(text))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + _escape_start(m.group(2)), escaped)
+
+
+def _escape_start(start: str) -> str:
+    # "12." must become "12\." (a backslash before a digit is not an escape).
+    return start + "\\" if start[0].isdigit() else "\\" + start
+
+
+_SERIALIZED_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def for_serialized(document: str) -> str:
+    """A JSON or TOML document (as ``json.dumps``/``tomli_w`` write it) with the characters
+    both formats leave raw in strings (DEL, C1, bidi overrides) written as ``\\uXXXX``.
+
+    The serialisers already escape C0; these characters can only occur inside strings, where
+    ``\\uXXXX`` means the same character, so the data round-trips exactly."""
+    return _SERIALIZED_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from herne_tui.domain.text import for_markdown, for_terminal
 from herne_tui.errors import InvalidInput
 
 FORMATS = ("text", "md", "html")
@@ -82,9 +83,13 @@ def _text_bar(share: float) -> str:
     return "█" * filled + "░" * (BAR_WIDTH - filled) + f" {percent(share)}"
 
 
+def _line(text: str) -> str:
+    return for_terminal(text, one_line=True)
+
+
 def _text_table(table: Table) -> list[str]:
-    rows = [list(table.headers)] + [
-        [_text_bar(c.share) if isinstance(c, Bar) else c for c in row] for row in table.rows
+    rows = [[_line(h) for h in table.headers]] + [
+        [_text_bar(c.share) if isinstance(c, Bar) else _line(c) for c in row] for row in table.rows
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(len(table.headers))]
     numeric = [
@@ -111,12 +116,13 @@ def render_text(blocks: list[Block]) -> str:
         if isinstance(b, Heading):
             if out:
                 out.append("")
-            out.append(b.text)
-            out.append({1: "=", 2: "-"}.get(b.level, "~") * len(b.text))
+            title = _line(b.text)
+            out.append(title)
+            out.append({1: "=", 2: "-"}.get(b.level, "~") * len(title))
         elif isinstance(b, Para):
-            out.append(b.text)
+            out.append(for_terminal(b.text))
         elif isinstance(b, Items):
-            out.extend([f"  - {i}" for i in b.items] or [f"  ({b.empty})"])
+            out.extend([f"  - {_line(i)}" for i in b.items] or [f"  ({b.empty})"])
         elif isinstance(b, Table):
             out.extend(_text_table(b))
     return "\n".join(out) + "\n"
@@ -124,7 +130,7 @@ def render_text(blocks: list[Block]) -> str:
 
 # -- markdown -------------------------------------------------------------------------------------
 def _md_cell(cell: str | Bar) -> str:
-    return _cell_text(cell).replace("|", "\\|").replace("\n", " ")
+    return for_markdown(_cell_text(cell).replace("\n", " "))  # escapes "|" too
 
 
 def render_md(blocks: list[Block]) -> str:
@@ -132,11 +138,12 @@ def render_md(blocks: list[Block]) -> str:
     out: list[str] = []
     for b in blocks:
         if isinstance(b, Heading):
-            out += ["#" * min(b.level, 6) + " " + b.text, ""]
+            out += ["#" * min(b.level, 6) + " " + for_markdown(" ".join(b.text.split())), ""]
         elif isinstance(b, Para):
-            out += [b.text, ""]
+            out += [for_markdown(b.text), ""]
         elif isinstance(b, Items):
-            out += ([f"- {' '.join(i.split())}" for i in b.items] or [f"_{b.empty}_"]) + [""]
+            items = [f"- {for_markdown(' '.join(i.split()))}" for i in b.items]
+            out += (items or [f"_{for_markdown(b.empty)}_"]) + [""]
         elif isinstance(b, Table):
             out.append("| " + " | ".join(_md_cell(h) for h in b.headers) + " |")
             out.append(
@@ -174,14 +181,19 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
+def _esc(text: str) -> str:
+    """HTML-escaped, control characters visible (the file may be shown in a terminal)."""
+    return html.escape(for_terminal(text))
+
+
 def _html_cell(cell: str | Bar) -> str:
     if isinstance(cell, Bar):
         width = round(max(0.0, min(cell.share, 1.0)) * 100)
         return (
             f'<span class="bar"><span style="width:{width}%"></span></span>'
-            f"{html.escape(percent(cell.share))}"
+            f"{_esc(percent(cell.share))}"
         )
-    return html.escape(cell)
+    return _esc(cell)
 
 
 def render_html(blocks: list[Block]) -> str:
@@ -191,22 +203,20 @@ def render_html(blocks: list[Block]) -> str:
     for b in blocks:
         if isinstance(b, Heading):
             level = min(b.level, 6)
-            body.append(f"<h{level}>{html.escape(b.text)}</h{level}>")
+            body.append(f"<h{level}>{_esc(b.text)}</h{level}>")
         elif isinstance(b, Para):
-            body.append(f"<p>{html.escape(b.text)}</p>")
+            body.append(f"<p>{_esc(b.text)}</p>")
         elif isinstance(b, Items):
             if b.items:
-                body.append(
-                    "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in b.items) + "</ul>"
-                )
+                body.append("<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in b.items) + "</ul>")
             else:
-                body.append(f'<p class="empty">{html.escape(b.empty)}</p>')
+                body.append(f'<p class="empty">{_esc(b.empty)}</p>')
         elif isinstance(b, Table):
             numeric = [
                 bool(b.rows) and all(_is_number(r[i]) for r in b.rows)
                 for i in range(len(b.headers))
             ]
-            head = "".join(f"<th>{html.escape(h)}</th>" for h in b.headers)
+            head = "".join(f"<th>{_esc(h)}</th>" for h in b.headers)
             rows = "".join(
                 "<tr>"
                 + "".join(
@@ -222,7 +232,7 @@ def render_html(blocks: list[Block]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )

@@ -27,6 +27,7 @@ from herne_tui.db.models import (
     SeatRow,
 )
 from herne_tui.db.store import Database
+from herne_tui.domain.text import for_csv, for_serialized
 from herne_tui.seeding.load import SEED_FORMAT
 from herne_tui.services.history import cutoff, replayed
 from herne_tui.services.queries import aware, read_board, read_holdings, read_meta
@@ -277,15 +278,17 @@ CSV_COLUMNS = (
 def render(data: dict, fmt: str, holdings=()) -> str:
     """Render a snapshot as toml, json or csv text."""
     if fmt == "toml":
-        return tomli_w.dumps(data, multiline_strings=False)
+        return for_serialized(tomli_w.dumps(data, multiline_strings=False))
     if fmt == "json":
         return (
-            json.dumps(
-                to_json_data(data, holdings),
-                ensure_ascii=False,
-                indent=2,
-                sort_keys=True,
-                default=_json_default,
+            for_serialized(
+                json.dumps(
+                    to_json_data(data, holdings),
+                    ensure_ascii=False,
+                    indent=2,
+                    sort_keys=True,
+                    default=_json_default,
+                )
             )
             + "\n"
         )
@@ -296,16 +299,19 @@ def render(data: dict, fmt: str, holdings=()) -> str:
         for m in data["measures"]:
             writer.writerow(
                 [
-                    m["id"],
-                    m["topic"],
-                    m["status"],
-                    m["title"],
-                    m.get("responsible", ""),
-                    m.get("lead", ""),
-                    m["due"].isoformat() if m.get("due") else "",
-                    len(m.get("notes", [])),
-                    " ".join(m.get("related", [])),
-                    m["text"],
+                    for_csv(str(cell))
+                    for cell in (
+                        m["id"],
+                        m["topic"],
+                        m["status"],
+                        m["title"],
+                        m.get("responsible", ""),
+                        m.get("lead", ""),
+                        m["due"].isoformat() if m.get("due") else "",
+                        len(m.get("notes", [])),
+                        " ".join(m.get("related", [])),
+                        m["text"],
+                    )
                 ]
             )
         return out.getvalue()

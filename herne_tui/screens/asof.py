@@ -13,6 +13,7 @@ from herne_tui.domain.objects import format_date
 from herne_tui.screens.base import HerneScreen
 from herne_tui.screens.board import BoardScreen
 from herne_tui.services import history
+from herne_tui.widgets.shown import markup
 
 EDITING = ("move_card(-1)", "move_card(1)", "undo", "set_status", "note", "dissent")
 """The board's actions that would write; here each only says that nothing can be changed."""
@@ -56,7 +57,10 @@ class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
         """Show the measure as it was (the text never changes; the state is on the card)."""
         measure = self.focused_measure()
         if measure is not None:
-            self.notify(f"{measure.id}: {measure.title} – Stand am {format_date(self.day)}")
+            self.notify(
+                f"{measure.id}: {markup(measure.title, one_line=True)} – Stand am "
+                f"{format_date(self.day)}"
+            )
 
     def action_move_card(self, delta: int) -> None:
         """Nothing moves in the past."""

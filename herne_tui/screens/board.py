@@ -26,6 +26,7 @@ from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import ChoicePicker, FilterForm, Prompt, TopicPicker
 from herne_tui.widgets.card_column import CardList, CardView
+from herne_tui.widgets.shown import plain
 
 
 class BoardScreen(HerneScreen):
@@ -220,7 +221,7 @@ class BoardScreen(HerneScreen):
                     m.id,
                     m.topic,
                     topic_index.get(m.topic, 0),
-                    m.title,
+                    plain(m.title, one_line=True),
                     boardview.markers(m, self.today, done),
                     m.is_overdue(self.today, done),
                 )

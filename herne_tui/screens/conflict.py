@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Label
 from herne_tui.domain.objects import FIELD_LABELS
 from herne_tui.errors import Conflict
 from herne_tui.screens.pickers import MODAL_CSS
+from herne_tui.widgets.shown import cell, plain
 
 
 def _show(value) -> str:
@@ -46,7 +47,7 @@ class ConflictScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         c = self.conflict
-        who = c.changed_by or "jemand anderes"
+        who = plain(c.changed_by or "jemand anderes", one_line=True)
         with Vertical():
             yield Label(
                 f"Konflikt: {who} hat {c.entity_id} inzwischen geändert "
@@ -59,7 +60,7 @@ class ConflictScreen(ModalScreen[bool]):
             for field, mine in c.mine.items():
                 table.add_row(
                     *(
-                        Text(x)
+                        cell(x)
                         for x in (
                             FIELD_LABELS.get(field, field),
                             _show(c.theirs.get(field)),

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from herne_tui.domain.objects import format_date
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.services import checks, deadlines
+from herne_tui.widgets.shown import cell
 
 
 class DeadlinesScreen(HerneScreen):
@@ -69,7 +70,7 @@ class DeadlinesScreen(HerneScreen):
                 Text(format_date(x.when), style=style),
                 Text(str((x.when - message.today).days), style=style),
                 Text(x.kind, style=style),
-                Text(x.label),
+                cell(x.label),
                 Text("⚠ ÜBERFÄLLIG", style="bold red") if x.overdue else Text(""),
             )
         overdue = sum(1 for x in items if x.overdue)
@@ -121,7 +122,7 @@ class ChecksScreen(HerneScreen):
         table = self.query_one(DataTable)
         table.clear()
         for v in message.items:
-            table.add_row(Text(v.rule), Text(v.ref), Text(f"⚠ {v.message}", style="bold red"))
+            table.add_row(cell(v.rule), cell(v.ref), cell(Text(f"⚠ {v.message}", style="bold red")))
         self.query_one("#intro", Static).update(
             "Keine Verstöße gegen Vorschlagsrechte, Ausschreibungspflicht oder die Größe der "
             "Koordinierungsgruppe."

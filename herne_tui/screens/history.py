@@ -13,6 +13,7 @@ from herne_tui.domain.objects import DateError, format_date, format_datetime, pa
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Prompt, TopicPicker
 from herne_tui.services import history, queries
+from herne_tui.widgets.shown import cell, plain
 
 LIMIT = 500
 
@@ -83,13 +84,13 @@ class HistoryScreen(HerneScreen):
         for e in message.entries:
             table.add_row(
                 Text(format_datetime(e.at.astimezone())),
-                Text(e.user),
-                Text(e.entity_id or e.entity),
-                Text(history.describe(e, message.labels)),
-                Text("; ".join(x for x in (e.source, e.comment) if x)),
+                cell(e.user),
+                cell(e.entity_id or e.entity),
+                cell(history.describe(e, message.labels)),
+                cell("; ".join(x for x in (e.source, e.comment) if x)),
             )
         parts = [
-            f"Person: {self.user}" if self.user else "",
+            f"Person: {plain(self.user, one_line=True)}" if self.user else "",
             f"Thema: {self.topic}" if self.topic else "",
             f"seit {format_date(self.since)}" if self.since else "",
         ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,8 @@ from herne_tui.domain.objects import (
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Confirm
 from herne_tui.services import edits, history, queries
+from herne_tui.widgets.shown import markup as _shown
+from herne_tui.widgets.shown import plain
 
 
 def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
@@ -152,36 +153,36 @@ class MeasureScreen(HerneScreen):
             self.query_one("#status", Select).focus()
 
     def _show_read_only(self, m: Measure, timeline: tuple[HistoryEntry, ...]) -> None:
-        self.sub_title = m.title
+        self.sub_title = plain(m.title, one_line=True)
         facts = [
-            f"[b]{m.id}[/b] · {escape(m.title)}",
-            f"Thema: {escape(self.topics.get(m.topic, m.topic))} · Inhaltliche Punkte, "
-            f"Absatz {m.paragraph} · Status: {escape(self.labels.get(m.status, m.status))}"
+            f"[b]{m.id}[/b] · {_shown(m.title)}",
+            f"Thema: {_shown(self.topics.get(m.topic, m.topic))} · Inhaltliche Punkte, "
+            f"Absatz {m.paragraph} · Status: {_shown(self.labels.get(m.status, m.status))}"
             f" · Version {m.version}",
         ]
         for place in m.duplicates:
             facts.append(
-                f"Wortgleich wiederholt: {escape(self.topics.get(place.topic, ''))}, "
+                f"Wortgleich wiederholt: {_shown(self.topics.get(place.topic, ''))}, "
                 f"Absatz {place.paragraph}"
             )
         if m.related:
-            facts.append(f"Verwandt: {', '.join(m.related)}")
+            facts.append(f"Verwandt: {_shown(', '.join(m.related))}")
         self.query_one("#facts", Static).update("\n".join(facts))
-        text = escape(m.text)
+        text = _shown(m.text)
         for item in m.subitems:
-            text += f"\n  • {escape(item)}"
+            text += f"\n  • {_shown(item)}"
         for t in m.targets:
-            text += f"\n[b]Ziel:[/b] {escape(t.label)}: {t.value} {escape(t.unit)}"
+            text += f"\n[b]Ziel:[/b] {_shown(t.label)}: {t.value} {_shown(t.unit)}"
         self.query_one("#text", Static).update(text)
         notes = (
             "\n".join(
-                f"{format_datetime(n.at.astimezone())}  {escape(n.author)}: {escape(n.text)}"
+                f"{format_datetime(n.at.astimezone())}  {_shown(n.author)}: {_shown(n.text)}"
                 for n in m.notes
             )
             or "—"
         )
         self.query_one("#notes", Static).update(f"[b]Notizen ({len(m.notes)})[/b]\n{notes}")
-        lines = [escape(describe_entry(e, self.labels)) for e in reversed(timeline)]
+        lines = [_shown(describe_entry(e, self.labels)) for e in reversed(timeline)]
         self.query_one("#timeline", Static).update(
             "[b]Verlauf[/b]\n" + ("\n".join(lines[:50]) or "—")
         )

@@ -15,6 +15,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from herne_tui.errors import Conflict
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.edit_form import EditForm, FormField
+from herne_tui.widgets.shown import cell as _cell
+from herne_tui.widgets.shown import plain
 
 T = TypeVar("T")
 
@@ -93,13 +95,13 @@ class PanelScreen(HerneScreen):
         table.clear()
         problems = []
         for item in self.items:
-            row = [Text(c) if isinstance(c, str) else c for c in self.row(item)]
+            row = [_cell(c) for c in self.row(item)]
             table.add_row(*row, key=self.key_of(item))
             problems += [f"{self.label_of(item)}: {p}" for p in self.problems(item)]
         if self.items:
             table.move_cursor(row=min(cursor, len(self.items) - 1))
         self.query_one("#problems", Static).update(
-            "\n".join(f"{WARN} {p}" for p in problems) if problems else ""
+            "\n".join(f"{WARN} {plain(p, one_line=True)}" for p in problems) if problems else ""
         )
 
     def action_cursor(self, delta: int) -> None:
