@@ -88,13 +88,16 @@ def user_name(args: argparse.Namespace) -> str:
     return getattr(args, "user", None) or default_user()
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Write ``text`` to the file ``output`` (atomically), or to standard output."""
+def write_output(text: str, output: str | None, args: argparse.Namespace | None = None) -> None:
+    """Write ``text`` to the file ``output`` (atomically, never over the database, over an
+    existing file only with ``--force``), or to standard output."""
     if output:
-        path = Path(output)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        from herne_tui.files import atomic_write
+        from herne_tui.paths import plain_sqlite_file
+
+        database = plain_sqlite_file(getattr(args, "db", None)) if args is not None else None
+        force = bool(getattr(args, "force", False))
+        path = atomic_write(output, text, force=force, database=database)
         print(f"geschrieben: {path}", file=sys.stderr)
     else:
         sys.stdout.write(text)

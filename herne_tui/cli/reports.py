@@ -26,6 +26,9 @@ def add_export(sub: Subparsers) -> None:
     p.add_argument("--format", choices=("toml", "json", "csv"), default="toml")
     p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
     p.add_argument(
+        "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
+    )
+    p.add_argument(
         "--as-of",
         metavar="DATE",
         help="Stand am Ende dieses Tages (UTC), aus der Historie rekonstruiert",
@@ -64,6 +67,9 @@ def add_report(sub: Subparsers) -> None:
     )
     p.add_argument("--format", metavar="text|md|html", default="text")
     p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument(
+        "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -75,9 +81,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         from herne_tui.services.history import parse_day
 
         day = parse_day(args.as_of, "--as-of")
-        write_output(export_text_as_of(open_db(args), day, args.format), args.output)
+        write_output(export_text_as_of(open_db(args), day, args.format), args.output, args)
         return 0
-    write_output(export_text(open_db(args), args.format), args.output)
+    write_output(export_text(open_db(args), args.format), args.output, args)
     return 0
 
 
@@ -99,7 +105,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     text = build.build_report(
         open_db(args), kind, fmt, since=since, year=year, at=at, stale_weeks=weeks
     )
-    write_output(text, args.output)
+    write_output(text, args.output, args)
     return 0
 
 
