@@ -48,3 +48,30 @@ def test_output_refuses_an_existing_file_without_force(db, tmp_path):
     assert out.returncode == 0, out.stderr
     assert report.read_text() != "alt"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "annual", "--year", "0"],
+        ["report", "annual", "--year", "99999"],
+        ["report", "weekly", "--stale-weeks", "99999999"],
+        ["export", "--as-of", "9999-12-31"],
+        ["export", "--as-of", "0001-01-01"],
+    ],
+)
+def test_absurd_numbers_and_dates_are_one_line(db, args):
+    before = _intact(db)
+    out = run_cli(*args, "--db", str(db))
+    assert out.returncode == 2
+    lines = out.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("herne-tui: "), out.stderr
+    assert _intact(db) == before
+
+
+def test_deeply_nested_toml_is_one_line(tmp_path):
+    seed = tmp_path / "tief.toml"
+    seed.write_text("x = " + "[" * 100000 + "]" * 100000 + "\n")
+    out = run_cli("check", str(seed))
+    assert out.returncode == 2 and "Traceback" not in out.stdout + out.stderr
+    assert "zu tief verschachtelt" in out.stdout

@@ -10,7 +10,6 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
@@ -112,11 +111,14 @@ def choice(value: str, options: tuple[str, ...], field: str) -> str:
     return value
 
 
-def number(value: str, field: str) -> int:
-    """``value`` as an integer, else InvalidInput."""
+def number(value: str, field: str, low: int, high: int) -> int:
+    """``value`` as an integer between ``low`` and ``high``, else InvalidInput."""
     from herne_tui.errors import InvalidInput
 
     try:
-        return int(value)
+        result = int(value)
     except ValueError:
         raise InvalidInput(f"{field}: „{value}“ ist keine ganze Zahl") from None
+    if not low <= result <= high:
+        raise InvalidInput(f"{field}: {result} liegt nicht zwischen {low} und {high}")
+    return result

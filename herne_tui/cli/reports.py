@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from herne_tui.cli.common import EPILOG, Command, add_common, choice, number, open_db, write_output
+from herne_tui.domain.objects import MAX_YEAR, MIN_YEAR
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
@@ -100,8 +101,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise InvalidInput(f"--{option}: gilt nicht für den Bericht {kind}")
     since = parse_day(args.since, "--since") if args.since is not None else None
     at = parse_day(args.at, "--at") if args.at is not None else None
-    year = number(args.year, "--year") if args.year is not None else None
-    weeks = number(args.stale_weeks, "--stale-weeks")
+    year = number(args.year, "--year", MIN_YEAR, MAX_YEAR) if args.year is not None else None
+    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
     text = build.build_report(
         open_db(args), kind, fmt, since=since, year=year, at=at, stale_weeks=weeks
     )

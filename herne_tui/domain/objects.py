@@ -31,6 +31,11 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _DE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
 
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+"""The years a typed date may have (absurd years are refused, not computed with)."""
+
+
 def parse_date(text: str) -> date:
     """Read a date written as ``2026-03-31`` or ``31.03.2026``; raise DateError otherwise."""
     if m := _ISO.match(text):
@@ -39,6 +44,8 @@ def parse_date(text: str) -> date:
         d, mo, y = (int(g) for g in m.groups())
     else:
         raise DateError(f"Datum „{text}“ nicht lesbar: bitte TT.MM.JJJJ oder JJJJ-MM-TT angeben")
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        raise DateError(f"Datum „{text}“: das Jahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen")
     try:
         return date(y, mo, d)
     except ValueError:
