@@ -221,7 +221,8 @@ class HerneApp(App):
 
         try:
             text = build.build_report(self.db, kind, report_format(path), **options)
-            saved = build.save_report(text, path)
+            database = getattr(self.db, "path", None)
+            saved = build.save_report(text, path, database=database)
         except HerneError as exc:
             self.call_from_thread(self.notify, exc.message, severity="error")
             return

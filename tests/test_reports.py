@@ -335,7 +335,7 @@ def test_cli_weekly_report_as_markdown_and_html(scripted, db_path, cli, tmp_path
         (("quarterly",), "Berichtsart: „quarterly“ gibt es nicht"),
         (("weekly", "--format", "pdf"), "--format: „pdf“ gibt es nicht"),
         (("weekly", "--since", "2026-02-30"), "--since: Datum"),
-        (("weekly", "--stale-weeks", "0"), "Wochen ohne Bewegung"),
+        (("weekly", "--stale-weeks", "0"), "--stale-weeks: 0 liegt nicht zwischen 1 und 520"),
         (("weekly", "--stale-weeks", "vier"), "--stale-weeks"),
         (("annual", "--year", "2099"), "Jahr: 2099 hat noch nicht begonnen"),
         (("annual", "--year", "zwanzig"), "--year"),

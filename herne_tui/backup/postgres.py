@@ -37,7 +37,6 @@ from herne_tui.db.snapshot import (
     database_name,
     first_error,
     libpq_target,
-    move_into_place,
     pg_dump,
     run_tool,
     tool,
@@ -45,7 +44,8 @@ from herne_tui.db.snapshot import (
     write_gzip_json,
 )
 from herne_tui.db.store import PG_WRITE_LOCK, Database
-from herne_tui.errors import InvalidInput, SchemaError, already_exists
+from herne_tui.errors import InvalidInput, SchemaError
+from herne_tui.files import check_target, publish, temporary_beside, write_error
 from herne_tui.paths import default_db_path
 
 ARCHIVE_MAGIC = b"PGDMP"
@@ -114,30 +114,29 @@ def backup_postgres(
     use_pg_dump = tool("pg_dump") is not None and not export
     if dest.is_dir():
         dest = unique_path(dest, database_name(db), "dump" if use_pg_dump else "json.gz")
-    if dest.exists() and not force:
-        raise already_exists(dest)
+    check_target(dest, database=db.path, force=force)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    try:
-        why_not = (
-            pg_dump(db, tmp)
-            if use_pg_dump
-            else (None if export else "pg_dump ist nicht installiert")
-        )
-        if use_pg_dump and why_not is None:
-            facts = inspect_archive(tmp, db.url)
-            how = "pg_dump-Archiv, mit pg_restore geprüft"
-        else:
-            if notice is not None and why_not is not None:
-                notice(
-                    f"Hinweis: {why_not}; Sicherung stattdessen als herne-tui-Export aller "
-                    "Tabellen (JSON, gzip), wiederherstellbar mit herne-tui restore"
-                )
-            facts = _write_export(db, tmp)
-            how = "herne-tui-Export, gelesen und geprüft"
-        move_into_place(tmp, dest, force=force)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with temporary_beside(dest) as tmp:
+        try:
+            why_not = (
+                pg_dump(db, tmp)
+                if use_pg_dump
+                else (None if export else "pg_dump ist nicht installiert")
+            )
+            if use_pg_dump and why_not is None:
+                facts = inspect_archive(tmp, db.url)
+                how = "pg_dump-Archiv, mit pg_restore geprüft"
+            else:
+                if notice is not None and why_not is not None:
+                    notice(
+                        f"Hinweis: {why_not}; Sicherung stattdessen als herne-tui-Export "
+                        "aller Tabellen (JSON, gzip), wiederherstellbar mit herne-tui restore"
+                    )
+                facts = _write_export(db, tmp)
+                how = "herne-tui-Export, gelesen und geprüft"
+        except OSError as exc:
+            raise write_error(exc, dest) from None
+        publish(tmp, dest, force=force)
     facts = DatabaseFacts(**{**facts.__dict__, "path": dest})
     return BackupResult(facts=facts, seconds=time.monotonic() - started, check=how)
 

@@ -26,12 +26,11 @@ from herne_tui.db.snapshot import (
     copy_database,
     fsync_dir,
     fsync_file,
-    move_into_place,
     stamp,
     stamped_path,
 )
 from herne_tui.db.store import busy_timeout_default, resolve_url, sqlite_path
-from herne_tui.errors import InvalidInput, SchemaError, already_exists
+from herne_tui.errors import InvalidInput, SchemaError
 
 
 def database_file(db: str | os.PathLike | None) -> Path:
@@ -51,19 +50,8 @@ def backup_database(source: Path, dest: Path, *, force: bool = False) -> BackupR
     started = time.monotonic()
     if dest.is_dir():
         dest = dest / f"{source.stem}-{stamp()}.db"
-    if dest.exists() and not force:
-        raise already_exists(dest)
-    if dest.exists() and dest.resolve() == source.resolve():
-        raise InvalidInput(f"{dest} ist die Datenbank selbst: bitte ein anderes Ziel angeben")
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    try:
-        copy_database(source, tmp)
-        facts = inspect_file(tmp)
-        move_into_place(tmp, dest, force=force)
-        fsync_dir(dest.parent)
-    finally:
-        for leftover in (tmp, Path(f"{tmp}-journal")):
-            leftover.unlink(missing_ok=True)
+    copy_database(source, dest, force=force)  # temporary name, checked, then renamed
+    facts = inspect_file(dest)
     facts = DatabaseFacts(**{**facts.__dict__, "path": dest})
     return BackupResult(facts=facts, seconds=time.monotonic() - started)
 

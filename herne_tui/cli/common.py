@@ -10,7 +10,6 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 if TYPE_CHECKING:
@@ -111,13 +110,16 @@ class TerminalSafe:
         return getattr(self._stream, name)
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Write ``text`` to the file ``output`` (atomically), or to standard output."""
+def write_output(text: str, output: str | None, args: argparse.Namespace | None = None) -> None:
+    """Write ``text`` to the file ``output`` (atomically, never over the database, over an
+    existing file only with ``--force``), or to standard output."""
     if output:
-        path = Path(output)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        from herne_tui.files import atomic_write
+        from herne_tui.paths import plain_sqlite_file
+
+        database = plain_sqlite_file(getattr(args, "db", None)) if args is not None else None
+        force = bool(getattr(args, "force", False))
+        path = atomic_write(output, text, force=force, database=database)
         print(f"geschrieben: {path}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -132,11 +134,14 @@ def choice(value: str, options: tuple[str, ...], field: str) -> str:
     return value
 
 
-def number(value: str, field: str) -> int:
-    """``value`` as an integer, else InvalidInput."""
+def number(value: str, field: str, low: int, high: int) -> int:
+    """``value`` as an integer between ``low`` and ``high``, else InvalidInput."""
     from herne_tui.errors import InvalidInput
 
     try:
-        return int(value)
+        result = int(value)
     except ValueError:
         raise InvalidInput(f"{field}: „{value}“ ist keine ganze Zahl") from None
+    if not low <= result <= high:
+        raise InvalidInput(f"{field}: {result} liegt nicht zwischen {low} und {high}")
+    return result

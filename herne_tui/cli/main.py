@@ -106,11 +106,18 @@ def _conflict(exc: Conflict) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``herne-tui`` console script."""
+    raw = sys.argv[1:] if argv is None else argv
+    for n, arg in enumerate(raw, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            return _fail(f"Argument {n} („{shown}“) ist kein gültiges UTF-8: bitte neu eingeben")
     saved = sys.stdout, sys.stderr
     # argparse's errors quote what was typed, so the guard is up before parsing
     sys.stdout, sys.stderr = TerminalSafe(sys.stdout), TerminalSafe(sys.stderr)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(raw)
         command = args.command or "app"
         if command in ("app", "serve"):  # Textual draws these itself (its widgets escape)
             sys.stdout, sys.stderr = saved
@@ -134,6 +141,27 @@ def _run(command: str, args: argparse.Namespace) -> int:
         return 0
     except OSError as exc:
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    except Exception:
+        return _crash()
+
+
+def _crash() -> int:
+    """An unexpected error: the traceback into a log file, one line naming it, exit 1."""
+    import traceback
+    from datetime import datetime
+
+    from platformdirs import user_log_path
+
+    folder = user_log_path("herne-tui", appauthor=False)
+    log = folder / f"absturz-{datetime.now():%Y%m%d-%H%M%S}.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+    except OSError:
+        _fail("unerwarteter Fehler (Protokoll konnte nicht geschrieben werden)")
+        return 1
+    _fail(f"unerwarteter Fehler; Einzelheiten in {log} (bitte dem Betreuer schicken)")
+    return 1
 
 
 if __name__ == "__main__":

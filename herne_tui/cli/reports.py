@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from herne_tui.cli.common import EPILOG, Command, add_common, choice, number, open_db, write_output
+from herne_tui.domain.objects import MAX_YEAR, MIN_YEAR
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
@@ -25,6 +26,9 @@ def add_export(sub: Subparsers) -> None:
     add_common(p)
     p.add_argument("--format", choices=("toml", "json", "csv"), default="toml")
     p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument(
+        "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
+    )
     p.add_argument(
         "--as-of",
         metavar="DATE",
@@ -64,6 +68,9 @@ def add_report(sub: Subparsers) -> None:
     )
     p.add_argument("--format", metavar="text|md|html", default="text")
     p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument(
+        "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -75,9 +82,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         from herne_tui.services.history import parse_day
 
         day = parse_day(args.as_of, "--as-of")
-        write_output(export_text_as_of(open_db(args), day, args.format), args.output)
+        write_output(export_text_as_of(open_db(args), day, args.format), args.output, args)
         return 0
-    write_output(export_text(open_db(args), args.format), args.output)
+    write_output(export_text(open_db(args), args.format), args.output, args)
     return 0
 
 
@@ -94,12 +101,12 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise InvalidInput(f"--{option}: gilt nicht für den Bericht {kind}")
     since = parse_day(args.since, "--since") if args.since is not None else None
     at = parse_day(args.at, "--at") if args.at is not None else None
-    year = number(args.year, "--year") if args.year is not None else None
-    weeks = number(args.stale_weeks, "--stale-weeks")
+    year = number(args.year, "--year", MIN_YEAR, MAX_YEAR) if args.year is not None else None
+    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
     text = build.build_report(
         open_db(args), kind, fmt, since=since, year=year, at=at, stale_weeks=weeks
     )
-    write_output(text, args.output)
+    write_output(text, args.output, args)
     return 0
 
 

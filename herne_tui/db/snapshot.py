@@ -31,7 +31,17 @@ from sqlmodel import Session
 
 from herne_tui import SCHEMA_VERSION  # not schema's: that module imports this one
 from herne_tui.db.store import Database, busy_timeout_default, read_only_uri
-from herne_tui.errors import InvalidInput, SchemaError, already_exists, newer_schema
+from herne_tui.errors import HerneError, InvalidInput, SchemaError, newer_schema
+from herne_tui.files import (
+    WriteFailed,
+    atomic_write,
+    check_target,
+    fsync_dir,
+    fsync_file,
+    publish,
+    temporary_beside,
+    write_error,
+)
 from herne_tui.paths import default_db_path
 
 REQUIRED_TABLES = ("meta", "measure", "note", "history")
@@ -58,17 +68,7 @@ def require_tables(where: object, names: set[str]) -> None:
 
 def move_into_place(tmp: Path, dest: Path, *, force: bool) -> None:
     """Move a checked temporary file to ``dest``; never overwrite one unless ``force``."""
-    if force:
-        os.replace(tmp, dest)
-        return
-    try:
-        os.link(tmp, dest)  # never overwrites, even when someone raced us
-    except FileExistsError:
-        raise already_exists(dest) from None
-    except OSError:  # file systems without hard links
-        if dest.exists():
-            raise already_exists(dest) from None
-        os.replace(tmp, dest)
+    publish(tmp, dest, force=force)
 
 
 def backup_before_upgrade(db: Database, found: int) -> Path | None:
@@ -104,42 +104,50 @@ def connect_source(path: Path, *, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
-def copy_database(source: Path, dest: Path) -> Path:
-    """Copy a (live) SQLite file into a new single file ``dest`` with the online backup API."""
+def copy_database(source: Path, dest: Path, *, force: bool = False) -> Path:
+    """Copy a (live) SQLite file into a new single file ``dest`` with the online backup API.
+
+    The copy is written under a temporary name beside ``dest``, flushed, checked with
+    ``PRAGMA integrity_check`` and only then renamed to ``dest``: a kill or a full disk leaves
+    neither a half-written file under the final name nor a temporary file.
+    """
     if not source.is_file():
         raise InvalidInput(f"{source} gibt es nicht: nichts zu sichern")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        closing(connect_source(source, read_only=False)) as src,
-        closing(sqlite3.connect(dest)) as dst,
-    ):
-        src.backup(dst)  # one step: a consistent snapshot, writers are not blocked
-        dst.execute("PRAGMA journal_mode = DELETE")  # the copy is one self-contained file
-    fsync_file(dest)
+    check_target(dest, database=source, force=force)
+    with temporary_beside(dest) as tmp:
+        try:
+            with (
+                closing(connect_source(source, read_only=False)) as src,
+                closing(sqlite3.connect(tmp)) as dst,
+            ):
+                src.backup(dst)  # one step: a consistent snapshot, writers are not blocked
+                dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+                check = dst.execute("PRAGMA integrity_check").fetchone()
+            fsync_file(tmp)
+        except OSError as exc:
+            raise write_error(exc, dest) from None
+        except sqlite3.Error as exc:
+            raise sqlite_write_error(exc, dest) from None
+        if not check or check[0] != "ok":
+            raise SchemaError(f"Sicherung {dest} ist fehlerhaft ({check}): nicht gespeichert")
+        publish(tmp, dest, force=force)
     return dest
 
 
-def fsync_file(path: Path) -> None:
-    """Flush a written file to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a directory entry to disk, where the system allows it."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+def sqlite_write_error(exc: sqlite3.Error, dest: Path) -> HerneError:
+    """One German line for an SQLite error while writing the copy ``dest``."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "full" in text or "disk I/O" in text:
+        return WriteFailed(
+            f"{dest}: Kein Platz mehr auf dem Datenträger ({text}): Platz schaffen und "
+            "erneut versuchen; nichts wurde geschrieben"
+        )
+    if "readonly" in text or "unable to open" in text:
+        return WriteFailed(
+            f"{dest}: Ordner {dest.parent} ist nicht beschreibbar ({text}): anderen Ort wählen"
+        )
+    return WriteFailed(f"{dest}: Sicherung fehlgeschlagen ({text})")
 
 
 # -- PostgreSQL client programs --------------------------------------------------------------
@@ -338,8 +346,8 @@ def raw_dump(db: Database, dest: Path) -> Path:
             },
         }
 
-    write_gzip_json(db.read(run), dest)
-    return dest
+    data = db.read(run)
+    return atomic_write(dest, lambda tmp: write_gzip_json(data, tmp))
 
 
 # -- PostgreSQL before a migration -----------------------------------------------------------
@@ -381,6 +389,7 @@ __all__ = [
     "pg_dump",
     "raw_dump",
     "require_tables",
+    "sqlite_write_error",
     "run_tool",
     "stamp",
     "stamped_path",

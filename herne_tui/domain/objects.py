@@ -31,6 +31,11 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _DE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\s*$")
 
 
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+"""The years a typed date may have (absurd years are refused, not computed with)."""
+
+
 def parse_date(text: str) -> date:
     """Read a date written as ``2026-03-31``, ``31.03.2026``, ``31.03.26`` or ``31.3.26``.
 
@@ -47,6 +52,8 @@ def parse_date(text: str) -> date:
             f"Datum „{text}“ nicht lesbar: bitte TT.MM.JJJJ, TT.MM.JJ, T.M.JJ "
             "oder JJJJ-MM-TT angeben"
         )
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        raise DateError(f"Datum „{text}“: das Jahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen")
     try:
         return date(y, mo, d)
     except ValueError:

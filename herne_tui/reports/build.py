@@ -490,10 +490,10 @@ def build_report(
     return render_midterm(midterm_report(db, at), fmt)
 
 
-def save_report(text: str, path: str | os.PathLike) -> Path:
-    """Write a report atomically (temporary file, then rename); return the path."""
-    target = Path(path).expanduser()
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
-    return target
+def save_report(
+    text: str, path: str | os.PathLike, *, database: Path | None = None, force: bool = False
+) -> Path:
+    """Write a report atomically; never over ``database``, over a file only with ``force``."""
+    from herne_tui.files import atomic_write
+
+    return atomic_write(path, text, force=force, database=database)

@@ -329,6 +329,9 @@ def _read_files(path: Path) -> tuple[dict, dict[str, _Lines], dict[str, str], li
             msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
             problems.append(f"{name}:{m.group(1) if m else 1}: TOML-Syntaxfehler: {msg}")
             continue
+        except RecursionError:
+            problems.append(f"{name}:1: zu tief verschachtelt: bitte flacher schreiben")
+            continue
         lines[name] = _Lines.scan(name, text)
         for key, value in data.items():
             if key in merged:
