@@ -131,7 +131,7 @@ def check_not_vocabulary(db: Database, name: str) -> None:
             words[t.key.casefold()] = words[t.name.casefold()] = "Thema"
         for model in (CommitteeRow, PostRow, SeatRow, HoldingRow):
             for row in s.exec(select(model)):
-                words[str(getattr(row, "key")).casefold()] = "Schlüssel"
+                words[str(row.key).casefold()] = "Schlüssel"  # type: ignore[attr-defined]
     kind = words.get(name.casefold())
     if kind is not None:
         raise InvalidInput(
