@@ -186,3 +186,16 @@ def test_undo_skips_changes_it_cannot_revert(db):
     assert "ARB-01" in edits.undo_last(db, user="anna")
     with pytest.raises(HerneError, match="Nichts rückgängig"):
         edits.undo_last(db, user="anna")
+
+
+@pytest.mark.parametrize("word", ["offen", "SPD", "gemeinsam", "seed"])
+def test_forget_refuses_vocabulary_through_the_cli(tmp_path, word):
+    from helpers import run_cli
+
+    path = tmp_path / "v.db"
+    run_cli("--db", str(path), "show", "SCH-03")
+    before = full_dump(path)
+    r = run_cli("--db", str(path), "forget", word, "--yes")
+    assert r.returncode == 2
+    assert "kein Personenname" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert full_dump(path) == before

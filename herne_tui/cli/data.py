@@ -117,10 +117,11 @@ def _check_database(args: argparse.Namespace) -> int:
 def cmd_forget(args: argparse.Namespace) -> int:
     """``forget``: replace a person's name everywhere, after a preview and a question."""
     from herne_tui.errors import InvalidInput
-    from herne_tui.services.privacy import check_name, forget
+    from herne_tui.services.privacy import check_name, check_not_vocabulary, forget
 
     name = check_name(args.name)
     db = open_db(args)
+    check_not_vocabulary(db, name)
     if not args.yes:
         if not sys.stdin.isatty():
             raise InvalidInput(

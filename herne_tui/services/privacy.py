@@ -117,6 +117,28 @@ def check_name(name: str) -> str:
     return clean
 
 
+def check_not_vocabulary(db: Database, name: str) -> None:
+    """InvalidInput when ``name`` is a word of the data's vocabulary, not a person's name."""
+    from herne_tui.db.models import HoldingRow, StatusRow, TopicRow
+    from herne_tui.domain.objects import LEADS
+
+    words: dict[str, str] = {w.casefold(): "Federführung/Partei" for w in LEADS}
+    words["seed"] = "Nutzer des Seeds"
+    with Session(db.engine) as s:
+        for st in s.exec(select(StatusRow)):
+            words[st.key.casefold()] = words[st.label.casefold()] = "Status"
+        for t in s.exec(select(TopicRow)):
+            words[t.key.casefold()] = words[t.name.casefold()] = "Thema"
+        for model in (CommitteeRow, PostRow, SeatRow, HoldingRow):
+            for row in s.exec(select(model)):
+                words[str(row.key).casefold()] = "Schlüssel"  # type: ignore[attr-defined]
+    kind = words.get(name.casefold())
+    if kind is not None:
+        raise InvalidInput(
+            f"Name: „{name}“ ist kein Personenname, sondern {kind}; forget ersetzt nur Namen"
+        )
+
+
 def _replace(value: Any, name: str) -> Any:
     """Replace ``name`` in every string inside a (JSON-like) value."""
     if isinstance(value, str):
