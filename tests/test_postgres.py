@@ -70,7 +70,7 @@ def test_unreachable_server_is_one_line_without_the_password():
 
 def test_missing_driver_and_bad_urls_are_one_line():
     line = one_line(run_cli("list", "--db", "postgresql+psycopg2://a:geheim@localhost/x"))
-    assert "pip install 'herne-tui[postgres]'" in line and "geheim" not in line
+    assert "pip install 'psycopg[binary]'" in line and "geheim" not in line
     line = one_line(run_cli("list", "--db", "postgresql+psycopg://a:geheim@localhost:port/x"))
     assert "keine gültige Datenbank-URL" in line and "geheim" not in line
 
