@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from herne_tui.cli.common import EPILOG, Command, add_common
+from herne_tui.errors import InvalidInput, ReadOnly
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
@@ -66,8 +67,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def _confirmed(target: str, source: Path, summary: str) -> bool:
     """Ask on the terminal whether ``target`` may be replaced; InvalidInput without one."""
-    from herne_tui.errors import InvalidInput
-
     if not sys.stdin.isatty():
         raise InvalidInput(
             f"Wiederherstellen ersetzt {target}: ohne Terminal bitte mit --yes bestätigen"
@@ -85,7 +84,6 @@ def _confirmed(target: str, source: Path, summary: str) -> bool:
 def cmd_restore(args: argparse.Namespace) -> int:
     """``restore``: replace the database by a backup, keeping the old state beside it."""
     from herne_tui.backup.run import inspect_source, restore_target, run_restore
-    from herne_tui.errors import ReadOnly
 
     if getattr(args, "read_only", False):
         raise ReadOnly("Nur-Lese-Modus: Wiederherstellen ist hier nicht möglich")

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
+from herne_tui.domain.text import for_terminal
+from herne_tui.errors import InvalidInput
+
 if TYPE_CHECKING:
     from herne_tui.db.store import Database
 
@@ -101,8 +104,6 @@ class TerminalSafe:
 
     def write(self, text: str) -> int:
         """Write ``text`` with its control characters made visible."""
-        from herne_tui.domain.text import for_terminal
-
         self._stream.write(for_terminal(text))
         return len(text)
 
@@ -127,8 +128,6 @@ def write_output(text: str, output: str | None, args: argparse.Namespace | None 
 
 def choice(value: str, options: tuple[str, ...], field: str) -> str:
     """``value`` if it is one of ``options``, else InvalidInput naming the known ones."""
-    from herne_tui.errors import InvalidInput
-
     if value not in options:
         raise InvalidInput(f"{field}: „{value}“ gibt es nicht (bekannt: {', '.join(options)})")
     return value
@@ -136,8 +135,6 @@ def choice(value: str, options: tuple[str, ...], field: str) -> str:
 
 def number(value: str, field: str, low: int, high: int) -> int:
     """``value`` as an integer between ``low`` and ``high``, else InvalidInput."""
-    from herne_tui.errors import InvalidInput
-
     try:
         result = int(value)
     except ValueError:

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui.cli.common import EPILOG, Command, add_common, open_db, user_name
+from herne_tui.errors import InvalidInput, SeedProblems
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
@@ -70,7 +71,6 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``check``: validate a seed (the bundled one by default), or with ``--db`` a database."""
-    from herne_tui.errors import SeedProblems
     from herne_tui.seeding.load import bundled_seed_dir, load_seed
 
     if args.path is None and args.db is not None:
@@ -116,7 +116,6 @@ def _check_database(args: argparse.Namespace) -> int:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     """``forget``: replace a person's name everywhere, after a preview and a question."""
-    from herne_tui.errors import InvalidInput
     from herne_tui.services.privacy import check_name, check_not_vocabulary, forget
 
     name = check_name(args.name)

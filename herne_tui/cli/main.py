@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from herne_tui import __version__
 from herne_tui.cli import backups, data, measures, reports, server
 from herne_tui.cli.common import EPILOG, Command, TerminalSafe, add_common, open_db, user_name
+from herne_tui.errors import Conflict, HerneError
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
-    from herne_tui.errors import Conflict
 
 
 def add_app(sub: Subparsers) -> None:
@@ -127,8 +127,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(command: str, args: argparse.Namespace) -> int:
-    from herne_tui.errors import Conflict, HerneError
-
     try:
         return COMMANDS[command].run(args)
     except Conflict as exc:

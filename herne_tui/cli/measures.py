@@ -8,11 +8,12 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui.cli.common import EPILOG, Command, add_common, choice, open_db, user_name
+from herne_tui.domain.objects import Measure, format_date, format_datetime
 from herne_tui.domain.text import for_serialized, for_terminal
+from herne_tui.errors import InvalidInput
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
-    from herne_tui.domain.objects import Measure
 
 
 def add_list(sub: Subparsers) -> None:
@@ -68,8 +69,6 @@ def add_history(sub: Subparsers) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """``list``: the measures, optionally of one topic or status, as a table or JSON."""
-    from herne_tui.domain.objects import format_date
-    from herne_tui.errors import InvalidInput
     from herne_tui.services.queries import load_board
 
     board = load_board(open_db(args))
@@ -119,7 +118,6 @@ def _json_row(m: Measure) -> dict[str, object]:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """``show``: one measure with its text, targets, duplicates, relations and notes."""
-    from herne_tui.domain.objects import format_date, format_datetime
     from herne_tui.services.queries import get_measure, load_board
 
     db = open_db(args)
@@ -154,7 +152,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_set(args: argparse.Namespace) -> int:
     """``set``: change a measure's fields or add a note, optionally only at a given version."""
-    from herne_tui.errors import InvalidInput
     from herne_tui.services.edits import update_measure
 
     changes = {

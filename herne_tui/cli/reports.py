@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from herne_tui.cli.common import EPILOG, Command, add_common, choice, number, open_db, write_output
 from herne_tui.domain.objects import MAX_YEAR, MIN_YEAR
+from herne_tui.errors import InvalidInput
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
@@ -90,7 +91,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``report``: a weekly, annual, midterm report or the minutes, as text, Markdown or HTML."""
-    from herne_tui.errors import InvalidInput
     from herne_tui.reports import build
     from herne_tui.services.history import parse_day
 
