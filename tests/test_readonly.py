@@ -213,3 +213,51 @@ def test_a_user_without_write_access_is_told_what_to_fix(db, db_path, tmp_path):
         assert _history_len(copy) == _history_len(live)
     finally:
         shared.chmod(0o755)
+
+
+# -- the app with --read-only: the header says so, the footer offers no editing keys -----------
+def _footer_keys(app) -> set[str]:
+    """The keys the footer shows: the bindings the screen's check_action does not disable."""
+    return {
+        active.binding.key_display or active.binding.key
+        for active in app.screen.active_bindings.values()
+        if active.binding.show and active.enabled
+    }
+
+
+async def test_read_only_app_says_so_in_every_header_and_hides_editing_keys(db_path, db, clock):
+    from pilot import settle, started
+    from textual.widgets import Header
+
+    viewer = open_database(str(db_path), clock=clock, read_only=True)
+    async with started(viewer, user="gast", size=(160, 40)) as (app, pilot):
+        for key, hidden in (
+            ("1", {"H", "L", "u", "s", "n", "x"}),  # the board
+            ("2", {"e", "enter"}),  # a panel (Ausschüsse)
+            ("9", {"e", "enter"}),  # the Koordinierungsgruppe
+        ):
+            await pilot.press(key)
+            await settle(pilot)
+            header = app.screen.query_one(Header)
+            assert "NUR LESEN" in f"{header.screen_title} {header.screen_sub_title}", key
+            shown = _footer_keys(app)
+            assert not shown & hidden, (key, shown)
+            assert {"?", "q"} <= shown, (key, shown)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("s")  # disabled: nothing opens, nothing is written
+        await settle(pilot)
+        assert app.screen.focused_measure().id == "ARB-01"
+    assert queries.get_measure(db, "ARB-01").version == 1
+
+
+async def test_a_writable_app_keeps_its_editing_keys_and_plain_header(db):
+    from pilot import settle, started
+
+    async with started(db, user="anna", size=(160, 40)) as (app, pilot):
+        assert "NUR LESEN" not in (app.screen.title or "")
+        assert {"H", "L", "s", "n"} <= _footer_keys(app)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "NUR LESEN" not in (app.screen.title or "")
+        assert "e" in _footer_keys(app)

@@ -7,7 +7,7 @@ import functools
 import threading
 from collections.abc import Callable
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar, cast
 
 from textual import work
 from textual.message import Message
@@ -30,6 +30,11 @@ class HerneScreen(Screen):
     stale = False
     """Set when others committed while this screen was not shown; it reloads when shown."""
 
+    EDITING: ClassVar[frozenset[str]] = frozenset()
+    """The screen's actions that write; with --read-only they leave the footer and do nothing."""
+
+    READ_ONLY_MARK = "NUR LESEN"
+
     class Outdated(Message, bubble=False):
         """Others committed changes: a shown screen reloads, a hidden one when shown again."""
 
@@ -47,6 +52,17 @@ class HerneScreen(Screen):
     def herne(self) -> HerneApp:
         """The app, typed."""
         return cast("HerneApp", self.app)
+
+    # -- read-only mode ---------------------------------------------------------------------------
+    def validate_title(self, title: str | None) -> str | None:
+        """With --read-only every screen's own title says so (the header shows it)."""
+        if title and self.herne.read_only and "nur lesen" not in title.lower():
+            return f"{title} – {self.READ_ONLY_MARK}"
+        return title
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Editing keys are off (and hidden from the footer) when the app runs read-only."""
+        return not (action in self.EDITING and self.herne.read_only)
 
     # -- live refresh ------------------------------------------------------------------------------
     def on_herne_screen_outdated(self) -> None:

@@ -67,6 +67,7 @@ class BoardScreen(HerneScreen):
         Binding("n", "note", "Notiz", id="board.note"),
         Binding("x", "dissent", "Dissens melden", id="board.dissent"),
     ]
+    EDITING = frozenset({"move_card", "undo", "set_status", "note", "dissent"})
 
     DEFAULT_CSS = """
     BoardScreen #filterbar { height: 1; padding: 0 1; background: $boost; display: none; }

@@ -43,6 +43,7 @@ class MeasureScreen(HerneScreen):
         Binding("ctrl+s", "save", "Speichern", id="measure.save"),
         Binding("escape", "back", "Zurück", id="measure.back"),
     ]
+    EDITING = frozenset({"save"})
 
     DEFAULT_CSS = """
     MeasureScreen #body { padding: 0 1; }

@@ -45,6 +45,7 @@ class PanelScreen(HerneScreen):
         Binding("j", "cursor(1)", "↓", show=False, id="panel.cursor-down"),
         Binding("k", "cursor(-1)", "↑", show=False, id="panel.cursor-up"),
     ]
+    EDITING = frozenset({"edit"})
     DEFAULT_CSS = """
     PanelScreen #intro { padding: 0 1; height: auto; color: $text-muted; }
     PanelScreen DataTable { height: 1fr; }

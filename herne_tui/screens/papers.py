@@ -92,6 +92,7 @@ class PapersScreen(PanelScreen):
         Binding("p", "positions", "Positionen", id="papers.positions"),
         Binding("x", "dissent", "Dissens melden", id="papers.dissent"),
     ]
+    EDITING = PanelScreen.EDITING | {"add", "positions", "dissent"}
     PANEL_TITLE = "Anträge & Vorlagen"
     INTRO = (
         "Vorschläge für gemeinsame Anträge müssen 14 Kalendertage vor der Einreichfrist "

@@ -42,6 +42,7 @@ class ReviewScreen(HerneScreen):
         ),
         Binding("s", "save", "Bericht speichern", id="review.save"),
     ]
+    EDITING = frozenset({"mark"})
     DEFAULT_CSS = "ReviewScreen Markdown { padding: 0 1; }"
 
     class Loaded(Message):
