@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from helpers import run_cli
 
 
@@ -154,3 +155,43 @@ def test_runs_from_any_directory(tmp_path):
     result = run_cli("list", "--db", str(tmp_path / "x.db"), "--status", "offen", cwd=tmp_path)
     assert result.returncode == 0
     assert len(result.stdout.strip().splitlines()) == 140
+
+
+def _db_bytes(path):
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("user", ["   ", "x" * 81])
+def test_blank_or_long_user_is_refused(tmp_path, user):
+    db = tmp_path / "u.db"
+    assert run_cli("list", "--db", str(db), cwd=tmp_path).returncode == 0
+    before = _db_bytes(db)
+    result = run_cli("set", "SCH-03", "--note", "n", "--db", str(db), "--user", user)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("herne-tui: ")
+    assert "--user" in lines[0]
+    assert _db_bytes(db) == before
+
+
+def test_empty_db_is_refused(tmp_path):
+    result = run_cli("list", "--db", "", cwd=tmp_path, env={"HOME": str(tmp_path)})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("herne-tui: ")
+    assert "--db" in lines[0]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "601", "nan"])
+def test_bad_busy_timeout_is_refused(tmp_path, value):
+    db = tmp_path / "b.db"
+    assert run_cli("list", "--db", str(db), cwd=tmp_path).returncode == 0
+    before = _db_bytes(db)
+    result = run_cli(
+        "set", "SCH-03", "--note", "n", "--db", str(db), env={"HERNE_TUI_BUSY_TIMEOUT": value}
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("herne-tui: ")
+    assert "HERNE_TUI_BUSY_TIMEOUT" in lines[0]
+    assert _db_bytes(db) == before

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
+# The longest acting user name, as ``serve`` allows (web/serve.py USER_MAX).
+USER_MAX = 80
+
 EPILOG = (
     "Datenbank: --db PFAD_ODER_URL, sonst $HERNE_TUI_DB, sonst die Datei im Nutzer-"
     "Datenverzeichnis. Ein Pfad ist eine SQLite-Datei; alles mit :// ist eine SQLAlchemy-URL."
@@ -67,6 +70,8 @@ def open_db(
     from herne_tui.seeding.apply import is_seeded, seed_database
     from herne_tui.seeding.load import load_seed
 
+    if args.db is not None and not str(args.db).strip():
+        raise InvalidInput("--db ist leer: einen Pfad oder eine URL angeben oder --db weglassen")
     read_only = read_only or getattr(args, "read_only", False)
     db = open_database(args.db, read_only=read_only)
     if db.migration_backup is not None:
@@ -87,7 +92,17 @@ def user_name(args: argparse.Namespace) -> str:
     """The acting user: ``--user``, else $HERNE_TUI_USER, else the system user."""
     from herne_tui.paths import default_user
 
-    return getattr(args, "user", None) or default_user()
+    given = getattr(args, "user", None)
+    if given is None:
+        return default_user()
+    name = given.strip()
+    if not name:
+        raise InvalidInput("--user ist leer: einen Namen angeben oder --user weglassen")
+    if len(name) > USER_MAX:
+        raise InvalidInput(
+            f"--user ist {len(name)} Zeichen lang, erlaubt sind höchstens {USER_MAX}"
+        )
+    return name
 
 
 class TerminalSafe:

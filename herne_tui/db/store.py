@@ -106,12 +106,24 @@ def url_without_password(url: str) -> tuple[str, str | None]:
     return u._replace(password=None).render_as_string(hide_password=False), u.password
 
 
+BUSY_MAX = 600.0
+"""The longest busy timeout in seconds ``HERNE_TUI_BUSY_TIMEOUT`` may ask for."""
+
+
 def busy_timeout_default() -> float:
-    """The busy timeout in seconds: ``HERNE_TUI_BUSY_TIMEOUT``, else 5."""
-    try:
-        return max(0.0, float(os.environ.get(ENV_BUSY, "") or 5.0))
-    except ValueError:
+    """The busy timeout in seconds: ``HERNE_TUI_BUSY_TIMEOUT`` (0 to 600), else 5."""
+    raw = os.environ.get(ENV_BUSY, "").strip()
+    if not raw:
         return 5.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= BUSY_MAX:
+        raise InvalidInput(
+            f"{ENV_BUSY}={raw!r} ist ungültig: eine Zahl von 0 bis {BUSY_MAX:g} Sekunden angeben"
+        )
+    return value
 
 
 def _sqlstate(exc: BaseException) -> str | None:
