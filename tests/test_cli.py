@@ -195,3 +195,12 @@ def test_bad_busy_timeout_is_refused(tmp_path, value):
     assert len(lines) == 1 and lines[0].startswith("herne-tui: ")
     assert "HERNE_TUI_BUSY_TIMEOUT" in lines[0]
     assert _db_bytes(db) == before
+
+
+def test_comment_kept_on_note_only_set(tmp_path):
+    db = str(tmp_path / "c.db")
+    result = run_cli("set", "SCH-03", "--note", "n1", "--comment", "Warum", "--db", db)
+    assert result.returncode == 0, result.stderr
+    out = run_cli("history", "SCH-03", "--format", "json", "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert "Warum" in out.stdout

@@ -396,7 +396,15 @@ def update_measure(
             comment=comment,
         )
         if body:
-            _append_note(session, measure_id=measure_id, text=body, user=user, at=at, source=source)
+            _append_note(
+                session,
+                measure_id=measure_id,
+                text=body,
+                user=user,
+                at=at,
+                source=source,
+                comment=comment,
+            )
         session.flush()
         return read_measure(session, measure_id)
 
@@ -426,7 +434,14 @@ def _note_text(text: str | None) -> str:
 
 
 def _append_note(
-    session: Session, *, measure_id: str, text: str, user: str, at: datetime, source: str = ""
+    session: Session,
+    *,
+    measure_id: str,
+    text: str,
+    user: str,
+    at: datetime,
+    source: str = "",
+    comment: str = "",
 ) -> None:
     if session.get(MeasureRow, measure_id) is None:
         raise NotFound(f"Maßnahme „{measure_id}“ gibt es nicht")
@@ -442,6 +457,7 @@ def _append_note(
         new=text,
         txn=new_txn(),
         source=source,
+        comment=comment,
     )
 
 
