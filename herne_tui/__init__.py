@@ -2,5 +2,5 @@
 
 __version__ = "0.1.0"
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The database schema this code writes and understands (see ``herne_tui.db.schema``)."""

@@ -46,6 +46,38 @@ def _v2_coalition_procedures(conn: Connection) -> None:
 
 MIGRATIONS[2] = _v2_coalition_procedures
 
+V3_TABLES: tuple[str, ...] = ()
+"""Tables schema 3 adds, parents first: the RIS mirror (issue 13), users and proposals (issue
+14), saved views (issue 16). Each new table's name goes here; ``create`` skips existing ones."""
+
+V3_COLUMNS: tuple[tuple[str, str], ...] = ()
+"""``(table, column)`` pairs schema 3 adds to tables that existed in schema 2. Such a column
+must be nullable or carry a ``server_default``, so that existing rows stay valid."""
+
+
+def _add_column(conn: Connection, table: str, column: str) -> None:
+    """``ALTER TABLE … ADD COLUMN`` for a column of the models, on any engine."""
+    col = SQLModel.metadata.tables[table].c[column]
+    if column in {c["name"] for c in inspect(conn).get_columns(table)}:
+        return
+    ddl = f"ALTER TABLE {table} ADD COLUMN {column} {col.type.compile(dialect=conn.dialect)}"
+    if col.server_default is not None:
+        ddl += f" DEFAULT {col.server_default.arg}"  # type: ignore[attr-defined]
+    if not col.nullable:
+        ddl += " NOT NULL"
+    conn.execute(text(ddl))
+
+
+def _v3_council_roles_views(conn: Connection) -> None:
+    """Schema 3: the RIS mirror, users and proposals, saved views (issues 13, 14, 16)."""
+    for name in V3_TABLES:
+        SQLModel.metadata.tables[name].create(conn, checkfirst=True)
+    for table, column in V3_COLUMNS:
+        _add_column(conn, table, column)
+
+
+MIGRATIONS[3] = _v3_council_roles_views
+
 
 def _read_version(conn: Connection) -> int | None:
     if not inspect(conn).has_table("meta"):
