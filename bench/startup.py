@@ -26,6 +26,7 @@ import argparse
 import os
 import pty
 import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -353,6 +354,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="140,2000,10000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--cache", default="", help="keep the built databases in this folder and reuse them"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
@@ -370,7 +374,14 @@ def main() -> None:
         for n in sizes:
             db = Path(tmp) / f"bench-{n}.db"
             t0 = time.perf_counter()
-            build_db(db, n)
+            cached = Path(args.cache) / f"bench-{n}.db" if args.cache else None
+            if cached is not None and cached.exists():
+                shutil.copyfile(cached, db)
+            else:
+                build_db(db, n)
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(db, cached)
             built = time.perf_counter() - t0
             runs = [session(db) for _ in range(max(1, args.runs // 2))]
             paint = statistics.median(r["paint"] for r in runs)
