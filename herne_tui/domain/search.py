@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-_GERMAN = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"}
+_GERMAN = {"ä": "ae", "ö": "oe", "ü": "ue"}  # ß and ẞ: casefold() gives "ss"
 
 
 @lru_cache(maxsize=4096)
