@@ -44,6 +44,7 @@ EXTRA_MODES = {
     "review": ("Wochenrückblick", "review:ReviewScreen", "w"),
     "deadlines": ("Fristen", "deadlines:DeadlinesScreen", "d"),
     "checks": ("Prüfungen", "deadlines:ChecksScreen", "0"),
+    "table": ("Tabelle aller Maßnahmen", "table:TableScreen", "v"),
 }
 """Screens on letter keys: mode name → (German title, screen, key)."""
 
@@ -103,6 +104,7 @@ class HerneApp(App):
         Binding("0", "panel('checks')", "Prüfungen", show=False, id="app.panel-checks"),
         Binding("w", "panel('review')", "Wochenrückblick", show=False, id="app.panel-review"),
         Binding("d", "panel('deadlines')", "Fristen", show=False, id="app.panel-deadlines"),
+        Binding("v", "toggle_table", "Board/Tabelle", show=False, id="app.toggle-table"),
         Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
         Binding("ctrl+p", "command_palette", "Befehle", key_display="^p", id="app.command-palette"),
         Binding("q", "quit", "Beenden", id="app.quit"),
@@ -151,6 +153,10 @@ class HerneApp(App):
         """Show the board or a panel (keys 1–5)."""
         if self.current_mode != mode:
             self.switch_mode(mode)
+
+    def action_toggle_table(self) -> None:
+        """``v``: from the table back to the board, from anywhere else to the table."""
+        self.action_panel("board" if self.current_mode == "table" else "table")
 
     def action_help(self) -> None:
         """Show every key."""
@@ -367,6 +373,7 @@ def help_sections() -> list[tuple[str, list[Binding]]]:
         ("Wochenrückblick (w)", keys("review:ReviewScreen")),
         ("Anträge (8)", keys("papers:PapersScreen")),
         ("Fristen (d)", keys("deadlines:DeadlinesScreen")),
+        ("Tabelle (v)", keys("table:TableScreen")),
     ]
 
 

@@ -370,3 +370,15 @@ def _as_dt(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         return utc(value)
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+def last_changes(db: Database) -> dict[str, datetime]:
+    """When each measure last changed (its ``updated_at``; measures never edited are absent)."""
+
+    def run(session: Session) -> dict[str, datetime]:
+        q = select(MeasureRow.id, MeasureRow.updated_at).where(
+            col(MeasureRow.updated_at).isnot(None)
+        )
+        return {mid: aware(at) for mid, at in session.exec(q) if at is not None}
+
+    return db.read(run)
