@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -22,6 +24,7 @@ from herne_tui.screens.board import BoardScreen
 from herne_tui.screens.conflict import ConflictScreen
 from herne_tui.screens.help import HelpScreen
 from herne_tui.screens.pickers import Prompt
+from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
 
 if TYPE_CHECKING:  # both load the ORM; the app imports them only when they are needed
     from herne_tui.screens.measure import MeasureScreen
@@ -272,6 +275,55 @@ class HerneApp(App):
         for screen in self.open_screens():
             if isinstance(screen, HerneScreen):
                 screen.post_message(message())
+
+    # -- quitting ------------------------------------------------------------------------------
+    def unsaved_screens(self) -> list[KeepsInput]:
+        """Every open screen or dialog holding unsaved input, the one on top first."""
+        found: list[KeepsInput] = []
+        for screen in [*reversed(self.screen_stack), *self.open_screens()]:
+            if isinstance(screen, KeepsInput) and screen not in found and screen.unsaved_input():
+                found.append(screen)
+        return found
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved input anywhere, ask first: save, drop, or keep editing."""
+        if isinstance(self.screen, UnsavedDialog):
+            return
+        if not self.unsaved_screens():
+            self.exit()
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == DROP:
+                self.exit()
+            elif choice == SAVE:
+                self.run_worker(self._save_and_quit(), group="quit", exclusive=True)
+
+        self.push_screen(UnsavedDialog("Vor dem Beenden: es gibt ungespeicherte Eingaben."), answer)
+
+    async def _save_and_quit(self) -> None:
+        """Save everything typed, wait for the writes, and quit unless something was refused."""
+        for screen in self.unsaved_screens():
+            if not screen.save_input():
+                return  # refused: the screen shows why, the app stays open
+        await self._writes_done()
+        if self.unsaved_screens() or isinstance(self.screen, ConflictScreen | UnsavedDialog):
+            self.notify(
+                "Nicht alles konnte gespeichert werden – bitte prüfen; die App bleibt offen.",
+                severity="warning",
+            )
+            return
+        self.exit()
+
+    async def _writes_done(self, timeout: float = 30.0) -> None:
+        """Wait until no write is pending (a dialog's opener starts its write a moment after
+        the dialog closed, so the app must be quiet twice in a row)."""
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while quiet < 3 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            busy = any(w.group == "write" and not w.is_finished for w in self.workers)
+            quiet = 0 if busy else quiet + 1
 
     # -- writes ------------------------------------------------------------------------------------
     def check_writable(self) -> bool:

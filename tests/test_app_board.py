@@ -119,8 +119,8 @@ async def test_escape_with_unsaved_changes_asks(db):
         app.screen.query_one("#responsible").value = "Jemand"
         await pilot.press("escape")
         await pilot.pause()
-        assert "Confirm" in type(app.screen).__name__
-        await pilot.press("escape")  # "Nein": keep editing
+        assert type(app.screen).__name__ == "UnsavedDialog"
+        await pilot.press("escape")  # "Abbrechen": keep editing
         await pilot.pause()
         assert isinstance(app.screen, MeasureScreen)
     assert queries.get_measure(db, "ARB-01").responsible == ""
