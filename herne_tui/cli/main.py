@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, measures, reports, server
+from herne_tui.cli import backups, data, measures, reports, ris, server
 from herne_tui.cli.common import EPILOG, Command, TerminalSafe, add_common, open_db, user_name
 from herne_tui.errors import Conflict, HerneError
 
@@ -60,6 +60,7 @@ ORDER = (
     "backup",
     "restore",
     "serve",
+    "ris",
 )
 
 COMMANDS: dict[str, Command] = {
@@ -69,6 +70,7 @@ COMMANDS: dict[str, Command] = {
     **reports.COMMANDS,
     **backups.COMMANDS,
     **server.COMMANDS,
+    **ris.COMMANDS,
 }
 
 

@@ -384,5 +384,6 @@ FIELD_LABELS = {
     "nominee_party": "Partei",
     "tender_done": "Ausgeschrieben",
     "note": "Notiz",
+    "ris_paper": "RIS-Vorlage",
 }
 """German labels of the user fields (history, conflicts, reports)."""
