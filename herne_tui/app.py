@@ -139,6 +139,9 @@ class HerneApp(App):
         self.labels: dict[str, str] = {}
         self.initial_board = initial_board
         """The board read by the quick start, shown before the ORM has loaded."""
+        self._seen_history: int | None = (
+            initial_board.history_id if initial_board is not None else None
+        )
         self._polling = False
 
     def on_mount(self) -> None:
@@ -363,6 +366,15 @@ class HerneApp(App):
         self.set_interval(self.watch_interval, self._tick)
         self._tick()
 
+    def seen_history(self, history_id: int) -> None:
+        """The board shows the data up to this history id (the watcher starts there)."""
+        if self.watcher is None and history_id:
+            self._seen_history = history_id
+
+    def poll_now(self) -> None:
+        """Look for new commits at once (after an own write the board needs to see)."""
+        self._tick()
+
     def _tick(self) -> None:
         if not self._polling:  # never stack polls (and never cancel one half-way)
             self._polling = True
@@ -376,9 +388,11 @@ class HerneApp(App):
                 # deferred: the watcher loads the ORM, which stays off the first paint
                 from herne_tui.services.watch import ChangeWatcher
 
-                self.watcher = ChangeWatcher(self.db)
-                # anything committed between the first read and now shows up once
-                entries = []
+                since = self._seen_history
+                self.watcher = ChangeWatcher(self.db, since=since)
+                # anything committed between the first read and now shows up once: from the
+                # board's own history id, or (board not read yet) as "reload everything"
+                entries = self.watcher.poll() if since is not None else []
             else:
                 entries = self.watcher.poll()
         except HerneError as exc:  # the database went away or cannot be opened
@@ -394,7 +408,8 @@ class HerneApp(App):
             self.watcher.close()
 
     def on_herne_app_data_changed(self, message: DataChanged) -> None:
-        self.tell_screens(HerneScreen.Outdated)  # every mode, not only the current one
+        # every mode, not only the current one
+        self.tell_screens(lambda: HerneScreen.Outdated(message.entries))
         others = [e for e in message.entries if e.user != self.user]
         if others:
             first = others[0]

@@ -273,6 +273,8 @@ class Board:
     statuses: tuple[Status, ...]
     measures: tuple[Measure, ...]
     meta: dict = field(default_factory=dict, hash=False)
+    history_id: int = 0
+    """The newest history entry the board includes (0: unknown); changes come after it."""
 
     @property
     def done_statuses(self) -> frozenset[str]:
