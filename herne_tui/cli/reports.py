@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from herne_tui.cli.common import EPILOG, Command, add_common, choice, number, open_db, write_output
@@ -25,7 +26,12 @@ def add_export(sub: Subparsers) -> None:
     """The ``export`` parser."""
     p = sub.add_parser("export", help="aktuellen Stand exportieren", epilog=EPILOG)
     add_common(p)
-    p.add_argument("--format", choices=("toml", "json", "csv"), default="toml")
+    p.add_argument(
+        "--format",
+        choices=("toml", "json", "csv", "ics"),
+        default="toml",
+        help="ics: Sitzungen, Fristen, Fälligkeiten und Bilanzen als Kalender (iCalendar)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
@@ -78,6 +84,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """``export``: the current state, or the state at the end of a day, as TOML, JSON or CSV."""
     from herne_tui.reports.export import export_text
 
+    if args.format == "ics":
+        return _export_ics(args)
     if args.as_of is not None:
         from herne_tui.reports.export import export_text_as_of
         from herne_tui.services.history import parse_day
@@ -86,6 +94,24 @@ def cmd_export(args: argparse.Namespace) -> int:
         write_output(export_text_as_of(open_db(args), day, args.format), args.output, args)
         return 0
     write_output(export_text(open_db(args), args.format), args.output, args)
+    return 0
+
+
+def _export_ics(args: argparse.Namespace) -> int:
+    """``export --format ics``: the calendar; CRLF line ends, so raw bytes on standard output."""
+    from herne_tui.reports.calendar import export_ics
+
+    if args.as_of is not None:
+        raise InvalidInput(
+            "--as-of: gilt nicht für --format ics (der Kalender zeigt den Stand jetzt)"
+        )
+    text = export_ics(open_db(args))
+    if args.output:
+        write_output(text, args.output, args)
+    else:  # every text in it is already made safe (reports.calendar); keep its CR LF
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
     return 0
 
 
