@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 # Which of the optional report settings each kind of report takes.
 REPORT_OPTIONS = {
-    "weekly": ("since", "stale_weeks"),
+    "weekly": ("since", "stale_weeks", "stale"),
     "annual": ("year",),
     "midterm": ("at",),
     "minutes": ("since",),
@@ -73,7 +73,50 @@ def add_report(sub: Subparsers) -> None:
         default="4",
         help="weekly: ohne Bewegung seit N Wochen (Standard 4)",
     )
+    p.add_argument(
+        "--stale",
+        action="store_true",
+        help="weekly: jede Maßnahme ohne Bewegung einzeln aufführen (sonst Anzahl je Thema)",
+    )
     p.add_argument("--format", metavar="text|md|html", default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument(
+        "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
+    )
+
+
+def add_digest(sub: Subparsers) -> None:
+    """The ``digest`` parser."""
+    p = sub.add_parser(
+        "digest",
+        help="Übersicht für die Woche: Änderungen, Notizen, Fristen, Sitzungen, Verstöße, Dissense",
+        epilog=EPILOG,
+    )
+    add_common(p)
+    p.add_argument(
+        "--since",
+        metavar="last|DATE",
+        default="last",
+        help="ab der letzten Durchsicht (last, Standard; sonst 7 Tage) oder ab diesem Tag",
+    )
+    p.add_argument(
+        "--for",
+        dest="for_user",
+        metavar="USER",
+        help="ab der letzten Durchsicht dieser Person (sonst der gemeinsamen)",
+    )
+    p.add_argument("--format", metavar="text|md|html", default="text")
+    p.add_argument(
+        "--stale",
+        action="store_true",
+        help="jede Maßnahme ohne Bewegung einzeln aufführen (sonst Anzahl je Thema)",
+    )
+    p.add_argument(
+        "--stale-weeks",
+        metavar="N",
+        default="4",
+        help="ohne Bewegung seit N Wochen (Standard 4)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
@@ -122,21 +165,49 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     kind = choice(args.kind, build.KINDS, "Berichtsart")
     fmt = choice(args.format, build.FORMATS, "--format")
-    for option in ("since", "year", "at"):
-        if getattr(args, option) is not None and option not in REPORT_OPTIONS[kind]:
+    for option in ("since", "year", "at", "stale"):
+        if getattr(args, option) not in (None, False) and option not in REPORT_OPTIONS[kind]:
             raise InvalidInput(f"--{option}: gilt nicht für den Bericht {kind}")
     since = parse_day(args.since, "--since") if args.since is not None else None
     at = parse_day(args.at, "--at") if args.at is not None else None
     year = number(args.year, "--year", MIN_YEAR, MAX_YEAR) if args.year is not None else None
     weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
     text = build.build_report(
-        open_db(args), kind, fmt, since=since, year=year, at=at, stale_weeks=weeks
+        open_db(args),
+        kind,
+        fmt,
+        since=since,
+        year=year,
+        at=at,
+        stale_weeks=weeks,
+        list_stale=args.stale,
     )
     write_output(text, args.output, args)
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """``digest``: the week's changes and what comes up, for the inbox (text, md or html)."""
+    from herne_tui.cli.common import USER_MAX
+    from herne_tui.reports import build
+    from herne_tui.reports.review import weekly_review
+    from herne_tui.services.history import parse_day
+
+    fmt = choice(args.format, build.FORMATS, "--format")
+    since = None if args.since.strip() == "last" else parse_day(args.since, "--since")
+    user = args.for_user.strip() if args.for_user is not None else None
+    if user is not None and not 0 < len(user) <= USER_MAX:
+        raise InvalidInput(f"--for: einen Namen mit 1 bis {USER_MAX} Zeichen angeben")
+    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
+    data = weekly_review(
+        open_db(args), since=since, stale_weeks=weeks, list_stale=args.stale, for_user=user
+    )
+    write_output(build.render_weekly(data, fmt, heading="Digest"), args.output, args)
     return 0
 
 
 COMMANDS = {
     "export": Command(add_export, cmd_export),
     "report": Command(add_report, cmd_report),
+    "digest": Command(add_digest, cmd_digest),
 }

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar, Event
 from sqlmodel import Session
 
 from herne_tui import __version__
@@ -108,6 +107,8 @@ def _one_line(text: str) -> str:
 
 def render_ics(events: Iterable[CalendarEvent], *, name: str, stamp: datetime) -> str:
     """The events as an iCalendar document (RFC 5545), UIDs ``<key>@<name-slug>.herne-tui``."""
+    from icalendar import Calendar, Event  # only the export needs it, not the weekly review
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
