@@ -146,19 +146,10 @@ def _run(command: str, args: argparse.Namespace) -> int:
 def _crash() -> int:
     """An unexpected error: the traceback into a log file, one line naming it, exit 1."""
     import traceback
-    from datetime import datetime
 
-    from platformdirs import user_log_path
+    from herne_tui.paths import crash_line, write_crash_log
 
-    folder = user_log_path("herne-tui", appauthor=False)
-    log = folder / f"absturz-{datetime.now():%Y%m%d-%H%M%S}.log"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-    except OSError:
-        _fail("unerwarteter Fehler (Protokoll konnte nicht geschrieben werden)")
-        return 1
-    _fail(f"unerwarteter Fehler; Einzelheiten in {log} (bitte dem Betreuer schicken)")
+    _fail(crash_line(write_crash_log(traceback.format_exc())))
     return 1
 
 
