@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 
 from herne_tui import __version__
 from herne_tui.cli import backups, data, measures, reports, server
-from herne_tui.cli.common import EPILOG, Command, TerminalSafe, add_common, open_db, user_name
+from herne_tui.cli.common import (
+    EPILOG,
+    Command,
+    TerminalSafe,
+    add_common,
+    check_common,
+    open_db,
+    user_name,
+)
 from herne_tui.errors import Conflict, HerneError
 
 if TYPE_CHECKING:
@@ -128,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(command: str, args: argparse.Namespace) -> int:
     try:
+        check_common(args)  # before any command opens (and perhaps creates) a database
         return COMMANDS[command].run(args)
     except Conflict as exc:
         return _conflict(exc)
