@@ -407,6 +407,29 @@ class HerneApp(App):
         if self.watcher is not None:
             self.watcher.close()
 
+    # -- unexpected errors -----------------------------------------------------------------------
+    crashed = False
+    """Set by an unexpected error (the app then exits with 1)."""
+    crash_log: Path | None = None
+    """Where its traceback went (None: the log could not be written)."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's only hook for an unhandled error: the traceback goes to a log file, the
+        # app still exits (with 1) as Textual does, and _fatal_error shows one line.
+        import traceback
+
+        from herne_tui.paths import write_crash_log
+
+        if not self.crashed:
+            self.crashed = True
+            self.crash_log = write_crash_log("".join(traceback.format_exception(error)))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        # instead of Textual's traceback with local variables: run_app prints one line
+        self.bell()
+        self._close_messages_no_wait()
+
     def on_herne_app_data_changed(self, message: DataChanged) -> None:
         # every mode, not only the current one
         self.tell_screens(lambda: HerneScreen.Outdated(message.entries))
@@ -445,6 +468,14 @@ def help_sections() -> list[tuple[str, list[Binding]]]:
 
 
 def run_app(db: Any, *, user: str, initial_board: Board | None = None) -> int:
-    """Run the app until the user quits."""
-    HerneApp(db, user=user, initial_board=initial_board).run()
-    return 0
+    """Run the app until the user quits; 1 after an unexpected error (its traceback is in the
+    log file the last line names), 2 when the database went away."""
+    app = HerneApp(db, user=user, initial_board=initial_board)
+    app.run()
+    if app.crashed:
+        import sys
+
+        from herne_tui.paths import crash_line
+
+        print(f"herne-tui: {crash_line(app.crash_log)}", file=sys.stderr)
+    return app.return_code or 0

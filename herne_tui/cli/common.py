@@ -70,8 +70,7 @@ def open_db(
     from herne_tui.seeding.apply import is_seeded, seed_database
     from herne_tui.seeding.load import load_seed
 
-    if args.db is not None and not str(args.db).strip():
-        raise InvalidInput("--db ist leer: einen Pfad oder eine URL angeben oder --db weglassen")
+    check_common(args)
     read_only = read_only or getattr(args, "read_only", False)
     db = open_database(args.db, read_only=read_only)
     if db.migration_backup is not None:
@@ -86,6 +85,16 @@ def open_db(
             f"Neue Datenbank {db.where} angelegt und befüllt: {report.summary()}", file=sys.stderr
         )
     return db
+
+
+def check_common(args: argparse.Namespace) -> None:
+    """InvalidInput for an empty ``--db`` or a blank or over-long ``--user``; every command
+    checks these before it opens (and perhaps creates) a database."""
+    db = getattr(args, "db", None)
+    if db is not None and not str(db).strip():
+        raise InvalidInput("--db ist leer: einen Pfad oder eine URL angeben oder --db weglassen")
+    if getattr(args, "user", None) is not None:
+        user_name(args)
 
 
 def user_name(args: argparse.Namespace) -> str:
