@@ -296,9 +296,11 @@ def _change_line(c: StatusChange) -> str:
 
 def weekly_blocks(review: WeeklyReview) -> list:
     """The weekly review as document blocks."""
-    how = {"mark": "seit der letzten Durchsicht", "default": f"letzte {DEFAULT_DAYS} Tage"}.get(
-        review.since_source, "ab dem gewählten Datum"
-    )
+    how = {
+        "mine": "seit meiner letzten Durchsicht",
+        "mark": "seit der letzten Durchsicht",
+        "default": f"letzte {DEFAULT_DAYS} Tage",
+    }.get(review.since_source, "ab dem gewählten Datum")
     labels = {s.key: s.label for s in review.progress.statuses}
     period = f"Zeitraum: {_local(review.since)} – {_local(review.until)} ({how})"
     blocks = [Heading(1, f"Wochenrückblick {review.title}".strip()), Para(period)]
@@ -471,8 +473,10 @@ def build_report(
     year: int | None = None,
     at: date | None = None,
     stale_weeks: int = 4,
+    user: str | None = None,
 ) -> str:
-    """Build and render one report (``weekly``, ``annual`` or ``midterm``) as text."""
+    """Build and render one report (``weekly``, ``annual`` or ``midterm``) as text; a weekly
+    one starts at ``user``'s last review unless ``since`` says otherwise."""
     from herne_tui.reports.review import weekly_review
 
     if kind not in KINDS:
@@ -480,7 +484,8 @@ def build_report(
     if fmt not in FORMATS:
         raise InvalidInput(f"--format: „{fmt}“ gibt es nicht (bekannt: {', '.join(FORMATS)})")
     if kind == "weekly":
-        return render_weekly(weekly_review(db, since=since, stale_weeks=stale_weeks), fmt)
+        review = weekly_review(db, since=since, stale_weeks=stale_weeks, user=user)
+        return render_weekly(review, fmt)
     if kind == "minutes":
         from herne_tui.reports.minutes import render_minutes
 
