@@ -297,10 +297,11 @@ def _change_line(c: StatusChange) -> str:
 
 def weekly_blocks(review: WeeklyReview, heading: str = "Wochenrückblick") -> list:
     """The weekly review (and the digest, with its own ``heading``) as document blocks."""
-
-    how = {"mark": "seit der letzten Durchsicht", "default": f"letzte {DEFAULT_DAYS} Tage"}.get(
-        review.since_source, "ab dem gewählten Datum"
-    )
+    how = {
+        "mine": "seit meiner letzten Durchsicht",
+        "mark": "seit der letzten Durchsicht",
+        "default": f"letzte {DEFAULT_DAYS} Tage",
+    }.get(review.since_source, "ab dem gewählten Datum")
     labels = {s.key: s.label for s in review.progress.statuses}
     period = f"Zeitraum: {_local(review.since)} – {_local(review.until)} ({how})"
     who = f" für {review.for_user}" if review.for_user else ""
@@ -469,8 +470,10 @@ def build_report(
     at: date | None = None,
     stale_weeks: int = 4,
     list_stale: bool = False,
+    user: str | None = None,
 ) -> str:
-    """Build and render one report (``weekly``, ``annual`` or ``midterm``) as text."""
+    """Build and render one report (``weekly``, ``annual`` or ``midterm``) as text; a weekly
+    one starts at ``user``'s last review unless ``since`` says otherwise."""
     from herne_tui.reports.review import weekly_review
 
     if kind not in KINDS:
@@ -478,7 +481,9 @@ def build_report(
     if fmt not in FORMATS:
         raise InvalidInput(f"--format: „{fmt}“ gibt es nicht (bekannt: {', '.join(FORMATS)})")
     if kind == "weekly":
-        data = weekly_review(db, since=since, stale_weeks=stale_weeks, list_stale=list_stale)
+        data = weekly_review(
+            db, since=since, stale_weeks=stale_weeks, list_stale=list_stale, user=user
+        )
         return render_weekly(data, fmt)
     if kind == "minutes":
         from herne_tui.reports.minutes import render_minutes

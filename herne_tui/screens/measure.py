@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from herne_tui.domain.objects import (
+    DATE_FORMS,
     LEADS,
     DateError,
     HistoryEntry,
@@ -107,7 +108,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
                     yield Label("Verantwortlich")
                     yield Input(id="responsible")
                 with Vertical():
-                    yield Label("Fällig (TT.MM.JJJJ oder JJJJ-MM-TT)")
+                    yield Label(f"Fällig ({DATE_FORMS})", id="due-label")
                     yield Input(id="due", placeholder="TT.MM.JJJJ")
                     yield Label("", id="date-error")
             yield Label("Neue Notiz (wird mit Name und Zeit angehängt)")
