@@ -20,7 +20,7 @@ def add_seed(sub: Subparsers) -> None:
     p.add_argument(
         "--from",
         dest="source",
-        metavar="PATH",
+        metavar="PFAD",
         help="Seed-Datei oder -Ordner (Standard: der mitgelieferte Seed)",
     )
 
@@ -32,10 +32,10 @@ def add_check(sub: Subparsers) -> None:
         help="Seed-Datei/-Ordner prüfen (ohne Datenbank), oder mit "
         "--db die Vorschlagsrechte und Verfahren einer Datenbank",
     )
-    p.add_argument("path", metavar="PATH", nargs="?", help="Seed-Datei oder -Ordner")
+    p.add_argument("path", metavar="PFAD", nargs="?", help="Seed-Datei oder -Ordner")
     p.add_argument(
         "--db",
-        metavar="PATH_OR_URL",
+        metavar="PFAD_ODER_URL",
         help="statt eines Seeds die Datenbank prüfen (Exit 2 bei Verstößen)",
     )
 
@@ -56,7 +56,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from herne_tui.seeding.load import load_seed
 
     loaded = load_seed(args.source)
-    db = open_db(args, seed_if_empty=False)
+    db = open_db(args, seed_if_empty=False, create=True)
     report = seed_database(db, loaded)
     for label, items in (
         ("hinzugefügt", report.added),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from herne_tui.cli.common import EPILOG, Command, add_common, choice, number, open_db, write_output
@@ -11,6 +12,8 @@ from herne_tui.errors import InvalidInput
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
+
+EXPORT_FORMATS = ("toml", "json", "csv", "xlsx")
 
 # Which of the optional report settings each kind of report takes.
 REPORT_OPTIONS = {
@@ -25,14 +28,25 @@ def add_export(sub: Subparsers) -> None:
     """The ``export`` parser."""
     p = sub.add_parser("export", help="aktuellen Stand exportieren", epilog=EPILOG)
     add_common(p)
-    p.add_argument("--format", choices=("toml", "json", "csv"), default="toml")
-    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="toml",
+        help="toml (ein gültiger Seed), json, csv oder xlsx (Tabelle der Maßnahmen; braucht "
+        "-o, außer die Ausgabe geht in eine Datei oder Pipe)",
+    )
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="mit --format csv: für deutsche Tabellenkalkulationen (UTF-8 mit BOM, Semikolon)",
+    )
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
     p.add_argument(
         "--as-of",
-        metavar="DATE",
+        metavar="DATUM",
         help="Stand am Ende dieses Tages (UTC), aus der Historie rekonstruiert",
     )
 
@@ -54,13 +68,13 @@ def add_report(sub: Subparsers) -> None:
     )
     p.add_argument(
         "--since",
-        metavar="DATE",
+        metavar="DATUM",
         help="weekly: ab diesem Tag (sonst seit der "
         "letzten Durchsicht, sonst 7 Tage); "
         "minutes: Entscheidungen ab diesem Tag",
     )
-    p.add_argument("--year", metavar="YYYY", help="annual: das Jahr (sonst das laufende)")
-    p.add_argument("--at", metavar="DATE", help="midterm: Stichtag (sonst Mitte der Wahlperiode)")
+    p.add_argument("--year", metavar="JJJJ", help="annual: das Jahr (sonst das laufende)")
+    p.add_argument("--at", metavar="DATUM", help="midterm: Stichtag (sonst Mitte der Wahlperiode)")
     p.add_argument(
         "--stale-weeks",
         metavar="N",
@@ -68,24 +82,38 @@ def add_report(sub: Subparsers) -> None:
         help="weekly: ohne Bewegung seit N Wochen (Standard 4)",
     )
     p.add_argument("--format", metavar="text|md|html", default="text")
-    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """``export``: the current state, or the state at the end of a day, as TOML, JSON or CSV."""
-    from herne_tui.reports.export import export_text
+    """``export``: the current state, or the state at the end of a day, as TOML, JSON, CSV
+    or an ``.xlsx`` workbook."""
+    from herne_tui.reports import export
 
+    if args.excel and args.format != "csv":
+        raise InvalidInput(f"--excel gilt nur für --format csv, nicht für {args.format}")
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        raise InvalidInput(
+            "--format xlsx schreibt eine Binärdatei: bitte -o DATEI.xlsx angeben "
+            "(oder die Ausgabe in eine Datei umleiten)"
+        )
+    day = None
     if args.as_of is not None:
-        from herne_tui.reports.export import export_text_as_of
         from herne_tui.services.history import parse_day
 
         day = parse_day(args.as_of, "--as-of")
-        write_output(export_text_as_of(open_db(args), day, args.format), args.output, args)
-        return 0
-    write_output(export_text(open_db(args), args.format), args.output, args)
+    db = open_db(args)
+    if args.format == "xlsx":
+        write_output(export.export_xlsx(db, day), args.output, args)
+    elif day is not None:
+        write_output(
+            export.export_text_as_of(db, day, args.format, excel=args.excel), args.output, args
+        )
+    else:
+        write_output(export.export_text(db, args.format, excel=args.excel), args.output, args)
     return 0
 
 
