@@ -25,6 +25,7 @@ from herne_tui.screens.conflict import ConflictScreen
 from herne_tui.screens.help import HelpScreen
 from herne_tui.screens.pickers import Prompt
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
+from herne_tui.widgets.german import GermanApp
 
 if TYPE_CHECKING:  # both load the ORM; the app imports them only when they are needed
     from herne_tui.screens.measure import MeasureScreen
@@ -79,7 +80,7 @@ def bindings_of(owner: type[App] | type[Screen]) -> list[Binding]:
     return [b for b in owner.BINDINGS if isinstance(b, Binding)]
 
 
-class HerneApp(App):
+class HerneApp(GermanApp):
     """herne-tui: the board of the agreement and its personnel panels."""
 
     CSS_PATH = "app.tcss"

@@ -194,7 +194,7 @@ def test_forget_refuses_vocabulary_through_the_cli(tmp_path, word):
     from helpers import run_cli
 
     path = tmp_path / "v.db"
-    run_cli("--db", str(path), "show", "SCH-03")
+    assert run_cli("--db", str(path), "seed").returncode == 0
     before = full_dump(path)
     r = run_cli("--db", str(path), "forget", word, "--yes")
     assert r.returncode == 2

@@ -44,7 +44,7 @@ def add_common(
     # A sub-command's option must not reset what was given before the command's name.
     default = None if top else argparse.SUPPRESS
     p.add_argument(
-        "--db", metavar="PATH_OR_URL", default=default, help="Datenbank (Datei oder URL)"
+        "--db", metavar="PFAD_ODER_URL", default=default, help="Datenbank (Datei oder URL)"
     )
     if user:
         p.add_argument(
@@ -63,16 +63,25 @@ def add_common(
 
 
 def open_db(
-    args: argparse.Namespace, *, read_only: bool = False, seed_if_empty: bool = True
+    args: argparse.Namespace,
+    *,
+    read_only: bool = False,
+    seed_if_empty: bool = True,
+    create: bool = False,
 ) -> Database:
-    """Open the database named by ``--db``; create and seed it on first use."""
+    """Open the database named by ``--db``; seed it when it holds no data yet.
+
+    Only with ``create`` (the app and ``seed``) is a missing SQLite file created, and only in
+    a folder that exists (or the default data directory); every other command refuses a
+    database that is not there, so a mistyped ``--db`` is one line, not a new database.
+    """
     from herne_tui.db.schema import open_database
     from herne_tui.seeding.apply import is_seeded, seed_database
     from herne_tui.seeding.load import load_seed
 
     check_common(args)
     read_only = read_only or getattr(args, "read_only", False)
-    db = open_database(args.db, read_only=read_only)
+    db = open_database(args.db, read_only=read_only, create=create)
     if db.migration_backup is not None:
         print(
             f"Datenbank auf das neue Schema aktualisiert; Sicherung des alten Stands: "
@@ -135,9 +144,11 @@ class TerminalSafe:
         return getattr(self._stream, name)
 
 
-def write_output(text: str, output: str | None, args: argparse.Namespace | None = None) -> None:
-    """Write ``text`` to the file ``output`` (atomically, never over the database, over an
-    existing file only with ``--force``), or to standard output."""
+def write_output(
+    text: str | bytes, output: str | None, args: argparse.Namespace | None = None
+) -> None:
+    """Write ``text`` (or bytes) to the file ``output`` (atomically, never over the database,
+    over an existing file only with ``--force``), or to standard output."""
     if output:
         from herne_tui.files import atomic_write
         from herne_tui.paths import plain_sqlite_file
@@ -146,6 +157,10 @@ def write_output(text: str, output: str | None, args: argparse.Namespace | None 
         force = bool(getattr(args, "force", False))
         path = atomic_write(output, text, force=force, database=database)
         print(f"geschrieben: {path}", file=sys.stderr)
+    elif isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
     else:
         sys.stdout.write(text)
 

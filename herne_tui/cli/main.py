@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, measures, reports, ris, server
+from herne_tui.cli import backups, data, german, measures, reports, ris, server
 from herne_tui.cli.common import (
     EPILOG,
     Command,
@@ -45,12 +45,12 @@ def cmd_app(args: argparse.Namespace) -> int:
     read_only = bool(getattr(args, "read_only", False))
     # A current, seeded SQLite file paints at once; the ORM loads after the first paint.
     quick = quick_start(
-        args.db, read_only=read_only, opener=lambda: open_db(args, read_only=read_only)
+        args.db, read_only=read_only, opener=lambda: open_db(args, read_only=read_only, create=True)
     )
     if quick is not None:
         board, db = quick
         return run_app(db, user=user_name(args), initial_board=board)
-    return run_app(open_db(args, read_only=read_only), user=user_name(args))
+    return run_app(open_db(args, read_only=read_only, create=True), user=user_name(args))
 
 
 # In the order ``--help`` lists them.
@@ -84,13 +84,19 @@ COMMANDS: dict[str, Command] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command."""
+    """The argument parser with every sub-command (argparse's own words in German)."""
+    german.install()
     parser = argparse.ArgumentParser(
         prog="herne-tui",
         epilog=EPILOG,
         description="Koalitionsvertrag im Terminal verfolgen. Ohne Befehl startet die App.",
     )
-    parser.add_argument("--version", action="version", version=f"herne-tui {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"herne-tui {__version__}",
+        help="Versionsnummer zeigen und beenden",
+    )
     add_common(parser, user=True, top=True)
     sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
     for name in ORDER:

@@ -20,8 +20,8 @@ def add_list(sub: Subparsers) -> None:
     """The ``list`` parser."""
     p = sub.add_parser("list", help="Maßnahmen auflisten", epilog=EPILOG)
     add_common(p)
-    p.add_argument("--topic", metavar="KEY", help="nur dieses Thema (z. B. SCH)")
-    p.add_argument("--status", metavar="KEY", help="nur dieser Status (z. B. offen)")
+    p.add_argument("--topic", metavar="SCHLÜSSEL", help="nur dieses Thema (z. B. SCH)")
+    p.add_argument("--status", metavar="SCHLÜSSEL", help="nur dieser Status (z. B. offen)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
 
@@ -37,10 +37,10 @@ def add_set(sub: Subparsers) -> None:
     p = sub.add_parser("set", help="eine Maßnahme ändern", epilog=EPILOG)
     add_common(p, user=True)
     p.add_argument("id", metavar="ID")
-    p.add_argument("--status", metavar="KEY")
+    p.add_argument("--status", metavar="SCHLÜSSEL")
     p.add_argument("--responsible", metavar="TEXT")
     p.add_argument("--lead", metavar="SPD|CDU|gemeinsam")
-    p.add_argument("--due", metavar="DATE", help="31.03.2026 oder 2026-03-31; '' löscht")
+    p.add_argument("--due", metavar="DATUM", help="31.03.2026 oder 2026-03-31; '' löscht")
     p.add_argument("--note", metavar="TEXT", help="Notiz anhängen")
     p.add_argument(
         "--if-version",
@@ -62,7 +62,7 @@ def add_history(sub: Subparsers) -> None:
         nargs="?",
         help="nur diese Maßnahme (oder dieser Ausschuss, Posten, Sitz)",
     )
-    p.add_argument("--since", metavar="DATE", help="ab diesem Tag (00:00 UTC)")
+    p.add_argument("--since", metavar="DATUM", help="ab diesem Tag (00:00 UTC)")
     p.add_argument("--user", dest="by_user", metavar="NAME", help="nur Änderungen von NAME")
     p.add_argument("--format", metavar="text|json", default="text")
 

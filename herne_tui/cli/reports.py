@@ -13,6 +13,8 @@ from herne_tui.errors import InvalidInput
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
 
+EXPORT_FORMATS = ("toml", "json", "csv", "xlsx", "ics")
+
 # Which of the optional report settings each kind of report takes.
 REPORT_OPTIONS = {
     "weekly": ("since", "stale_weeks", "stale"),
@@ -28,17 +30,24 @@ def add_export(sub: Subparsers) -> None:
     add_common(p)
     p.add_argument(
         "--format",
-        choices=("toml", "json", "csv", "ics"),
+        choices=EXPORT_FORMATS,
         default="toml",
-        help="ics: Sitzungen, Fristen, Fälligkeiten und Bilanzen als Kalender (iCalendar)",
+        help="toml (ein gültiger Seed), json, csv, xlsx (Tabelle der Maßnahmen; braucht "
+        "-o, außer die Ausgabe geht in eine Datei oder Pipe) oder ics (Sitzungen, Fristen, "
+        "Fälligkeiten und Bilanzen als Kalender)",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="mit --format csv: für deutsche Tabellenkalkulationen (UTF-8 mit BOM, Semikolon)",
+    )
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
     p.add_argument(
         "--as-of",
-        metavar="DATE",
+        metavar="DATUM",
         help="Stand am Ende dieses Tages (UTC), aus der Historie rekonstruiert",
     )
 
@@ -60,13 +69,13 @@ def add_report(sub: Subparsers) -> None:
     )
     p.add_argument(
         "--since",
-        metavar="DATE",
+        metavar="DATUM",
         help="weekly: ab diesem Tag (sonst seit der "
         "letzten Durchsicht, sonst 7 Tage); "
         "minutes: Entscheidungen ab diesem Tag",
     )
-    p.add_argument("--year", metavar="YYYY", help="annual: das Jahr (sonst das laufende)")
-    p.add_argument("--at", metavar="DATE", help="midterm: Stichtag (sonst Mitte der Wahlperiode)")
+    p.add_argument("--year", metavar="JJJJ", help="annual: das Jahr (sonst das laufende)")
+    p.add_argument("--at", metavar="DATUM", help="midterm: Stichtag (sonst Mitte der Wahlperiode)")
     p.add_argument(
         "--stale-weeks",
         metavar="N",
@@ -79,7 +88,7 @@ def add_report(sub: Subparsers) -> None:
         help="weekly: jede Maßnahme ohne Bewegung einzeln aufführen (sonst Anzahl je Thema)",
     )
     p.add_argument("--format", metavar="text|md|html", default="text")
-    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
@@ -117,26 +126,40 @@ def add_digest(sub: Subparsers) -> None:
         default="4",
         help="ohne Bewegung seit N Wochen (Standard 4)",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """``export``: the current state, or the state at the end of a day, as TOML, JSON or CSV."""
-    from herne_tui.reports.export import export_text
+    """``export``: the current state, or the state at the end of a day, as TOML, JSON, CSV
+    or an ``.xlsx`` workbook."""
+    from herne_tui.reports import export
 
-    if args.format == "ics":
+    if args.format == "ics" and not args.excel:
         return _export_ics(args)
+    if args.excel and args.format != "csv":
+        raise InvalidInput(f"--excel gilt nur für --format csv, nicht für {args.format}")
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        raise InvalidInput(
+            "--format xlsx schreibt eine Binärdatei: bitte -o DATEI.xlsx angeben "
+            "(oder die Ausgabe in eine Datei umleiten)"
+        )
+    day = None
     if args.as_of is not None:
-        from herne_tui.reports.export import export_text_as_of
         from herne_tui.services.history import parse_day
 
         day = parse_day(args.as_of, "--as-of")
-        write_output(export_text_as_of(open_db(args), day, args.format), args.output, args)
-        return 0
-    write_output(export_text(open_db(args), args.format), args.output, args)
+    db = open_db(args)
+    if args.format == "xlsx":
+        write_output(export.export_xlsx(db, day), args.output, args)
+    elif day is not None:
+        write_output(
+            export.export_text_as_of(db, day, args.format, excel=args.excel), args.output, args
+        )
+    else:
+        write_output(export.export_text(db, args.format, excel=args.excel), args.output, args)
     return 0
 
 

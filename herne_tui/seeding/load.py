@@ -421,6 +421,8 @@ def _duplicates(
     out = []
     for i, item in enumerate(items):
         value = getattr(item, attr)
+        if value == "":  # reported as missing, not as a duplicate ("Titel fehlt")
+            continue
         if value in seen:
             out.append(f"{where((table, i, attr))}: {label} „{value}“ kommt doppelt vor")
         seen.add(value)
@@ -462,6 +464,8 @@ def _check_header(seed: Seed, where: _Where) -> list[str]:
             f"{where(('format',))}: Seed-Format {seed.format} ist neuer als dieses "
             f"herne-tui ({SEED_FORMAT})"
         )
+    if not seed.meta.partners:
+        p.append(f"{where(('meta', 'partners'))}: Partner fehlen – die Parteien eintragen")
     if seed.meta.term_end < seed.meta.term_start:
         p.append(f"{where(('meta', 'term_end'))}: Ende der Wahlperiode liegt vor ihrem Beginn")
     return p
@@ -503,7 +507,10 @@ def _check_measure_id(m: SeedMeasure, at: tuple[Any, ...], where: _Where) -> lis
 def _check_measure_texts(m: SeedMeasure, at: tuple[Any, ...], where: _Where) -> list[str]:
     p: list[str] = []
     if not m.title.strip():
-        p.append(f"{where(at + ('title',))}: Kurztitel ist leer")
+        p.append(
+            f"{where(at + ('title',))}: {m.id}: Titel fehlt – einen kurzen Titel "
+            f"(höchstens {TITLE_MAX} Zeichen) eintragen"
+        )
     if len(m.title) > TITLE_MAX:
         p.append(
             f"{where(at + ('title',))}: Kurztitel hat {len(m.title)} Zeichen "
