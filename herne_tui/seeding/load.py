@@ -397,7 +397,7 @@ def load_seed(path: str | Path | None = None) -> LoadedSeed:
             if len(loc) == 1 and err["type"] == "missing":
                 problems.append(f"{name}:1: Abschnitt „{loc[0]}“ fehlt")
             else:
-                problems.append(f"{name}:{line}: {_describe(err) if len(loc) > 1 else err['msg']}")
+                problems.append(f"{name}:{line}: {_describe(err)}")
         raise SeedProblems(problems) from None
 
     def where(loc: tuple) -> str:
