@@ -32,6 +32,7 @@ class FakeRis:
         self.override: dict[str, Callable[[Request], Response]] = {}
         self.raw_body: dict[str, str] = {}  # path -> exact body text to send
         self.body_lists_lack: set[str] = set()  # URLs the body-level lists leave out
+        self.agents: set[str] = set()
 
     # -- building data ----------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -256,6 +257,7 @@ class FakeRis:
 
     def handle(self, request: Request) -> Response:
         self.requests.append((request.path, dict(request.args)))
+        self.agents.add(request.headers.get("User-Agent", ""))
         path = request.path
         if self.fail.get(path, 0) > 0:
             self.fail[path] -= 1
