@@ -243,3 +243,45 @@ def papers(db: Database, *, search: str = "") -> tuple[r.Paper, ...]:
 def source(db: Database) -> RisSourceRow | None:
     """The mirror's source and sync state (None before the first sync)."""
     return db.read(lambda session: session.get(RisSourceRow, 1))
+
+
+def _describe(m: r.Meeting) -> str:
+    when = m.start.astimezone(LOCAL).strftime("%d.%m.%Y %H:%M") if m.start else "ohne Datum"
+    return f"{when} {m.name}"
+
+
+def find_meeting(db: Database, text: str) -> r.Meeting:
+    """The one meeting a user means: its OParl URL, a date (with words of the committee or
+    name after it, e.g. ``10.12.2026 Rat``), or words of its name or committee."""
+    from herne_tui.domain.objects import DateError, parse_date
+    from herne_tui.errors import InvalidInput, NotFound
+
+    wanted = " ".join(text.split())
+    if not wanted:
+        raise InvalidInput("Sitzung fehlt: URL, Datum (und Gremium) oder Teil des Namens angeben")
+    everything = meetings(db)
+    found = [m for m in everything if m.url == wanted]
+    if not found:
+        first, _, rest = wanted.partition(" ")
+        try:
+            day = parse_date(first)
+        except DateError:
+            day, rest = None, wanted
+        found = [
+            m
+            for m in everything
+            if (day is None or (m.start and m.start.astimezone(LOCAL).date() == day))
+            and all(
+                w in f"{m.name} {' '.join(m.organizations)}".casefold()
+                for w in rest.casefold().split()
+            )
+        ]
+    if not found:
+        raise NotFound(f"Sitzung „{wanted}“ ist nicht im RIS-Spiegel (herne-tui ris meetings)")
+    if len(found) > 1:
+        shown = "; ".join(_describe(m) for m in found[:3])
+        more = f" und {len(found) - 3} weitere" if len(found) > 3 else ""
+        raise InvalidInput(
+            f"Sitzung „{wanted}“ ist mehrdeutig ({shown}{more}): Datum und Gremium oder URL angeben"
+        )
+    return found[0]
