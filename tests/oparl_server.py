@@ -311,3 +311,32 @@ KINDS = (
     "consultation",
     "file",
 )
+
+
+def main() -> None:
+    """Serve the standard made-up council on 127.0.0.1 until interrupted (the README's
+    walk-through): ``python tests/oparl_server.py [--port 8765] [--version 1.1]``."""
+    import argparse
+    import logging
+    import time
+
+    from pytest_httpserver import HTTPServer
+
+    parser = argparse.ArgumentParser(description="OParl-Testserver mit einem erfundenen Rat")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--version", choices=("1.0", "1.1"), default="1.1")
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = HTTPServer(host="127.0.0.1", port=args.port)
+    server.start()
+    ris = FakeRis(server.url_for(""), args.version).standard().serve(server)
+    print(f"OParl {args.version}: {ris.url('system')} (Strg+C beendet)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
