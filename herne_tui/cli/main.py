@@ -55,6 +55,7 @@ ORDER = (
     "set",
     "export",
     "report",
+    "digest",
     "history",
     "forget",
     "backup",
