@@ -377,3 +377,43 @@ def test_link_and_unlink_are_in_the_history(db, ris11):
     ]
     with pytest.raises(Exception, match="nicht im RIS-Spiegel"):
         links.link(db, subject="ARB-02", reference="1999/0001", user="anna")
+
+
+def test_deadlines_take_meetings_from_the_mirror(db, clock, ris11):
+    from herne_tui.services import deadlines, papers
+
+    run(db, ris11)
+    papers.add_paper(
+        db,
+        values={
+            "title": "Eigener Termin",
+            "kind": "eigener-antrag",
+            "body": "Rat",
+            "meeting_date": "2026-12-10",
+        },
+        user="anna",
+    )
+    papers.add_paper(
+        db,
+        values={
+            "title": "Ohne Spiegel",
+            "kind": "eigener-antrag",
+            "body": "Bezirk",
+            "meeting_date": "2026-12-14",
+        },
+        user="anna",
+    )
+    clock.now = datetime.fromisoformat("2026-11-19T09:00:00+00:00")
+    meetings = [
+        (x.when.isoformat(), x.label) for x in deadlines.upcoming(db) if x.kind == "Sitzung"
+    ]
+    assert meetings == [
+        (
+            "2026-11-20",
+            "Ausschuss für Umwelt und Klimaschutz: Sitzung des Ausschusses für Umwelt "
+            "und Klimaschutz",
+        ),
+        ("2026-11-25", "Schulausschuss: Sitzung des Schulausschusses"),
+        ("2026-12-10", "Rat der Stadt: Sitzung des Rates"),
+        ("2026-12-14", "Bezirk: Ohne Spiegel – Positionen abstimmen"),
+    ]
