@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from herne_tui.commands import MeasureProvider, ScreenActionsProvider
+from herne_tui.commands import MeasureProvider, RisPaperProvider, ScreenActionsProvider
 from herne_tui.domain.objects import Board, DateError, HistoryEntry, parse_date
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.base import HerneScreen
@@ -48,6 +48,7 @@ EXTRA_MODES = {
     "deadlines": ("Fristen", "deadlines:DeadlinesScreen", "d"),
     "checks": ("Prüfungen", "deadlines:ChecksScreen", "0"),
     "table": ("Tabelle aller Maßnahmen", "table:TableScreen", "v"),
+    "meetings": ("Sitzungen", "meetings:MeetingsScreen", "m"),
 }
 """Screens on letter keys: mode name → (German title, screen, key)."""
 
@@ -87,7 +88,7 @@ class HerneApp(App):
         name: _lazy(spec) for name, spec in _SCREEN_SPECS.items()
     }
     DEFAULT_MODE = "board"
-    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
+    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider, RisPaperProvider}
     BINDINGS = [
         Binding("1", "panel('board')", "Board", show=False, id="app.panel-board"),
         Binding("2", "panel('committees')", "Ausschüsse", show=False, id="app.panel-committees"),
@@ -108,6 +109,7 @@ class HerneApp(App):
         Binding("w", "panel('review')", "Wochenrückblick", show=False, id="app.panel-review"),
         Binding("d", "panel('deadlines')", "Fristen", show=False, id="app.panel-deadlines"),
         Binding("v", "toggle_table", "Board/Tabelle", show=False, id="app.toggle-table"),
+        Binding("m", "panel('meetings')", "Sitzungen", show=False, id="app.panel-meetings"),
         Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
         Binding("ctrl+p", "command_palette", "Befehle", key_display="^p", id="app.command-palette"),
         Binding("q", "quit", "Beenden", id="app.quit"),
@@ -182,6 +184,11 @@ class HerneApp(App):
             )
         yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
         yield SystemCommand(
+            "RIS abgleichen",
+            "Sitzungen und Vorlagen aus dem Ratsinformationssystem (OParl) holen",
+            self.ris_sync,
+        )
+        yield SystemCommand(
             "Board an einem früheren Datum …",
             "Das Board, wie es an einem Tag war (nur lesen)",
             self.ask_as_of,
@@ -249,6 +256,20 @@ class HerneApp(App):
         from herne_tui.screens.measure import MeasureScreen
 
         self.push_screen(MeasureScreen(measure_id))
+
+    def ris_sync(self) -> None:
+        """„RIS abgleichen“: sync the OParl mirror in a worker, with progress notices."""
+        # deferred: the RIS client and mirror load the ORM, which stays off the first paint
+        from herne_tui.screens.meetings import start_sync
+
+        start_sync(self)
+
+    def open_ris_paper(self, url: str) -> None:
+        """Open a mirrored paper's view."""
+        # deferred: the paper view loads the ORM, which stays off the first paint
+        from herne_tui.screens.ris_paper import RisPaperScreen
+
+        self.push_screen(RisPaperScreen(url))
 
     def goto_measure(self, measure_id: str) -> None:
         """Show the board with the focus on a measure."""

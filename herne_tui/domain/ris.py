@@ -60,6 +60,10 @@ class Paper:
     motions: tuple[int, ...]
     deleted: bool
     web: str = ""
+    originators: tuple[str, ...] = ()
+    """Who brought the paper in (organizations and people); filled by ``paper_detail``."""
+    resolutions: tuple[str, ...] = ()
+    """Resolution texts of its agenda items; filled by ``paper_detail``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -285,3 +285,40 @@ def find_meeting(db: Database, text: str) -> r.Meeting:
             f"Sitzung „{wanted}“ ist mehrdeutig ({shown}{more}): Datum und Gremium oder URL angeben"
         )
     return found[0]
+
+
+def paper_detail(db: Database, url: str) -> r.Paper | None:
+    """One paper with its originators and resolution texts (the paper view), or None."""
+    from dataclasses import replace
+
+    from herne_tui.db.models import RisPersonRow
+
+    def run(session: Session) -> r.Paper | None:
+        row = session.get(RisPaperRow, url)
+        if row is None:
+            return None
+        (paper,) = to_papers(session, [row])
+        orgs = _org_names(session)
+        raw = row.raw or {}
+        names = [orgs.get(u, u) for u in _urls(raw.get("originatorOrganization"))]
+        for person_url in _urls(raw.get("originatorPerson")):
+            person = session.get(RisPersonRow, person_url)
+            names.append(person.name if person and person.name else person_url)
+        cons = session.exec(
+            select(RisConsultationRow).where(RisConsultationRow.paper_url == url)
+        ).all()
+        items = _in(
+            session, RisAgendaItemRow, RisAgendaItemRow.url, (c.agenda_item_url for c in cons)
+        )
+        items += _in(
+            session, RisAgendaItemRow, RisAgendaItemRow.consultation_url, (c.url for c in cons)
+        )
+        texts = tuple(dict.fromkeys(i.resolution_text for i in items if i.resolution_text))
+        return replace(paper, originators=tuple(names), resolutions=texts)
+
+    return db.read(run)
+
+
+def _urls(value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [v for v in items if isinstance(v, str) and v]

@@ -1,0 +1,97 @@
+"""The RIS mirror in the app: the Sitzungen screen (m), a paper's view, the palette's paper
+search and "RIS abgleichen"."""
+
+from __future__ import annotations
+
+from oparl_server import FakeRis
+from pilot import palette_results, settle, started, until
+from textual.widgets import DataTable, Static
+
+from herne_tui.ris import links, queries
+from herne_tui.ris.client import Politeness
+from herne_tui.ris.sync import sync
+
+FAST = Politeness(rate=0, backoff=0.001)
+
+
+def cells(screen, table_id: str) -> list[str]:
+    table = screen.query_one(f"#{table_id}", DataTable)
+    return [" | ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_meetings_screen_agenda_and_paper_view(db, httpserver):
+    ris = FakeRis(httpserver.url_for(""), "1.0").standard().serve(httpserver)
+    sync(db, ris.url("system"), politeness=FAST)
+    links.link(db, subject="ARB-01", reference="2026/0901", user="anna")
+    async with started(db) as (app, pilot):
+        await pilot.press("m")
+        screen = await until(
+            pilot,
+            lambda: (
+                app.screen
+                if cells(app.screen, "meetings")
+                else None
+                if app.screen.__class__.__name__ == "MeetingsScreen"
+                else None
+            ),
+            what="the meetings",
+        )
+        assert screen.__class__.__name__ == "MeetingsScreen"
+        meetings = cells(screen, "meetings")
+        assert len(meetings) == 3 and "Sitzung des Rates" in meetings[2]
+        assert cells(screen, "agenda")[1].startswith("1 | Fortschreibung des Klimaschutzkonzepts")
+        await pilot.press("down", "down")  # the council meeting
+        await until(
+            pilot,
+            lambda: "unverändert beschlossen" in " ".join(cells(screen, "agenda")),
+            what="the council's agenda",
+        )
+        await pilot.press("enter", "enter")  # into the agenda, then its paper
+        paper = await until(
+            pilot,
+            lambda: app.screen if app.screen.__class__.__name__ == "RisPaperScreen" else None,
+            what="the paper view",
+        )
+        await settle(pilot)
+        head = str(paper.query_one("#head", Static).render())
+        assert "2026/0901" in head and "Fortschreibung des Klimaschutzkonzepts" in head
+        assert "Verknüpfte Maßnahmen: ARB-01" in head
+        steps = [
+            " | ".join(str(c) for c in paper.query_one(DataTable).get_row_at(i))
+            for i in range(paper.query_one(DataTable).row_count)
+        ]
+        assert len(steps) == 2 and "beschließend | ja | unverändert beschlossen" in steps[1]
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, what="back on the meetings")
+
+
+async def test_palette_finds_papers_and_syncs(db, clock, httpserver):
+    ris = FakeRis(httpserver.url_for(""), "1.1").standard().serve(httpserver)
+    sync(db, ris.url("system"), politeness=FAST)
+    ris.paper("3")["name"] = "Bericht über die Haushaltslage, neu"
+    ris.paper("3")["modified"] = "2026-03-02T12:00:00+01:00"
+    clock.advance(days=1)
+    async with started(db) as (app, pilot):
+        await pilot.press("ctrl+p")
+        await pilot.press(*"RIS abgleichen")
+        await palette_results(pilot, "RIS abgleichen")
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: any("RIS abgeglichen" in n.message for n in app._notifications),
+            what="the sync's notice",
+        )
+        assert next(p for p in queries.papers(db) if p.reference == "2026/0903").name.endswith(
+            "neu"
+        )
+        await pilot.press("ctrl+p")
+        await pilot.press(*"0903")
+        await palette_results(pilot, "0903")
+        await pilot.press("enter")
+        paper = await until(
+            pilot,
+            lambda: app.screen if app.screen.__class__.__name__ == "RisPaperScreen" else None,
+            what="the paper view",
+        )
+        await settle(pilot)
+        assert "Haushaltslage, neu" in str(paper.query_one("#head", Static).render())
