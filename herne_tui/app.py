@@ -462,6 +462,8 @@ def help_sections() -> list[tuple[str, list[Binding]]]:
         ("Anträge (8)", keys("papers:PapersScreen")),
         ("Fristen (d)", keys("deadlines:DeadlinesScreen")),
         ("Tabelle (v)", keys("table:TableScreen")),
+        ("Sitzungen (m)", keys("meetings:MeetingsScreen")),
+        ("Vorlage aus dem RIS", keys("ris_paper:RisPaperScreen")),
     ]
 
 

@@ -95,3 +95,52 @@ async def test_palette_finds_papers_and_syncs(db, clock, httpserver):
         )
         await settle(pilot)
         assert "Haushaltslage, neu" in str(paper.query_one("#head", Static).render())
+
+
+async def test_decision_shown_on_the_measure_and_taken_over_in_the_review(db, httpserver):
+    from herne_tui.services import queries as board
+
+    ris = FakeRis(httpserver.url_for(""), "1.1").standard().serve(httpserver)
+    sync(db, ris.url("system"), politeness=FAST)
+    links.link(db, subject="ARB-01", reference="2026/0901", user="anna")
+    async with started(db) as (app, pilot):
+        app.open_measure("ARB-01")
+
+        def ris_text() -> str:
+            found = app.screen.query("#ris")
+            return str(found.first(Static).render()) if found else ""
+
+        await until(
+            pilot,
+            lambda: "unverändert beschlossen" in ris_text(),
+            what="the decision on the measure view",
+        )
+        text = str(app.screen.query_one("#ris", Static).render())
+        assert "2026/0901" in text
+        assert "Beschlossen am 10.12.2026 im Rat der Stadt: unverändert beschlossen" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("w")
+        review = await until(
+            pilot,
+            lambda: (
+                app.screen
+                if app.screen.__class__.__name__ == "ReviewScreen" and app.screen.proposals
+                else None
+            ),
+            what="the review's proposals",
+        )
+        assert review.proposals[0].measure_id == "ARB-01"
+        await pilot.press("b")
+        await until(
+            pilot,
+            lambda: board.get_measure(db, "ARB-01").status == "vorbereitung",
+            what="the status taken over",
+        )
+        (entry,) = [
+            e
+            for e in board.history(db, entity="measure", entity_id="ARB-01")
+            if e.field == "status"
+        ]
+        assert entry.source == ris.url("paper/1") and "unverändert beschlossen" in entry.comment
+        await until(pilot, lambda: not review.proposals, what="the proposal gone")

@@ -13,9 +13,13 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
 
+from herne_tui.domain.ris import StatusProposal
+from herne_tui.domain.text import for_markdown
 from herne_tui.reports import build, review
+from herne_tui.ris import proposals as ris_proposals
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Prompt
+from herne_tui.services import edits
 
 GLYPHS = "·░▒▓█×+=-"
 """One bar glyph per status (in board order), so the bars read without colour."""
@@ -30,6 +34,7 @@ class ReviewScreen(HerneScreen):
     | r | mark as reviewed now (the next review starts here) |
     | [ / ] | fewer / more weeks without change count as stale |
     | s | save the weekly report to a file (.md, .html or .txt) |
+    | b | take over the first proposed status change from a council decision |
     """
 
     BINDINGS = [
@@ -41,21 +46,23 @@ class ReviewScreen(HerneScreen):
             "right_square_bracket", "stale(1)", "Wochen +", key_display="]", id="review.more-weeks"
         ),
         Binding("s", "save", "Bericht speichern", id="review.save"),
+        Binding("b", "confirm_decision", "Beschluss übernehmen", id="review.confirm-decision"),
     ]
-    EDITING = frozenset({"mark"})
+    EDITING = frozenset({"mark", "confirm_decision"})
     DEFAULT_CSS = "ReviewScreen Markdown { padding: 0 1; }"
 
     class Loaded(Message):
         """The review arrived from a worker."""
 
-        def __init__(self, data: review.WeeklyReview, text: str) -> None:
+        def __init__(self, data: review.WeeklyReview, text: str, proposals=()) -> None:
             super().__init__()
-            self.data, self.text = data, text
+            self.data, self.text, self.proposals = data, text, proposals
 
     def __init__(self) -> None:
         super().__init__()
         self.stale_weeks = 4
         self.data: review.WeeklyReview | None = None
+        self.proposals: tuple[StatusProposal, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,10 +79,13 @@ class ReviewScreen(HerneScreen):
     def reload(self) -> None:
         """Build the review in a worker."""
         data = review.weekly_review(self.herne.db, stale_weeks=self.stale_weeks)
-        self.post_message(self.Loaded(data, build.render_weekly(data, "md")))
+        found = ris_proposals.status_proposals(self.herne.db)
+        text = build.render_weekly(data, "md") + decisions_md(found)
+        self.post_message(self.Loaded(data, text, found))
 
     def on_review_screen_loaded(self, message: Loaded) -> None:
         self.data = message.data
+        self.proposals = message.proposals
         since = message.data.since.astimezone().strftime("%d.%m.%Y %H:%M")
         source = {"mark": "letzter Rückblick", "default": "7 Tage"}.get(
             message.data.since_source, "gewählt"
@@ -95,6 +105,32 @@ class ReviewScreen(HerneScreen):
 
         app = self.herne
         self.write(lambda: review.mark_reviewed(app.db, user=app.user), done)
+
+    def action_confirm_decision(self) -> None:
+        """Take over the first proposed status change; its source is the paper's RIS URL."""
+        if not self.proposals:
+            self.notify("Keine Statusvorschläge aus Beschlüssen.")
+            return
+        if not self.herne.check_writable():
+            return
+        p = self.proposals[0]
+        app = self.herne
+
+        def done(_: object) -> None:
+            self.notify(f"{p.measure_id}: Status → {p.proposed_label} ({p.reference})")
+            self.reload()
+
+        self.write(
+            lambda: edits.update_measure(
+                app.db,
+                measure_id=p.measure_id,
+                changes={"status": p.proposed},
+                user=app.user,
+                source=p.paper_url,
+                comment=p.decided,
+            ),
+            done,
+        )
 
     def action_stale(self, delta: int) -> None:
         """Change how many weeks without change count as stale."""
@@ -116,6 +152,24 @@ class ReviewScreen(HerneScreen):
     def data_changed(self) -> None:
         """Someone committed a change: rebuild the review."""
         self.reload()
+
+
+def decisions_md(found: tuple[StatusProposal, ...]) -> str:
+    """The review's section of status changes proposed by council decisions (key b)."""
+    if not found:
+        return ""
+    lines = [
+        "",
+        "## Beschlüsse im Rat: vorgeschlagene Statusänderungen (b übernimmt die erste)",
+        "",
+    ]
+    for p in found:
+        lines.append(
+            f"- {for_markdown(p.measure_id)} {for_markdown(p.measure_title)}: "
+            f"{for_markdown(p.status)} → **{for_markdown(p.proposed_label)}** – "
+            f"{for_markdown(p.decided)} ({for_markdown(p.reference)})"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def bar(counts, width: int) -> Text:
