@@ -464,6 +464,7 @@ def help_sections() -> list[tuple[str, list[Binding]]]:
         ("Tabelle (v)", keys("table:TableScreen")),
         ("Sitzungen (m)", keys("meetings:MeetingsScreen")),
         ("Vorlage aus dem RIS", keys("ris_paper:RisPaperScreen")),
+        ("Verknüpfungsvorschläge", keys("ris_extra:SuggestionsScreen")),
     ]
 
 

@@ -144,3 +144,53 @@ async def test_decision_shown_on_the_measure_and_taken_over_in_the_review(db, ht
         ]
         assert entry.source == ris.url("paper/1") and "unverändert beschlossen" in entry.comment
         await until(pilot, lambda: not review.proposals, what="the proposal gone")
+
+
+def screen_named(app, name: str):
+    return app.screen if app.screen.__class__.__name__ == name else None
+
+
+async def test_suggestions_position_sheet_and_linking_from_the_app(db, httpserver):
+    ris = FakeRis(httpserver.url_for(""), "1.1").standard().serve(httpserver)
+    sync(db, ris.url("system"), politeness=FAST)
+    async with started(db) as (app, pilot):
+        await pilot.press("m")
+        await until(pilot, lambda: screen_named(app, "MeetingsScreen"), what="the meetings")
+        await settle(pilot)
+        await pilot.press("g")
+        screen = await until(
+            pilot, lambda: screen_named(app, "SuggestionsScreen"), what="the suggestions"
+        )
+        await until(pilot, lambda: screen.items, what="suggestions listed")
+        first = screen.items[0]
+        await pilot.press("x")  # reject the first
+        await until(pilot, lambda: first not in screen.items, what="the rejection")
+        second = screen.items[0]
+        await pilot.press("enter")  # link the next
+        await until(pilot, lambda: second not in screen.items, what="the link")
+        linked = next(p for p in queries.papers(db) if p.url == second.paper_url)
+        assert linked.measures == (second.measure_id,)
+        await pilot.press("escape")
+        await until(pilot, lambda: screen_named(app, "MeetingsScreen"), what="back")
+        await pilot.press("down")  # the school committee's meeting
+        await pilot.press("p")
+        sheet = await until(pilot, lambda: screen_named(app, "PositionsScreen"), what="the sheet")
+        await settle(pilot)
+        from textual.widgets import Markdown
+
+        text = sheet.query_one(Markdown).source
+        assert "Positionsblatt: Sitzung des Schulausschusses" in text
+        await pilot.press("escape")
+        app.open_ris_paper(ris.url("paper/3"))
+        paper = await until(pilot, lambda: screen_named(app, "RisPaperScreen"), what="the paper")
+        await settle(pilot)
+        await pilot.press("l")
+        await pilot.press(*"ARB-03", "enter")
+        await until(
+            pilot,
+            lambda: "ARB-03" in str(paper.query_one("#head", Static).render()),
+            what="the new link on the paper view",
+        )
+        assert next(p for p in queries.papers(db) if p.reference == "2026/0903").measures == (
+            "ARB-03",
+        )

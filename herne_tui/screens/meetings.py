@@ -32,10 +32,16 @@ class MeetingsScreen(HerneScreen):
     | Key | Action |
     | :- | :- |
     | a | also show past meetings |
+    | p | the position sheet of the highlighted meeting |
+    | g | link suggestions after a sync (accept or reject) |
     | enter | on an agenda item: open its paper |
     """
 
-    BINDINGS = [Binding("a", "toggle_past", "Vergangene", id="meetings.toggle-past")]
+    BINDINGS = [
+        Binding("a", "toggle_past", "Vergangene", id="meetings.toggle-past"),
+        Binding("p", "positions", "Positionsblatt", id="meetings.positions"),
+        Binding("g", "suggestions", "Vorschläge", id="meetings.suggestions"),
+    ]
     DEFAULT_CSS = """
     MeetingsScreen #meetings { height: 1fr; }
     MeetingsScreen #agenda { height: 1fr; }
@@ -141,6 +147,20 @@ class MeetingsScreen(HerneScreen):
             self.notify("Zu diesem Tagesordnungspunkt gibt es keine Vorlage.")
             return
         self.herne.open_ris_paper(item.paper_url)
+
+    def action_positions(self) -> None:
+        """Show the position sheet of the highlighted meeting."""
+        row = self.query_one("#meetings", DataTable).cursor_row
+        if 0 <= row < len(self.shown):
+            from herne_tui.screens.ris_extra import PositionsScreen
+
+            self.herne.push_screen(PositionsScreen(self.shown[row].url))
+
+    def action_suggestions(self) -> None:
+        """Show the link suggestions."""
+        from herne_tui.screens.ris_extra import SuggestionsScreen
+
+        self.herne.push_screen(SuggestionsScreen())
 
     def data_changed(self) -> None:
         """The mirror or the links changed: reload."""

@@ -11,8 +11,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from herne_tui.domain import ris as r
 from herne_tui.domain.objects import format_date, format_datetime
-from herne_tui.ris import queries
+from herne_tui.ris import links, queries
 from herne_tui.screens.base import HerneScreen, guarded
+from herne_tui.screens.pickers import Prompt
 from herne_tui.widgets.shown import cell, markup
 
 
@@ -21,10 +22,15 @@ class RisPaperScreen(HerneScreen):
 
     | Key | Action |
     | :- | :- |
+    | l | link a measure (or a motion as paper:N) to this paper |
     | escape | back |
     """
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Zurück", id="ris-paper.back")]
+    BINDINGS = [
+        Binding("l", "link", "Verknüpfen", id="ris-paper.link"),
+        Binding("escape", "app.pop_screen", "Zurück", id="ris-paper.back"),
+    ]
+    EDITING = frozenset({"link"})
     DEFAULT_CSS = """
     RisPaperScreen #head { padding: 0 1; height: auto; }
     RisPaperScreen DataTable { height: 1fr; }
@@ -91,6 +97,27 @@ class RisPaperScreen(HerneScreen):
                 cell("ja" if c.authoritative else ""),
                 cell(c.result),
             )
+
+    def action_link(self) -> None:
+        """Ask for a measure id (or ``paper:N``) and link it to this paper (in the history)."""
+        if not self.herne.check_writable():
+            return
+        app = self.herne
+
+        def linked(text: str) -> None:
+            self.notify(f"Verknüpft: {text}")
+            self.reload()
+
+        def done(answer: str | None) -> None:
+            if answer and answer.strip():
+                self.write(
+                    lambda: links.link(app.db, subject=answer, reference=self.url, user=app.user),
+                    linked,
+                )
+
+        app.push_screen(
+            Prompt("Mit welcher Maßnahme verknüpfen? (z. B. ARB-01, oder paper:NR)", ""), done
+        )
 
     def data_changed(self) -> None:
         """The mirror or the links changed: reload."""
