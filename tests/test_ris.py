@@ -417,3 +417,36 @@ def test_deadlines_take_meetings_from_the_mirror(db, clock, ris11):
         ("2026-12-10", "Rat der Stadt: Sitzung des Rates"),
         ("2026-12-14", "Bezirk: Ohne Spiegel – Positionen abstimmen"),
     ]
+
+
+def test_deleted_meeting_takes_its_agenda_items_along(db, clock, httpserver):
+    from herne_tui.db.models import RisAgendaItemRow
+
+    ris = FakeRis(httpserver.url_for(""), "1.0").standard().serve(httpserver)
+    run(db, ris)
+    ris.delete("meeting", "1", LATER)
+    clock.advance(days=1)
+    sync(db, politeness=FAST)
+    left = {a.meeting_url for a in rows(db, RisAgendaItemRow)}
+    assert ris.url("meeting/1") not in left and ris.url("meeting/2") in left
+
+
+def test_re_read_child_without_back_reference_keeps_its_parent(db, clock, ris11):
+    from herne_tui.db.models import RisAgendaItemRow
+
+    run(db, ris11)
+    lone = {
+        "id": ris11.url("agendaitem/2"),
+        "type": ris11.type("AgendaItem"),
+        "number": "5",
+        "order": 5,
+        "name": "Klimaschutzkonzept, neu",
+        "modified": LATER,
+    }
+    ris11.override["/oparl/body/1/agendaitem"] = lambda request: Response(
+        json.dumps({"data": [lone], "links": {}}), content_type="application/json"
+    )
+    clock.advance(days=1)
+    sync(db, politeness=FAST)
+    item = db.read(lambda s: s.get(RisAgendaItemRow, ris11.url("agendaitem/2")))
+    assert item.name == "Klimaschutzkonzept, neu" and item.meeting_url == ris11.url("meeting/2")
