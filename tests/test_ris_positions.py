@@ -10,6 +10,7 @@ from oparl_server import FakeRis
 from herne_tui.errors import InvalidInput, NotFound
 from herne_tui.reports.positions import position_sheet, render_positions
 from herne_tui.ris import links
+from herne_tui.ris import queries as ris_queries
 from herne_tui.ris.client import Politeness
 from herne_tui.ris.sync import sync
 from herne_tui.services import papers
@@ -52,6 +53,9 @@ def test_sheet_lists_items_papers_measures_positions_dissents_and_deadline(db, m
     assert motion.consensus == "dissens"
     assert [x.reason for x in first.dissents] == ["Kosten unklar"]
     assert [m[0] for m in second.measures] == ["SCH-09"] and not second.motions
+    # the motion's number resolves to the mirrored paper (ris papers shows it too)
+    (mirrored_paper,) = ris_queries.papers(db, search="2026/0902")
+    assert mirrored_paper.motions == (motion.id,)
     text = render_positions(db, "25.11.2026 Schul", "text")
     assert "Positionsblatt: Sitzung des Schulausschusses" in text
     assert "SPD: zustimmen, CDU: ablehnen" in text

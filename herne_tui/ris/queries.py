@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from herne_tui.db.models import (
+    PaperRow,
     RisAgendaItemRow,
     RisConsultationRow,
     RisLinkRow,
@@ -203,9 +204,13 @@ def to_papers(session: Session, rows: list[RisPaperRow]) -> tuple[r.Paper, ...]:
     ctx = Context(session)
     steps = _paper_consultations(ctx, rows)
     links = _links(session, (p.url for p in rows))
+    numbered: dict[str, list[str]] = defaultdict(list)  # a motion's number is its reference
+    for motion_id, number in session.exec(select(PaperRow.id, PaperRow.number)):
+        if number and number.strip():
+            numbered[number.strip()].append(f"paper:{motion_id}")
     out = []
     for p in rows:
-        subjects = links.get(p.url, [])
+        subjects = sorted(set(links.get(p.url, [])) | set(numbered.get(p.reference, [])))
         out.append(
             r.Paper(
                 url=p.url,
