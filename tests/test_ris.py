@@ -450,3 +450,16 @@ def test_re_read_child_without_back_reference_keeps_its_parent(db, clock, ris11)
     sync(db, politeness=FAST)
     item = db.read(lambda s: s.get(RisAgendaItemRow, ris11.url("agendaitem/2")))
     assert item.name == "Klimaschutzkonzept, neu" and item.meeting_url == ris11.url("meeting/2")
+
+
+def test_a_list_url_with_its_own_query_keeps_it_with_the_filter(db, clock, ris11):
+    body = ris11.body()
+    body["paper"] += "?art=alle"
+    ris11.override["/oparl/body/1"] = lambda request: Response(
+        json.dumps(body), content_type="application/json"
+    )
+    run(db, ris11)
+    clock.advance(days=1)
+    sync(db, politeness=FAST)
+    last = ris11.asked("/body/1/paper")[-1]
+    assert last["art"] == "alle" and last["modified_since"]
