@@ -152,3 +152,53 @@ def test_suggestions_listed_and_rejected(ris, db_path):
     ok(run_cli("ris", "reject", "SCH-09", "2026/0904", "--db", db))
     data = json.loads(ok(run_cli("ris", "suggestions", "--db", db, "--format", "json")))
     assert ("SCH-09", "2026/0904") not in {(s["measure"], s["paper"]) for s in data["links"]}
+
+
+def test_a_killed_sync_keeps_the_previous_state_and_the_next_completes(ris, db_path):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from helpers import wait_until
+
+    db = str(db_path)
+    ok(run_cli("ris", "sync", ris.url("system"), "--db", db, "--rate", "1000"))
+    ris.paper("2")["name"] = "Mensenkonzept, dritte Fassung"
+    ris.paper("2")["modified"] = "2099-01-01T00:00:00+01:00"
+    ris.page_size = 1  # many small pages, read slowly: time to kill it half-way
+    before = len(ris.asked("/body/1/paper"))
+    exe = Path(sys.executable).with_name("herne-tui")
+    proc = subprocess.Popen(
+        [str(exe), "ris", "sync", "--full", "--db", db, "--rate", "4"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # killed after the page holding the changed paper was read, while the lists go on
+        wait_until(
+            lambda: any(a.get("page") == "3" for a in ris.asked("/body/1/paper")[before:]),
+            what="the sync past the changed paper",
+        )
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    (paper,) = json.loads(
+        ok(run_cli("ris", "papers", "--db", db, "--search", "0902", "--format", "json"))
+    )
+    assert paper["name"].startswith("Mensen an Schulen")
+    ok(run_cli("ris", "sync", "--db", db, "--rate", "1000"))
+    (paper,) = json.loads(
+        ok(run_cli("ris", "papers", "--db", db, "--search", "0902", "--format", "json"))
+    )
+    assert paper["name"] == "Mensenkonzept, dritte Fassung"
+
+
+def test_server_text_cannot_act_on_the_terminal(ris, db_path):
+    db = str(db_path)
+    ris.paper("3")["name"] = "Bericht\x1b]52;c;Z2VoZWlt\x07 mit Steuerzeichen"
+    ok(run_cli("ris", "sync", ris.url("system"), "--db", db, "--rate", "1000"))
+    out = ok(run_cli("ris", "papers", "--db", db, "--search", "0903"))
+    assert "\x1b" not in out and "\x07" not in out and "Bericht" in out
+    data = ok(run_cli("ris", "papers", "--db", db, "--search", "0903", "--format", "json"))
+    assert "\x1b" not in data and json.loads(data)[0]["name"].startswith("Bericht\x1b]52")
