@@ -194,3 +194,28 @@ async def test_suggestions_position_sheet_and_linking_from_the_app(db, httpserve
         assert next(p for p in queries.papers(db) if p.reference == "2026/0903").measures == (
             "ARB-03",
         )
+
+
+async def test_motion_number_opens_the_mirrored_paper(db, httpserver):
+    from herne_tui.services import papers
+
+    ris = FakeRis(httpserver.url_for(""), "1.1").standard().serve(httpserver)
+    sync(db, ris.url("system"), politeness=FAST)
+    papers.add_paper(
+        db,
+        values={
+            "title": "Schulessen",
+            "kind": "eigener-antrag",
+            "body": "Schulausschuss",
+            "number": "2026/0902",
+        },
+        user="anna",
+    )
+    async with started(db) as (app, pilot):
+        await pilot.press("8")
+        await until(pilot, lambda: screen_named(app, "PapersScreen"), what="the papers panel")
+        await settle(pilot)
+        await pilot.press("r")
+        paper = await until(pilot, lambda: screen_named(app, "RisPaperScreen"), what="the paper")
+        await settle(pilot)
+        assert "Mensen an Schulen" in str(paper.query_one("#head", Static).render())
