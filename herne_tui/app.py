@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from herne_tui.commands import MeasureProvider, ScreenActionsProvider
+from herne_tui.commands import MeasureProvider, RisPaperProvider, ScreenActionsProvider
 from herne_tui.domain.objects import Board, DateError, HistoryEntry, parse_date
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.base import HerneScreen
@@ -49,6 +49,7 @@ EXTRA_MODES = {
     "deadlines": ("Fristen", "deadlines:DeadlinesScreen", "d"),
     "checks": ("Prüfungen", "deadlines:ChecksScreen", "0"),
     "table": ("Tabelle aller Maßnahmen", "table:TableScreen", "v"),
+    "meetings": ("Sitzungen", "meetings:MeetingsScreen", "m"),
 }
 """Screens on letter keys: mode name → (German title, screen, key)."""
 
@@ -88,7 +89,7 @@ class HerneApp(GermanApp):
         name: _lazy(spec) for name, spec in _SCREEN_SPECS.items()
     }
     DEFAULT_MODE = "board"
-    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
+    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider, RisPaperProvider}
     BINDINGS = [
         Binding("1", "panel('board')", "Board", show=False, id="app.panel-board"),
         Binding("2", "panel('committees')", "Ausschüsse", show=False, id="app.panel-committees"),
@@ -109,6 +110,7 @@ class HerneApp(GermanApp):
         Binding("w", "panel('review')", "Wochenrückblick", show=False, id="app.panel-review"),
         Binding("d", "panel('deadlines')", "Fristen", show=False, id="app.panel-deadlines"),
         Binding("v", "toggle_table", "Board/Tabelle", show=False, id="app.toggle-table"),
+        Binding("m", "panel('meetings')", "Sitzungen", show=False, id="app.panel-meetings"),
         Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
         Binding("ctrl+p", "command_palette", "Befehle", key_display="^p", id="app.command-palette"),
         Binding("q", "quit", "Beenden", id="app.quit"),
@@ -183,6 +185,11 @@ class HerneApp(GermanApp):
             )
         yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
         yield SystemCommand(
+            "RIS abgleichen",
+            "Sitzungen und Vorlagen aus dem Ratsinformationssystem (OParl) holen",
+            self.ris_sync,
+        )
+        yield SystemCommand(
             "Board an einem früheren Datum …",
             "Das Board, wie es an einem Tag war (nur lesen)",
             self.ask_as_of,
@@ -250,6 +257,20 @@ class HerneApp(GermanApp):
         from herne_tui.screens.measure import MeasureScreen
 
         self.push_screen(MeasureScreen(measure_id))
+
+    def ris_sync(self) -> None:
+        """„RIS abgleichen“: sync the OParl mirror in a worker, with progress notices."""
+        # deferred: the RIS client and mirror load the ORM, which stays off the first paint
+        from herne_tui.screens.meetings import start_sync
+
+        start_sync(self)
+
+    def open_ris_paper(self, url: str) -> None:
+        """Open a mirrored paper's view."""
+        # deferred: the paper view loads the ORM, which stays off the first paint
+        from herne_tui.screens.ris_paper import RisPaperScreen
+
+        self.push_screen(RisPaperScreen(url))
 
     def goto_measure(self, measure_id: str) -> None:
         """Show the board with the focus on a measure."""
@@ -465,6 +486,9 @@ def help_sections() -> list[tuple[str, list[Binding]]]:
         ("Anträge (8)", keys("papers:PapersScreen")),
         ("Fristen (d)", keys("deadlines:DeadlinesScreen")),
         ("Tabelle (v)", keys("table:TableScreen")),
+        ("Sitzungen (m)", keys("meetings:MeetingsScreen")),
+        ("Vorlage aus dem RIS", keys("ris_paper:RisPaperScreen")),
+        ("Verknüpfungsvorschläge", keys("ris_extra:SuggestionsScreen")),
     ]
 
 

@@ -64,8 +64,15 @@ def add_report(sub: Subparsers) -> None:
         "kind",
         metavar="ART",
         help="weekly (Wochenrückblick), annual "
-        "(Jahresbilanz), midterm (Halbzeitbilanz) oder "
-        "minutes (Protokoll der Koordinierungsgruppe)",
+        "(Jahresbilanz), midterm (Halbzeitbilanz), "
+        "minutes (Protokoll der Koordinierungsgruppe) oder "
+        "positions (Positionsblatt einer Sitzung aus dem RIS)",
+    )
+    p.add_argument(
+        "meeting",
+        nargs="?",
+        metavar="MEETING",
+        help="positions: die Sitzung (OParl-URL, Datum und Gremium, oder Teil des Namens)",
     )
     p.add_argument(
         "--since",
@@ -186,6 +193,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from herne_tui.reports import build
     from herne_tui.services.history import parse_day
 
+    if args.kind == "positions":
+        return _positions(args)
+    if args.meeting is not None:
+        raise InvalidInput(f"MEETING: gilt nur für den Bericht positions, nicht für {args.kind}")
     kind = choice(args.kind, build.KINDS, "Berichtsart")
     fmt = choice(args.format, build.FORMATS, "--format")
     for option in ("since", "year", "at", "stale"):
@@ -206,6 +217,21 @@ def cmd_report(args: argparse.Namespace) -> int:
         list_stale=args.stale,
     )
     write_output(text, args.output, args)
+    return 0
+
+
+def _positions(args: argparse.Namespace) -> int:
+    """``report positions MEETING``: the position sheet of a mirrored meeting."""
+    from herne_tui.reports.document import FORMATS
+    from herne_tui.reports.positions import render_positions
+
+    fmt = choice(args.format, FORMATS, "--format")
+    if not args.meeting:
+        raise InvalidInput("report positions: die Sitzung angeben (siehe herne-tui ris meetings)")
+    for option in ("since", "year", "at"):
+        if getattr(args, option) is not None:
+            raise InvalidInput(f"--{option}: gilt nicht für den Bericht positions")
+    write_output(render_positions(open_db(args), args.meeting, fmt), args.output, args)
     return 0
 
 

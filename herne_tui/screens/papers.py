@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
+from textual import work
 from textual.binding import Binding
 
 from herne_tui.domain.objects import PAPER_KINDS, POSITIONS, Paper, format_date
+from herne_tui.screens.base import guarded
 from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen, flag
 from herne_tui.screens.pickers import Prompt
@@ -85,12 +87,14 @@ class PapersScreen(PanelScreen):
     | enter / e | edit it |
     | p | record the partners' positions |
     | x | report a dissent (to the Koordinierungsgruppe) |
+    | r | open the RIS paper whose reference is this paper's number |
     """
 
     BINDINGS = [
         Binding("a", "add", "Neu", id="papers.add"),
         Binding("p", "positions", "Positionen", id="papers.positions"),
         Binding("x", "dissent", "Dissens melden", id="papers.dissent"),
+        Binding("r", "ris_paper", "RIS-Vorlage", id="papers.ris-paper"),
     ]
     EDITING = PanelScreen.EDITING | {"add", "positions", "dissent"}
     PANEL_TITLE = "Anträge & Vorlagen"
@@ -202,6 +206,28 @@ class PapersScreen(PanelScreen):
             user=self.herne.user,
             expected_versions={party: versions[party] for party in positions},
         )
+
+    def action_ris_paper(self) -> None:
+        """Open the mirrored RIS paper this motion's number names (or the one linked to it)."""
+        p = self.current()
+        if p is not None:
+            self._find_ris_paper(p)
+
+    @work(thread=True, exclusive=True, group="ris")
+    @guarded
+    def _find_ris_paper(self, p: Paper) -> None:
+        from herne_tui.ris import queries as ris_queries  # the mirror, only when asked
+
+        app = self.herne
+        found = [x for x in ris_queries.papers(app.db) if p.id in x.motions]
+        if found:
+            app.call_from_thread(app.open_ris_paper, found[0].url)
+        else:
+            app.call_from_thread(
+                self.notify,
+                f"Keine RIS-Vorlage zu „{p.number or p.title}“ im Spiegel "
+                "(Nummer wie im RIS eintragen, RIS abgleichen).",
+            )
 
     def action_dissent(self) -> None:
         """Report a dissent on this paper to the Koordinierungsgruppe."""
