@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from herne_tui.commands import MeasureProvider, ScreenActionsProvider
-from herne_tui.domain.objects import Board, DateError, HistoryEntry, parse_date
+from herne_tui.domain.objects import Board, DateError, HistoryEntry, agreement_of, parse_date
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.base import HerneScreen
 from herne_tui.screens.board import BoardScreen
@@ -31,7 +31,7 @@ PANELS = {
     "board": ("Board", "board:BoardScreen"),
     "committees": ("Ausschüsse", "committees:CommitteesScreen"),
     "posts": ("Bürgermeister & Bezirke", "posts:PostsScreen"),
-    "dezernat": ("Dezernat III", "dezernat:DezernatScreen"),
+    "dezernat": ("Dezernat", "dezernat:DezernatScreen"),
     "holdings": ("Beteiligungen", "holdings:HoldingsScreen"),
     "history": ("Verlauf", "history:HistoryScreen"),
     "progress": ("Fortschritt", "review:ProgressScreen"),
@@ -88,7 +88,7 @@ class HerneApp(App):
         Binding("1", "panel('board')", "Board", show=False, id="app.panel-board"),
         Binding("2", "panel('committees')", "Ausschüsse", show=False, id="app.panel-committees"),
         Binding("3", "panel('posts')", "Bürgermeister", show=False, id="app.panel-posts"),
-        Binding("4", "panel('dezernat')", "Dezernat III", show=False, id="app.panel-dezernat"),
+        Binding("4", "panel('dezernat')", "Dezernat", show=False, id="app.panel-dezernat"),
         Binding("5", "panel('holdings')", "Beteiligungen", show=False, id="app.panel-holdings"),
         Binding("6", "panel('history')", "Verlauf", show=False, id="app.panel-history"),
         Binding("7", "panel('progress')", "Fortschritt", show=False, id="app.panel-progress"),
@@ -137,8 +137,20 @@ class HerneApp(App):
         self._polling = False
 
     def on_mount(self) -> None:
-        self.title = "HERNE 2030" + (" – NUR LESEN" if self.read_only else "")
+        meta = self.initial_board.meta if self.initial_board is not None else {}
+        self.show_agreement(meta)
         self.call_after_refresh(self._after_first_paint)
+
+    def show_agreement(self, meta: dict) -> None:
+        """The agreement's name as the app's title, its partners as the subtitle (from the
+        seed; nothing is assumed about which agreement it is)."""
+        agreement = agreement_of(meta)
+        title = (agreement.name or "herne-tui") + (" – NUR LESEN" if self.read_only else "")
+        partners = " · ".join(agreement.shorts)
+        if self.title != title:
+            self.title = title
+        if self.sub_title != partners:
+            self.sub_title = partners
 
     def _after_first_paint(self) -> None:
         start = getattr(self.db, "start", None)

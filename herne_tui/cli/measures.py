@@ -39,7 +39,7 @@ def add_set(sub: Subparsers) -> None:
     p.add_argument("id", metavar="ID")
     p.add_argument("--status", metavar="KEY")
     p.add_argument("--responsible", metavar="TEXT")
-    p.add_argument("--lead", metavar="SPD|CDU|gemeinsam")
+    p.add_argument("--lead", metavar="PARTNER|gemeinsam")
     p.add_argument("--due", metavar="DATE", help="31.03.2026 oder 2026-03-31; '' löscht")
     p.add_argument("--note", metavar="TEXT", help="Notiz anhängen")
     p.add_argument(

@@ -45,8 +45,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from herne_tui.web.serve import check_port, serve
 
     check_port(args.host, args.port)  # before touching the database: a clear line first
+    from herne_tui.services.queries import agreement
+
     db = open_db(args, read_only=args.read_only)  # create, upgrade or refuse once, up front
     url = db.url
+    title = agreement(db).name or "herne-tui"
     db.dispose()
     return serve(
         url,
@@ -56,6 +59,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         read_only=args.read_only,
         public_url=args.public_url,
         user_header=args.user_header,
+        title=title,
     )
 
 

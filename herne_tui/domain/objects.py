@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-LEADS = ("SPD", "CDU", "gemeinsam")
-"""Allowed values of a measure's lead (the partners, or both together)."""
+JOINT_LEAD = "gemeinsam"
+"""The lead value for a measure the partners lead together."""
 
 POST_STATES = ("offen", "nominiert", "gewählt")
 """States of a mayor, deputy or Dezernat post."""
@@ -68,6 +68,89 @@ def format_date(value: date | None) -> str:
 def format_datetime(value: datetime | None) -> str:
     """German date and time (``31.03.2026 14:05``)."""
     return value.strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """A party of the agreement: short name (the key everywhere), full name, colour."""
+
+    short: str
+    name: str = ""
+    colour: str = ""
+
+    @property
+    def label(self) -> str:
+        """The full name when the seed gives one, else the short name."""
+        return self.name or self.short
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """The agreement's own facts from the seed: names, partners, term, screen texts."""
+
+    name: str = ""
+    title: str = ""
+    city: str = ""
+    partners: tuple[Partner, ...] = ()
+    term_start: date | None = None
+    term_end: date | None = None
+    signed: date | None = None
+    screens: dict = field(default_factory=dict, hash=False, compare=True)
+    confirm_any_status: bool = False
+
+    @property
+    def shorts(self) -> tuple[str, ...]:
+        """The partners' short names, in the seed's order."""
+        return tuple(p.short for p in self.partners)
+
+    @property
+    def leads(self) -> tuple[str, ...]:
+        """Allowed values of a measure's lead: each partner, or all together."""
+        return leads_of(self.shorts)
+
+    def screen_text(self, screen: str, key: str, default: str = "") -> str:
+        """A screen's title or intro from the seed (``[meta.screens.<screen>]``)."""
+        value = (self.screens.get(screen) or {}).get(key, "")
+        return str(value) if value else default
+
+
+def leads_of(partners: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The lead choices for these partners: each of them, and ``gemeinsam``."""
+    return (*partners, JOINT_LEAD)
+
+
+def _partner(value: object) -> Partner:
+    if isinstance(value, dict):
+        return Partner(
+            str(value.get("short", "")), str(value.get("name", "")), str(value.get("colour", ""))
+        )
+    return Partner(str(value))
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def agreement_of(meta: dict) -> Agreement:
+    """The agreement from the stored metadata (``meta["agreement"]``, as the seed wrote it)."""
+    a = meta.get("agreement") or {}
+    details = a.get("partner_details") or a.get("partners") or ()
+    return Agreement(
+        name=str(a.get("name", "")),
+        title=str(a.get("title", "")),
+        city=str(a.get("city", "")),
+        partners=tuple(_partner(p) for p in details),
+        term_start=_day(a.get("term_start")),
+        term_end=_day(a.get("term_end")),
+        signed=_day(a.get("signed")),
+        screens=dict(a.get("screens") or {}),
+        confirm_any_status=bool(a.get("confirm_any_status", False)),
+    )
 
 
 @dataclass(frozen=True, slots=True)

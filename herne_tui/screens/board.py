@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter
-from herne_tui.domain.objects import Board, Measure
+from herne_tui.domain.objects import Board, Measure, agreement_of
 from herne_tui.errors import Conflict
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
@@ -154,6 +154,7 @@ class BoardScreen(HerneScreen):
         self.board = message.board
         self.today = message.today
         self.herne.labels = {s.key: s.label for s in message.board.statuses}
+        self.herne.show_agreement(message.board.meta)
         if first:
             await self._build_columns(message.board)  # the columns exist before they are filled
         self._refresh_columns()
@@ -531,7 +532,12 @@ class BoardScreen(HerneScreen):
     def action_pick_filter(self) -> None:
         """Filter by lead party, responsible person, or overdue only."""
         self.herne.push_screen(
-            FilterForm(self.filter.lead, self.filter.responsible, self.filter.overdue_only),
+            FilterForm(
+                self.filter.lead,
+                self.filter.responsible,
+                self.filter.overdue_only,
+                agreement_of(self.board.meta).leads if self.board is not None else (),
+            ),
             lambda values: None if values is None else self._set_filter(**values),
         )
 

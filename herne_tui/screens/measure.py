@@ -10,7 +10,6 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from herne_tui.domain.objects import (
-    LEADS,
     DateError,
     HistoryEntry,
     Measure,
@@ -64,12 +63,14 @@ class MeasureScreen(HerneScreen):
             timeline: tuple[HistoryEntry, ...],
             labels: dict[str, str],
             topics: dict[str, str],
+            leads: tuple[str, ...] = (),
         ) -> None:
             super().__init__()
             self.measure = measure
             self.timeline = timeline
             self.labels = labels
             self.topics = topics
+            self.leads = leads
 
     class Saved(Message):
         """This screen saved a measure; the app passes it on to the other screens."""
@@ -85,6 +86,7 @@ class MeasureScreen(HerneScreen):
         self.labels: dict[str, str] = {}
         self.topics: dict[str, str] = {}
         self.statuses: list[tuple[str, str]] = []
+        self.leads: list[tuple[str, str]] = [("—", "")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,9 +99,7 @@ class MeasureScreen(HerneScreen):
                     yield Select([("…", "")], id="status", allow_blank=False)
                 with Vertical():
                     yield Label("Federführung")
-                    yield Select(
-                        [("—", "")] + [(x, x) for x in LEADS], id="lead", allow_blank=False
-                    )
+                    yield Select([("—", "")], id="lead", allow_blank=False)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Verantwortlich")
@@ -132,6 +132,7 @@ class MeasureScreen(HerneScreen):
                 timeline,
                 {s.key: s.label for s in statuses},
                 {t.key: t.name for t in topics},
+                queries.agreement(db).leads,
             )
         )
 
@@ -140,6 +141,7 @@ class MeasureScreen(HerneScreen):
         dirty = not first and self.is_dirty()
         self.labels, self.topics = message.labels, message.topics
         self.statuses = [(label, key) for key, label in message.labels.items()]
+        self.leads = [("—", ""), *((x, x) for x in message.leads)]
         self._show_read_only(message.measure, message.timeline)
         if dirty:
             self.notify(
@@ -192,7 +194,10 @@ class MeasureScreen(HerneScreen):
         status = self.query_one("#status", Select)
         status.set_options(self.statuses)
         status.value = m.status
-        self.query_one("#lead", Select).value = m.lead
+        lead = self.query_one("#lead", Select)
+        known = [v for _, v in self.leads]
+        lead.set_options(self.leads + ([] if m.lead in known else [(m.lead, m.lead)]))
+        lead.value = m.lead
         self.query_one("#responsible", Input).value = m.responsible
         self.query_one("#due", Input).value = format_date(m.due)
         self.query_one("#note", TextArea).text = ""

@@ -36,6 +36,7 @@ from herne_tui.services.queries import (
     measure_subject,
     read_holdings,
     read_measure,
+    read_meta,
     to_committee,
     to_post,
     utc,
@@ -162,6 +163,9 @@ def _measure_changes(session: Session, entity: Entity, changes: dict[str, Any]) 
     clean = validate_fields(session, entity, changes)
     if "status" in clean:
         validate.known_status(session, clean["status"])
+    if clean.get("lead"):
+        leads = d.agreement_of(read_meta(session)).leads
+        clean["lead"] = validate.choice(leads)(clean["lead"], FIELD_LABELS["lead"])
     return clean
 
 
@@ -185,7 +189,7 @@ ENTITIES: dict[str, Entity] = {
         {
             "status": ("status_key", validate.text),  # must exist: checked by _measure_changes
             "responsible": ("responsible", validate.text),
-            "lead": ("lead", validate.choice(d.LEADS)),
+            "lead": ("lead", validate.text),  # a partner or gemeinsam: see _measure_changes
             "due": ("due", validate.day),
         },
         validate=_measure_changes,

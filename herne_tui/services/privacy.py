@@ -120,9 +120,11 @@ def check_name(name: str) -> str:
 def check_not_vocabulary(db: Database, name: str) -> None:
     """InvalidInput when ``name`` is a word of the data's vocabulary, not a person's name."""
     from herne_tui.db.models import HoldingRow, StatusRow, TopicRow
-    from herne_tui.domain.objects import LEADS
+    from herne_tui.domain.objects import agreement_of
+    from herne_tui.services.queries import get_meta
 
-    words: dict[str, str] = {w.casefold(): "Federführung/Partei" for w in LEADS}
+    leads = agreement_of(get_meta(db)).leads
+    words: dict[str, str] = {w.casefold(): "Federführung/Partei" for w in leads}
     words["seed"] = "Nutzer des Seeds"
     with Session(db.engine) as s:
         for st in s.exec(select(StatusRow)):

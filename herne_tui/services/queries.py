@@ -319,8 +319,13 @@ def partners_of(meta: dict) -> tuple[str, ...]:
 
 
 def partners(db: Database) -> tuple[str, ...]:
-    """The parties of the agreement (e.g. SPD, CDU)."""
+    """The parties of the agreement (their short names, in the seed's order)."""
     return partners_of(get_meta(db))
+
+
+def agreement(db: Database) -> d.Agreement:
+    """The agreement's own facts (name, partners with names and colours, term, screen texts)."""
+    return d.agreement_of(get_meta(db))
 
 
 def get_meta(db: Database) -> dict:

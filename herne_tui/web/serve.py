@@ -91,6 +91,7 @@ def serve(
     public_url: str | None = None,
     user_header: str | None = None,
     say: Callable[[str], None] = print,
+    title: str = "herne-tui",
 ) -> int:
     """Serve the app until Ctrl+C; one app process per browser session."""
     from textual_serve.server import Server
@@ -100,9 +101,7 @@ def serve(
     os.environ.update(env)  # inherited by every session's process, never on its command line
     shown = f"[{host}]" if ":" in host else host
     address = public_url or f"http://{shown}:{port}"
-    server = _server_class(Server)(
-        command, host=host, port=port, title="HERNE 2030", public_url=address
-    )
+    server = _server_class(Server)(command, host=host, port=port, title=title, public_url=address)
     server.user_header = user_header
     server.herne_args = (url, read_only)
     say(f"herne-tui im Browser: {address}  (Strg+C beendet)")
