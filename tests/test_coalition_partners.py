@@ -179,11 +179,11 @@ def test_group_size_per_party_comes_from_the_seed(dreier):
 
 
 async def test_app_shows_the_agreement_its_partners_and_its_own_screen_texts(dreier):
-    from pilot import settle, started, table_rows
+    from pilot import settle, started, table_rows, until
     from textual.widgets import Header, Static
 
     async with started(dreier, user="ada", size=(160, 40)) as (app, pilot):
-        assert app.title == "WALDSTADT GEMEINSAM 2031"
+        await until(pilot, lambda: app.title == "WALDSTADT GEMEINSAM 2031", what="the title")
         header = app.screen.query_one(Header)
         assert "GRÜNE · FDP · VOLT" in header.screen_sub_title
         await pilot.press("f")  # the lead filter offers this agreement's partners
