@@ -17,7 +17,14 @@ from textual.message import Message
 from textual.screen import Screen
 
 from herne_tui.commands import MeasureProvider, ScreenActionsProvider
-from herne_tui.domain.objects import Board, DateError, HistoryEntry, agreement_of, parse_date
+from herne_tui.domain.objects import (
+    Access,
+    Board,
+    DateError,
+    HistoryEntry,
+    agreement_of,
+    parse_date,
+)
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.base import HerneScreen
 from herne_tui.screens.board import BoardScreen
@@ -143,6 +150,8 @@ class HerneApp(App):
             initial_board.history_id if initial_board is not None else None
         )
         self._polling = False
+        self.access: Access | None = None
+        """What the user may do (issue 14), once the database has said so."""
         self.agreement_meta: dict = {}
         """The stored metadata of the agreement last shown in the title."""
 
@@ -348,9 +357,24 @@ class HerneApp(App):
     def check_writable(self) -> bool:
         """False (with a notice) when the app runs read-only."""
         if self.read_only:
-            self.notify("Nur-Lese-Modus: hier wird nichts geändert.", severity="warning")
+            why = self.access.why_read_only() if self.access is not None else ""
+            self.notify(why or "Nur-Lese-Modus: hier wird nichts geändert.", severity="warning")
             return False
         return True
+
+    def apply_access(self, access: Access) -> None:
+        """The user's role (issue 14): an unknown user or one who may only read gets the
+        read-only app, with one notice saying why."""
+        self.access = access
+        why = access.why_read_only()
+        if not why or self.read_only:
+            return
+        self.read_only = True
+        self.show_agreement(self.agreement_meta)
+        for screen in self.screen_stack:
+            screen.title = screen.title  # the header says NUR LESEN (HerneScreen.validate_title)
+        self.refresh_bindings()
+        self.notify(why, severity="warning", timeout=10)
 
     def show_conflict(
         self,

@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, measures, reports, ris, server
+from herne_tui.cli import backups, data, measures, reports, ris, server, users
 from herne_tui.cli.common import EPILOG, Command, TerminalSafe, add_common, open_db, user_name
 from herne_tui.errors import Conflict, HerneError
 
@@ -62,6 +62,7 @@ ORDER = (
     "restore",
     "serve",
     "ris",
+    "users",
 )
 
 COMMANDS: dict[str, Command] = {
@@ -72,6 +73,7 @@ COMMANDS: dict[str, Command] = {
     **backups.COMMANDS,
     **server.COMMANDS,
     **ris.COMMANDS,
+    **users.COMMANDS,
 }
 
 

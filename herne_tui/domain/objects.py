@@ -155,6 +155,54 @@ def agreement_of(meta: dict) -> Agreement:
     )
 
 
+ROLES = ("lesen", "bearbeiten", "koordination")
+"""A user's roles: read only; edit measures, notes, motions and the own party's positions;
+also the Koordinierungsgruppe's decisions, coalition-wide review marks, users and roles."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A herne-tui user with partner and role."""
+
+    name: str
+    partner: str
+    role: str
+    version: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """What one user may do: ``managed`` is False while the database has no users (then
+    everyone may do everything, as before users existed)."""
+
+    user: str
+    managed: bool = False
+    known: bool = False
+    partner: str = ""
+    role: str = ""
+
+    @property
+    def can_edit(self) -> bool:
+        """May change measures, notes, motions (and the own party's positions)."""
+        return not self.managed or self.role in ("bearbeiten", "koordination")
+
+    @property
+    def coordinates(self) -> bool:
+        """May decide for the Koordinierungsgruppe, mark reviews, manage users."""
+        return not self.managed or self.role == "koordination"
+
+    def why_read_only(self) -> str:
+        """One German line why this user may not change anything ("" when they may)."""
+        if not self.managed or self.can_edit:
+            return ""
+        if not self.known:
+            return (
+                f"„{self.user}“ steht nicht in der Nutzerliste: nur lesen (eine Person mit "
+                "der Rolle koordination trägt Sie mit herne-tui users add ein)"
+            )
+        return f"„{self.user}“ hat die Rolle lesen: nur lesen"
+
+
 @dataclass(frozen=True, slots=True)
 class Topic:
     """A topic area (Themenfeld) of the agreement's policy part."""

@@ -169,6 +169,17 @@ class BoardScreen(HerneScreen):
             self.post_message(self.Loaded(initial, system_clock().astimezone().date()))
         else:
             self.reload()
+        self.call_after_refresh(self.check_access)
+
+    @work(thread=True, group="access")
+    @guarded
+    def check_access(self) -> None:
+        """Ask the database what the user may do (issue 14); the app follows the answer."""
+        # deferred: after the first paint, like the board's own load
+        from herne_tui.services import queries
+
+        access = queries.user_access(self.herne.db, self.herne.user)
+        self.app.call_from_thread(self.herne.apply_access, access)
 
     @work(thread=True, exclusive=True, group="load")
     @guarded

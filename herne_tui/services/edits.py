@@ -31,7 +31,7 @@ from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.domain.objects import FIELD_LABELS
 from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
-from herne_tui.services import validate
+from herne_tui.services import access, validate
 from herne_tui.services.queries import (
     measure_subject,
     read_holdings,
@@ -78,7 +78,19 @@ def record(
     comment: str = "",
     reverts: str = "",
 ) -> None:
-    """Append one history entry in the caller's transaction."""
+    """Append one history entry in the caller's transaction.
+
+    Every change a user makes is recorded here, so this is where the user's role is checked
+    (issue 14): a refusal raises ``NotAllowed`` and the caller's transaction is rolled back.
+    """
+    if action not in ("seed", "forget"):  # forget checks the user before replacing the name
+        access.authorize(
+            session,
+            user,
+            _kind(action, entity),
+            party=entity_id.partition(":")[2] if entity == "position" else "",
+            key=entity_id,
+        )
     session.add(
         HistoryRow(
             at=utc(at),
@@ -95,6 +107,15 @@ def record(
             reverts=reverts,
         )
     )
+
+
+def _kind(action: str, entity: str) -> str:
+    """The kind of change ``services.access`` checks, from a history entry's action/entity."""
+    if action == "note":
+        return "note"
+    if entity == "dissent" and action == "dissent":
+        return "dissent-raise"
+    return entity
 
 
 # -- what can be edited ----------------------------------------------------------------------

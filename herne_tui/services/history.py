@@ -50,6 +50,10 @@ ACTION_LABELS = {
     "link": "verknüpft",
     "unlink": "gelöst",
     "reject": "abgelehnt",
+    "user": "Nutzerliste",
+    "propose": "Vorschlag",
+    "confirm": "bestätigt",
+    "decline": "zurückgewiesen",
 }
 """German labels of history actions."""
 

@@ -41,6 +41,7 @@ from herne_tui.db.models import (
 )
 from herne_tui.db.store import Database
 from herne_tui.errors import InvalidInput
+from herne_tui.services import access
 from herne_tui.services.edits import encode, new_txn, record
 
 PLACEHOLDER = "[entfernt]"
@@ -261,6 +262,7 @@ def forget(db: Database, *, name: str, user: str, dry_run: bool = False) -> Forg
     def run(session: Session) -> ForgetReport:
         if db.is_sqlite:
             session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+        access.authorize(session, user, "privacy")
         counts = _scan(session, clean, True)
         if counts:
             session.flush()

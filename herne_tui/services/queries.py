@@ -361,6 +361,13 @@ def partners(db: Database) -> tuple[str, ...]:
     return partners_of(get_meta(db))
 
 
+def user_access(db: Database, user: str) -> d.Access:
+    """What ``user`` may do (issue 14: everything while the database has no users)."""
+    from herne_tui.services.access import access_in
+
+    return db.read(lambda s: access_in(s, user))
+
+
 def agreement(db: Database) -> d.Agreement:
     """The agreement's own facts (name, partners with names and colours, term, screen texts)."""
     return d.agreement_of(get_meta(db))
