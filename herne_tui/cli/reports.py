@@ -6,7 +6,16 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from herne_tui.cli.common import EPILOG, Command, add_common, choice, number, open_db, write_output
+from herne_tui.cli.common import (
+    EPILOG,
+    Command,
+    add_common,
+    choice,
+    number,
+    open_db,
+    user_name,
+    write_output,
+)
 from herne_tui.domain.objects import MAX_YEAR, MIN_YEAR
 from herne_tui.errors import InvalidInput
 
@@ -50,7 +59,7 @@ def add_report(sub: Subparsers) -> None:
         help="Bericht: weekly, annual (Jahresbilanz), midterm, minutes (Protokoll)",
         epilog=EPILOG,
     )
-    add_common(p)
+    add_common(p, user=True)
     p.add_argument(
         "kind",
         metavar="ART",
@@ -82,6 +91,11 @@ def add_report(sub: Subparsers) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
+    )
+    p.add_argument(
+        "--intern",
+        action="store_true",
+        help="mit den internen Notizen der eigenen Partei (--user; nur für sie bestimmt)",
     )
 
 
@@ -129,6 +143,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.format == "ics":
         return _export_ics(args)
+    _say_internal_notes_left_out(args)
     if args.as_of is not None:
         from herne_tui.reports.export import export_text_as_of
         from herne_tui.services.history import parse_day
@@ -138,6 +153,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     write_output(export_text(open_db(args), args.format), args.output, args)
     return 0
+
+
+def _say_internal_notes_left_out(args: argparse.Namespace) -> None:
+    """Exports never hold a party's internal notes; stderr says so (the file's first line
+    stays its header)."""
+    from herne_tui.services.queries import internal_note_count
+
+    count = internal_note_count(open_db(args))
+    if count:
+        print(
+            f"herne-tui: {count} interne Notiz(en) nicht im Export (nur für die eigene Partei)",
+            file=sys.stderr,
+        )
 
 
 def _export_ics(args: argparse.Namespace) -> int:
@@ -181,6 +209,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         at=at,
         stale_weeks=weeks,
         list_stale=args.stale,
+        viewer=user_name(args),
+        intern=args.intern,
     )
     write_output(text, args.output, args)
     return 0

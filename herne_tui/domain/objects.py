@@ -230,6 +230,8 @@ class Note:
     author: str
     at: datetime
     text: str
+    intern: str = ""
+    """The party the note is internal to (issue 14); "" = shared with the coalition."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +272,8 @@ class Measure:
     version: int = 1
     note_count: int = 0
     notes: tuple[Note, ...] = ()
+    origin: str = ""
+    """Whose programme the measure came from (issue 14): a partner, ``gemeinsam``, or ""."""
 
     def is_overdue(self, today: date, done_statuses: frozenset[str]) -> bool:
         """True when the due date has passed and the measure is not done."""
@@ -502,6 +506,7 @@ FIELD_LABELS = {
     "status": "Status",
     "responsible": "Verantwortlich",
     "lead": "Federführung",
+    "origin": "Herkunft",
     "due": "Fällig",
     "change_state": "Stand",
     "chair": "Vorsitz",

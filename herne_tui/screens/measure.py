@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
 
 from herne_tui.domain.objects import (
     DateError,
@@ -41,8 +41,9 @@ class MeasureScreen(KeepsInput, HerneScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Speichern", id="measure.save"),
         Binding("escape", "back", "Zurück", id="measure.back"),
+        Binding("ctrl+t", "toggle_intern", "Intern", id="measure.intern"),
     ]
-    EDITING = frozenset({"save"})
+    EDITING = frozenset({"save", "toggle_intern"})
 
     DEFAULT_CSS = """
     MeasureScreen #body { padding: 0 1; }
@@ -112,6 +113,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
                     yield Label("", id="date-error")
             yield Label("Neue Notiz (wird mit Name und Zeit angehängt)")
             yield TextArea(id="note", soft_wrap=True, show_line_numbers=False)
+            yield Checkbox("intern: nur für die eigene Partei (ctrl+t)", False, id="note-intern")
             yield Static(id="notes")
             yield Static(id="timeline")
         yield Footer()
@@ -125,7 +127,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
     def load(self) -> None:
         """Read the measure, its timeline and the labels in a worker."""
         db = self.herne.db
-        measure = queries.get_measure(db, self.measure_id)
+        measure = queries.get_measure(db, self.measure_id, user=self.herne.user)
         topics, statuses = queries.labels(db)
         timeline = queries.history(db, entity="measure", entity_id=self.measure_id)
         self.post_message(
@@ -181,7 +183,8 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self.query_one("#text", Static).update(text)
         notes = (
             "\n".join(
-                f"{format_datetime(n.at.astimezone())}  {_shown(n.author)}: {_shown(n.text)}"
+                f"{format_datetime(n.at.astimezone())}  {_shown(n.author)}"
+                f"{f' (intern {_shown(n.intern)})' if n.intern else ''}: {_shown(n.text)}"
                 for n in m.notes
             )
             or "—"
@@ -203,6 +206,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self.query_one("#responsible", Input).value = m.responsible
         self.query_one("#due", Input).value = format_date(m.due)
         self.query_one("#note", TextArea).text = ""
+        self.query_one("#note-intern", Checkbox).value = False
         self.query_one("#date-error", Label).update("")
 
     # -- editing -------------------------------------------------------------------------------
@@ -261,8 +265,14 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self._save(changes, note or None, self.measure.version)
         return True
 
+    def action_toggle_intern(self) -> None:
+        """The new note only for the own party, or shared (issue 14)."""
+        box = self.query_one("#note-intern", Checkbox)
+        box.value = not box.value
+
     def _save(self, changes: dict, note: str | None, version: int) -> None:
         app = self.herne
+        intern = self.query_one("#note-intern", Checkbox).value
         self.write(
             lambda: edits.update_measure(
                 app.db,
@@ -271,6 +281,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
                 user=app.user,
                 expected_version=version,
                 note=note,
+                intern=intern,
             ),
             self._saved,
             retry=lambda c: self._save(c.mine, note, c.version),

@@ -371,7 +371,7 @@ class TableScreen(HerneScreen):
         from herne_tui.services import queries
 
         db = self.herne.db
-        measure = queries.get_measure(db, measure_id)
+        measure = queries.get_measure(db, measure_id, user=self.herne.user)
         history = queries.history(db, entity_id=measure_id, limit=5, newest_first=True)
         if get_current_worker().is_cancelled:
             return
