@@ -17,7 +17,14 @@ from textual.message import Message
 from textual.screen import Screen
 
 from herne_tui.commands import MeasureProvider, RisPaperProvider, ScreenActionsProvider
-from herne_tui.domain.objects import Board, DateError, HistoryEntry, parse_date
+from herne_tui.domain.objects import (
+    Access,
+    Board,
+    DateError,
+    HistoryEntry,
+    agreement_of,
+    parse_date,
+)
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.base import HerneScreen
 from herne_tui.screens.board import BoardScreen
@@ -35,7 +42,7 @@ PANELS = {
     "board": ("Board", "board:BoardScreen"),
     "committees": ("Ausschüsse", "committees:CommitteesScreen"),
     "posts": ("Bürgermeister & Bezirke", "posts:PostsScreen"),
-    "dezernat": ("Dezernat III", "dezernat:DezernatScreen"),
+    "dezernat": ("Dezernat", "dezernat:DezernatScreen"),
     "holdings": ("Beteiligungen", "holdings:HoldingsScreen"),
     "history": ("Verlauf", "history:HistoryScreen"),
     "progress": ("Fortschritt", "review:ProgressScreen"),
@@ -94,7 +101,7 @@ class HerneApp(GermanApp):
         Binding("1", "panel('board')", "Board", show=False, id="app.panel-board"),
         Binding("2", "panel('committees')", "Ausschüsse", show=False, id="app.panel-committees"),
         Binding("3", "panel('posts')", "Bürgermeister", show=False, id="app.panel-posts"),
-        Binding("4", "panel('dezernat')", "Dezernat III", show=False, id="app.panel-dezernat"),
+        Binding("4", "panel('dezernat')", "Dezernat", show=False, id="app.panel-dezernat"),
         Binding("5", "panel('holdings')", "Beteiligungen", show=False, id="app.panel-holdings"),
         Binding("6", "panel('history')", "Verlauf", show=False, id="app.panel-history"),
         Binding("7", "panel('progress')", "Fortschritt", show=False, id="app.panel-progress"),
@@ -146,10 +153,28 @@ class HerneApp(GermanApp):
             initial_board.history_id if initial_board is not None else None
         )
         self._polling = False
+        self.access: Access | None = None
+        """What the user may do (issue 14), once the database has said so."""
+        self.agreement_meta: dict = {}
+        """The stored metadata of the agreement last shown in the title."""
 
     def on_mount(self) -> None:
-        self.title = "HERNE 2030" + (" – NUR LESEN" if self.read_only else "")
+        # the board may have loaded (and shown the agreement) before the app's own mount
+        initial = self.initial_board.meta if self.initial_board is not None else {}
+        self.show_agreement(self.agreement_meta or initial)
         self.call_after_refresh(self._after_first_paint)
+
+    def show_agreement(self, meta: dict) -> None:
+        """The agreement's name as the app's title, its partners as the subtitle (from the
+        seed; nothing is assumed about which agreement it is)."""
+        self.agreement_meta = meta
+        agreement = agreement_of(meta)
+        title = (agreement.name or "herne-tui") + (" – NUR LESEN" if self.read_only else "")
+        partners = " · ".join(agreement.shorts)
+        if self.title != title:
+            self.title = title
+        if self.sub_title != partners:
+            self.sub_title = partners
 
     def _after_first_paint(self) -> None:
         start = getattr(self.db, "start", None)
@@ -354,9 +379,24 @@ class HerneApp(GermanApp):
     def check_writable(self) -> bool:
         """False (with a notice) when the app runs read-only."""
         if self.read_only:
-            self.notify("Nur-Lese-Modus: hier wird nichts geändert.", severity="warning")
+            why = self.access.why_read_only() if self.access is not None else ""
+            self.notify(why or "Nur-Lese-Modus: hier wird nichts geändert.", severity="warning")
             return False
         return True
+
+    def apply_access(self, access: Access) -> None:
+        """The user's role (issue 14): an unknown user or one who may only read gets the
+        read-only app, with one notice saying why."""
+        self.access = access
+        why = access.why_read_only()
+        if not why or self.read_only:
+            return
+        self.read_only = True
+        self.show_agreement(self.agreement_meta)
+        for screen in self.screen_stack:
+            screen.title = screen.title  # the header says NUR LESEN (HerneScreen.validate_title)
+        self.refresh_bindings()
+        self.notify(why, severity="warning", timeout=10)
 
     def show_conflict(
         self,

@@ -67,6 +67,10 @@ class ReadOnly(HerneError):
     """A change was attempted on a database opened read-only."""
 
 
+class NotAllowed(HerneError):
+    """The user's role (or party) does not allow this change (issue 14)."""
+
+
 class SchemaError(HerneError):
     """The database's schema cannot be used by this version of the code."""
 

@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, german, measures, reports, ris, server
+from herne_tui.cli import backups, data, german, measures, reports, ris, server, users
 from herne_tui.cli.common import (
     EPILOG,
     Command,
@@ -70,6 +70,7 @@ ORDER = (
     "restore",
     "serve",
     "ris",
+    "users",
 )
 
 COMMANDS: dict[str, Command] = {
@@ -80,6 +81,7 @@ COMMANDS: dict[str, Command] = {
     **backups.COMMANDS,
     **server.COMMANDS,
     **ris.COMMANDS,
+    **users.COMMANDS,
 }
 
 

@@ -28,7 +28,7 @@ def add_list(sub: Subparsers) -> None:
 def add_show(sub: Subparsers) -> None:
     """The ``show`` parser."""
     p = sub.add_parser("show", help="eine Maßnahme anzeigen", epilog=EPILOG)
-    add_common(p)
+    add_common(p, user=True)
     p.add_argument("id", metavar="ID")
 
 
@@ -39,9 +39,19 @@ def add_set(sub: Subparsers) -> None:
     p.add_argument("id", metavar="ID")
     p.add_argument("--status", metavar="SCHLÜSSEL")
     p.add_argument("--responsible", metavar="TEXT")
-    p.add_argument("--lead", metavar="SPD|CDU|gemeinsam")
+    p.add_argument("--lead", metavar="PARTNER|gemeinsam")
     p.add_argument("--due", metavar="DATUM", help="31.03.2026 oder 2026-03-31; '' löscht")
     p.add_argument("--note", metavar="TEXT", help="Notiz anhängen")
+    p.add_argument(
+        "--intern",
+        action="store_true",
+        help="die Notiz nur für die eigene Partei (braucht eine Nutzerliste)",
+    )
+    p.add_argument(
+        "--origin",
+        metavar="PARTNER|gemeinsam",
+        help="aus wessen Programm die Maßnahme stammt; '' löscht",
+    )
     p.add_argument(
         "--if-version",
         type=int,
@@ -121,7 +131,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from herne_tui.services.queries import get_measure, load_board
 
     db = open_db(args)
-    m = get_measure(db, args.id.upper())
+    m = get_measure(db, args.id.upper(), user=user_name(args))
     board = load_board(db)
     topics = {t.key: t.name for t in board.topics}
     labels = {s.key: s.label for s in board.statuses}
@@ -130,6 +140,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"Status:         {labels.get(m.status, m.status)}")
     print(f"Verantwortlich: {m.responsible or '—'}")
     print(f"Federführung:   {m.lead or '—'}")
+    if m.origin:
+        print(f"Herkunft:       {m.origin}")
     print(f"Fällig:         {format_date(m.due) or '—'}")
     print(f"Version:        {m.version}")
     print()
@@ -146,7 +158,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if m.related:
         print(f"Verwandt: {', '.join(m.related)}")
     for note in m.notes:
-        print(f"Notiz {format_datetime(note.at.astimezone())} {note.author}: {note.text}")
+        mark = f" [intern {note.intern}]" if note.intern else ""
+        print(f"Notiz {format_datetime(note.at.astimezone())} {note.author}{mark}: {note.text}")
     return 0
 
 
@@ -156,13 +169,15 @@ def cmd_set(args: argparse.Namespace) -> int:
 
     changes = {
         k: getattr(args, k)
-        for k in ("status", "responsible", "lead", "due")
+        for k in ("status", "responsible", "lead", "due", "origin")
         if getattr(args, k) is not None
     }
     if not changes and args.note is None:
         raise InvalidInput(
-            "nichts zu ändern: --status, --responsible, --lead, --due oder --note angeben"
+            "nichts zu ändern: --status, --responsible, --lead, --due, --origin oder --note angeben"
         )
+    if args.intern and args.note is None:
+        raise InvalidInput("--intern gilt nur zusammen mit --note")
     db = open_db(args)
     m = update_measure(
         db,
@@ -173,6 +188,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         source=args.source,
         comment=args.comment,
         note=args.note,
+        intern=args.intern,
     )
     print(f"{m.id} gespeichert (Version {m.version})")
     return 0

@@ -6,7 +6,16 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from herne_tui.cli.common import EPILOG, Command, add_common, choice, number, open_db, write_output
+from herne_tui.cli.common import (
+    EPILOG,
+    Command,
+    add_common,
+    choice,
+    number,
+    open_db,
+    user_name,
+    write_output,
+)
 from herne_tui.domain.objects import MAX_YEAR, MIN_YEAR
 from herne_tui.errors import InvalidInput
 
@@ -59,7 +68,7 @@ def add_report(sub: Subparsers) -> None:
         help="Bericht: weekly, annual (Jahresbilanz), midterm, minutes (Protokoll)",
         epilog=EPILOG,
     )
-    add_common(p)
+    add_common(p, user=True)
     p.add_argument(
         "kind",
         metavar="ART",
@@ -98,6 +107,11 @@ def add_report(sub: Subparsers) -> None:
     p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
+    )
+    p.add_argument(
+        "--intern",
+        action="store_true",
+        help="mit den internen Notizen der eigenen Partei (--user; nur für sie bestimmt)",
     )
 
 
@@ -154,6 +168,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             "(oder die Ausgabe in eine Datei umleiten)"
         )
     day = None
+    _say_internal_notes_left_out(args)
     if args.as_of is not None:
         from herne_tui.services.history import parse_day
 
@@ -168,6 +183,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         write_output(export.export_text(db, args.format, excel=args.excel), args.output, args)
     return 0
+
+
+def _say_internal_notes_left_out(args: argparse.Namespace) -> None:
+    """Exports never hold a party's internal notes; stderr says so (the file's first line
+    stays its header)."""
+    from herne_tui.services.queries import internal_note_count
+
+    count = internal_note_count(open_db(args))
+    if count:
+        print(
+            f"herne-tui: {count} interne Notiz(en) nicht im Export (nur für die eigene Partei)",
+            file=sys.stderr,
+        )
 
 
 def _export_ics(args: argparse.Namespace) -> int:
@@ -215,6 +243,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         at=at,
         stale_weeks=weeks,
         list_stale=args.stale,
+        user=user_name(args),
+        viewer=user_name(args),
+        intern=args.intern,
     )
     write_output(text, args.output, args)
     return 0

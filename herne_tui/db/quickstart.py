@@ -52,7 +52,7 @@ def read_board(path: Path) -> d.Board | None:
             dict(
                 conn.execute(
                     "SELECT subject, count(*) FROM note WHERE subject LIKE 'measure:%' "
-                    "GROUP BY subject"
+                    "AND intern = '' GROUP BY subject"
                 )
             )
         )

@@ -306,7 +306,7 @@ def _changes_and_notes(
                     e.source,
                 )
             )
-        elif e.action == "note":
+        elif e.action == "note" and e.field == "note":  # internal notes: see build.intern
             notes.append(NewNote(m, e.user, e.at, _text(e.new)))
     return changes, notes
 

@@ -18,7 +18,7 @@ from herne_tui.services import papers, queries
 BODY_HINT = "Gremium (Rat, Ausschuss für …, Bezirksvertretung …)"
 
 
-def paper_fields(p: Paper | None) -> list[FormField]:
+def paper_fields(p: Paper | None, council: str = "") -> list[FormField]:
     """The fields of the add/edit form of a paper."""
     return [
         FormField("title", "Titel", "text", p.title if p else ""),
@@ -30,7 +30,7 @@ def paper_fields(p: Paper | None) -> list[FormField]:
             tuple(PAPER_KINDS),
             PAPER_KINDS,
         ),
-        FormField("body", BODY_HINT, "text", p.body if p else "Rat der Stadt Herne"),
+        FormField("body", BODY_HINT, "text", p.body if p else council),
         FormField("meeting_date", "Sitzung am (TT.MM.JJJJ)", "date", p.meeting_date if p else None),
         FormField(
             "filing_deadline",
@@ -98,11 +98,10 @@ class PapersScreen(PanelScreen):
     ]
     EDITING = PanelScreen.EDITING | {"add", "positions", "dissent"}
     PANEL_TITLE = "Anträge & Vorlagen"
-    INTRO = (
-        "Vorschläge für gemeinsame Anträge müssen 14 Kalendertage vor der Einreichfrist "
-        "beim Partner sein. Ohne Konsens bis zur Sitzung: zurückstellen – außer rechtlich "
-        "verpflichtend oder bei finanziellem Schaden. a: neu, p: Positionen, x: Dissens"
-    )
+    SCREEN = "papers"
+    INTRO_RULES = ("joint-motion-lead", "defer-without-consensus")
+    INTRO = "Anträge und Vorlagen mit den Positionen der Partner."
+    KEYS = "a: neu, p: Positionen, x: Dissens"
     COLUMNS = (
         "Nr.",
         "Titel",
@@ -118,7 +117,11 @@ class PapersScreen(PanelScreen):
     )
 
     def fetch(self, db):
-        return list(papers.list_papers(db)), {"partners": queries.partners(db)}
+        city = queries.agreement(db).city
+        return list(papers.list_papers(db)), {
+            "partners": queries.partners(db),
+            "council": f"Rat der Stadt {city}" if city else "",
+        }
 
     def key_of(self, p: Paper) -> str:
         return str(p.id)
@@ -159,13 +162,16 @@ class PapersScreen(PanelScreen):
         if self.herne.check_writable():
             self.edit_item(
                 None,
-                lambda _: ("Neuer Antrag / neue Vorlage", paper_fields(None)),
+                lambda _: (
+                    "Neuer Antrag / neue Vorlage",
+                    paper_fields(None, self.context.get("council", "")),
+                ),
                 self._add,
                 self._added,
             )
 
     def _add(self, db, _: None, values: dict) -> Paper:
-        base = {f.name: f.value for f in paper_fields(None)}
+        base = {f.name: f.value for f in paper_fields(None, self.context.get("council", ""))}
         base.update(values)
         return papers.add_paper(db, values=base, user=self.herne.user)
 

@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter
-from herne_tui.domain.objects import LEADS, Board, HistoryEntry, Measure, format_date
+from herne_tui.domain.objects import Board, HistoryEntry, Measure, agreement_of, format_date
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
@@ -396,7 +396,7 @@ class TableScreen(HerneScreen):
         from herne_tui.services import queries
 
         db = self.herne.db
-        measure = queries.get_measure(db, measure_id)
+        measure = queries.get_measure(db, measure_id, user=self.herne.user)
         history = queries.history(db, entity_id=measure_id, limit=5, newest_first=True)
         if get_current_worker().is_cancelled:
             return
@@ -521,8 +521,7 @@ class TableScreen(HerneScreen):
         measures = self.targets()
         if not measures or self.board is None or not self.herne.check_writable():
             return
-        partners = tuple(self.board.meta.get("agreement", {}).get("partners", ())) or LEADS[:-1]
-        leads = ("", *partners, "gemeinsam")
+        leads = ("", *agreement_of(self.board.meta).leads)
         fields = [
             FormField("lead", "Federführung", "choice", "", leads, {"": "— unverändert —"}),
             FormField("responsible", "Verantwortlich (leer: unverändert)", "text", ""),

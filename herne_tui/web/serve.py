@@ -174,6 +174,7 @@ def serve(
     user_header: str | None = None,
     proxy_secret: str | None = None,
     say: Callable[[str], None] = print,
+    title: str = "herne-tui",
 ) -> int:
     """Serve the app until Ctrl+C; one app process per browser session."""
     from textual_serve.server import Server
@@ -184,9 +185,7 @@ def serve(
     os.environ.update(env)  # inherited by every session's process, never on its command line
     shown = f"[{host}]" if ":" in host else host
     address = public_url or f"http://{shown}:{port}"
-    server = _server_class(Server)(
-        command, host=host, port=port, title="HERNE 2030", public_url=address
-    )
+    server = _server_class(Server)(command, host=host, port=port, title=title, public_url=address)
     server.user_header = user_header
     server.proxy_secret = secret
     server.origins = page_origins(public_url, host, port)
