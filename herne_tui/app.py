@@ -152,6 +152,7 @@ class HerneApp(GermanApp):
         self._seen_history: int | None = (
             initial_board.history_id if initial_board is not None else None
         )
+        self._waited = 0
         self._polling = False
         self.access: Access | None = None
         """What the user may do (issue 14), once the database has said so."""
@@ -437,7 +438,17 @@ class HerneApp(GermanApp):
         """Look for new commits at once (after an own write the board needs to see)."""
         self._tick()
 
+    WAIT_FOR_BOARD = 10
+    """Ticks the watcher waits for the first board's history id before it starts anyway."""
+
     def _tick(self) -> None:
+        if (
+            self.watcher is None
+            and self._seen_history is None
+            and self._waited < (self.WAIT_FOR_BOARD)
+        ):
+            self._waited += 1  # the board is still being read: start from its history id
+            return
         if not self._polling:  # never stack polls (and never cancel one half-way)
             self._polling = True
             self._poll()

@@ -16,6 +16,8 @@ from herne_tui.domain.text import for_terminal
 from herne_tui.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from herne_tui.db.store import Database
 
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -104,6 +106,16 @@ def check_common(args: argparse.Namespace) -> None:
         raise InvalidInput("--db ist leer: einen Pfad oder eine URL angeben oder --db weglassen")
     if getattr(args, "user", None) is not None:
         user_name(args)
+
+
+def quick_file(args: argparse.Namespace) -> Path | None:
+    """The SQLite file ``--db`` names, for a read without the ORM (``db.quickstart``); None
+    for a URL. The quick readers say None again for anything that needs ``open_db`` (a
+    missing, old or unseeded file), and the command then takes that path."""
+    from herne_tui.paths import plain_sqlite_file
+
+    check_common(args)
+    return plain_sqlite_file(args.db)
 
 
 def user_name(args: argparse.Namespace) -> str:

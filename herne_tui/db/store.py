@@ -31,10 +31,10 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
+from herne_tui.db.env import busy_timeout_default
 from herne_tui.errors import DatabaseBusy, DatabaseUnavailable, DiskFull, InvalidInput, ReadOnly
 from herne_tui.paths import raw_target, system_clock
 
-ENV_BUSY = "HERNE_TUI_BUSY_TIMEOUT"
 """Seconds SQLite waits for another writer's lock before a retry (default 5)."""
 
 T = TypeVar("T")
@@ -104,26 +104,6 @@ def url_without_password(url: str) -> tuple[str, str | None]:
     """The URL with its password taken out (for command lines), and that password."""
     u: URL = make_url(url)
     return u._replace(password=None).render_as_string(hide_password=False), u.password
-
-
-BUSY_MAX = 600.0
-"""The longest busy timeout in seconds ``HERNE_TUI_BUSY_TIMEOUT`` may ask for."""
-
-
-def busy_timeout_default() -> float:
-    """The busy timeout in seconds: ``HERNE_TUI_BUSY_TIMEOUT`` (0 to 600), else 5."""
-    raw = os.environ.get(ENV_BUSY, "").strip()
-    if not raw:
-        return 5.0
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= BUSY_MAX:
-        raise InvalidInput(
-            f"{ENV_BUSY}={raw!r} ist ungültig: eine Zahl von 0 bis {BUSY_MAX:g} Sekunden angeben"
-        )
-    return value
 
 
 def _sqlstate(exc: BaseException) -> str | None:

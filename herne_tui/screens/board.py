@@ -29,6 +29,12 @@ from herne_tui.widgets.card_column import CardList, CardView
 from herne_tui.widgets.shown import plain
 
 
+class Columns(HorizontalScroll, can_focus=False):
+    """The row of status columns. Never focused, so ``left``/``right`` stay the board's keys
+    (moving between columns) instead of scrolling the row by one cell; the board scrolls it
+    to keep the focused column in view."""
+
+
 class BoardScreen(HerneScreen):
     """The kanban board of all measures by status.
 
@@ -68,6 +74,9 @@ class BoardScreen(HerneScreen):
         Binding("x", "dissent", "Dissens melden", id="board.dissent"),
     ]
     EDITING = frozenset({"move_card", "undo", "set_status", "note", "dissent"})
+    AUTO_FOCUS = ""
+    """Nothing is focused on the board: its keys are the screen's (the search field takes the
+    focus only while it is shown)."""
 
     DEFAULT_CSS = """
     BoardScreen #filterbar { height: 1; padding: 0 1; background: $boost; display: none; }
@@ -156,7 +165,7 @@ class BoardScreen(HerneScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="filterbar", markup=False)
-        yield HorizontalScroll(id="columns")
+        yield Columns(id="columns")
         yield Static("Keine Maßnahmen.", id="empty")
         yield Input(placeholder="Suche in ID, Titel und Text – esc löscht", id="filter")
         yield Footer()
@@ -243,7 +252,7 @@ class BoardScreen(HerneScreen):
             self._refresh_columns(changed)
 
     async def _build_columns(self, board: Board) -> None:
-        container = self.query_one("#columns", HorizontalScroll)
+        container = self.query_one("#columns", Columns)
         widgets = []
         for status in board.statuses:
             widgets.append(
@@ -479,6 +488,8 @@ class BoardScreen(HerneScreen):
         if self._pending.get(measure.id) == measure.status:  # on the main thread: no gap
             self._pending.pop(measure.id, None)
         self.apply_measure(measure)
+        # the watcher sees this commit now, not at its next tick: the app is idle sooner
+        self.herne.poll_now()
         if message.notice:
             self.notify(message.notice)
 
