@@ -24,6 +24,9 @@ from herne_tui.screens.help import HelpScreen
 from herne_tui.screens.pickers import Prompt
 
 if TYPE_CHECKING:  # both load the ORM; the app imports them only when they are needed
+    from textual.theme import Theme
+
+    from herne_tui.config import Settings
     from herne_tui.screens.measure import MeasureScreen
     from herne_tui.services.watch import ChangeWatcher
 
@@ -122,8 +125,19 @@ class HerneApp(App):
         user: str,
         watch_interval: float = 0.5,
         initial_board: Board | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings
+        """The config file's settings; None (in tests) means no file: defaults, nothing saved."""
+        self.density: str = settings.get("density") if settings else "normal"
+        """How the board draws cards: ``normal`` or ``compact`` (config ``density``)."""
+        self.review_weeks: int = settings.get("review_weeks") if settings else 4
+        """After how many weeks without change a measure counts as stale (``review_weeks``)."""
+        self.keymap: dict[str, str] = dict(settings.keymap) if settings else {}
+        """Binding id → keys, from the config file's ``[keymap]``."""
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self.db = db
         """A Database, or the quick start's stand-in that opens one after the first paint
         (typed loosely: the UI never imports herne_tui.db)."""
@@ -135,10 +149,41 @@ class HerneApp(App):
         self.initial_board = initial_board
         """The board read by the quick start, shown before the ORM has loaded."""
         self._polling = False
+        self._saved_theme = ""
 
     def on_mount(self) -> None:
         self.title = "HERNE 2030" + (" – NUR LESEN" if self.read_only else "")
+        self._apply_theme()
         self.call_after_refresh(self._after_first_paint)
+
+    # -- settings ----------------------------------------------------------------------------------
+    def _apply_theme(self) -> None:
+        """The config file's theme; a theme chosen later (palette) is written back to it."""
+        if self.settings is None:
+            return
+        wanted = self.settings.theme
+        if wanted and wanted in self.available_themes:
+            self.theme = wanted
+        elif wanted:
+            self.notify(
+                f"{self.settings.path}: Thema „{wanted}“ gibt es nicht; es gilt {self.theme}",
+                severity="warning",
+            )
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self.settings is None or theme.name == self._saved_theme:
+            return
+        from herne_tui.config import remember_theme
+
+        try:
+            remember_theme(self.settings.path, theme.name)
+        except (HerneError, OSError) as exc:
+            message = exc.message if isinstance(exc, HerneError) else str(exc)
+            self.notify(f"Thema nicht gespeichert: {message}", severity="warning")
+            return
+        self._saved_theme = theme.name
 
     def _after_first_paint(self) -> None:
         start = getattr(self.db, "start", None)
@@ -153,8 +198,8 @@ class HerneApp(App):
             self.switch_mode(mode)
 
     def action_help(self) -> None:
-        """Show every key."""
-        self.push_screen(HelpScreen(help_sections()))
+        """Show every key, the current screen's first, as remapped by the config's keymap."""
+        self.push_screen(HelpScreen(help_sections(type(self.screen)), self.keymap))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -351,26 +396,33 @@ class HerneApp(App):
             )
 
 
-def help_sections() -> list[tuple[str, list[Binding]]]:
-    """Every screen's keys, grouped as the help screen and the README show them."""
-
-    def keys(spec: str) -> list[Binding]:
-        return bindings_of(screen_class(spec))
-
-    return [
-        ("Überall", bindings_of(HerneApp)),
-        ("Board", bindings_of(BoardScreen)),
-        ("Maßnahme", keys("measure:MeasureScreen")),
-        ("Panels 2–5, 8, 9", keys("panel:PanelScreen")),
-        ("Bürgermeister, Beteiligungen", keys("posts:PostsScreen")),
-        ("Verlauf (6)", keys("history:HistoryScreen")),
-        ("Wochenrückblick (w)", keys("review:ReviewScreen")),
-        ("Anträge (8)", keys("papers:PapersScreen")),
-        ("Fristen (d)", keys("deadlines:DeadlinesScreen")),
+def help_sections(current: type[Screen] | None = None) -> list[tuple[str, list[Binding]]]:
+    """Every screen's keys, grouped as the help screen and the README show them; with
+    ``current``, the sections of that screen (its own class, then its bases) come first."""
+    owners: list[tuple[str, type[App] | type[Screen]]] = [
+        ("Überall", HerneApp),
+        ("Board", BoardScreen),
+        ("Maßnahme", screen_class("measure:MeasureScreen")),
+        ("Panels 2–5, 8, 9", screen_class("panel:PanelScreen")),
+        ("Bürgermeister, Beteiligungen", screen_class("posts:PostsScreen")),
+        ("Verlauf (6)", screen_class("history:HistoryScreen")),
+        ("Wochenrückblick (w)", screen_class("review:ReviewScreen")),
+        ("Anträge (8)", screen_class("papers:PapersScreen")),
+        ("Fristen (d)", screen_class("deadlines:DeadlinesScreen")),
     ]
+    if current is not None:
+        mro = current.__mro__
+        here = sorted(
+            (o for o in owners if o[1] in mro),
+            key=lambda o: mro.index(o[1]),
+        )
+        owners = here + [o for o in owners if o not in here]
+    return [(title, bindings_of(owner)) for title, owner in owners]
 
 
-def run_app(db: Any, *, user: str, initial_board: Board | None = None) -> int:
+def run_app(
+    db: Any, *, user: str, initial_board: Board | None = None, settings: Settings | None = None
+) -> int:
     """Run the app until the user quits."""
-    HerneApp(db, user=user, initial_board=initial_board).run()
+    HerneApp(db, user=user, initial_board=initial_board, settings=settings).run()
     return 0

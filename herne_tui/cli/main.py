@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, measures, reports, server
+from herne_tui.cli import backups, data, measures, reports, server, settings
 from herne_tui.cli.common import EPILOG, Command, TerminalSafe, add_common, open_db, user_name
 from herne_tui.errors import Conflict, HerneError
 
@@ -41,8 +41,8 @@ def cmd_app(args: argparse.Namespace) -> int:
     )
     if quick is not None:
         board, db = quick
-        return run_app(db, user=user_name(args), initial_board=board)
-    return run_app(open_db(args, read_only=read_only), user=user_name(args))
+        return run_app(db, user=user_name(args), initial_board=board, settings=args.settings)
+    return run_app(open_db(args, read_only=read_only), user=user_name(args), settings=args.settings)
 
 
 # In the order ``--help`` lists them.
@@ -61,6 +61,7 @@ ORDER = (
     "backup",
     "restore",
     "serve",
+    "config",
 )
 
 COMMANDS: dict[str, Command] = {
@@ -70,6 +71,7 @@ COMMANDS: dict[str, Command] = {
     **reports.COMMANDS,
     **backups.COMMANDS,
     **server.COMMANDS,
+    **settings.COMMANDS,
 }
 
 
@@ -129,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(command: str, args: argparse.Namespace) -> int:
     try:
+        settings.apply_settings(args)
         return COMMANDS[command].run(args)
     except Conflict as exc:
         return _conflict(exc)

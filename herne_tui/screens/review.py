@@ -65,6 +65,7 @@ class ReviewScreen(HerneScreen):
 
     def on_mount(self) -> None:
         self.title = "Wochenrückblick"
+        self.stale_weeks = self.herne.review_weeks  # config ``review_weeks``
         self.reload()
 
     @work(thread=True, exclusive=True, group="load")
