@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, measures, reports, server, settings
+from herne_tui.cli import backups, data, measures, reports, ris, server, settings
 from herne_tui.cli.common import EPILOG, Command, TerminalSafe, add_common, open_db, user_name
 from herne_tui.errors import Conflict, HerneError
 
@@ -61,6 +61,7 @@ ORDER = (
     "backup",
     "restore",
     "serve",
+    "ris",
     "config",
 )
 
@@ -71,6 +72,7 @@ COMMANDS: dict[str, Command] = {
     **reports.COMMANDS,
     **backups.COMMANDS,
     **server.COMMANDS,
+    **ris.COMMANDS,
     **settings.COMMANDS,
 }
 
