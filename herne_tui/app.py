@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import io
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -261,14 +262,17 @@ class HerneApp(App):
         self.push_screen(Prompt("Board zum Stichtag (TT.MM.JJJJ)", placeholder="TT.MM.JJJJ"), done)
 
     def ask_report(self, kind: str, title: str) -> None:
-        """Ask for a file name and save a report there (.md, .html or .txt)."""
-        default = str(Path.home() / f"{title.lower()}-{date.today():%Y-%m-%d}.md")
+        """Ask for a file name and save a report there (.md, .html or .txt); in a browser
+        session the report goes to the browser as a download."""
+        name = f"{title.lower()}-{date.today():%Y-%m-%d}.md"
+        default = name if self.is_web else str(Path.home() / name)
+        how = "als Download" if self.is_web else "speichern als"
 
         def done(path: str | None) -> None:
             if path:
                 self.save_report(kind, path)
 
-        self.push_screen(Prompt(f"{title} speichern als (.md, .html oder .txt)", default), done)
+        self.push_screen(Prompt(f"{title} {how} (.md, .html oder .txt)", default), done)
 
     @work(thread=True, group="report")
     def save_report(self, kind: str, path: str, **options: Any) -> None:
@@ -278,6 +282,9 @@ class HerneApp(App):
 
         try:
             text = build.build_report(self.db, kind, report_format(path), **options)
+            if self.is_web:  # a served session: the browser's user gets it, not the server
+                self.call_from_thread(self.offer_download, text, path)
+                return
             database = getattr(self.db, "path", None)
             saved = build.save_report(text, path, database=database)
         except HerneError as exc:
@@ -287,6 +294,13 @@ class HerneApp(App):
             self.call_from_thread(self.notify, f"{path}: {exc.strerror or exc}", severity="error")
             return
         self.call_from_thread(self.notify, f"Bericht gespeichert: {saved}")
+
+    def offer_download(self, text: str, path: str) -> None:
+        """Hand a report to the browser as a download named like ``path``'s last part."""
+        name = Path(path).name or "bericht.md"
+        mime = {"html": "text/html", "text": "text/plain"}.get(report_format(name), "text/markdown")
+        self.deliver_text(io.StringIO(text), save_filename=name, mime_type=mime, encoding="utf-8")
+        self.notify(f"Bericht als Download angeboten: {name}")
 
     def open_measure(self, measure_id: str) -> None:
         """Open the measure view."""
