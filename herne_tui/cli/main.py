@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, german, measures, reports, ris, server, users
+from herne_tui.cli import backups, data, german, measures, reports, ris, server, settings, users
 from herne_tui.cli.common import (
     EPILOG,
     Command,
@@ -49,8 +49,12 @@ def cmd_app(args: argparse.Namespace) -> int:
     )
     if quick is not None:
         board, db = quick
-        return run_app(db, user=user_name(args), initial_board=board)
-    return run_app(open_db(args, read_only=read_only, create=True), user=user_name(args))
+        return run_app(db, user=user_name(args), initial_board=board, settings=args.settings)
+    return run_app(
+        open_db(args, read_only=read_only, create=True),
+        user=user_name(args),
+        settings=args.settings,
+    )
 
 
 # In the order ``--help`` lists them.
@@ -71,6 +75,7 @@ ORDER = (
     "serve",
     "ris",
     "users",
+    "config",
 )
 
 COMMANDS: dict[str, Command] = {
@@ -82,6 +87,7 @@ COMMANDS: dict[str, Command] = {
     **server.COMMANDS,
     **ris.COMMANDS,
     **users.COMMANDS,
+    **settings.COMMANDS,
 }
 
 
@@ -147,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(command: str, args: argparse.Namespace) -> int:
     try:
+        settings.apply_settings(args)  # the config file fills what no flag or variable set
         check_common(args)  # before any command opens (and perhaps creates) a database
         return COMMANDS[command].run(args)
     except Conflict as exc:

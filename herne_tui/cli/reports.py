@@ -95,8 +95,7 @@ def add_report(sub: Subparsers) -> None:
     p.add_argument(
         "--stale-weeks",
         metavar="N",
-        default="4",
-        help="weekly: ohne Bewegung seit N Wochen (Standard 4)",
+        help="weekly: ohne Bewegung seit N Wochen (sonst review_weeks der Konfiguration, sonst 4)",
     )
     p.add_argument(
         "--stale",
@@ -144,13 +143,20 @@ def add_digest(sub: Subparsers) -> None:
     p.add_argument(
         "--stale-weeks",
         metavar="N",
-        default="4",
-        help="ohne Bewegung seit N Wochen (Standard 4)",
+        help="ohne Bewegung seit N Wochen (sonst review_weeks der Konfiguration, sonst 4)",
     )
     p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
+
+
+def _stale_weeks(args: argparse.Namespace) -> int:
+    """``--stale-weeks``, else the config file's ``review_weeks``, else 4."""
+    if args.stale_weeks is not None:
+        return number(args.stale_weeks, "--stale-weeks", 1, 520)
+    settings = getattr(args, "settings", None)
+    return int(settings.get("review_weeks")) if settings is not None else 4
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -233,7 +239,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     since = parse_day(args.since, "--since") if args.since is not None else None
     at = parse_day(args.at, "--at") if args.at is not None else None
     year = number(args.year, "--year", MIN_YEAR, MAX_YEAR) if args.year is not None else None
-    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
+    weeks = _stale_weeks(args)
     text = build.build_report(
         open_db(args),
         kind,
@@ -278,7 +284,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     user = args.for_user.strip() if args.for_user is not None else None
     if user is not None and not 0 < len(user) <= USER_MAX:
         raise InvalidInput(f"--for: einen Namen mit 1 bis {USER_MAX} Zeichen angeben")
-    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
+    weeks = _stale_weeks(args)
     data = weekly_review(
         open_db(args), since=since, stale_weeks=weeks, list_stale=args.stale, for_user=user
     )

@@ -95,6 +95,7 @@ class ReviewScreen(HerneScreen):
 
     def on_mount(self) -> None:
         self.title = "Wochenrückblick"
+        self.stale_weeks = self.herne.review_weeks  # config ``review_weeks``
         self.reload()
 
     def reload(self) -> None:
