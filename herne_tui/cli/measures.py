@@ -28,15 +28,15 @@ def add_list(sub: Subparsers) -> None:
     """The ``list`` parser."""
     p = sub.add_parser("list", help="Maßnahmen auflisten", epilog=EPILOG)
     add_common(p)
-    p.add_argument("--topic", metavar="KEY", help="nur dieses Thema (z. B. SCH)")
-    p.add_argument("--status", metavar="KEY", help="nur dieser Status (z. B. offen)")
+    p.add_argument("--topic", metavar="SCHLÜSSEL", help="nur dieses Thema (z. B. SCH)")
+    p.add_argument("--status", metavar="SCHLÜSSEL", help="nur dieser Status (z. B. offen)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
 
 def add_show(sub: Subparsers) -> None:
     """The ``show`` parser."""
     p = sub.add_parser("show", help="eine Maßnahme anzeigen", epilog=EPILOG)
-    add_common(p)
+    add_common(p, user=True)
     p.add_argument("id", metavar="ID")
 
 
@@ -45,11 +45,21 @@ def add_set(sub: Subparsers) -> None:
     p = sub.add_parser("set", help="eine Maßnahme ändern", epilog=EPILOG)
     add_common(p, user=True)
     p.add_argument("id", metavar="ID")
-    p.add_argument("--status", metavar="KEY")
+    p.add_argument("--status", metavar="SCHLÜSSEL")
     p.add_argument("--responsible", metavar="TEXT")
-    p.add_argument("--lead", metavar="SPD|CDU|gemeinsam")
-    p.add_argument("--due", metavar="DATE", help="31.03.2026 oder 2026-03-31; '' löscht")
+    p.add_argument("--lead", metavar="PARTNER|gemeinsam")
+    p.add_argument("--due", metavar="DATUM", help="31.03.2026 oder 2026-03-31; '' löscht")
     p.add_argument("--note", metavar="TEXT", help="Notiz anhängen")
+    p.add_argument(
+        "--intern",
+        action="store_true",
+        help="die Notiz nur für die eigene Partei (braucht eine Nutzerliste)",
+    )
+    p.add_argument(
+        "--origin",
+        metavar="PARTNER|gemeinsam",
+        help="aus wessen Programm die Maßnahme stammt; '' löscht",
+    )
     p.add_argument(
         "--if-version",
         type=int,
@@ -70,7 +80,7 @@ def add_history(sub: Subparsers) -> None:
         nargs="?",
         help="nur diese Maßnahme (oder dieser Ausschuss, Posten, Sitz)",
     )
-    p.add_argument("--since", metavar="DATE", help="ab diesem Tag (00:00 UTC)")
+    p.add_argument("--since", metavar="DATUM", help="ab diesem Tag (00:00 UTC)")
     p.add_argument("--user", dest="by_user", metavar="NAME", help="nur Änderungen von NAME")
     p.add_argument("--format", metavar="text|json", default="text")
 
@@ -139,7 +149,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         from herne_tui.services.queries import get_measure, labels
 
         db = open_db(args)
-        m = get_measure(db, args.id.upper())
+        m = get_measure(db, args.id.upper(), user=user_name(args))
         found = (m, *labels(db))
     m, topic_rows, status_rows = found
     topics = {t.key: t.name for t in topic_rows}
@@ -149,6 +159,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"Status:         {status_labels.get(m.status, m.status)}")
     print(f"Verantwortlich: {m.responsible or '—'}")
     print(f"Federführung:   {m.lead or '—'}")
+    if m.origin:
+        print(f"Herkunft:       {m.origin}")
     print(f"Fällig:         {format_date(m.due) or '—'}")
     print(f"Version:        {m.version}")
     print()
@@ -165,7 +177,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if m.related:
         print(f"Verwandt: {', '.join(m.related)}")
     for note in m.notes:
-        print(f"Notiz {format_datetime(note.at.astimezone())} {note.author}: {note.text}")
+        mark = f" [intern {note.intern}]" if note.intern else ""
+        print(f"Notiz {format_datetime(note.at.astimezone())} {note.author}{mark}: {note.text}")
     return 0
 
 
@@ -175,13 +188,15 @@ def cmd_set(args: argparse.Namespace) -> int:
 
     changes = {
         k: getattr(args, k)
-        for k in ("status", "responsible", "lead", "due")
+        for k in ("status", "responsible", "lead", "due", "origin")
         if getattr(args, k) is not None
     }
     if not changes and args.note is None:
         raise InvalidInput(
-            "nichts zu ändern: --status, --responsible, --lead, --due oder --note angeben"
+            "nichts zu ändern: --status, --responsible, --lead, --due, --origin oder --note angeben"
         )
+    if args.intern and args.note is None:
+        raise InvalidInput("--intern gilt nur zusammen mit --note")
     db = open_db(args)
     m = update_measure(
         db,
@@ -192,6 +207,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         source=args.source,
         comment=args.comment,
         note=args.note,
+        intern=args.intern,
     )
     print(f"{m.id} gespeichert (Version {m.version})")
     return 0

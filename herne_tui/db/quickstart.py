@@ -26,7 +26,7 @@ from herne_tui.paths import check_writable, plain_sqlite_file
 
 MEASURE_COLUMNS = (
     "id, topic_key, title, text, status_key, position, paragraph, subitems, "
-    "targets, related, responsible, lead, due, version"
+    "targets, related, responsible, lead, due, version, origin"
 )
 
 
@@ -87,11 +87,16 @@ def read_measure(
                 (measure_id,),
             )
         ]
+        subject = f"measure:{measure_id}"
+        if conn.execute(
+            "SELECT 1 FROM note WHERE subject = ? AND intern != '' LIMIT 1", (subject,)
+        ).fetchone():
+            return None  # internal notes: who may read them is the services' decision
         notes = tuple(
             d.Note(nid, author, _utc(at), text)
             for nid, author, at, text in conn.execute(
                 "SELECT id, author, at, text FROM note WHERE subject = ? ORDER BY at, id",
-                (f"measure:{measure_id}",),
+                (subject,),
             )
         )
         measure = _measure(row, Counter(), {measure_id: places})
@@ -122,7 +127,7 @@ def read_board(path: Path) -> d.Board | None:
             dict(
                 conn.execute(
                     "SELECT subject, count(*) FROM note WHERE subject LIKE 'measure:%' "
-                    "GROUP BY subject"
+                    "AND intern = '' GROUP BY subject"
                 )
             )
         )
@@ -168,6 +173,7 @@ def _measure(r, notes: Counter, repeats) -> d.Measure:
         lead,
         due,
         version,
+        origin,
     ) = r
     return d.Measure(
         id=mid,
@@ -188,6 +194,7 @@ def _measure(r, notes: Counter, repeats) -> d.Measure:
         due=date.fromisoformat(due) if due else None,
         version=version,
         note_count=notes.get(f"measure:{mid}", 0),
+        origin=origin or "",
     )
 
 

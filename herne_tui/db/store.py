@@ -32,7 +32,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 from herne_tui.db.env import busy_timeout_default
-from herne_tui.errors import DatabaseBusy, DatabaseUnavailable, InvalidInput, ReadOnly
+from herne_tui.errors import DatabaseBusy, DatabaseUnavailable, DiskFull, InvalidInput, ReadOnly
 from herne_tui.paths import raw_target, system_clock
 
 """Seconds SQLite waits for another writer's lock before a retry (default 5)."""
@@ -121,6 +121,17 @@ def _is_locked(exc: BaseException) -> bool:
 
 def _is_readonly(exc: BaseException) -> bool:
     return "readonly database" in str(exc).lower() or _sqlstate(exc) == "25006"
+
+
+def _is_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL and SQLITE_IOERR (a write beyond the disk or the file size limit);
+    PostgreSQL's disk_full (53100) and io_error (58030)."""
+    text = str(exc).lower()
+    return (
+        "database or disk is full" in text
+        or "disk i/o error" in text
+        or _sqlstate(exc) in ("53100", "58030")
+    )
 
 
 def _is_unreachable(exc: BaseException) -> bool:
@@ -411,6 +422,11 @@ class Database:
             return ReadOnly(
                 f"Datenbank {where} ist nicht beschreibbar: nichts gespeichert; "
                 "Rechte von Datei, -wal/-shm und Verzeichnis prüfen"
+            )
+        if _is_full(exc):
+            return DiskFull(
+                f"Datenbank {where}: kein Platz auf dem Datenträger (oder Schreibfehler) – "
+                "nichts gespeichert; Platz schaffen und erneut versuchen"
             )
         if self.is_postgres and _is_unreachable(exc):
             return DatabaseUnavailable(

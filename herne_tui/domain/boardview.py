@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from herne_tui.domain.objects import Board, HistoryEntry, Measure
+from herne_tui.domain.search import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def matches(m: Measure, f: BoardFilter, today: date, done: frozenset[str]) -> bo
     if f.overdue_only and not m.is_overdue(today, done):
         return False
     if f.text:
-        needle = f.text.casefold().strip()
+        needle = fold(f.text.strip())
         if needle and needle not in m.haystack():
             return False
     return True

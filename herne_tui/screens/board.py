@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter, BoardModel
-from herne_tui.domain.objects import Board, Measure
+from herne_tui.domain.objects import Board, Measure, agreement_of
 from herne_tui.errors import Conflict
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
@@ -178,6 +178,17 @@ class BoardScreen(HerneScreen):
             self.post_message(self.Loaded(initial, system_clock().astimezone().date()))
         else:
             self.reload()
+        self.call_after_refresh(self.check_access)
+
+    @work(thread=True, group="access")
+    @guarded
+    def check_access(self) -> None:
+        """Ask the database what the user may do (issue 14); the app follows the answer."""
+        # deferred: after the first paint, like the board's own load
+        from herne_tui.services import queries
+
+        access = queries.user_access(self.herne.db, self.herne.user)
+        self.app.call_from_thread(self.herne.apply_access, access)
 
     @work(thread=True, exclusive=True, group="load")
     @guarded
@@ -198,6 +209,7 @@ class BoardScreen(HerneScreen):
         self._views.clear()
         self._topic_index = {t.key: i for i, t in enumerate(message.board.topics)}
         self.herne.labels = {s.key: s.label for s in message.board.statuses}
+        self.herne.show_agreement(message.board.meta)
         self.herne.seen_history(message.board.history_id)
         if first:
             await self._build_columns(message.board)  # the columns exist before they are filled
@@ -617,7 +629,12 @@ class BoardScreen(HerneScreen):
     def action_pick_filter(self) -> None:
         """Filter by lead party, responsible person, or overdue only."""
         self.herne.push_screen(
-            FilterForm(self.filter.lead, self.filter.responsible, self.filter.overdue_only),
+            FilterForm(
+                self.filter.lead,
+                self.filter.responsible,
+                self.filter.overdue_only,
+                agreement_of(self.board.meta).leads if self.board is not None else (),
+            ),
             lambda values: None if values is None else self._set_filter(**values),
         )
 
