@@ -9,7 +9,8 @@ service, then starts ``herne-tui`` in a pseudo-terminal and measures:
 - a navigation key (``j``) → the frame that answers it (median over several presses),
 - a card move (``L``/``H``) and a note (``n``, text, enter): the first and the last frame
   that answer it, and when the process is idle again (no thread uses CPU any more),
-- ``right`` (the next column): bytes written and latency,
+- ``right`` ×5 then ``left`` ×5 (across every column; the row scrolls where they do not
+  fit): bytes written and latency, median and the largest,
 - other users' moves (another process commits): time until the board shows them,
 - the app's peak memory (VmHWM) after all of this.
 
@@ -311,7 +312,7 @@ def session(db: Path, presses: int = 15) -> dict:
         nav = [p.respond(b"j", quiet=QUIET) for _ in range(presses)]
         out["nav_ms"] = median_ms([r.last for r in nav])
         out["nav_kib"] = statistics.median(r.written for r in nav) / 1024
-        sideways = [p.respond(key, quiet=QUIET) for key in (b"\x1b[C", b"\x1b[D") * 3]
+        sideways = [p.respond(key, quiet=QUIET) for key in (b"\x1b[C",) * 5 + (b"\x1b[D",) * 5]
         out["right_ms"] = median_ms([r.last for r in sideways])
         out["right_kib"] = statistics.median(r.written for r in sideways) / 1024
         out["right_max_kib"] = max(r.written for r in sideways) / 1024
