@@ -8,6 +8,7 @@ the change is committed.
 from __future__ import annotations
 
 import threading
+from dataclasses import asdict
 from datetime import date
 
 from textual import on, work
@@ -617,6 +618,16 @@ class BoardScreen(HerneScreen):
         values.update(changes)
         self.filter = BoardFilter(**values)
         self._refresh_columns()
+
+    # -- saved views ---------------------------------------------------------------------------
+    def view_state(self) -> dict:
+        """What a saved view keeps of the board: its filters."""
+        return {"mode": "board", "filter": asdict(self.filter)}
+
+    def apply_view(self, view: dict) -> None:
+        """Show a saved view: its filters replace the current ones."""
+        self.filter = BoardFilter()
+        self._set_filter(**view.get("filter", {}))
 
     def action_pick_topic(self) -> None:
         """Choose a topic to filter by."""

@@ -9,7 +9,7 @@ the table without opening it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from rich.text import Text
@@ -577,3 +577,24 @@ class TableScreen(HerneScreen):
             lambda: edits.undo_last(self.herne.db, user=self.herne.user),
             lambda what: self.notify(plain(f"Rückgängig: {what}")),
         )
+
+    # -- saved views ---------------------------------------------------------------------------
+    def view_state(self) -> dict:
+        """What a saved view keeps of the table: filters, order, columns."""
+        return {
+            "mode": "table",
+            "filter": asdict(self.filter),
+            "sort": self.sort_key,
+            "reverse": self.reverse,
+            "columns": list(self.columns),
+        }
+
+    def apply_view(self, view: dict) -> None:
+        """Show a saved view: its filters, order and columns."""
+        columns = tuple(c for c in view.get("columns", ()) if c in BY_KEY)
+        self.columns = columns or self.columns
+        sort = view.get("sort", "id")
+        self.sort_key = sort if sort in BY_KEY else "id"
+        self.reverse = bool(view.get("reverse", False))
+        self.filter = BoardFilter()
+        self._set_filter(**view.get("filter", {}))
