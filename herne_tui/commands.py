@@ -49,8 +49,10 @@ class MeasureProvider(HerneProvider):
             return
         matcher = self.matcher(query)
         for mid, title, haystack in self.measures:
-            if all(w in haystack for w in words):
-                label = f"Gehe zu {mid} – {for_terminal(title, one_line=True)}"
+            label = f"Gehe zu {mid} – {for_terminal(title, one_line=True)}"
+            # the hit's own label counts too: "gehe zu ARB-03" finds "Gehe zu ARB-03 – …"
+            searched = f"{label.casefold()}\n{haystack}"
+            if all(w in searched for w in words):
                 # below the screen's own commands, so quick edits stay within three keys
                 score = 0.5 * (matcher.match(label) or 0.5)
                 yield Hit(

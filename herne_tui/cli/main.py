@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, measures, reports, server
+from herne_tui.cli import backups, data, measures, reports, ris, server
 from herne_tui.cli.common import (
     EPILOG,
     Command,
@@ -63,11 +63,13 @@ ORDER = (
     "set",
     "export",
     "report",
+    "digest",
     "history",
     "forget",
     "backup",
     "restore",
     "serve",
+    "ris",
 )
 
 COMMANDS: dict[str, Command] = {
@@ -77,6 +79,7 @@ COMMANDS: dict[str, Command] = {
     **reports.COMMANDS,
     **backups.COMMANDS,
     **server.COMMANDS,
+    **ris.COMMANDS,
 }
 
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from herne_tui.domain.search import fold
+
 LEADS = ("SPD", "CDU", "gemeinsam")
 """Allowed values of a measure's lead (the partners, or both together)."""
 
@@ -36,6 +38,10 @@ MAX_YEAR = 2200
 """The years a typed date may have (absurd years are refused, not computed with)."""
 
 
+DATE_FORMS = "TT.MM.JJJJ, TT.MM.JJ, T.M.JJ oder JJJJ-MM-TT"
+"""The ways a date may be typed, as a German hint (every form ``parse_date`` reads)."""
+
+
 def parse_date(text: str) -> date:
     """Read a date written as ``2026-03-31``, ``31.03.2026``, ``31.03.26`` or ``31.3.26``.
 
@@ -48,10 +54,7 @@ def parse_date(text: str) -> date:
         if len(m.group(3)) == 2:
             y += 2000
     else:
-        raise DateError(
-            f"Datum „{text}“ nicht lesbar: bitte TT.MM.JJJJ, TT.MM.JJ, T.M.JJ "
-            "oder JJJJ-MM-TT angeben"
-        )
+        raise DateError(f"Datum „{text}“ nicht lesbar: bitte {DATE_FORMS} angeben")
     if not MIN_YEAR <= y <= MAX_YEAR:
         raise DateError(f"Datum „{text}“: das Jahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen")
     try:
@@ -143,8 +146,8 @@ class Measure:
         return self.due is not None and self.due < today and self.status not in done_statuses
 
     def haystack(self) -> str:
-        """Lower-cased text the board's filter searches: id, title and text."""
-        return f"{self.id}\n{self.title}\n{self.text}\n{' '.join(self.subitems)}".casefold()
+        """Folded text the board's filter searches: id, title, text and sub-items."""
+        return fold(f"{self.id}\n{self.title}\n{self.text}\n{' '.join(self.subitems)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +274,8 @@ class Board:
     statuses: tuple[Status, ...]
     measures: tuple[Measure, ...]
     meta: dict = field(default_factory=dict, hash=False)
+    history_id: int = 0
+    """The newest history entry the board includes (0: unknown); changes come after it."""
 
     @property
     def done_statuses(self) -> frozenset[str]:
@@ -382,5 +387,6 @@ FIELD_LABELS = {
     "nominee_party": "Partei",
     "tender_done": "Ausgeschrieben",
     "note": "Notiz",
+    "ris_paper": "RIS-Vorlage",
 }
 """German labels of the user fields (history, conflicts, reports)."""

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from herne_tui.domain.objects import Measure
+from herne_tui.domain.objects import HistoryEntry, Measure
 from herne_tui.errors import Conflict, HerneError
 
 if TYPE_CHECKING:
@@ -37,6 +37,11 @@ class HerneScreen(Screen):
 
     class Outdated(Message, bubble=False):
         """Others committed changes: a shown screen reloads, a hidden one when shown again."""
+
+        def __init__(self, entries: list[HistoryEntry] | None = None) -> None:
+            super().__init__()
+            self.entries = entries
+            """The new history entries (None or empty: unknown, e.g. after a restore)."""
 
     class MeasureChanged(Message, bubble=False):
         """A measure was saved on another screen: screens that show it take the new state."""
@@ -65,7 +70,7 @@ class HerneScreen(Screen):
         return not (action in self.EDITING and self.herne.read_only)
 
     # -- live refresh ------------------------------------------------------------------------------
-    def on_herne_screen_outdated(self) -> None:
+    def on_herne_screen_outdated(self, message: Outdated) -> None:
         if self in self.herne.screen_stack:  # the current mode's screens, not only the top one
             self.data_changed()
         else:
@@ -89,6 +94,7 @@ class HerneScreen(Screen):
         retry: Callable[[Conflict], object] | None = None,
         reload: Callable[[], object] | None = None,
         failed: Callable[[], object] | None = None,
+        refused: Callable[[HerneError], object] | None = None,
         severity: SeverityLevel = "error",
         lock: threading.Lock | None = None,
     ) -> None:
@@ -96,8 +102,9 @@ class HerneScreen(Screen):
 
         A ``Conflict`` opens the app's conflict dialog when there is a ``retry`` (it applies mine
         again on the new version; ``reload`` shows theirs); any other ``HerneError`` is one
-        notice; a success hands the result to ``done``. ``failed`` runs in the worker when the
-        write did not happen; ``lock`` makes one screen's writes run one after another.
+        notice, or goes to ``refused`` (e.g. a form opened again with what was typed); a
+        success hands the result to ``done``. ``failed`` runs in the worker when the write did
+        not happen; ``lock`` makes one screen's writes run one after another.
         """
         with lock or nullcontext():
             try:
@@ -107,6 +114,8 @@ class HerneScreen(Screen):
                     failed()
                 if isinstance(exc, Conflict) and retry is not None:
                     self.herne.call_from_thread(self.herne.show_conflict, exc, retry, reload)
+                elif refused is not None:
+                    self.herne.call_from_thread(refused, exc)
                 else:
                     self.herne.call_from_thread(self.notify, exc.message, severity=severity)
             else:

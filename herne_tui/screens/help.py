@@ -22,6 +22,7 @@ def key_rows(sections: list[tuple[str, list[Binding]]]) -> list[tuple[str, str, 
                 ("question_mark", "?"),
                 ("left_square_bracket", "["),
                 ("right_square_bracket", "]"),
+                ("asterisk", "*"),
             ):
                 keys = keys.replace(name, char)
             rows.append((section, keys, b.description))

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from herne_tui.domain.objects import PAPER_KINDS, POSITIONS, Paper, format_date
-from herne_tui.screens.edit_form import EditForm, FormField
+from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen, flag
 from herne_tui.screens.pickers import Prompt
 from herne_tui.services import papers, queries
@@ -153,19 +153,17 @@ class PapersScreen(PanelScreen):
     def action_add(self) -> None:
         """Add a motion or council paper."""
         if self.herne.check_writable():
-            self.herne.push_screen(
-                EditForm("Neuer Antrag / neue Vorlage", paper_fields(None)), self._add
+            self.edit_item(
+                None,
+                lambda _: ("Neuer Antrag / neue Vorlage", paper_fields(None)),
+                self._add,
+                self._added,
             )
 
-    def _add(self, values: dict | None) -> None:
-        if not values:
-            return
+    def _add(self, db, _: None, values: dict) -> Paper:
         base = {f.name: f.value for f in paper_fields(None)}
         base.update(values)
-        self.run_write(
-            lambda db: papers.add_paper(db, values=base, user=self.herne.user),
-            lambda paper: self._added(paper),
-        )
+        return papers.add_paper(db, values=base, user=self.herne.user)
 
     def _added(self, paper: Paper) -> None:
         extra = ""
@@ -178,31 +176,31 @@ class PapersScreen(PanelScreen):
         p = self.current()
         if p is None or not self.herne.check_writable():
             return
+        self.edit_item(
+            p,
+            self._position_form,
+            self._positions,
+            lambda paper: self.notify(
+                f"Positionen gespeichert: {paper.consensus} – {paper.verdict}"
+            ),
+        )
+
+    def _position_form(self, p: Paper) -> tuple[str, list[FormField]]:
         fields = [
             FormField(f"pos_{party}", f"Position {party}", "choice", pos, POSITIONS)
             for party, pos, _ in p.positions
         ]
-        self.herne.push_screen(
-            EditForm(f"Positionen zu „{p.title}“", fields),
-            lambda changes: self._positions(p, changes),
-        )
+        return f"Positionen zu „{p.title}“", fields
 
-    def _positions(self, p: Paper, changes: dict | None) -> None:
-        if not changes:
-            return
+    def _positions(self, db, p: Paper, changes: dict) -> Paper:
         versions = {party: version for party, _, version in p.positions}
         positions = {key.removeprefix("pos_"): value for key, value in changes.items()}
-        self.run_write(
-            lambda db: papers.set_positions(
-                db,
-                paper_id=p.id,
-                positions=positions,
-                user=self.herne.user,
-                expected_versions={party: versions[party] for party in positions},
-            ),
-            lambda paper: self.notify(
-                f"Positionen gespeichert: {paper.consensus} – {paper.verdict}"
-            ),
+        return papers.set_positions(
+            db,
+            paper_id=p.id,
+            positions=positions,
+            user=self.herne.user,
+            expected_versions={party: versions[party] for party in positions},
         )
 
     def action_dissent(self) -> None:

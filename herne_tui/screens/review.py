@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
+from textual.widgets import Footer, Header, ProgressBar, Static
 
+from herne_tui.errors import HerneError
 from herne_tui.reports import build, review
 from herne_tui.screens.base import HerneScreen, guarded
-from herne_tui.screens.pickers import Prompt
+from herne_tui.screens.pickers import ChoicePicker, Prompt
+from herne_tui.widgets.shown import plain
 
 GLYPHS = "·░▒▓█×+=-"
 """One bar glyph per status (in board order), so the bars read without colour."""
@@ -23,11 +26,15 @@ COLOURS = ("grey50", "yellow", "dark_orange", "blue", "green", "red", "magenta",
 
 
 class ReviewScreen(HerneScreen):
-    """What moved since the last review, what is overdue or stale, progress per topic.
+    """What moved since my last review, what is overdue or stale, progress per topic.
+
+    The review is computed in a worker and shown as soon as it is there ("wird berechnet …"
+    until then); keys pressed meanwhile are not queued up as recomputations: one runs at a
+    time, and only the latest setting is computed after it.
 
     | Key | Action |
     | :- | :- |
-    | r | mark as reviewed now (the next review starts here) |
+    | r | mark as reviewed now, for me or for the whole coalition |
     | [ / ] | fewer / more weeks without change count as stale |
     | s | save the weekly report to a file (.md, .html or .txt) |
     """
@@ -43,58 +50,101 @@ class ReviewScreen(HerneScreen):
         Binding("s", "save", "Bericht speichern", id="review.save"),
     ]
     EDITING = frozenset({"mark"})
-    DEFAULT_CSS = "ReviewScreen Markdown { padding: 0 1; }"
+    DEFAULT_CSS = """
+    ReviewScreen #review { padding: 0 1; }
+    ReviewScreen #state { padding: 0 1; height: auto; color: $text-muted; }
+    """
+    COMPUTING = "Wochenrückblick wird berechnet …"
 
     class Loaded(Message):
-        """The review arrived from a worker."""
+        """The review for ``stale_weeks`` arrived from a worker (``data`` None: it failed)."""
 
-        def __init__(self, data: review.WeeklyReview, text: str) -> None:
+        def __init__(self, data: review.WeeklyReview | None, text: str, stale_weeks: int) -> None:
             super().__init__()
-            self.data, self.text = data, text
+            self.data, self.text, self.stale_weeks = data, text, stale_weeks
 
     def __init__(self) -> None:
         super().__init__()
         self.stale_weeks = 4
         self.data: review.WeeklyReview | None = None
+        self.computing = False
+        """True while a worker computes the review."""
+        self._again = False
+        """Set when a newer setting (or change) arrived during the computation."""
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(self.COMPUTING, id="state", markup=False)
         with VerticalScroll():
-            yield Markdown(id="review")
+            yield Static(id="review")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Wochenrückblick"
         self.reload()
 
-    @work(thread=True, exclusive=True, group="load")
-    @guarded
     def reload(self) -> None:
-        """Build the review in a worker."""
-        data = review.weekly_review(self.herne.db, stale_weeks=self.stale_weeks)
-        self.post_message(self.Loaded(data, build.render_weekly(data, "md")))
+        """Compute the review anew; during a computation only the latest request follows it."""
+        self.query_one("#state", Static).update(self.COMPUTING)
+        if self.computing:
+            self._again = True
+            return
+        self.computing = True
+        self._compute(self.stale_weeks)
+
+    @work(thread=True, group="load")
+    def _compute(self, stale_weeks: int) -> None:
+        app = self.herne
+        try:
+            data = review.weekly_review(app.db, stale_weeks=stale_weeks, user=app.user)
+            text = build.render_weekly(data, "md")
+        except HerneError as exc:
+            app.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
+            self.post_message(self.Loaded(None, "", stale_weeks))
+            return
+        self.post_message(self.Loaded(data, text, stale_weeks))
 
     def on_review_screen_loaded(self, message: Loaded) -> None:
+        self.computing = False
+        if self._again or message.stale_weeks != self.stale_weeks:
+            self._again = False
+            self.reload()  # the last value wins; what arrived is already out of date
+            return
+        self.query_one("#state", Static).update("")
+        if message.data is None:
+            return
         self.data = message.data
         since = message.data.since.astimezone().strftime("%d.%m.%Y %H:%M")
-        source = {"mark": "letzter Rückblick", "default": "7 Tage"}.get(
-            message.data.since_source, "gewählt"
-        )
+        source = {
+            "mine": "mein letzter Rückblick",
+            "mark": "Rückblick der Koalition",
+            "default": "7 Tage",
+        }.get(message.data.since_source, "gewählt")
         self.sub_title = f"seit {since} ({source}) · ohne Bewegung ab {self.stale_weeks} Wochen"
-        self.query_one("#review", Markdown).update(message.text)
+        self.query_one("#review", Static).update(RichMarkdown(message.text))
 
     def action_mark(self) -> None:
-        """Mark everything up to now as reviewed; the next review starts here."""
-        if self.herne.check_writable():
-            self._mark()
+        """Mark everything up to now as reviewed: for me, or (chosen) for the coalition."""
+        if not self.herne.check_writable():
+            return
+        user = self.herne.user
+        choices = [
+            ("mine", f"Nur für mich ({plain(user, one_line=True)})"),
+            ("everyone", "Für die ganze Koalition (der nächste Rückblick aller beginnt jetzt)"),
+        ]
+        self.herne.push_screen(
+            ChoicePicker("Als gesehen markieren", choices, "mine"),
+            lambda choice: self._mark(choice == "everyone") if choice else None,
+        )
 
-    def _mark(self) -> None:
+    def _mark(self, everyone: bool) -> None:
         def done(_: object) -> None:
-            self.notify("Als gesehen markiert; der nächste Rückblick beginnt jetzt.")
+            who = "für die ganze Koalition" if everyone else "für Sie"
+            self.notify(f"Als gesehen markiert ({who}); der nächste Rückblick beginnt jetzt.")
             self.reload()
 
         app = self.herne
-        self.write(lambda: review.mark_reviewed(app.db, user=app.user), done)
+        self.write(lambda: review.mark_reviewed(app.db, user=app.user, everyone=everyone), done)
 
     def action_stale(self, delta: int) -> None:
         """Change how many weeks without change count as stale."""
@@ -107,7 +157,9 @@ class ReviewScreen(HerneScreen):
 
         def done(path: str | None) -> None:
             if path:
-                self.herne.save_report("weekly", path, stale_weeks=self.stale_weeks)
+                self.herne.save_report(
+                    "weekly", path, stale_weeks=self.stale_weeks, user=self.herne.user
+                )
 
         self.herne.push_screen(
             Prompt("Wochenbericht speichern als (.md, .html oder .txt)", default), done
