@@ -14,6 +14,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from herne_tui.commands import MeasureProvider, ScreenActionsProvider
@@ -25,6 +26,7 @@ from herne_tui.screens.conflict import ConflictScreen
 from herne_tui.screens.help import HelpScreen
 from herne_tui.screens.pickers import Prompt
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
+from herne_tui.widgets.shown import plain
 
 if TYPE_CHECKING:  # both load the ORM; the app imports them only when they are needed
     from herne_tui.screens.measure import MeasureScreen
@@ -327,6 +329,25 @@ class HerneApp(App):
             await asyncio.sleep(0.05)
             busy = any(w.group == "write" and not w.is_finished for w in self.workers)
             quiet = 0 if busy else quiet + 1
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice, whoever raises it, shows its text as typed: control characters
+        visible, Rich markup literal (a notice often quotes what a user or a seed wrote)."""
+        super().notify(
+            plain(str(message)),
+            title=plain(title, one_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # -- writes ------------------------------------------------------------------------------------
     def check_writable(self) -> bool:
