@@ -15,6 +15,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from herne_tui.commands import (
@@ -537,6 +538,25 @@ class HerneApp(GermanApp):
             await asyncio.sleep(0.05)
             busy = any(w.group == "write" and not w.is_finished for w in self.workers)
             quiet = 0 if busy else quiet + 1
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice, whoever raises it, shows its text as typed: control characters
+        visible, Rich markup literal (a notice often quotes what a user or a seed wrote)."""
+        super().notify(
+            plain(str(message)),
+            title=plain(title, one_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # -- writes ------------------------------------------------------------------------------------
     def check_writable(self) -> bool:

@@ -290,12 +290,13 @@ class ProgressScreen(HerneScreen):
         out = Text()
         legend = Text("Legende: ")
         for i, s in enumerate(data.statuses):
-            legend.append(f"{GLYPHS[i % len(GLYPHS)]} {s.label}  ", style=COLOURS[i % 8])
+            label = plain(s.label, one_line=True)
+            legend.append(f"{GLYPHS[i % len(GLYPHS)]} {label}  ", style=COLOURS[i % 8])
         out.append_text(legend)
         out.append("\n\n")
         for row in (*data.topics, data.overall):
             done = sum(c.count for c in row.counts if c.done)
-            name = row.name if row is not data.overall else "Gesamt"
+            name = plain(row.name, one_line=True) if row is not data.overall else "Gesamt"
             out.append(f"{name[:28]:<28} ")
             out.append_text(bar(row.counts, width))
             out.append(f" {done:>3}/{row.total:<3} erledigt\n")

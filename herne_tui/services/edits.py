@@ -28,6 +28,7 @@ from herne_tui.db.models import (
     SeatRow,
 )
 from herne_tui.db.store import Database
+from herne_tui.domain import limits
 from herne_tui.domain import objects as d
 from herne_tui.domain.objects import FIELD_LABELS
 from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
@@ -44,7 +45,7 @@ from herne_tui.services.queries import (
 )
 from herne_tui.services.validate import Validator
 
-NOTE_MAX = 20_000
+NOTE_MAX = limits.NOTE_MAX
 
 
 def _iso(value: Any) -> str:
@@ -313,6 +314,8 @@ def apply_changes(
     ``entity`` is a name in ``ENTITIES`` or an ``Entity`` description.
     """
     spec = ENTITIES[entity] if isinstance(entity, str) else entity
+    validate.long_text(source, "Quelle")  # bounded like every text (the history keeps them)
+    validate.long_text(comment, "Kommentar")
     clean = spec.validate(session, spec, changes)
     row = spec.load(session, spec, key)
     _check_version(session, spec, key, row, expected_version, clean)
