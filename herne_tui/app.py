@@ -344,7 +344,7 @@ class HerneApp(App):
                     reload()
                 self.tell_screens(HerneScreen.ChangeDropped)
 
-        self.push_screen(ConflictScreen(conflict), done)
+        self.push_screen(ConflictScreen(conflict, self.labels), done)
 
     def on_measure_screen_saved(self, message: MeasureScreen.Saved) -> None:
         """A measure was saved on its screen: the other screens show it too."""
