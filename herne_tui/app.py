@@ -107,7 +107,14 @@ class HerneApp(App):
         Binding("w", "panel('review')", "Wochenrückblick", show=False, id="app.panel-review"),
         Binding("d", "panel('deadlines')", "Fristen", show=False, id="app.panel-deadlines"),
         Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Befehle", key_display="^p", id="app.command-palette"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Befehle",
+            key_display="^p",
+            show=False,  # the footer shows it once, docked right
+            id="app.command-palette",
+        ),
         Binding("q", "quit", "Beenden", id="app.quit"),
     ]
 
