@@ -144,7 +144,14 @@ class HerneApp(GermanApp):
         Binding("f9", "view(9)", "Ansicht 9", show=False, id="app.view-9"),
         Binding("m", "panel('meetings')", "Sitzungen", show=False, id="app.panel-meetings"),
         Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Befehle", key_display="^p", id="app.command-palette"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Befehle",
+            key_display="^p",
+            show=False,  # the footer shows it once, docked right
+            id="app.command-palette",
+        ),
         Binding("q", "quit", "Beenden", id="app.quit"),
     ]
 
@@ -598,7 +605,7 @@ class HerneApp(GermanApp):
                     reload()
                 self.tell_screens(HerneScreen.ChangeDropped)
 
-        self.push_screen(ConflictScreen(conflict), done)
+        self.push_screen(ConflictScreen(conflict, self.labels), done)
 
     def on_measure_screen_saved(self, message: MeasureScreen.Saved) -> None:
         """A measure was saved on its screen: the other screens show it too."""

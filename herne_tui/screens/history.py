@@ -52,9 +52,10 @@ class HistoryScreen(HerneScreen):
     class Loaded(Message):
         """History rows arrived from a worker."""
 
-        def __init__(self, entries, labels, topics) -> None:
+        def __init__(self, entries, labels, topics, names) -> None:
             super().__init__()
             self.entries, self.labels, self.topics = entries, labels, topics
+            self.names = names
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,7 +85,8 @@ class HistoryScreen(HerneScreen):
         entries = history.list_changes(
             db, user=self.user, topic=self.topic, since=self.since, limit=LIMIT
         )
-        self.post_message(self.Loaded(entries, {s.key: s.label for s in statuses}, topics))
+        names = history.entity_labels(db)
+        self.post_message(self.Loaded(entries, {s.key: s.label for s in statuses}, topics, names))
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
         self.topics = message.topics
@@ -94,7 +96,7 @@ class HistoryScreen(HerneScreen):
             table.add_row(
                 Text(format_datetime(e.at.astimezone())),
                 cell(e.user),
-                cell(e.entity_id or e.entity),
+                cell(history.entity_label(e, message.names)),
                 cell(history.describe(e, message.labels)),
                 cell("; ".join(x for x in (e.source, e.comment) if x)),
             )

@@ -47,10 +47,20 @@ class ReviewScreen(HerneScreen):
     BINDINGS = [
         Binding("r", "mark", "Gesehen", id="review.mark"),
         Binding(
-            "left_square_bracket", "stale(-1)", "Wochen −", key_display="[", id="review.fewer-weeks"
+            "left_square_bracket",
+            "stale(-1)",
+            "Wochen −",
+            key_display="[",
+            show=False,
+            id="review.fewer-weeks",
         ),
         Binding(
-            "right_square_bracket", "stale(1)", "Wochen +", key_display="]", id="review.more-weeks"
+            "right_square_bracket",
+            "stale(1)",
+            "Wochen +",
+            key_display="]",
+            show=False,
+            id="review.more-weeks",
         ),
         Binding("s", "save", "Bericht speichern", id="review.save"),
         Binding("b", "confirm_decision", "Beschluss übernehmen", id="review.confirm-decision"),
@@ -137,7 +147,9 @@ class ReviewScreen(HerneScreen):
             "mark": "Rückblick der Koalition",
             "default": "7 Tage",
         }.get(message.data.since_source, "gewählt")
-        self.sub_title = f"seit {since} ({source}) · ohne Bewegung ab {self.stale_weeks} Wochen"
+        self.sub_title = (
+            f"seit {since} ({source}) · ohne Bewegung ab {self.stale_weeks} Wochen ([ / ])"
+        )
         self.query_one("#review", Static).update(RichMarkdown(message.text))
 
     def action_mark(self) -> None:
@@ -251,6 +263,8 @@ class ProgressScreen(HerneScreen):
     ProgressScreen ProgressBar { padding: 0 1; }
     ProgressScreen #bars { padding: 1; height: auto; }
     """
+    data: review.Progress | None = None
+    """The progress last shown (drawn again for a new width)."""
 
     class Loaded(Message):
         """Progress data arrived from a worker."""
@@ -277,8 +291,12 @@ class ProgressScreen(HerneScreen):
         """Read the progress in a worker."""
         self.post_message(self.Loaded(review.progress(self.herne.db)))
 
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self.post_message(self.Loaded(self.data))
+
     def on_progress_screen_loaded(self, message: Loaded) -> None:
-        data = message.data
+        data = self.data = message.data
         term = data.term
         if term.start and term.end:
             self.query_one("#term", Static).update(
@@ -286,7 +304,11 @@ class ProgressScreen(HerneScreen):
                 f"{term.days_left} Tage ({term.share_elapsed:.0%} der Zeit vergangen)"
             )
         self.query_one("#elapsed", ProgressBar).update(progress=round(term.share_elapsed * 100))
-        width = max(20, min(60, self.size.width - 40))
+        names = [row.name for row in data.topics] + ["Gesamt"]
+        room = self.size.width - 4  # padding and scrollbar
+        tail = 17  # " 123/456 erledigt"
+        name_width = min(max(map(len, names)), max(16, room - tail - 1 - 20))
+        width = max(10, min(60, room - name_width - 1 - tail))
         out = Text()
         legend = Text("Legende: ")
         for i, s in enumerate(data.statuses):
@@ -297,7 +319,9 @@ class ProgressScreen(HerneScreen):
         for row in (*data.topics, data.overall):
             done = sum(c.count for c in row.counts if c.done)
             name = plain(row.name, one_line=True) if row is not data.overall else "Gesamt"
-            out.append(f"{name[:28]:<28} ")
+            if len(name) > name_width:
+                name = name[: name_width - 1] + "…"
+            out.append(f"{name:<{name_width}} ")
             out.append_text(bar(row.counts, width))
             out.append(f" {done:>3}/{row.total:<3} erledigt\n")
         self.query_one("#bars", Static).update(out)
