@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -22,6 +24,7 @@ from herne_tui.screens.board import BoardScreen
 from herne_tui.screens.conflict import ConflictScreen
 from herne_tui.screens.help import HelpScreen
 from herne_tui.screens.pickers import Prompt
+from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
 from herne_tui.widgets.german import GermanApp
 
 if TYPE_CHECKING:  # both load the ORM; the app imports them only when they are needed
@@ -45,6 +48,7 @@ EXTRA_MODES = {
     "review": ("Wochenrückblick", "review:ReviewScreen", "w"),
     "deadlines": ("Fristen", "deadlines:DeadlinesScreen", "d"),
     "checks": ("Prüfungen", "deadlines:ChecksScreen", "0"),
+    "table": ("Tabelle aller Maßnahmen", "table:TableScreen", "v"),
 }
 """Screens on letter keys: mode name → (German title, screen, key)."""
 
@@ -104,6 +108,7 @@ class HerneApp(GermanApp):
         Binding("0", "panel('checks')", "Prüfungen", show=False, id="app.panel-checks"),
         Binding("w", "panel('review')", "Wochenrückblick", show=False, id="app.panel-review"),
         Binding("d", "panel('deadlines')", "Fristen", show=False, id="app.panel-deadlines"),
+        Binding("v", "toggle_table", "Board/Tabelle", show=False, id="app.toggle-table"),
         Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
         Binding("ctrl+p", "command_palette", "Befehle", key_display="^p", id="app.command-palette"),
         Binding("q", "quit", "Beenden", id="app.quit"),
@@ -135,6 +140,9 @@ class HerneApp(GermanApp):
         self.labels: dict[str, str] = {}
         self.initial_board = initial_board
         """The board read by the quick start, shown before the ORM has loaded."""
+        self._seen_history: int | None = (
+            initial_board.history_id if initial_board is not None else None
+        )
         self._polling = False
 
     def on_mount(self) -> None:
@@ -152,6 +160,10 @@ class HerneApp(GermanApp):
         """Show the board or a panel (keys 1–5)."""
         if self.current_mode != mode:
             self.switch_mode(mode)
+
+    def action_toggle_table(self) -> None:
+        """``v``: from the table back to the board, from anywhere else to the table."""
+        self.action_panel("board" if self.current_mode == "table" else "table")
 
     def action_help(self) -> None:
         """Show every key."""
@@ -268,6 +280,55 @@ class HerneApp(GermanApp):
             if isinstance(screen, HerneScreen):
                 screen.post_message(message())
 
+    # -- quitting ------------------------------------------------------------------------------
+    def unsaved_screens(self) -> list[KeepsInput]:
+        """Every open screen or dialog holding unsaved input, the one on top first."""
+        found: list[KeepsInput] = []
+        for screen in [*reversed(self.screen_stack), *self.open_screens()]:
+            if isinstance(screen, KeepsInput) and screen not in found and screen.unsaved_input():
+                found.append(screen)
+        return found
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved input anywhere, ask first: save, drop, or keep editing."""
+        if isinstance(self.screen, UnsavedDialog):
+            return
+        if not self.unsaved_screens():
+            self.exit()
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == DROP:
+                self.exit()
+            elif choice == SAVE:
+                self.run_worker(self._save_and_quit(), group="quit", exclusive=True)
+
+        self.push_screen(UnsavedDialog("Vor dem Beenden: es gibt ungespeicherte Eingaben."), answer)
+
+    async def _save_and_quit(self) -> None:
+        """Save everything typed, wait for the writes, and quit unless something was refused."""
+        for screen in self.unsaved_screens():
+            if not screen.save_input():
+                return  # refused: the screen shows why, the app stays open
+        await self._writes_done()
+        if self.unsaved_screens() or isinstance(self.screen, ConflictScreen | UnsavedDialog):
+            self.notify(
+                "Nicht alles konnte gespeichert werden – bitte prüfen; die App bleibt offen.",
+                severity="warning",
+            )
+            return
+        self.exit()
+
+    async def _writes_done(self, timeout: float = 30.0) -> None:
+        """Wait until no write is pending (a dialog's opener starts its write a moment after
+        the dialog closed, so the app must be quiet twice in a row)."""
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while quiet < 3 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            busy = any(w.group == "write" and not w.is_finished for w in self.workers)
+            quiet = 0 if busy else quiet + 1
+
     # -- writes ------------------------------------------------------------------------------------
     def check_writable(self) -> bool:
         """False (with a notice) when the app runs read-only."""
@@ -306,6 +367,15 @@ class HerneApp(GermanApp):
         self.set_interval(self.watch_interval, self._tick)
         self._tick()
 
+    def seen_history(self, history_id: int) -> None:
+        """The board shows the data up to this history id (the watcher starts there)."""
+        if self.watcher is None and history_id:
+            self._seen_history = history_id
+
+    def poll_now(self) -> None:
+        """Look for new commits at once (after an own write the board needs to see)."""
+        self._tick()
+
     def _tick(self) -> None:
         if not self._polling:  # never stack polls (and never cancel one half-way)
             self._polling = True
@@ -319,9 +389,11 @@ class HerneApp(GermanApp):
                 # deferred: the watcher loads the ORM, which stays off the first paint
                 from herne_tui.services.watch import ChangeWatcher
 
-                self.watcher = ChangeWatcher(self.db)
-                # anything committed between the first read and now shows up once
-                entries = []
+                since = self._seen_history
+                self.watcher = ChangeWatcher(self.db, since=since)
+                # anything committed between the first read and now shows up once: from the
+                # board's own history id, or (board not read yet) as "reload everything"
+                entries = self.watcher.poll() if since is not None else []
             else:
                 entries = self.watcher.poll()
         except HerneError as exc:  # the database went away or cannot be opened
@@ -337,7 +409,8 @@ class HerneApp(GermanApp):
             self.watcher.close()
 
     def on_herne_app_data_changed(self, message: DataChanged) -> None:
-        self.tell_screens(HerneScreen.Outdated)  # every mode, not only the current one
+        # every mode, not only the current one
+        self.tell_screens(lambda: HerneScreen.Outdated(message.entries))
         others = [e for e in message.entries if e.user != self.user]
         if others:
             first = others[0]
@@ -368,6 +441,7 @@ def help_sections() -> list[tuple[str, list[Binding]]]:
         ("Wochenrückblick (w)", keys("review:ReviewScreen")),
         ("Anträge (8)", keys("papers:PapersScreen")),
         ("Fristen (d)", keys("deadlines:DeadlinesScreen")),
+        ("Tabelle (v)", keys("table:TableScreen")),
     ]
 
 

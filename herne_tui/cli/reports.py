@@ -13,11 +13,11 @@ from herne_tui.errors import InvalidInput
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
 
-EXPORT_FORMATS = ("toml", "json", "csv", "xlsx")
+EXPORT_FORMATS = ("toml", "json", "csv", "xlsx", "ics")
 
 # Which of the optional report settings each kind of report takes.
 REPORT_OPTIONS = {
-    "weekly": ("since", "stale_weeks"),
+    "weekly": ("since", "stale_weeks", "stale"),
     "annual": ("year",),
     "midterm": ("at",),
     "minutes": ("since",),
@@ -32,8 +32,9 @@ def add_export(sub: Subparsers) -> None:
         "--format",
         choices=EXPORT_FORMATS,
         default="toml",
-        help="toml (ein gültiger Seed), json, csv oder xlsx (Tabelle der Maßnahmen; braucht "
-        "-o, außer die Ausgabe geht in eine Datei oder Pipe)",
+        help="toml (ein gültiger Seed), json, csv, xlsx (Tabelle der Maßnahmen; braucht -o, "
+        "außer die Ausgabe geht in eine Datei oder Pipe) oder ics (Sitzungen, Fristen, "
+        "Fälligkeiten und Bilanzen als Kalender, iCalendar)",
     )
     p.add_argument(
         "--excel",
@@ -81,7 +82,50 @@ def add_report(sub: Subparsers) -> None:
         default="4",
         help="weekly: ohne Bewegung seit N Wochen (Standard 4)",
     )
+    p.add_argument(
+        "--stale",
+        action="store_true",
+        help="weekly: jede Maßnahme ohne Bewegung einzeln aufführen (sonst Anzahl je Thema)",
+    )
     p.add_argument("--format", metavar="text|md|html", default="text")
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
+    p.add_argument(
+        "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
+    )
+
+
+def add_digest(sub: Subparsers) -> None:
+    """The ``digest`` parser."""
+    p = sub.add_parser(
+        "digest",
+        help="Übersicht für die Woche: Änderungen, Notizen, Fristen, Sitzungen, Verstöße, Dissense",
+        epilog=EPILOG,
+    )
+    add_common(p)
+    p.add_argument(
+        "--since",
+        metavar="last|DATUM",
+        default="last",
+        help="ab der letzten Durchsicht (last, Standard; sonst 7 Tage) oder ab diesem Tag",
+    )
+    p.add_argument(
+        "--for",
+        dest="for_user",
+        metavar="NAME",
+        help="ab der letzten Durchsicht dieser Person (sonst der gemeinsamen)",
+    )
+    p.add_argument("--format", metavar="text|md|html", default="text")
+    p.add_argument(
+        "--stale",
+        action="store_true",
+        help="jede Maßnahme ohne Bewegung einzeln aufführen (sonst Anzahl je Thema)",
+    )
+    p.add_argument(
+        "--stale-weeks",
+        metavar="N",
+        default="4",
+        help="ohne Bewegung seit N Wochen (Standard 4)",
+    )
     p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
@@ -95,6 +139,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.excel and args.format != "csv":
         raise InvalidInput(f"--excel gilt nur für --format csv, nicht für {args.format}")
+    if args.format == "ics":
+        return _export_ics(args)
     if args.format == "xlsx" and not args.output and sys.stdout.isatty():
         raise InvalidInput(
             "--format xlsx schreibt eine Binärdatei: bitte -o DATEI.xlsx angeben "
@@ -117,6 +163,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_ics(args: argparse.Namespace) -> int:
+    """``export --format ics``: the calendar; CRLF line ends, so raw bytes on standard output."""
+    from herne_tui.reports.calendar import export_ics
+
+    if args.as_of is not None:
+        raise InvalidInput(
+            "--as-of: gilt nicht für --format ics (der Kalender zeigt den Stand jetzt)"
+        )
+    text = export_ics(open_db(args))
+    if args.output:
+        write_output(text, args.output, args)
+    else:  # every text in it is already made safe (reports.calendar); keep its CR LF
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """``report``: a weekly, annual, midterm report or the minutes, as text, Markdown or HTML."""
     from herne_tui.reports import build
@@ -124,21 +188,49 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     kind = choice(args.kind, build.KINDS, "Berichtsart")
     fmt = choice(args.format, build.FORMATS, "--format")
-    for option in ("since", "year", "at"):
-        if getattr(args, option) is not None and option not in REPORT_OPTIONS[kind]:
+    for option in ("since", "year", "at", "stale"):
+        if getattr(args, option) not in (None, False) and option not in REPORT_OPTIONS[kind]:
             raise InvalidInput(f"--{option}: gilt nicht für den Bericht {kind}")
     since = parse_day(args.since, "--since") if args.since is not None else None
     at = parse_day(args.at, "--at") if args.at is not None else None
     year = number(args.year, "--year", MIN_YEAR, MAX_YEAR) if args.year is not None else None
     weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
     text = build.build_report(
-        open_db(args), kind, fmt, since=since, year=year, at=at, stale_weeks=weeks
+        open_db(args),
+        kind,
+        fmt,
+        since=since,
+        year=year,
+        at=at,
+        stale_weeks=weeks,
+        list_stale=args.stale,
     )
     write_output(text, args.output, args)
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """``digest``: the week's changes and what comes up, for the inbox (text, md or html)."""
+    from herne_tui.cli.common import USER_MAX
+    from herne_tui.reports import build
+    from herne_tui.reports.review import weekly_review
+    from herne_tui.services.history import parse_day
+
+    fmt = choice(args.format, build.FORMATS, "--format")
+    since = None if args.since.strip() == "last" else parse_day(args.since, "--since")
+    user = args.for_user.strip() if args.for_user is not None else None
+    if user is not None and not 0 < len(user) <= USER_MAX:
+        raise InvalidInput(f"--for: einen Namen mit 1 bis {USER_MAX} Zeichen angeben")
+    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
+    data = weekly_review(
+        open_db(args), since=since, stale_weeks=weeks, list_stale=args.stale, for_user=user
+    )
+    write_output(build.render_weekly(data, fmt, heading="Digest"), args.output, args)
     return 0
 
 
 COMMANDS = {
     "export": Command(add_export, cmd_export),
     "report": Command(add_report, cmd_report),
+    "digest": Command(add_digest, cmd_digest),
 }

@@ -74,8 +74,11 @@ def read_board(path: Path) -> d.Board | None:
                 meta[key] = json.loads(value)
             except ValueError:
                 meta[key] = value
+        (newest,) = conn.execute("SELECT max(id) FROM history").fetchone()
         conn.execute("COMMIT")
-        return d.Board(topics=topics, statuses=statuses, measures=measures, meta=meta)
+        return d.Board(
+            topics=topics, statuses=statuses, measures=measures, meta=meta, history_id=newest or 0
+        )
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None
     finally:

@@ -46,7 +46,19 @@ def _v2_coalition_procedures(conn: Connection) -> None:
 
 MIGRATIONS[2] = _v2_coalition_procedures
 
-V3_TABLES: tuple[str, ...] = ()
+V3_TABLES: tuple[str, ...] = (
+    # the RIS mirror (issue 13)
+    "ris_source",
+    "ris_organization",
+    "ris_person",
+    "ris_membership",
+    "ris_meeting",
+    "ris_agenda_item",
+    "ris_paper",
+    "ris_consultation",
+    "ris_file",
+    "ris_link",
+)
 """Tables schema 3 adds, parents first: the RIS mirror (issue 13), users and proposals (issue
 14), saved views (issue 16). Each new table's name goes here; ``create`` skips existing ones."""
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from herne_tui.domain.search import fold
+
 LEADS = ("SPD", "CDU", "gemeinsam")
 """Allowed values of a measure's lead (the partners, or both together)."""
 
@@ -143,8 +145,8 @@ class Measure:
         return self.due is not None and self.due < today and self.status not in done_statuses
 
     def haystack(self) -> str:
-        """Lower-cased text the board's filter searches: id, title and text."""
-        return f"{self.id}\n{self.title}\n{self.text}\n{' '.join(self.subitems)}".casefold()
+        """Folded text the board's filter searches: id, title, text and sub-items."""
+        return fold(f"{self.id}\n{self.title}\n{self.text}\n{' '.join(self.subitems)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +273,8 @@ class Board:
     statuses: tuple[Status, ...]
     measures: tuple[Measure, ...]
     meta: dict = field(default_factory=dict, hash=False)
+    history_id: int = 0
+    """The newest history entry the board includes (0: unknown); changes come after it."""
 
     @property
     def done_statuses(self) -> frozenset[str]:
@@ -382,5 +386,6 @@ FIELD_LABELS = {
     "nominee_party": "Partei",
     "tender_done": "Ausgeschrieben",
     "note": "Notiz",
+    "ris_paper": "RIS-Vorlage",
 }
 """German labels of the user fields (history, conflicts, reports)."""

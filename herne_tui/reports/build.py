@@ -22,6 +22,7 @@ from pathlib import Path
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.errors import InvalidInput
+from herne_tui.reports.digest import ahead_blocks, attention_blocks, stale_blocks
 from herne_tui.reports.document import FORMATS, Heading, Items, Para, Table, render
 from herne_tui.reports.document import Bar as _Bar
 from herne_tui.reports.review import (
@@ -294,14 +295,16 @@ def _change_line(c: StatusChange) -> str:
     return f"{_label(c.measure)}: {c.old_label or '—'} → {c.new_label} ({where})"
 
 
-def weekly_blocks(review: WeeklyReview) -> list:
-    """The weekly review as document blocks."""
+def weekly_blocks(review: WeeklyReview, heading: str = "Wochenrückblick") -> list:
+    """The weekly review (and the digest, with its own ``heading``) as document blocks."""
+
     how = {"mark": "seit der letzten Durchsicht", "default": f"letzte {DEFAULT_DAYS} Tage"}.get(
         review.since_source, "ab dem gewählten Datum"
     )
     labels = {s.key: s.label for s in review.progress.statuses}
     period = f"Zeitraum: {_local(review.since)} – {_local(review.until)} ({how})"
-    blocks = [Heading(1, f"Wochenrückblick {review.title}".strip()), Para(period)]
+    who = f" für {review.for_user}" if review.for_user else ""
+    blocks = [Heading(1, f"{heading} {review.title}{who}".strip()), Para(period)]
     blocks += [
         Heading(2, f"Statusänderungen ({len(review.status_changes)})"),
         Items(tuple(_change_line(c) for c in review.status_changes)),
@@ -315,6 +318,7 @@ def weekly_blocks(review: WeeklyReview) -> list:
             )
         ),
     ]
+    blocks += ahead_blocks(review) + attention_blocks(review)
     blocks += [
         Heading(2, f"Überfällig ({len(review.overdue)})"),
         Items(
@@ -325,14 +329,7 @@ def weekly_blocks(review: WeeklyReview) -> list:
             )
         ),
     ]
-    blocks += [
-        Heading(2, f"Ohne Bewegung seit {review.stale_weeks} Wochen ({len(review.stale)})"),
-        Items(
-            tuple(
-                f"{_label(s.measure)}: letzte Änderung {_day(s.last_change)}" for s in review.stale
-            )
-        ),
-    ]
+    blocks += stale_blocks(review)
     blocks += [
         Heading(2, "Fortschritt je Thema"),
         _progress_table(review.progress),
@@ -446,9 +443,9 @@ def midterm_blocks(report: MidtermReport) -> list:
 
 
 # -- renderers ------------------------------------------------------------------------------------
-def render_weekly(review: WeeklyReview, fmt: str) -> str:
-    """The weekly review as ``text``, ``md`` or ``html``."""
-    return render(weekly_blocks(review), fmt)
+def render_weekly(review: WeeklyReview, fmt: str, heading: str = "Wochenrückblick") -> str:
+    """The weekly review (or, with ``heading``, the digest) as ``text``, ``md`` or ``html``."""
+    return render(weekly_blocks(review, heading), fmt)
 
 
 def render_annual(data: AnnualReport, fmt: str) -> str:
@@ -471,6 +468,7 @@ def build_report(
     year: int | None = None,
     at: date | None = None,
     stale_weeks: int = 4,
+    list_stale: bool = False,
 ) -> str:
     """Build and render one report (``weekly``, ``annual`` or ``midterm``) as text."""
     from herne_tui.reports.review import weekly_review
@@ -480,7 +478,8 @@ def build_report(
     if fmt not in FORMATS:
         raise InvalidInput(f"--format: „{fmt}“ gibt es nicht (bekannt: {', '.join(FORMATS)})")
     if kind == "weekly":
-        return render_weekly(weekly_review(db, since=since, stale_weeks=stale_weeks), fmt)
+        data = weekly_review(db, since=since, stale_weeks=stale_weeks, list_stale=list_stale)
+        return render_weekly(data, fmt)
     if kind == "minutes":
         from herne_tui.reports.minutes import render_minutes
 

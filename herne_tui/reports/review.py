@@ -7,18 +7,32 @@ survives restarts; the next review starts there.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.errors import InvalidInput
+from herne_tui.reports.calendar import CalendarEvent, calendar_events
+from herne_tui.services.checks import nomination_violations
 from herne_tui.services.edits import set_meta
 from herne_tui.services.history import last_changes, start_of_day
+from herne_tui.services.papers import list_dissents
 from herne_tui.services.queries import get_meta, history, load_board, utc
 
 REVIEW_MARK = "review_mark"
-"""Meta key of the last "reviewed now"."""
+"""Meta key of the last "reviewed now"; ``review_mark:<user>`` is one user's own mark."""
+AHEAD_DAYS = 14
+"""Deadlines and meetings this many days ahead belong in the review."""
+MEETING = "Sitzung"
+"""The calendar category of a meeting (``services.deadlines``; RIS meetings use it too)."""
+
+WaitingSource = Callable[[Database, "str | None"], Iterable[str]]
+"""Lines about proposals waiting for someone (the user given, or anyone)."""
+WAITING_SOURCES: list[WaitingSource] = []
+"""Where "waiting for confirmation" comes from: the coalition issue's proposed status changes
+append their source here; while the list is empty the review has no such section."""
 
 DEFAULT_DAYS = 7
 """Without a review mark, a review covers this many days."""
@@ -55,6 +69,15 @@ class StaleMeasure:
     measure: d.Measure
     last_change: datetime
     weeks: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    """How many measures of one topic something applies to (e.g. stale ones)."""
+
+    key: str
+    name: str
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +151,14 @@ class WeeklyReview:
     stale: tuple[StaleMeasure, ...]
     progress: Progress
     title: str = ""
+    upcoming: tuple[CalendarEvent, ...] = ()
+    meetings: tuple[CalendarEvent, ...] = ()
+    violations: tuple[d.Violation, ...] = ()
+    dissents: tuple[d.Dissent, ...] = ()
+    waiting: tuple[str, ...] | None = None  # None: no source of waiting proposals yet
+    stale_by_topic: tuple[TopicCount, ...] = ()
+    list_stale: bool = False
+    for_user: str = ""
 
 
 # -- term and progress --------------------------------------------------------------------------
@@ -183,9 +214,10 @@ def progress(db: Database) -> Progress:
 
 
 # -- review mark --------------------------------------------------------------------------------
-def review_mark(db: Database) -> datetime | None:
-    """When the last review was marked done, or None."""
-    value = get_meta(db).get(REVIEW_MARK)
+def review_mark(db: Database, user: str | None = None) -> datetime | None:
+    """When the last review was marked done (``user``'s own mark first), or None."""
+    meta = get_meta(db)
+    value = (meta.get(f"{REVIEW_MARK}:{user}") if user else None) or meta.get(REVIEW_MARK)
     if not value:
         return None
     try:
@@ -202,18 +234,20 @@ def mark_reviewed(db: Database, *, user: str) -> datetime:
 
 
 # -- the weekly review ----------------------------------------------------------------------------
-def default_since(db: Database) -> tuple[datetime, str]:
+def default_since(db: Database, user: str | None = None) -> tuple[datetime, str]:
     """The review mark (``"mark"``), else 7 days before now (``"default"``)."""
-    mark = review_mark(db)
+    mark = review_mark(db, user)
     if mark is not None:
         return mark, "mark"
     return utc(db.now()) - timedelta(days=DEFAULT_DAYS), "default"
 
 
-def _review_start(db: Database, since: date | datetime | None) -> tuple[datetime, str]:
+def _review_start(
+    db: Database, since: date | datetime | None, user: str | None = None
+) -> tuple[datetime, str]:
     """Where the review starts and why: ``"mark"``, ``"default"`` or ``"given"``."""
     if since is None:
-        return default_since(db)
+        return default_since(db, user)
     if isinstance(since, datetime):
         return utc(since), "given"
     return start_of_day(since), "given"
@@ -281,17 +315,54 @@ def _stale(db: Database, board: d.Board, now: datetime, weeks: int) -> tuple[Sta
     return tuple(stale)
 
 
+def stale_by_topic(board: d.Board, stale: tuple[StaleMeasure, ...]) -> tuple[TopicCount, ...]:
+    """Stale measures counted per topic, in the board's topic order (topics without any left
+    out)."""
+    counts: dict[str, int] = {}
+    for s in stale:
+        counts[s.measure.topic] = counts.get(s.measure.topic, 0) + 1
+    return tuple(TopicCount(t.key, t.name, counts[t.key]) for t in board.topics if t.key in counts)
+
+
+def _ahead(
+    db: Database, today: date
+) -> tuple[tuple[CalendarEvent, ...], tuple[CalendarEvent, ...]]:
+    """Deadlines and meetings from today up to ``AHEAD_DAYS`` days ahead, soonest first."""
+    last = today + timedelta(days=AHEAD_DAYS)
+    soon = [e for e in calendar_events(db) if today <= e.day <= last]
+    return (
+        tuple(e for e in soon if e.category != MEETING),
+        tuple(e for e in soon if e.category == MEETING),
+    )
+
+
+def _waiting(db: Database, user: str | None) -> tuple[str, ...] | None:
+    if not WAITING_SOURCES:
+        return None
+    return tuple(line for source in WAITING_SOURCES for line in source(db, user))
+
+
 def weekly_review(
-    db: Database, *, since: date | datetime | None = None, stale_weeks: int = 4
+    db: Database,
+    *,
+    since: date | datetime | None = None,
+    stale_weeks: int = 4,
+    list_stale: bool = False,
+    for_user: str | None = None,
 ) -> WeeklyReview:
-    """Status changes and notes since ``since``, overdue and stale measures, progress."""
+    """What a coordinator reads every week: status changes and notes since ``since`` (else
+    since ``for_user``'s or everyone's last review), deadlines and meetings of the next two
+    weeks, rule violations, open dissents, overdue and stale measures (listed with
+    ``list_stale``, else counted per topic), progress."""
     if stale_weeks < 1:
         raise InvalidInput(f"Wochen ohne Bewegung: {stale_weeks} ist zu klein (mindestens 1)")
     now = utc(db.now())
-    start, source = _review_start(db, since)
+    start, source = _review_start(db, since, for_user)
     board = load_board(db)
     changes, notes = _changes_and_notes(db, board, start, now)
     today = now.date()
+    stale = _stale(db, board, now, stale_weeks)
+    upcoming, meetings = _ahead(db, db.now().astimezone().date())
     return WeeklyReview(
         since=start,
         until=now,
@@ -300,7 +371,15 @@ def weekly_review(
         status_changes=tuple(changes),
         notes=tuple(notes),
         overdue=_overdue(board, today),
-        stale=_stale(db, board, now, stale_weeks),
+        stale=stale,
         progress=progress_of(board, today),
         title=(board.meta.get("agreement") or {}).get("name", ""),
+        upcoming=upcoming,
+        meetings=meetings,
+        violations=tuple(nomination_violations(db)),
+        dissents=list_dissents(db, open_only=True),
+        waiting=_waiting(db, for_user),
+        stale_by_topic=stale_by_topic(board, stale),
+        list_stale=list_stale,
+        for_user=for_user or "",
     )

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from herne_tui.domain.objects import DateError, format_date, parse_date
-from herne_tui.screens.pickers import MODAL_CSS
+from herne_tui.screens.unsaved import DROP, MODAL_CSS, SAVE, KeepsInput, UnsavedDialog
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,12 @@ class FormField:
     labels: dict | None = None
 
 
-class EditForm(ModalScreen[dict | None]):
-    """Edit some fields; ctrl+s dismisses with only the changed values, esc with None."""
+class EditForm(KeepsInput, ModalScreen[dict | None]):
+    """Edit some fields; ctrl+s dismisses with only the changed values, esc with None.
+
+    ``typed`` shows values typed earlier instead of the fields' own (a refused form opened
+    again); ``errors`` maps a field's name (or "" for the form) to why it was refused.
+    """
 
     DEFAULT_CSS = (
         MODAL_CSS.format(name="EditForm").replace("> Vertical", "> VerticalScroll")
@@ -47,44 +51,59 @@ class EditForm(ModalScreen[dict | None]):
         Binding("escape", "cancel", "Abbrechen", id="form.cancel"),
     ]
 
-    def __init__(self, title: str, fields: list[FormField]) -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: list[FormField],
+        *,
+        typed: dict | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.form_title = title
         self.fields = fields
+        self.typed = typed or {}
+        self.errors = errors or {}
+
+    def _shown(self, f: FormField) -> object:
+        return self.typed.get(f.name, f.value)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Label(self.form_title, classes="title", markup=False)
+            yield Label(self.errors.get("", ""), classes="error", id="e-form", markup=False)
             for f in self.fields:
+                value = self._shown(f)
                 if f.kind == "bool":
-                    yield Checkbox(f.label, bool(f.value), id=f"f-{f.name}")
-                    continue
-                yield Label(f.label, markup=False)
+                    yield Checkbox(f.label, bool(value), id=f"f-{f.name}")
+                else:
+                    yield Label(f.label, markup=False)
                 if f.kind == "choice":
                     names = f.labels or {}
                     options = [(names.get(o, o) or "—", o) for o in f.options]
                     yield Select(
                         options,
-                        value=f.value if f.value in f.options else f.options[0],
+                        value=value if value in f.options else f.options[0],
                         allow_blank=False,
                         id=f"f-{f.name}",
                     )
-                else:
-                    shown = (
-                        format_date(f.value) if isinstance(f.value, date) else str(f.value or "")
-                    )
+                elif f.kind != "bool":
+                    shown = format_date(value) if isinstance(value, date) else str(value or "")
                     placeholder = "TT.MM.JJJJ" if f.kind == "date" else ""
                     yield Input(shown, placeholder=placeholder, id=f"f-{f.name}")
-                    yield Label("", classes="error", id=f"e-{f.name}")
+                message = self.errors.get(f.name, "")
+                yield Label(message, classes="error", id=f"e-{f.name}", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Speichern (ctrl+s)", variant="primary", id="save")
                 yield Button("Abbrechen (esc)", id="cancel")
 
     def on_mount(self) -> None:
-        if self.fields:
-            self.query_one(f"#f-{self.fields[0].name}").focus()
+        refused = [f.name for f in self.fields if self.errors.get(f.name)]
+        first = refused[0] if refused else (self.fields[0].name if self.fields else None)
+        if first is not None:
+            self.query_one(f"#f-{first}").focus()
 
-    def _values(self) -> dict | None:
+    def _values(self, *, show: bool = True) -> dict | None:
         values: dict = {}
         ok = True
         for f in self.fields:
@@ -99,17 +118,20 @@ class EditForm(ModalScreen[dict | None]):
                 error = self.query_one(f"#e-{f.name}", Label)
                 try:
                     values[f.name] = parse_date(text) if text else None
-                    error.update("")
+                    if show:
+                        error.update("")
                 except DateError as exc:
-                    error.update(str(exc))
+                    if show:
+                        error.update(str(exc))
                     ok = False
             else:
                 values[f.name] = text
         return values if ok else None
 
-    def changes(self) -> dict | None:
-        """The fields whose value differs from the start, or None if input is invalid."""
-        values = self._values()
+    def changes(self, *, show: bool = True) -> dict | None:
+        """The fields whose value differs from the start, or None if input is invalid
+        (with ``show``, a bad date's reason appears under its field)."""
+        values = self._values(show=show)
         if values is None:
             return None
         return {
@@ -126,11 +148,33 @@ class EditForm(ModalScreen[dict | None]):
             self.dismiss(changes)
 
     def action_cancel(self) -> None:
-        """Leave without saving."""
-        self.dismiss(None)
+        """Leave without saving; asks first when something was typed."""
+        if not self.unsaved_input():
+            self.dismiss(None)
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == SAVE:
+                self.action_save()
+            elif choice == DROP:
+                self.dismiss(None)
+
+        self.app.push_screen(UnsavedDialog("Ungespeicherte Eingaben in diesem Formular."), answer)
+
+    def unsaved_input(self) -> bool:
+        """True when a field differs from its value when the form was first opened."""
+        return bool(self.typed) or self.changes(show=False) != {}
+
+    def save_input(self) -> bool:
+        """Save as ctrl+s does; False when a field is refused (shown under it)."""
+        changes = self.changes()
+        if changes is None:
+            return False
+        self.dismiss(changes)
+        return True
 
     def on_input_submitted(self) -> None:
         self.action_save()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_save() if event.button.id == "save" else self.dismiss(None)
+        self.action_save() if event.button.id == "save" else self.action_cancel()

@@ -19,7 +19,7 @@ from herne_tui.domain.objects import (
     parse_date,
 )
 from herne_tui.screens.base import HerneScreen, guarded
-from herne_tui.screens.pickers import Confirm
+from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
 from herne_tui.services import edits, history, queries
 from herne_tui.widgets.shown import markup as _shown
 from herne_tui.widgets.shown import plain
@@ -30,7 +30,7 @@ def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
     return f"{format_datetime(e.at.astimezone())}  {e.user}: {history.describe(e, labels)}"
 
 
-class MeasureScreen(HerneScreen):
+class MeasureScreen(KeepsInput, HerneScreen):
     """The measure view: verbatim text, sub-items, targets, repeats; editable state and notes.
 
     | Key | Action |
@@ -85,6 +85,8 @@ class MeasureScreen(HerneScreen):
         self.labels: dict[str, str] = {}
         self.topics: dict[str, str] = {}
         self.statuses: list[tuple[str, str]] = []
+        self.leave_when_saved = False
+        """Set by "Speichern" in the dialog of esc: the screen closes once the save is done."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -232,17 +234,27 @@ class MeasureScreen(HerneScreen):
 
     def action_save(self) -> None:
         """Save the changes and the note; a bad date is refused inline."""
+        self.leave_when_saved = False
+        self.save_input()
+
+    def unsaved_input(self) -> bool:
+        """True when the form differs from the saved measure or a note is typed."""
+        return self.measure is not None and self.is_dirty()
+
+    def save_input(self) -> bool:
+        """Start saving the form and the note; False (with the reason shown) when refused."""
         changes = self.form_changes()
         if changes is None:
             self.notify("Datum nicht lesbar – nichts gespeichert.", severity="error")
-            return
+            return False
         note = self.note_text()
         if not changes and not note:
             self.notify("Keine Änderungen.")
-            return
+            return True
         if self.measure is None or not self.herne.check_writable():
-            return
+            return False
         self._save(changes, note or None, self.measure.version)
+        return True
 
     def _save(self, changes: dict, note: str | None, version: int) -> None:
         app = self.herne
@@ -265,19 +277,26 @@ class MeasureScreen(HerneScreen):
         self._fill_form(measure)
         self.notify(f"{measure.id} gespeichert (Version {measure.version}).")
         self.post_message(self.Saved(measure))
+        if self.leave_when_saved:
+            self.dismiss()
+            return
         self.load()
 
     def action_back(self) -> None:
-        """Leave; asks first when there are unsaved changes."""
-        if self.measure is not None and self.is_dirty():
-            self.herne.push_screen(
-                Confirm(
-                    "Ungespeicherte Änderungen verwerfen?", yes="Verwerfen", no="Weiter bearbeiten"
-                ),
-                lambda drop: drop and self.dismiss(),
-            )
-        else:
+        """Leave; asks first (save, drop, keep editing) when there are unsaved changes."""
+        if not self.unsaved_input():
             self.dismiss()
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == DROP:
+                self.dismiss()
+            elif choice == SAVE:
+                self.leave_when_saved = self.save_input()
+
+        self.herne.push_screen(
+            UnsavedDialog(f"Ungespeicherte Änderungen an {self.measure_id}."), answer
+        )
 
     def data_changed(self) -> None:
         """Someone committed a change: refresh, keeping unsaved input."""

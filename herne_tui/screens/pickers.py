@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,17 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from herne_tui.domain.objects import LEADS, Topic
-
-MODAL_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{
-    width: 64; max-width: 100%; height: auto; max-height: 90%;
-    border: thick $accent; background: $surface; padding: 1 2;
-}}
-{name} .title {{ text-style: bold; margin-bottom: 1; width: 100%; }}
-{name} .buttons {{ height: auto; margin-top: 1; align-horizontal: right; }}
-{name} .buttons Button {{ margin-left: 1; }}
-"""
+from herne_tui.screens.unsaved import MODAL_CSS, KeepsInput
 
 
 class TopicPicker(ModalScreen[str | None]):
@@ -52,7 +44,7 @@ class TopicPicker(ModalScreen[str | None]):
         self.dismiss(event.option.id or "")
 
 
-class FilterForm(ModalScreen[dict | None]):
+class FilterForm(KeepsInput, ModalScreen[dict | None]):
     """Filter by lead party, responsible person, or overdue only."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="FilterForm")
@@ -82,15 +74,31 @@ class FilterForm(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         self.query_one("#lead").focus()
 
+    def chosen(self) -> dict:
+        """The filter values as chosen now."""
+        return {
+            "lead": self.query_one("#lead", Select).value or "",
+            "responsible": self.query_one("#responsible", Input).value.strip(),
+            "overdue_only": self.query_one("#overdue", Checkbox).value,
+        }
+
     def action_apply(self) -> None:
         """Dismiss with the chosen filter values."""
-        self.dismiss(
-            {
-                "lead": self.query_one("#lead", Select).value or "",
-                "responsible": self.query_one("#responsible", Input).value.strip(),
-                "overdue_only": self.query_one("#overdue", Checkbox).value,
-            }
-        )
+        self.dismiss(self.chosen())
+
+    def unsaved_input(self) -> bool:
+        """True when the chosen values differ from the filter in force."""
+        lead, responsible, overdue = self.values
+        return self.chosen() != {
+            "lead": lead,
+            "responsible": responsible.strip(),
+            "overdue_only": overdue,
+        }
+
+    def save_input(self) -> bool:
+        """Apply the chosen filter."""
+        self.action_apply()
+        return True
 
     def on_input_submitted(self) -> None:
         self.action_apply()
@@ -129,26 +137,58 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class Prompt(ModalScreen[str | None]):
-    """Ask for one line of text; enter dismisses with it, esc with None."""
+class Prompt(KeepsInput, ModalScreen[str | None]):
+    """Ask for one line of text; enter dismisses with it, esc with None.
 
-    DEFAULT_CSS = MODAL_CSS.format(name="Prompt")
+    ``check`` (text → a German problem or None) keeps the prompt open on refused input, the
+    problem shown under the line and the text kept.
+    """
+
+    DEFAULT_CSS = MODAL_CSS.format(name="Prompt") + "Prompt .error { color: $error; height: auto; }"
     BINDINGS = [Binding("escape", "dismiss(None)", "Abbrechen", id="prompt.cancel")]
 
-    def __init__(self, question: str, value: str = "", placeholder: str = "") -> None:
+    def __init__(
+        self,
+        question: str,
+        value: str = "",
+        placeholder: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.question, self.value, self.placeholder = question, value, placeholder
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question, classes="title", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="answer")
+            yield Label("", id="problem", classes="error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
+        event.stop()
+        self.submit()
+
+    def submit(self) -> bool:
+        """Dismiss with the text, or show why it is refused and stay open."""
+        text = self.query_one(Input).value.strip()
+        problem = self.check(text) if self.check is not None else None
+        if problem:
+            self.query_one("#problem", Label).update(problem)
+            return False
+        self.dismiss(text)
+        return True
+
+    def unsaved_input(self) -> bool:
+        """True when a text other than the one offered is typed."""
+        text = self.query_one(Input).value.strip()
+        return bool(text) and text != self.value.strip()
+
+    def save_input(self) -> bool:
+        """Hand the text on, as enter does."""
+        return self.submit()
 
 
 class ChoicePicker(ModalScreen[str | None]):

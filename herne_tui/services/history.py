@@ -47,6 +47,9 @@ ACTION_LABELS = {
     "note": "Notiz",
     "meta": "Einstellung",
     "forget": "Name entfernt",
+    "link": "verknüpft",
+    "unlink": "gelöst",
+    "reject": "abgelehnt",
 }
 """German labels of history actions."""
 

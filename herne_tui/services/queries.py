@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import overload
 
@@ -223,7 +224,39 @@ def read_board(session: Session) -> d.Board:
         to_measure(m, note_count=counts.get(measure_subject(m.id), 0), repeats=repeats[m.id])
         for m in session.exec(select(MeasureRow).order_by(col(MeasureRow.position)))
     )
-    return d.Board(topics=topics, statuses=statuses, measures=measures, meta=read_meta(session))
+    newest = session.exec(select(func.max(HistoryRow.id))).one() or 0
+    return d.Board(
+        topics=topics,
+        statuses=statuses,
+        measures=measures,
+        meta=read_meta(session),
+        history_id=newest,
+    )
+
+
+def read_cards(session: Session, ids: Iterable[str]) -> dict[str, d.Measure]:
+    """The given measures as the board shows them (note counts, no note texts), by id; an id
+    that is not in the database (any more) is missing from the result."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    subjects = [measure_subject(i) for i in wanted]
+    counts = dict(
+        session.exec(
+            select(NoteRow.subject, func.count())
+            .where(col(NoteRow.subject).in_(subjects))
+            .group_by(NoteRow.subject)
+        ).all()
+    )
+    repeats = defaultdict(list)
+    for r in session.exec(
+        select(RepeatRow).where(col(RepeatRow.of_measure).in_(wanted)).order_by(col(RepeatRow.id))
+    ):
+        repeats[r.of_measure].append(r)
+    return {
+        m.id: to_measure(m, note_count=counts.get(measure_subject(m.id), 0), repeats=repeats[m.id])
+        for m in session.exec(select(MeasureRow).where(col(MeasureRow.id).in_(wanted)))
+    }
 
 
 def read_measure(session: Session, measure_id: str) -> d.Measure:
@@ -269,6 +302,11 @@ def read_holdings(session: Session) -> tuple[d.Holding, ...]:
 def load_board(db: Database) -> d.Board:
     """The board's data in one short read transaction."""
     return db.read(read_board)
+
+
+def cards(db: Database, ids: Iterable[str]) -> dict[str, d.Measure]:
+    """Some measures as the board shows them, by id, in one short read (see ``read_cards``)."""
+    return db.read(lambda s: read_cards(s, ids))
 
 
 def labels(db: Database) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
@@ -370,3 +408,15 @@ def _as_dt(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         return utc(value)
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+def last_changes(db: Database) -> dict[str, datetime]:
+    """When each measure last changed (its ``updated_at``; measures never edited are absent)."""
+
+    def run(session: Session) -> dict[str, datetime]:
+        q = select(MeasureRow.id, MeasureRow.updated_at).where(
+            col(MeasureRow.updated_at).isnot(None)
+        )
+        return {mid: aware(at) for mid, at in session.exec(q) if at is not None}
+
+    return db.read(run)
