@@ -61,7 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # before touching the database: a clear line first
     check_proxy_options(args.user_header, args.proxy_secret)
     check_port(args.host, args.port)
-    db = open_db(args, read_only=args.read_only)  # create, upgrade or refuse once, up front
+    db = open_db(args, read_only=args.read_only)  # upgrade or refuse once, up front (never create)
     url = db.url
     db.dispose()
     return serve(
