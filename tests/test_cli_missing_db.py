@@ -48,6 +48,8 @@ REFUSING = {
     "backup": ["backup", "SICHERUNG"],
     "check": ["check"],
     "serve": ["serve", "--port", "PORT"],
+    "digest": ["digest"],
+    "ris papers": ["ris", "papers"],
 }
 
 

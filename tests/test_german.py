@@ -30,16 +30,25 @@ COMMANDS = [
     "backup",
     "restore",
     "serve",
+    "digest",
+    "ris",
+    "ris sync",
+    "ris meetings",
+    "ris papers",
+    "ris link",
+    "ris suggestions",
+    "seed new",
 ]
 
 
 def test_help_of_every_command_is_german():
-    for args in ([], *([c] for c in COMMANDS)):
+    for args in ([], *(c.split() for c in COMMANDS)):
         result = run_cli(*args, "--help")
         assert result.returncode == 0, result.stderr
         assert not ARGPARSE_ENGLISH.search(result.stdout), (args, result.stdout)
         assert result.stdout.startswith("Aufruf: herne-tui")
         assert "Optionen:" in result.stdout and "diese Hilfe zeigen und beenden" in result.stdout
+        assert not re.search(r"\b(DATE|FILE|PATH|WORDS|USER|KEY)\b", result.stdout), args
     top = run_cli("--help").stdout
     assert "Argumente:" in top and "PFAD_ODER_URL" in top
 
