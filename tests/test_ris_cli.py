@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run_cli
+from helpers import free_port, run_cli
 from oparl_server import FakeRis
 from werkzeug import Response
 
@@ -131,6 +131,9 @@ def test_errors_are_one_german_line(ris, db_path):
     ok(run_cli("ris", "meetings", "--db", db))  # creates and seeds the database
     assert "keine RIS-Adresse" in one_line(run_cli("ris", "sync", "--db", db))
     assert "http- oder https-URL" in one_line(run_cli("ris", "sync", "ftp://x", "--db", db))
+    nobody = f"http://127.0.0.1:{free_port()}/oparl/system"
+    line = one_line(run_cli("ris", "sync", nobody, "--db", db, "--rate", "1000"))
+    assert nobody in line and "Verbindung fehlgeschlagen" in line and "4 Versuchen" in line
     ris.override["/oparl/body/1/paper"] = lambda r: Response(
         "<html>Fehler</html>", content_type="text/html"
     )
