@@ -11,16 +11,21 @@ exit codes.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, measures, reports, ris, server, settings
+from herne_tui.cli import backups, completion, data, measures, reports, ris, server, settings
 from herne_tui.cli.common import EPILOG, Command, TerminalSafe, add_common, open_db, user_name
+from herne_tui.cli.logs import start_logging
 from herne_tui.errors import Conflict, HerneError
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
+
+log = logging.getLogger("herne_tui")
+log.addHandler(logging.NullHandler())  # without --verbose nothing, not even on stderr
 
 
 def add_app(sub: Subparsers) -> None:
@@ -63,6 +68,7 @@ ORDER = (
     "serve",
     "ris",
     "config",
+    "completion",
 )
 
 COMMANDS: dict[str, Command] = {
@@ -74,6 +80,7 @@ COMMANDS: dict[str, Command] = {
     **server.COMMANDS,
     **ris.COMMANDS,
     **settings.COMMANDS,
+    **completion.COMMANDS,
 }
 
 
@@ -85,10 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Koalitionsvertrag im Terminal verfolgen. Ohne Befehl startet die App.",
     )
     parser.add_argument("--version", action="version", version=f"herne-tui {__version__}")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="Befehle, Datenbank und Fehler in die Protokolldatei schreiben "
+        "(herne-tui.log im Nutzer-Protokollverzeichnis)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="wie --verbose, dazu jede SQL-Anweisung"
+    )
     add_common(parser, user=True, top=True)
     sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
     for name in ORDER:
         COMMANDS[name].add(sub)
+    parser.set_defaults(root_parser=parser)  # ``completion`` writes its script from it
     return parser
 
 
@@ -132,12 +149,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(command: str, args: argparse.Namespace) -> int:
+    start_logging(verbose=args.verbose, debug=args.debug)
     try:
         settings.apply_settings(args)
+        log.info("herne-tui %s: %s (Datenbank: %s)", __version__, command, args.db or "Standard")
         return COMMANDS[command].run(args)
     except Conflict as exc:
         return _conflict(exc)
     except HerneError as exc:
+        log.warning("%s: %s", command, exc.message)
         return _fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         return 130
@@ -146,6 +166,7 @@ def _run(command: str, args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except Exception:
+        log.exception("%s: unerwarteter Fehler", command)
         return _crash()
 
 
