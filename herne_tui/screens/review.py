@@ -13,9 +13,11 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
 
+from herne_tui.domain.objects import Proposal
 from herne_tui.reports import build, review
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Prompt
+from herne_tui.services import confirm
 
 GLYPHS = "·░▒▓█×+=-"
 """One bar glyph per status (in board order), so the bars read without colour."""
@@ -30,6 +32,7 @@ class ReviewScreen(HerneScreen):
     | r | mark as reviewed now (the next review starts here) |
     | [ / ] | fewer / more weeks without change count as stale |
     | s | save the weekly report to a file (.md, .html or .txt) |
+    | b / z | confirm / reject the first status change waiting for your party (issue 14) |
     """
 
     BINDINGS = [
@@ -41,8 +44,10 @@ class ReviewScreen(HerneScreen):
             "right_square_bracket", "stale(1)", "Wochen +", key_display="]", id="review.more-weeks"
         ),
         Binding("s", "save", "Bericht speichern", id="review.save"),
+        Binding("b", "decide(True)", "Bestätigen", id="review.confirm"),
+        Binding("z", "decide(False)", "Zurückweisen", id="review.reject"),
     ]
-    EDITING = frozenset({"mark"})
+    EDITING = frozenset({"mark", "decide"})
     DEFAULT_CSS = "ReviewScreen Markdown { padding: 0 1; }"
 
     class Loaded(Message):
@@ -95,6 +100,21 @@ class ReviewScreen(HerneScreen):
 
         app = self.herne
         self.write(lambda: review.mark_reviewed(app.db, user=app.user), done)
+
+    def action_decide(self, yes: bool) -> None:
+        """Confirm (or reject) the oldest status change waiting for another partner: the
+        list "Warten auf Bestätigung" shows it first."""
+        if not self.herne.check_writable():
+            return
+        app = self.herne
+
+        def done(p: Proposal) -> None:
+            what = "bestätigt" if yes else "zurückgewiesen"
+            self.notify(f"Vorschlag {p.id} ({p.measure_id} → {p.new}) {what}.")
+            self.reload()
+
+        decide = confirm.confirm if yes else confirm.reject
+        self.write(lambda: decide(app.db, user=app.user), done, severity="warning")
 
     def action_stale(self, delta: int) -> None:
         """Change how many weeks without change count as stale."""
