@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import io
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -14,9 +15,15 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from herne_tui.commands import MeasureProvider, ScreenActionsProvider
+from herne_tui.commands import (
+    MeasureProvider,
+    RisPaperProvider,
+    ScreenActionsProvider,
+    ViewsProvider,
+)
 from herne_tui.domain.objects import (
     Access,
     Board,
@@ -32,8 +39,13 @@ from herne_tui.screens.conflict import ConflictScreen
 from herne_tui.screens.help import HelpScreen
 from herne_tui.screens.pickers import Prompt
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
+from herne_tui.widgets.german import GermanApp
+from herne_tui.widgets.shown import plain
 
 if TYPE_CHECKING:  # both load the ORM; the app imports them only when they are needed
+    from textual.theme import Theme
+
+    from herne_tui.config import Settings
     from herne_tui.screens.measure import MeasureScreen
     from herne_tui.services.watch import ChangeWatcher
 
@@ -55,6 +67,7 @@ EXTRA_MODES = {
     "deadlines": ("Fristen", "deadlines:DeadlinesScreen", "d"),
     "checks": ("Prüfungen", "deadlines:ChecksScreen", "0"),
     "table": ("Tabelle aller Maßnahmen", "table:TableScreen", "v"),
+    "meetings": ("Sitzungen", "meetings:MeetingsScreen", "m"),
 }
 """Screens on letter keys: mode name → (German title, screen, key)."""
 
@@ -86,7 +99,7 @@ def bindings_of(owner: type[App] | type[Screen]) -> list[Binding]:
     return [b for b in owner.BINDINGS if isinstance(b, Binding)]
 
 
-class HerneApp(App):
+class HerneApp(GermanApp):
     """herne-tui: the board of the agreement and its personnel panels."""
 
     CSS_PATH = "app.tcss"
@@ -94,7 +107,12 @@ class HerneApp(App):
         name: _lazy(spec) for name, spec in _SCREEN_SPECS.items()
     }
     DEFAULT_MODE = "board"
-    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
+    COMMANDS = App.COMMANDS | {
+        MeasureProvider,
+        ViewsProvider,
+        ScreenActionsProvider,
+        RisPaperProvider,
+    }
     BINDINGS = [
         Binding("1", "panel('board')", "Board", show=False, id="app.panel-board"),
         Binding("2", "panel('committees')", "Ausschüsse", show=False, id="app.panel-committees"),
@@ -115,8 +133,25 @@ class HerneApp(App):
         Binding("w", "panel('review')", "Wochenrückblick", show=False, id="app.panel-review"),
         Binding("d", "panel('deadlines')", "Fristen", show=False, id="app.panel-deadlines"),
         Binding("v", "toggle_table", "Board/Tabelle", show=False, id="app.toggle-table"),
+        Binding("f1", "view(1)", "Ansicht 1", show=False, id="app.view-1"),
+        Binding("f2", "view(2)", "Ansicht 2", show=False, id="app.view-2"),
+        Binding("f3", "view(3)", "Ansicht 3", show=False, id="app.view-3"),
+        Binding("f4", "view(4)", "Ansicht 4", show=False, id="app.view-4"),
+        Binding("f5", "view(5)", "Ansicht 5", show=False, id="app.view-5"),
+        Binding("f6", "view(6)", "Ansicht 6", show=False, id="app.view-6"),
+        Binding("f7", "view(7)", "Ansicht 7", show=False, id="app.view-7"),
+        Binding("f8", "view(8)", "Ansicht 8", show=False, id="app.view-8"),
+        Binding("f9", "view(9)", "Ansicht 9", show=False, id="app.view-9"),
+        Binding("m", "panel('meetings')", "Sitzungen", show=False, id="app.panel-meetings"),
         Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Befehle", key_display="^p", id="app.command-palette"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Befehle",
+            key_display="^p",
+            show=False,  # the footer shows it once, docked right
+            id="app.command-palette",
+        ),
         Binding("q", "quit", "Beenden", id="app.quit"),
     ]
 
@@ -134,8 +169,19 @@ class HerneApp(App):
         user: str,
         watch_interval: float = 0.5,
         initial_board: Board | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings
+        """The config file's settings; None (in tests) means no file: defaults, nothing saved."""
+        self.density: str = settings.get("density") if settings else "normal"
+        """How the board draws cards: ``normal`` or ``compact`` (config ``density``)."""
+        self.review_weeks: int = settings.get("review_weeks") if settings else 4
+        """After how many weeks without change a measure counts as stale (``review_weeks``)."""
+        self.keymap: dict[str, str] = dict(settings.keymap) if settings else {}
+        """Binding id → keys, from the config file's ``[keymap]``."""
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self.db = db
         """A Database, or the quick start's stand-in that opens one after the first paint
         (typed loosely: the UI never imports herne_tui.db)."""
@@ -149,16 +195,19 @@ class HerneApp(App):
         self._seen_history: int | None = (
             initial_board.history_id if initial_board is not None else None
         )
+        self._waited = 0
         self._polling = False
         self.access: Access | None = None
         """What the user may do (issue 14), once the database has said so."""
         self.agreement_meta: dict = {}
         """The stored metadata of the agreement last shown in the title."""
+        self._saved_theme = ""
 
     def on_mount(self) -> None:
         # the board may have loaded (and shown the agreement) before the app's own mount
         initial = self.initial_board.meta if self.initial_board is not None else {}
         self.show_agreement(self.agreement_meta or initial)
+        self._apply_theme()
         self.call_after_refresh(self._after_first_paint)
 
     def show_agreement(self, meta: dict) -> None:
@@ -173,6 +222,35 @@ class HerneApp(App):
         if self.sub_title != partners:
             self.sub_title = partners
 
+    # -- settings ----------------------------------------------------------------------------------
+    def _apply_theme(self) -> None:
+        """The config file's theme; a theme chosen later (palette) is written back to it."""
+        if self.settings is None:
+            return
+        wanted = self.settings.theme
+        if wanted and wanted in self.available_themes:
+            self.theme = wanted
+        elif wanted:
+            self.notify(
+                f"{self.settings.path}: Thema „{wanted}“ gibt es nicht; es gilt {self.theme}",
+                severity="warning",
+            )
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self.settings is None or theme.name == self._saved_theme:
+            return
+        from herne_tui.config import remember_theme
+
+        try:
+            remember_theme(self.settings.path, theme.name)
+        except (HerneError, OSError) as exc:
+            message = exc.message if isinstance(exc, HerneError) else str(exc)
+            self.notify(f"Thema nicht gespeichert: {message}", severity="warning")
+            return
+        self._saved_theme = theme.name
+
     def _after_first_paint(self) -> None:
         start = getattr(self.db, "start", None)
         if start is not None:  # a quick start: open the real database now
@@ -185,13 +263,91 @@ class HerneApp(App):
         if self.current_mode != mode:
             self.switch_mode(mode)
 
+    # -- saved views -------------------------------------------------------------------------------
+    def action_view(self, number: int) -> None:
+        """F1…F9: show the user's saved view of that number (views sorted by name)."""
+        self._open_view(number)
+
+    @work(thread=True, exclusive=True, group="views")
+    def _open_view(self, number: int) -> None:
+        from herne_tui.services import views
+
+        try:
+            found = views.list_views(self.db, self.user)
+        except HerneError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if not 1 <= number <= len(found):
+            self.call_from_thread(
+                self.notify,
+                f"Keine Ansicht {number}: Ansichten speichern über ctrl+p → „Ansicht speichern“.",
+            )
+            return
+        name, view = found[number - 1]
+        self.call_from_thread(self.show_view, name, view)
+
+    def show_view(self, name: str, view: dict) -> None:
+        """Switch to the view's board or table and apply its filters (and order, columns)."""
+        mode = "table" if view.get("mode") == "table" else "board"
+        self.action_panel(mode)
+
+        def apply() -> None:
+            screen = self.screen
+            if hasattr(screen, "apply_view"):
+                screen.apply_view(view)
+                self.notify(plain(f"Ansicht „{name}“", one_line=True), timeout=2)
+
+        self.call_after_refresh(apply)
+
+    def ask_save_view(self) -> None:
+        """Save the current board's or table's filters (and order, columns) under a name."""
+        screen = self.screen
+        if not hasattr(screen, "view_state"):
+            self.notify("Ansichten gibt es für das Board (1) und die Tabelle (v).")
+            return
+        state = screen.view_state()
+
+        def done(name: str | None) -> None:
+            if name:
+                self._save_view(name, state)
+
+        self.push_screen(Prompt("Ansicht speichern als", placeholder="Name"), done)
+
+    @work(thread=True, group="views")
+    def _save_view(self, name: str, state: dict) -> None:
+        from herne_tui.services import views
+
+        try:
+            stored = views.save_view(self.db, user=self.user, name=name, view=state)
+            names = [n for n, _ in views.list_views(self.db, self.user)]
+        except HerneError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        slot = names.index(stored) + 1
+        key = f" (F{slot})" if slot <= 9 else ""
+        self.call_from_thread(self.notify, plain(f"Ansicht „{stored}“ gespeichert{key}."))
+
+    def delete_view(self, name: str) -> None:
+        """Remove one of the user's saved views."""
+        from herne_tui.services import views
+
+        def run() -> None:
+            try:
+                views.delete_view(self.db, user=self.user, name=name)
+            except HerneError as exc:
+                self.call_from_thread(self.notify, exc.message, severity="error")
+                return
+            self.call_from_thread(self.notify, plain(f"Ansicht „{name}“ gelöscht."))
+
+        self.run_worker(run, thread=True, group="views")
+
     def action_toggle_table(self) -> None:
         """``v``: from the table back to the board, from anywhere else to the table."""
         self.action_panel("board" if self.current_mode == "table" else "table")
 
     def action_help(self) -> None:
-        """Show every key."""
-        self.push_screen(HelpScreen(help_sections()))
+        """Show every key, the current screen's first, as remapped by the config's keymap."""
+        self.push_screen(HelpScreen(help_sections(type(self.screen)), self.keymap))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -206,6 +362,16 @@ class HerneApp(App):
                 f"{title} ({key})", f"{title} anzeigen", lambda mode=mode: self.action_panel(mode)
             )
         yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
+        yield SystemCommand(
+            "Ansicht speichern …",
+            "Filter (und in der Tabelle Sortierung und Spalten) unter einem Namen speichern",
+            self.ask_save_view,
+        )
+        yield SystemCommand(
+            "RIS abgleichen",
+            "Sitzungen und Vorlagen aus dem Ratsinformationssystem (OParl) holen",
+            self.ris_sync,
+        )
         yield SystemCommand(
             "Board an einem früheren Datum …",
             "Das Board, wie es an einem Tag war (nur lesen)",
@@ -241,14 +407,17 @@ class HerneApp(App):
         self.push_screen(Prompt("Board zum Stichtag (TT.MM.JJJJ)", placeholder="TT.MM.JJJJ"), done)
 
     def ask_report(self, kind: str, title: str) -> None:
-        """Ask for a file name and save a report there (.md, .html or .txt)."""
-        default = str(Path.home() / f"{title.lower()}-{date.today():%Y-%m-%d}.md")
+        """Ask for a file name and save a report there (.md, .html or .txt); in a browser
+        session the report goes to the browser as a download."""
+        name = f"{title.lower()}-{date.today():%Y-%m-%d}.md"
+        default = name if self.is_web else str(Path.home() / name)
+        how = "als Download" if self.is_web else "speichern als"
 
         def done(path: str | None) -> None:
             if path:
                 self.save_report(kind, path)
 
-        self.push_screen(Prompt(f"{title} speichern als (.md, .html oder .txt)", default), done)
+        self.push_screen(Prompt(f"{title} {how} (.md, .html oder .txt)", default), done)
 
     @work(thread=True, group="report")
     def save_report(self, kind: str, path: str, **options: Any) -> None:
@@ -258,6 +427,9 @@ class HerneApp(App):
 
         try:
             text = build.build_report(self.db, kind, report_format(path), **options)
+            if self.is_web:  # a served session: the browser's user gets it, not the server
+                self.call_from_thread(self.offer_download, text, path)
+                return
             database = getattr(self.db, "path", None)
             saved = build.save_report(text, path, database=database)
         except HerneError as exc:
@@ -268,12 +440,33 @@ class HerneApp(App):
             return
         self.call_from_thread(self.notify, f"Bericht gespeichert: {saved}")
 
+    def offer_download(self, text: str, path: str) -> None:
+        """Hand a report to the browser as a download named like ``path``'s last part."""
+        name = Path(path).name or "bericht.md"
+        mime = {"html": "text/html", "text": "text/plain"}.get(report_format(name), "text/markdown")
+        self.deliver_text(io.StringIO(text), save_filename=name, mime_type=mime, encoding="utf-8")
+        self.notify(f"Bericht als Download angeboten: {name}")
+
     def open_measure(self, measure_id: str) -> None:
         """Open the measure view."""
         # deferred: the measure view loads the ORM, which stays off the first paint
         from herne_tui.screens.measure import MeasureScreen
 
         self.push_screen(MeasureScreen(measure_id))
+
+    def ris_sync(self) -> None:
+        """„RIS abgleichen“: sync the OParl mirror in a worker, with progress notices."""
+        # deferred: the RIS client and mirror load the ORM, which stays off the first paint
+        from herne_tui.screens.meetings import start_sync
+
+        start_sync(self)
+
+    def open_ris_paper(self, url: str) -> None:
+        """Open a mirrored paper's view."""
+        # deferred: the paper view loads the ORM, which stays off the first paint
+        from herne_tui.screens.ris_paper import RisPaperScreen
+
+        self.push_screen(RisPaperScreen(url))
 
     def goto_measure(self, measure_id: str) -> None:
         """Show the board with the focus on a measure."""
@@ -353,6 +546,25 @@ class HerneApp(App):
             busy = any(w.group == "write" and not w.is_finished for w in self.workers)
             quiet = 0 if busy else quiet + 1
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice, whoever raises it, shows its text as typed: control characters
+        visible, Rich markup literal (a notice often quotes what a user or a seed wrote)."""
+        super().notify(
+            plain(str(message)),
+            title=plain(title, one_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     # -- writes ------------------------------------------------------------------------------------
     def check_writable(self) -> bool:
         """False (with a notice) when the app runs read-only."""
@@ -393,7 +605,7 @@ class HerneApp(App):
                     reload()
                 self.tell_screens(HerneScreen.ChangeDropped)
 
-        self.push_screen(ConflictScreen(conflict), done)
+        self.push_screen(ConflictScreen(conflict, self.labels), done)
 
     def on_measure_screen_saved(self, message: MeasureScreen.Saved) -> None:
         """A measure was saved on its screen: the other screens show it too."""
@@ -415,7 +627,17 @@ class HerneApp(App):
         """Look for new commits at once (after an own write the board needs to see)."""
         self._tick()
 
+    WAIT_FOR_BOARD = 10
+    """Ticks the watcher waits for the first board's history id before it starts anyway."""
+
     def _tick(self) -> None:
+        if (
+            self.watcher is None
+            and self._seen_history is None
+            and self._waited < (self.WAIT_FOR_BOARD)
+        ):
+            self._waited += 1  # the board is still being read: start from its history id
+            return
         if not self._polling:  # never stack polls (and never cancel one half-way)
             self._polling = True
             self._poll()
@@ -447,6 +669,29 @@ class HerneApp(App):
         if self.watcher is not None:
             self.watcher.close()
 
+    # -- unexpected errors -----------------------------------------------------------------------
+    crashed = False
+    """Set by an unexpected error (the app then exits with 1)."""
+    crash_log: Path | None = None
+    """Where its traceback went (None: the log could not be written)."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's only hook for an unhandled error: the traceback goes to a log file, the
+        # app still exits (with 1) as Textual does, and _fatal_error shows one line.
+        import traceback
+
+        from herne_tui.paths import write_crash_log
+
+        if not self.crashed:
+            self.crashed = True
+            self.crash_log = write_crash_log("".join(traceback.format_exception(error)))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        # instead of Textual's traceback with local variables: run_app prints one line
+        self.bell()
+        self._close_messages_no_wait()
+
     def on_herne_app_data_changed(self, message: DataChanged) -> None:
         # every mode, not only the current one
         self.tell_screens(lambda: HerneScreen.Outdated(message.entries))
@@ -464,27 +709,45 @@ class HerneApp(App):
             )
 
 
-def help_sections() -> list[tuple[str, list[Binding]]]:
-    """Every screen's keys, grouped as the help screen and the README show them."""
-
-    def keys(spec: str) -> list[Binding]:
-        return bindings_of(screen_class(spec))
-
-    return [
-        ("Überall", bindings_of(HerneApp)),
-        ("Board", bindings_of(BoardScreen)),
-        ("Maßnahme", keys("measure:MeasureScreen")),
-        ("Panels 2–5, 8, 9", keys("panel:PanelScreen")),
-        ("Bürgermeister, Beteiligungen", keys("posts:PostsScreen")),
-        ("Verlauf (6)", keys("history:HistoryScreen")),
-        ("Wochenrückblick (w)", keys("review:ReviewScreen")),
-        ("Anträge (8)", keys("papers:PapersScreen")),
-        ("Fristen (d)", keys("deadlines:DeadlinesScreen")),
-        ("Tabelle (v)", keys("table:TableScreen")),
+def help_sections(current: type[Screen] | None = None) -> list[tuple[str, list[Binding]]]:
+    """Every screen's keys, grouped as the help screen and the README show them; with
+    ``current``, the sections of that screen (its own class, then its bases) come first."""
+    owners: list[tuple[str, type[App] | type[Screen]]] = [
+        ("Überall", HerneApp),
+        ("Board", BoardScreen),
+        ("Maßnahme", screen_class("measure:MeasureScreen")),
+        ("Panels 2–5, 8, 9", screen_class("panel:PanelScreen")),
+        ("Bürgermeister, Beteiligungen", screen_class("posts:PostsScreen")),
+        ("Verlauf (6)", screen_class("history:HistoryScreen")),
+        ("Wochenrückblick (w)", screen_class("review:ReviewScreen")),
+        ("Anträge (8)", screen_class("papers:PapersScreen")),
+        ("Fristen (d)", screen_class("deadlines:DeadlinesScreen")),
+        ("Tabelle (v)", screen_class("table:TableScreen")),
+        ("Sitzungen (m)", screen_class("meetings:MeetingsScreen")),
+        ("Vorlage aus dem RIS", screen_class("ris_paper:RisPaperScreen")),
+        ("Verknüpfungsvorschläge", screen_class("ris_extra:SuggestionsScreen")),
     ]
+    if current is not None:
+        mro = current.__mro__
+        here = sorted(
+            (o for o in owners if o[1] in mro),
+            key=lambda o: mro.index(o[1]),
+        )
+        owners = here + [o for o in owners if o not in here]
+    return [(title, bindings_of(owner)) for title, owner in owners]
 
 
-def run_app(db: Any, *, user: str, initial_board: Board | None = None) -> int:
-    """Run the app until the user quits."""
-    HerneApp(db, user=user, initial_board=initial_board).run()
-    return 0
+def run_app(
+    db: Any, *, user: str, initial_board: Board | None = None, settings: Settings | None = None
+) -> int:
+    """Run the app until the user quits; 1 after an unexpected error (its traceback is in the
+    log file the last line names), 2 when the database went away."""
+    app = HerneApp(db, user=user, initial_board=initial_board, settings=settings)
+    app.run()
+    if app.crashed:
+        import sys
+
+        from herne_tui.paths import crash_line
+
+        print(f"herne-tui: {crash_line(app.crash_log)}", file=sys.stderr)
+    return app.return_code or 0

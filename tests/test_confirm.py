@@ -79,6 +79,6 @@ async def test_confirm_with_one_key_in_the_weekly_review(db):
     async with started(db, user="carl", size=(120, 40)) as (app, pilot):
         await pilot.press("w")
         await settle(pilot)
-        await pilot.press("b")
+        await pilot.press("j")
         await until(pilot, lambda: queries.get_measure(db, "ARB-01").status == "umgesetzt")
     assert not confirm.waiting(db)

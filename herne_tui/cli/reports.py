@@ -22,6 +22,8 @@ from herne_tui.errors import InvalidInput
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
 
+EXPORT_FORMATS = ("toml", "json", "csv", "xlsx", "ics")
+
 # Which of the optional report settings each kind of report takes.
 REPORT_OPTIONS = {
     "weekly": ("since", "stale_weeks", "stale"),
@@ -37,17 +39,24 @@ def add_export(sub: Subparsers) -> None:
     add_common(p)
     p.add_argument(
         "--format",
-        choices=("toml", "json", "csv", "ics"),
+        choices=EXPORT_FORMATS,
         default="toml",
-        help="ics: Sitzungen, Fristen, Fälligkeiten und Bilanzen als Kalender (iCalendar)",
+        help="toml (ein gültiger Seed), json, csv, xlsx (Tabelle der Maßnahmen; braucht -o, "
+        "außer die Ausgabe geht in eine Datei oder Pipe) oder ics (Sitzungen, Fristen, "
+        "Fälligkeiten und Bilanzen als Kalender, iCalendar)",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="mit --format csv: für deutsche Tabellenkalkulationen (UTF-8 mit BOM, Semikolon)",
+    )
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
     p.add_argument(
         "--as-of",
-        metavar="DATE",
+        metavar="DATUM",
         help="Stand am Ende dieses Tages (UTC), aus der Historie rekonstruiert",
     )
 
@@ -64,23 +73,29 @@ def add_report(sub: Subparsers) -> None:
         "kind",
         metavar="ART",
         help="weekly (Wochenrückblick), annual "
-        "(Jahresbilanz), midterm (Halbzeitbilanz) oder "
-        "minutes (Protokoll der Koordinierungsgruppe)",
+        "(Jahresbilanz), midterm (Halbzeitbilanz), "
+        "minutes (Protokoll der Koordinierungsgruppe) oder "
+        "positions (Positionsblatt einer Sitzung aus dem RIS)",
+    )
+    p.add_argument(
+        "meeting",
+        nargs="?",
+        metavar="MEETING",
+        help="positions: die Sitzung (OParl-URL, Datum und Gremium, oder Teil des Namens)",
     )
     p.add_argument(
         "--since",
-        metavar="DATE",
+        metavar="DATUM",
         help="weekly: ab diesem Tag (sonst seit der "
         "letzten Durchsicht, sonst 7 Tage); "
         "minutes: Entscheidungen ab diesem Tag",
     )
-    p.add_argument("--year", metavar="YYYY", help="annual: das Jahr (sonst das laufende)")
-    p.add_argument("--at", metavar="DATE", help="midterm: Stichtag (sonst Mitte der Wahlperiode)")
+    p.add_argument("--year", metavar="JJJJ", help="annual: das Jahr (sonst das laufende)")
+    p.add_argument("--at", metavar="DATUM", help="midterm: Stichtag (sonst Mitte der Wahlperiode)")
     p.add_argument(
         "--stale-weeks",
         metavar="N",
-        default="4",
-        help="weekly: ohne Bewegung seit N Wochen (Standard 4)",
+        help="weekly: ohne Bewegung seit N Wochen (sonst review_weeks der Konfiguration, sonst 4)",
     )
     p.add_argument(
         "--stale",
@@ -88,7 +103,7 @@ def add_report(sub: Subparsers) -> None:
         help="weekly: jede Maßnahme ohne Bewegung einzeln aufführen (sonst Anzahl je Thema)",
     )
     p.add_argument("--format", metavar="text|md|html", default="text")
-    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
@@ -109,14 +124,14 @@ def add_digest(sub: Subparsers) -> None:
     add_common(p)
     p.add_argument(
         "--since",
-        metavar="last|DATE",
+        metavar="last|DATUM",
         default="last",
         help="ab der letzten Durchsicht (last, Standard; sonst 7 Tage) oder ab diesem Tag",
     )
     p.add_argument(
         "--for",
         dest="for_user",
-        metavar="USER",
+        metavar="NAME",
         help="ab der letzten Durchsicht dieser Person (sonst der gemeinsamen)",
     )
     p.add_argument("--format", metavar="text|md|html", default="text")
@@ -128,30 +143,51 @@ def add_digest(sub: Subparsers) -> None:
     p.add_argument(
         "--stale-weeks",
         metavar="N",
-        default="4",
-        help="ohne Bewegung seit N Wochen (Standard 4)",
+        help="ohne Bewegung seit N Wochen (sonst review_weeks der Konfiguration, sonst 4)",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    """``export``: the current state, or the state at the end of a day, as TOML, JSON or CSV."""
-    from herne_tui.reports.export import export_text
+def _stale_weeks(args: argparse.Namespace) -> int:
+    """``--stale-weeks``, else the config file's ``review_weeks``, else 4."""
+    if args.stale_weeks is not None:
+        return number(args.stale_weeks, "--stale-weeks", 1, 520)
+    settings = getattr(args, "settings", None)
+    return int(settings.get("review_weeks")) if settings is not None else 4
 
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``export``: the current state, or the state at the end of a day, as TOML, JSON, CSV
+    or an ``.xlsx`` workbook."""
+    from herne_tui.reports import export
+
+    if args.excel and args.format != "csv":
+        raise InvalidInput(f"--excel gilt nur für --format csv, nicht für {args.format}")
     if args.format == "ics":
         return _export_ics(args)
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        raise InvalidInput(
+            "--format xlsx schreibt eine Binärdatei: bitte -o DATEI.xlsx angeben "
+            "(oder die Ausgabe in eine Datei umleiten)"
+        )
+    day = None
     _say_internal_notes_left_out(args)
     if args.as_of is not None:
-        from herne_tui.reports.export import export_text_as_of
         from herne_tui.services.history import parse_day
 
         day = parse_day(args.as_of, "--as-of")
-        write_output(export_text_as_of(open_db(args), day, args.format), args.output, args)
-        return 0
-    write_output(export_text(open_db(args), args.format), args.output, args)
+    db = open_db(args)
+    if args.format == "xlsx":
+        write_output(export.export_xlsx(db, day), args.output, args)
+    elif day is not None:
+        write_output(
+            export.export_text_as_of(db, day, args.format, excel=args.excel), args.output, args
+        )
+    else:
+        write_output(export.export_text(db, args.format, excel=args.excel), args.output, args)
     return 0
 
 
@@ -191,6 +227,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from herne_tui.reports import build
     from herne_tui.services.history import parse_day
 
+    if args.kind == "positions":
+        return _positions(args)
+    if args.meeting is not None:
+        raise InvalidInput(f"MEETING: gilt nur für den Bericht positions, nicht für {args.kind}")
     kind = choice(args.kind, build.KINDS, "Berichtsart")
     fmt = choice(args.format, build.FORMATS, "--format")
     for option in ("since", "year", "at", "stale"):
@@ -199,7 +239,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     since = parse_day(args.since, "--since") if args.since is not None else None
     at = parse_day(args.at, "--at") if args.at is not None else None
     year = number(args.year, "--year", MIN_YEAR, MAX_YEAR) if args.year is not None else None
-    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
+    weeks = _stale_weeks(args)
     text = build.build_report(
         open_db(args),
         kind,
@@ -209,10 +249,26 @@ def cmd_report(args: argparse.Namespace) -> int:
         at=at,
         stale_weeks=weeks,
         list_stale=args.stale,
+        user=user_name(args),
         viewer=user_name(args),
         intern=args.intern,
     )
     write_output(text, args.output, args)
+    return 0
+
+
+def _positions(args: argparse.Namespace) -> int:
+    """``report positions MEETING``: the position sheet of a mirrored meeting."""
+    from herne_tui.reports.document import FORMATS
+    from herne_tui.reports.positions import render_positions
+
+    fmt = choice(args.format, FORMATS, "--format")
+    if not args.meeting:
+        raise InvalidInput("report positions: die Sitzung angeben (siehe herne-tui ris meetings)")
+    for option in ("since", "year", "at"):
+        if getattr(args, option) is not None:
+            raise InvalidInput(f"--{option}: gilt nicht für den Bericht positions")
+    write_output(render_positions(open_db(args), args.meeting, fmt), args.output, args)
     return 0
 
 
@@ -228,7 +284,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     user = args.for_user.strip() if args.for_user is not None else None
     if user is not None and not 0 < len(user) <= USER_MAX:
         raise InvalidInput(f"--for: einen Namen mit 1 bis {USER_MAX} Zeichen angeben")
-    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
+    weeks = _stale_weeks(args)
     data = weekly_review(
         open_db(args), since=since, stale_weeks=weeks, list_stale=args.stale, for_user=user
     )

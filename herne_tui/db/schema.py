@@ -27,7 +27,7 @@ from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel
 from herne_tui.db.snapshot import backup_before_upgrade
 from herne_tui.db.store import Database, check_readable, resolve_url
 from herne_tui.errors import HerneError, SchemaError, newer_schema
-from herne_tui.paths import check_writable, system_clock
+from herne_tui.paths import check_writable, default_db_path, system_clock
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 """Migration to version n, applied to a database at version n - 1.
@@ -189,24 +189,45 @@ def _check_file(database: Database, path: Path, *, create: bool) -> None:
     where = database.where
     if path.is_dir():
         raise SchemaError(f"{where} ist ein Verzeichnis: bitte eine Datei angeben (--db)")
-    if not path.exists() and not create:
-        raise SchemaError(f"{where} gibt es nicht: erst mit `herne-tui seed` anlegen")
     if not path.exists() and database.read_only:
         raise SchemaError(f"{where} gibt es nicht; im Nur-Lese-Modus wird nichts angelegt")
+    if not path.exists() and not create:
+        raise SchemaError(
+            f"{where} gibt es nicht: --db prüfen oder die Datenbank erst mit "
+            f"`herne-tui seed --db {where}` anlegen"
+        )
     if database.read_only:
         if problem := check_readable(path):
             raise SchemaError(problem)
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SchemaError(
-            f"{path.parent} kann nicht angelegt werden: "
-            f"{exc.strerror}; bitte --db auf ein beschreibbares "
-            "Verzeichnis setzen"
-        ) from None
+    ensure_folder(path)
     if problem := check_writable(path):
         raise SchemaError(problem)
+
+
+def ensure_folder(path: Path, *, create: bool = True) -> None:
+    """Make sure the folder for the SQLite file ``path`` exists (``create=False``: only check).
+
+    Only the default data directory is created (a first start needs no preparation); any
+    other missing folder is refused, so a mistyped ``--db`` never leaves new folders behind.
+    """
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if path != default_db_path().expanduser().absolute():
+        raise SchemaError(
+            f"Ordner {folder} gibt es nicht: --db prüfen oder den Ordner erst anlegen "
+            f"(mkdir -p {folder})"
+        )
+    if not create:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SchemaError(
+            f"{folder} kann nicht angelegt werden: {exc.strerror}; bitte --db auf ein "
+            "beschreibbares Verzeichnis setzen"
+        ) from None
 
 
 def _found_version(database: Database) -> int | None:

@@ -38,6 +38,10 @@ MAX_YEAR = 2200
 """The years a typed date may have (absurd years are refused, not computed with)."""
 
 
+DATE_FORMS = "TT.MM.JJJJ, TT.MM.JJ, T.M.JJ oder JJJJ-MM-TT"
+"""The ways a date may be typed, as a German hint (every form ``parse_date`` reads)."""
+
+
 def parse_date(text: str) -> date:
     """Read a date written as ``2026-03-31``, ``31.03.2026``, ``31.03.26`` or ``31.3.26``.
 
@@ -50,10 +54,7 @@ def parse_date(text: str) -> date:
         if len(m.group(3)) == 2:
             y += 2000
     else:
-        raise DateError(
-            f"Datum „{text}“ nicht lesbar: bitte TT.MM.JJJJ, TT.MM.JJ, T.M.JJ "
-            "oder JJJJ-MM-TT angeben"
-        )
+        raise DateError(f"Datum „{text}“ nicht lesbar: bitte {DATE_FORMS} angeben")
     if not MIN_YEAR <= y <= MAX_YEAR:
         raise DateError(f"Datum „{text}“: das Jahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen")
     try:

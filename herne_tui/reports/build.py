@@ -297,10 +297,11 @@ def _change_line(c: StatusChange) -> str:
 
 def weekly_blocks(review: WeeklyReview, heading: str = "Wochenrückblick") -> list:
     """The weekly review (and the digest, with its own ``heading``) as document blocks."""
-
-    how = {"mark": "seit der letzten Durchsicht", "default": f"letzte {DEFAULT_DAYS} Tage"}.get(
-        review.since_source, "ab dem gewählten Datum"
-    )
+    how = {
+        "mine": "seit meiner letzten Durchsicht",
+        "mark": "seit der letzten Durchsicht",
+        "default": f"letzte {DEFAULT_DAYS} Tage",
+    }.get(review.since_source, "ab dem gewählten Datum")
     labels = {s.key: s.label for s in review.progress.statuses}
     period = f"Zeitraum: {_local(review.since)} – {_local(review.until)} ({how})"
     who = f" für {review.for_user}" if review.for_user else ""
@@ -469,10 +470,12 @@ def build_report(
     at: date | None = None,
     stale_weeks: int = 4,
     list_stale: bool = False,
+    user: str | None = None,
     viewer: str = "",
     intern: bool = False,
 ) -> str:
-    """Build and render one report (``weekly``, ``annual``, ``midterm``, ``minutes``).
+    """Build and render one report (``weekly``, ``annual``, ``midterm``, ``minutes``); a
+    weekly one starts at ``user``'s last review unless ``since`` says otherwise.
 
     Internal notes (issue 14) are shared by nobody: only with ``intern`` and only those of
     ``viewer``'s own party are added (the weekly report lists them); once the database has
@@ -486,7 +489,9 @@ def build_report(
         raise InvalidInput(f"--format: „{fmt}“ gibt es nicht (bekannt: {', '.join(FORMATS)})")
     scope = intern_scope(db, viewer, intern)
     if kind == "weekly":
-        data = weekly_review(db, since=since, stale_weeks=stale_weeks, list_stale=list_stale)
+        data = weekly_review(
+            db, since=since, stale_weeks=stale_weeks, list_stale=list_stale, user=user
+        )
         blocks = weekly_blocks(data)
         if scope.party:  # right after the shared notes
             spot = next(

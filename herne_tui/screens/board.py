@@ -8,6 +8,7 @@ the change is committed.
 from __future__ import annotations
 
 import threading
+from dataclasses import asdict
 from datetime import date
 
 from textual import on, work
@@ -27,6 +28,12 @@ from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import ChoicePicker, FilterForm, Prompt, TopicPicker
 from herne_tui.widgets.card_column import CardList, CardView
 from herne_tui.widgets.shown import plain
+
+
+class Columns(HorizontalScroll, can_focus=False):
+    """The row of status columns. Never focused, so ``left``/``right`` stay the board's keys
+    (moving between columns) instead of scrolling the row by one cell; the board scrolls it
+    to keep the focused column in view."""
 
 
 class BoardScreen(HerneScreen):
@@ -52,22 +59,35 @@ class BoardScreen(HerneScreen):
         Binding("g,home", "focus_edge(0)", "Erste Karte", show=False, id="board.first-card"),
         Binding("G,end", "focus_edge(1)", "Letzte Karte", show=False, id="board.last-card"),
         Binding(
-            "H,shift+left", "move_card(-1)", "◀ Schieben", key_display="H", id="board.move-left"
+            "H,shift+left",
+            "move_card(-1)",
+            "◀ Schieben",
+            key_display="H",
+            show=False,
+            id="board.move-left",
         ),
         Binding(
-            "L,shift+right", "move_card(1)", "Schieben ▶", key_display="L", id="board.move-right"
+            "L,shift+right",
+            "move_card(1)",
+            "Schieben ▶",
+            key_display="L",
+            show=False,
+            id="board.move-right",
         ),
-        Binding("enter", "open_measure", "Öffnen", id="board.open"),
+        Binding("enter", "open_measure", "Öffnen", show=False, id="board.open"),
         Binding("slash", "start_filter", "Suche", key_display="/", id="board.search"),
-        Binding("t", "pick_topic", "Thema", id="board.topic"),
-        Binding("f", "pick_filter", "Filter", id="board.filter"),
+        Binding("t", "pick_topic", "Thema", show=False, id="board.topic"),
+        Binding("f", "pick_filter", "Filter", show=False, id="board.filter"),
         Binding("escape", "clear_filter", "Filter aus", show=False, id="board.clear-filter"),
-        Binding("u", "undo", "Rückgängig", id="board.undo"),
+        Binding("u", "undo", "Rückgängig", show=False, id="board.undo"),
         Binding("s", "set_status", "Status setzen", id="board.status"),
         Binding("n", "note", "Notiz", id="board.note"),
         Binding("x", "dissent", "Dissens melden", id="board.dissent"),
     ]
     EDITING = frozenset({"move_card", "undo", "set_status", "note", "dissent"})
+    AUTO_FOCUS = ""
+    """Nothing is focused on the board: its keys are the screen's (the search field takes the
+    focus only while it is shown)."""
 
     DEFAULT_CSS = """
     BoardScreen #filterbar { height: 1; padding: 0 1; background: $boost; display: none; }
@@ -156,7 +176,7 @@ class BoardScreen(HerneScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="filterbar", markup=False)
-        yield HorizontalScroll(id="columns")
+        yield Columns(id="columns")
         yield Static("Keine Maßnahmen.", id="empty")
         yield Input(placeholder="Suche in ID, Titel und Text – esc löscht", id="filter")
         yield Footer()
@@ -243,7 +263,7 @@ class BoardScreen(HerneScreen):
             self._refresh_columns(changed)
 
     async def _build_columns(self, board: Board) -> None:
-        container = self.query_one("#columns", HorizontalScroll)
+        container = self.query_one("#columns", Columns)
         widgets = []
         for status in board.statuses:
             widgets.append(
@@ -479,6 +499,8 @@ class BoardScreen(HerneScreen):
         if self._pending.get(measure.id) == measure.status:  # on the main thread: no gap
             self._pending.pop(measure.id, None)
         self.apply_measure(measure)
+        # the watcher sees this commit now, not at its next tick: the app is idle sooner
+        self.herne.poll_now()
         if message.notice:
             self.notify(message.notice)
 
@@ -606,6 +628,16 @@ class BoardScreen(HerneScreen):
         values.update(changes)
         self.filter = BoardFilter(**values)
         self._refresh_columns()
+
+    # -- saved views ---------------------------------------------------------------------------
+    def view_state(self) -> dict:
+        """What a saved view keeps of the board: its filters."""
+        return {"mode": "board", "filter": asdict(self.filter)}
+
+    def apply_view(self, view: dict) -> None:
+        """Show a saved view: its filters replace the current ones."""
+        self.filter = BoardFilter()
+        self._set_filter(**view.get("filter", {}))
 
     def action_pick_topic(self) -> None:
         """Choose a topic to filter by."""

@@ -89,6 +89,14 @@ class DeadlinesScreen(HerneScreen):
         self.reload()
 
 
+RULE_LABELS = {
+    "vorschlagsrecht": "Vorschlagsrecht",
+    "externe-ausschreibung": "Externe Ausschreibung",
+    "koordinierungsgruppe": "Koordinierungsgruppe",
+}
+"""The checked rules' keys as a user reads them."""
+
+
 class ChecksScreen(HerneScreen):
     """Every violation of the nomination rules and procedures (as ``herne-tui check --db``)."""
 
@@ -122,7 +130,12 @@ class ChecksScreen(HerneScreen):
         table = self.query_one(DataTable)
         table.clear()
         for v in message.items:
-            table.add_row(cell(v.rule), cell(v.ref), cell(Text(f"⚠ {v.message}", style="bold red")))
+            where, _, finding = v.message.partition(": ")
+            table.add_row(
+                cell(RULE_LABELS.get(v.rule, v.rule)),
+                cell(where if finding else v.ref),
+                cell(Text(f"⚠ {finding or v.message}", style="bold red")),
+            )
         self.query_one("#intro", Static).update(
             "Keine Verstöße gegen Vorschlagsrechte, Ausschreibungspflicht oder die Größe der "
             "Koordinierungsgruppe."

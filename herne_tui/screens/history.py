@@ -18,6 +18,15 @@ from herne_tui.widgets.shown import cell, plain
 LIMIT = 500
 
 
+def date_problem(text: str) -> str | None:
+    """Why ``text`` is not a date the app understands (None when it is, or when empty)."""
+    try:
+        parse_date(text) if text else None
+    except DateError as exc:
+        return str(exc)
+    return None
+
+
 class HistoryScreen(HerneScreen):
     """The history of every change, newest first.
 
@@ -43,9 +52,10 @@ class HistoryScreen(HerneScreen):
     class Loaded(Message):
         """History rows arrived from a worker."""
 
-        def __init__(self, entries, labels, topics) -> None:
+        def __init__(self, entries, labels, topics, names) -> None:
             super().__init__()
             self.entries, self.labels, self.topics = entries, labels, topics
+            self.names = names
 
     def __init__(self) -> None:
         super().__init__()
@@ -75,7 +85,8 @@ class HistoryScreen(HerneScreen):
         entries = history.list_changes(
             db, user=self.user, topic=self.topic, since=self.since, limit=LIMIT
         )
-        self.post_message(self.Loaded(entries, {s.key: s.label for s in statuses}, topics))
+        names = history.entity_labels(db)
+        self.post_message(self.Loaded(entries, {s.key: s.label for s in statuses}, topics, names))
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
         self.topics = message.topics
@@ -85,7 +96,7 @@ class HistoryScreen(HerneScreen):
             table.add_row(
                 Text(format_datetime(e.at.astimezone())),
                 cell(e.user),
-                cell(e.entity_id or e.entity),
+                cell(history.entity_label(e, message.names)),
                 cell(history.describe(e, message.labels)),
                 cell("; ".join(x for x in (e.source, e.comment) if x)),
             )
@@ -116,21 +127,18 @@ class HistoryScreen(HerneScreen):
         )
 
     def action_period(self) -> None:
-        """Filter by period: changes since a date."""
-
-        def done(value: str | None) -> None:
-            if value is None:
-                return
-            try:
-                self._set(since=parse_date(value) if value else None)
-            except DateError as exc:
-                self.notify(str(exc), severity="error")
-
+        """Filter by period: changes since a date (a date not understood keeps the prompt
+        open with the reason under it)."""
         self.herne.push_screen(
             Prompt(
-                "Änderungen seit (TT.MM.JJJJ, leer: alle)", format_date(self.since), "TT.MM.JJJJ"
+                "Änderungen seit (TT.MM.JJJJ, leer: alle)",
+                format_date(self.since),
+                "TT.MM.JJJJ",
+                check=date_problem,
             ),
-            done,
+            lambda value: (
+                None if value is None else self._set(since=parse_date(value) if value else None)
+            ),
         )
 
     def action_clear(self) -> None:

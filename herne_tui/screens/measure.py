@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
 
 from herne_tui.domain.objects import (
+    DATE_FORMS,
     DateError,
     HistoryEntry,
     Measure,
@@ -17,6 +18,8 @@ from herne_tui.domain.objects import (
     format_datetime,
     parse_date,
 )
+from herne_tui.domain.ris import LinkedPaper
+from herne_tui.ris import proposals
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
 from herne_tui.services import edits, history, queries
@@ -108,13 +111,14 @@ class MeasureScreen(KeepsInput, HerneScreen):
                     yield Label("Verantwortlich")
                     yield Input(id="responsible")
                 with Vertical():
-                    yield Label("Fällig (TT.MM.JJJJ oder JJJJ-MM-TT)")
+                    yield Label(f"Fällig ({DATE_FORMS})", id="due-label")
                     yield Input(id="due", placeholder="TT.MM.JJJJ")
                     yield Label("", id="date-error")
             yield Label("Neue Notiz (wird mit Name und Zeit angehängt)")
             yield TextArea(id="note", soft_wrap=True, show_line_numbers=False)
             yield Checkbox("intern: nur für die eigene Partei (ctrl+t)", False, id="note-intern")
             yield Static(id="notes")
+            yield Static(id="ris")
             yield Static(id="timeline")
         yield Footer()
 
@@ -130,6 +134,9 @@ class MeasureScreen(KeepsInput, HerneScreen):
         measure = queries.get_measure(db, self.measure_id, user=self.herne.user)
         topics, statuses = queries.labels(db)
         timeline = queries.history(db, entity="measure", entity_id=self.measure_id)
+        self.herne.call_from_thread(
+            self._show_ris, proposals.linked_papers(db, f"measure:{self.measure_id}")
+        )
         self.post_message(
             self.Loaded(
                 measure,
@@ -193,6 +200,18 @@ class MeasureScreen(KeepsInput, HerneScreen):
         lines = [_shown(describe_entry(e, self.labels)) for e in reversed(timeline)]
         self.query_one("#timeline", Static).update(
             "[b]Verlauf[/b]\n" + ("\n".join(lines[:50]) or "—")
+        )
+
+    def _show_ris(self, papers: tuple[LinkedPaper, ...]) -> None:
+        """The linked RIS papers and their decisions (``herne-tui ris link``)."""
+        lines = []
+        for p in papers:
+            gone = " [b red](im RIS gelöscht)[/b red]" if p.deleted else ""
+            lines.append(f"{_shown(p.reference or p.url)} {_shown(p.name)}{gone}")
+            if p.decided:
+                lines.append(f"  {_shown(p.decided)}")
+        self.query_one("#ris", Static).update(
+            f"[b]Ratsinformationssystem ({len(papers)})[/b]\n" + "\n".join(lines) if papers else ""
         )
 
     def _fill_form(self, m: Measure) -> None:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from herne_tui.errors import Conflict
+from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.edit_form import EditForm, FormField
 from herne_tui.services import queries
@@ -23,6 +23,33 @@ T = TypeVar("T")
 
 WARN = "⚠"
 """Marks a row that contradicts the agreement; readable without colour."""
+
+
+MIN_WIDTH = 6
+"""A column is never squeezed below this many cells (its text wraps within)."""
+
+
+FIRST_WIDTH = 20
+"""The first column (what a row is) keeps up to this many cells before others give way."""
+
+
+def fit_widths(natural: list[int], available: int) -> list[int]:
+    """Column widths that fit ``available`` cells: the widest columns give way first
+    (their text wraps), none below ``MIN_WIDTH`` (the first not below ``FIRST_WIDTH``)
+    or below its own natural width."""
+    if sum(natural) <= available:
+        return natural
+    others = sum(min(w, MIN_WIDTH) for w in natural[1:])
+    first = max(MIN_WIDTH, min(FIRST_WIDTH, available - others))
+    floors = [min(w, first if i == 0 else MIN_WIDTH) for i, w in enumerate(natural)]
+
+    def capped(cap: int) -> list[int]:
+        return [max(floor, min(w, cap)) for w, floor in zip(natural, floors, strict=True)]
+
+    cap = max(natural)
+    while cap > MIN_WIDTH and sum(capped(cap)) > available:
+        cap -= 1
+    return capped(cap)
 
 
 def flag(problems: tuple[str, ...] | list[str]) -> Text:
@@ -76,11 +103,14 @@ class PanelScreen(HerneScreen):
         super().__init__()
         self.items: list = []
         self.context: dict = {}
+        self._after_load: list[Callable[[], object]] = []
+        """Run once when the next load has been shown (a form reopened on a new version)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self.KEYS, id="intro", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="table")
+        # the first column (what the row is) stays put when a wide table scrolls sideways
+        yield DataTable(cursor_type="row", zebra_stripes=True, fixed_columns=1, id="table")
         yield Static(id="problems", markup=False)
         yield Footer()
 
@@ -90,6 +120,10 @@ class PanelScreen(HerneScreen):
         table.add_columns(*self.COLUMNS)
         table.focus()
         self.reload()
+
+    def on_resize(self) -> None:
+        if self.items:
+            self._show_rows()
 
     @work(thread=True, exclusive=True, group="load")
     @guarded
@@ -114,19 +148,35 @@ class PanelScreen(HerneScreen):
         )
 
     def on_panel_screen_loaded(self, message: Loaded) -> None:
+        self.items, self.context = message.items, message.context
+        self._show_rows()
+        waiting, self._after_load = self._after_load, []
+        for then in waiting:
+            then()
+
+    def _show_rows(self) -> None:
+        """Fill the table, its columns fitted to the screen's width (long text wraps)."""
         table = self.query_one(DataTable)
         cursor = table.cursor_row
-        self.items, self.context = message.items, message.context
-        title = self.context.get("title") or self.PANEL_TITLE
-        if self.title != title:
-            self.title = title
+        panel_title = self.context.get("title") or self.PANEL_TITLE
+        if self.title != panel_title:
+            self.title = panel_title
         intro = " ".join(x for x in (self.context.get("intro", ""), self.KEYS) if x)
         self.query_one("#intro", Static).update(intro)
-        table.clear()
+        cells = [[_cell(c) for c in self.row(item)] for item in self.items]
+        natural = [
+            max([len(title), *(c.cell_len for c in (r[i] for r in cells))])
+            for i, title in enumerate(self.COLUMNS)
+        ]
+        padding = 2 * table.cell_padding * len(natural) + 4  # + the scrollbar, the margins
+        widths = fit_widths(natural, max(len(natural) * MIN_WIDTH, self.size.width - padding))
+        table.clear(columns=True)
+        for title, width in zip(self.COLUMNS, widths, strict=True):
+            table.add_column(title, width=width)
+        wrapped = widths != natural
         problems = []
-        for item in self.items:
-            row = [_cell(c) for c in self.row(item)]
-            table.add_row(*row, key=self.key_of(item))
+        for item, row in zip(self.items, cells, strict=True):
+            table.add_row(*row, key=self.key_of(item), height=None if wrapped else 1)
             problems += [f"{self.label_of(item)}: {p}" for p in self.problems(item)]
         if self.items:
             table.move_cursor(row=min(cursor, len(self.items) - 1))
@@ -151,50 +201,78 @@ class PanelScreen(HerneScreen):
         item = self.current()
         if item is None or not self.herne.check_writable():
             return
-        title, fields = self.form(item)
-        self.herne.push_screen(
-            EditForm(title, fields),
-            lambda changes: self._save(item, changes, item.version) if changes else None,
+        self.edit_item(
+            item,
+            self.form,
+            lambda db, it, changes: self.save(db, it, changes, it.version),
+            lambda _: self.notify(f"{self.label_of(item)} gespeichert."),
         )
 
     def on_data_table_row_selected(self) -> None:
         self.action_edit()
 
-    def _save(self, item: Any, changes: dict, version: int) -> None:
-        def done(_: object) -> None:
-            self.notify(f"{self.label_of(item)} gespeichert.")
-            self.reload()
-
-        self.write(
-            lambda: self.save(self.herne.db, item, changes, version),
-            done,
-            retry=lambda c: self._save(item, c.mine, c.version),
-            reload=self.reload,
-        )
-
-    def run_write(
-        self, write: Callable[[Any], T], done: Callable[[T], object] | None = None
+    def edit_item(
+        self,
+        item: Any,
+        build: Callable[[Any], tuple[str, list[FormField]]],
+        save: Callable[[Any, Any, dict], T],
+        done: Callable[[T], object] | None = None,
+        *,
+        typed: dict | None = None,
+        errors: dict[str, str] | None = None,
     ) -> None:
-        """Run ``write(db)`` through the services in a worker, then ``done(result)``."""
+        """Open the form ``build(item)``; ctrl+s runs ``save(db, item, changes)`` as a write.
 
-        def finish(result: T) -> None:
-            if done is not None:
-                done(result)
-            self.reload()
+        A refused save opens the form again with what was typed and the reason under its
+        field; after a conflict (someone saved the row meanwhile) it opens on the new version,
+        the typed values kept, so nothing typed is lost.
+        """
+        title, fields = build(item)
 
-        self.write(
-            lambda: write(self.herne.db),
-            finish,
-            # the edit spans several fields or rows: show the new state, let the user redo it
-            retry=self._redo_on_new_version,
-            reload=self.reload,
+        def submitted(changes: dict | None) -> None:
+            if changes is None or (not changes and not typed):
+                return
+
+            def refused(exc: HerneError) -> None:
+                if isinstance(exc, Conflict) and item is not None:
+                    self._reopen_on_new_version(item, build, save, done, changes)
+                    return
+                field = self.error_field(exc.message, fields)
+                self.edit_item(item, build, save, done, typed=changes, errors={field: exc.message})
+
+            def finish(result: T) -> None:
+                if done is not None:
+                    done(result)
+                self.reload()
+
+            self.write(lambda: save(self.herne.db, item, changes), finish, refused=refused)
+
+        self.herne.push_screen(EditForm(title, fields, typed=typed, errors=errors), submitted)
+
+    def _reopen_on_new_version(self, item, build, save, done, typed: dict) -> None:
+        key = self.key_of(item)
+        message = (
+            f"{self.label_of(item)} wurde inzwischen geändert: Ihre Eingaben stehen noch da – "
+            "bitte prüfen und erneut speichern."
         )
 
-    def _redo_on_new_version(self, conflict: Conflict) -> None:
-        self.notify(
-            "Bitte die Änderung auf der neuen Fassung noch einmal eingeben.", severity="warning"
-        )
+        def reopen() -> None:
+            fresh = next((x for x in self.items if self.key_of(x) == key), None)
+            if fresh is None:
+                self.notify(f"{self.label_of(item)} gibt es nicht mehr.", severity="error")
+                return
+            self.edit_item(fresh, build, save, done, typed=typed, errors={"": message})
+
+        self._after_load.append(reopen)
         self.reload()
+
+    def error_field(self, message: str, fields: list[FormField]) -> str:
+        """The field a refusal names (its label's words before any parenthesis); "" if none."""
+        for f in fields:
+            name = f.label.split("(")[0].strip()
+            if name and name.casefold() in message.casefold():
+                return f.name
+        return ""
 
     def data_changed(self) -> None:
         """Someone committed a change: reload, keeping the cursor."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
+from textual import work
 from textual.binding import Binding
 
 from herne_tui.domain.objects import PAPER_KINDS, POSITIONS, Paper, format_date
-from herne_tui.screens.edit_form import EditForm, FormField
+from herne_tui.domain.procedures import CONSENSUS_LABELS
+from herne_tui.screens.base import guarded
+from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen, flag
 from herne_tui.screens.pickers import Prompt
 from herne_tui.services import papers, queries
@@ -85,12 +88,14 @@ class PapersScreen(PanelScreen):
     | enter / e | edit it |
     | p | record the partners' positions |
     | x | report a dissent (to the Koordinierungsgruppe) |
+    | r | open the RIS paper whose reference is this paper's number |
     """
 
     BINDINGS = [
         Binding("a", "add", "Neu", id="papers.add"),
         Binding("p", "positions", "Positionen", id="papers.positions"),
         Binding("x", "dissent", "Dissens melden", id="papers.dissent"),
+        Binding("r", "ris_paper", "RIS-Vorlage", id="papers.ris-paper"),
     ]
     EDITING = PanelScreen.EDITING | {"add", "positions", "dissent"}
     PANEL_TITLE = "Anträge & Vorlagen"
@@ -107,7 +112,7 @@ class PapersScreen(PanelScreen):
         "Einreichfrist",
         "An Partner bis",
         "Positionen",
-        "Konsens",
+        "Einigung",
         "Empfehlung",
         "Prüfung",
     )
@@ -123,7 +128,8 @@ class PapersScreen(PanelScreen):
         return str(p.id)
 
     def label_of(self, p: Paper) -> str:
-        return f"Papier {p.id} „{p.title}“"
+        number = f" ({p.number})" if p.number else ""
+        return f"Papier „{p.title}“{number}"
 
     def row(self, p: Paper) -> tuple:
         deadline = format_date(p.partner_deadline) or "—"
@@ -137,7 +143,7 @@ class PapersScreen(PanelScreen):
             format_date(p.filing_deadline) or "—",
             Text(deadline, style="bold red") if p.partner_overdue else deadline,
             positions,
-            p.consensus,
+            CONSENSUS_LABELS.get(p.consensus, p.consensus),
             p.verdict,
             flag(paper_problems(p)),
         )
@@ -146,7 +152,7 @@ class PapersScreen(PanelScreen):
         return paper_problems(p)
 
     def form(self, p: Paper):
-        return f"Papier {p.id} bearbeiten", paper_fields(p)
+        return f"{self.label_of(p)} bearbeiten", paper_fields(p)
 
     def save(self, db, p: Paper, changes: dict, version: int) -> None:
         papers.update_paper(
@@ -156,61 +162,81 @@ class PapersScreen(PanelScreen):
     def action_add(self) -> None:
         """Add a motion or council paper."""
         if self.herne.check_writable():
-            self.herne.push_screen(
-                EditForm(
+            self.edit_item(
+                None,
+                lambda _: (
                     "Neuer Antrag / neue Vorlage",
                     paper_fields(None, self.context.get("council", "")),
                 ),
                 self._add,
+                self._added,
             )
 
-    def _add(self, values: dict | None) -> None:
-        if not values:
-            return
+    def _add(self, db, _: None, values: dict) -> Paper:
         base = {f.name: f.value for f in paper_fields(None, self.context.get("council", ""))}
         base.update(values)
-        self.run_write(
-            lambda db: papers.add_paper(db, values=base, user=self.herne.user),
-            lambda paper: self._added(paper),
-        )
+        return papers.add_paper(db, values=base, user=self.herne.user)
 
     def _added(self, paper: Paper) -> None:
         extra = ""
         if paper.partner_deadline:
             extra = f" – Vorschlag an den Partner bis {format_date(paper.partner_deadline)}"
-        self.notify(f"Papier {paper.id} angelegt{extra}.")
+        self.notify(f"{self.label_of(paper)} angelegt{extra}.")
 
     def action_positions(self) -> None:
         """Record each partner's position on the paper under the cursor."""
         p = self.current()
         if p is None or not self.herne.check_writable():
             return
+        self.edit_item(
+            p,
+            self._position_form,
+            self._positions,
+            lambda paper: self.notify(
+                f"Positionen gespeichert: {CONSENSUS_LABELS.get(paper.consensus, paper.consensus)}"
+                f" – {paper.verdict}"
+            ),
+        )
+
+    def _position_form(self, p: Paper) -> tuple[str, list[FormField]]:
         fields = [
             FormField(f"pos_{party}", f"Position {party}", "choice", pos, POSITIONS)
             for party, pos, _ in p.positions
         ]
-        self.herne.push_screen(
-            EditForm(f"Positionen zu „{p.title}“", fields),
-            lambda changes: self._positions(p, changes),
-        )
+        return f"Positionen zu „{p.title}“", fields
 
-    def _positions(self, p: Paper, changes: dict | None) -> None:
-        if not changes:
-            return
+    def _positions(self, db, p: Paper, changes: dict) -> Paper:
         versions = {party: version for party, _, version in p.positions}
         positions = {key.removeprefix("pos_"): value for key, value in changes.items()}
-        self.run_write(
-            lambda db: papers.set_positions(
-                db,
-                paper_id=p.id,
-                positions=positions,
-                user=self.herne.user,
-                expected_versions={party: versions[party] for party in positions},
-            ),
-            lambda paper: self.notify(
-                f"Positionen gespeichert: {paper.consensus} – {paper.verdict}"
-            ),
+        return papers.set_positions(
+            db,
+            paper_id=p.id,
+            positions=positions,
+            user=self.herne.user,
+            expected_versions={party: versions[party] for party in positions},
         )
+
+    def action_ris_paper(self) -> None:
+        """Open the mirrored RIS paper this motion's number names (or the one linked to it)."""
+        p = self.current()
+        if p is not None:
+            self._find_ris_paper(p)
+
+    @work(thread=True, exclusive=True, group="ris")
+    @guarded
+    def _find_ris_paper(self, p: Paper) -> None:
+        from herne_tui.ris import queries as ris_queries  # the mirror, only when asked
+
+        app = self.herne
+        found = [x for x in ris_queries.papers(app.db) if p.id in x.motions]
+        if found:
+            app.call_from_thread(app.open_ris_paper, found[0].url)
+        else:
+            app.call_from_thread(
+                self.notify,
+                f"Keine RIS-Vorlage zu „{p.number or p.title}“ im Spiegel "
+                "(Nummer wie im RIS eintragen, RIS abgleichen).",
+            )
 
     def action_dissent(self) -> None:
         """Report a dissent on this paper to the Koordinierungsgruppe."""

@@ -27,6 +27,7 @@ from herne_tui.db.models import (
     SeatRow,
 )
 from herne_tui.db.store import Database
+from herne_tui.domain import limits
 from herne_tui.domain import objects as d
 from herne_tui.domain.objects import FIELD_LABELS
 from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
@@ -44,7 +45,7 @@ from herne_tui.services.queries import (
 )
 from herne_tui.services.validate import Validator
 
-NOTE_MAX = 20_000
+NOTE_MAX = limits.NOTE_MAX
 
 
 # the journal (encode, new_txn, record) lives in services.journal; re-exported here
@@ -244,6 +245,8 @@ def apply_changes(
     ``entity`` is a name in ``ENTITIES`` or an ``Entity`` description.
     """
     spec = ENTITIES[entity] if isinstance(entity, str) else entity
+    validate.long_text(source, "Quelle")  # bounded like every text (the history keeps them)
+    validate.long_text(comment, "Kommentar")
     clean = spec.validate(session, spec, changes)
     row = spec.load(session, spec, key)
     _check_version(session, spec, key, row, expected_version, clean)
@@ -401,6 +404,48 @@ def _propose_if_needed(
         comment=comment,
     )
     return {k: v for k, v in changes.items() if k != "status"}
+
+
+def update_measures(
+    db: Database,
+    *,
+    changes: dict[str, dict[str, Any]],
+    user: str,
+    versions: dict[str, int] | None = None,
+    source: str = "",
+    comment: str = "",
+) -> list[d.Measure]:
+    """A bulk edit: the same kind of change on several measures, one transaction, one txn id.
+
+    All or nothing: a measure someone else changed since ``versions`` raises ``Conflict``
+    naming it, and nothing is saved (a council resolution implementing several measures is
+    recorded as one decision or not at all). Undone as one by ``undo_last``.
+    """
+    if not changes:
+        raise HerneError("Keine Maßnahmen markiert")
+    versions = versions or {}
+
+    def run(session: Session) -> list[d.Measure]:
+        at = db.now()
+        now = {  # status changes that need another partner's confirmation wait (issue 14)
+            mid: _propose_if_needed(session, mid, fields, user, at, source, comment)
+            for mid, fields in changes.items()
+        }
+        apply_batch(
+            session,
+            changes=[
+                Change("measure", mid, fields, versions.get(mid)) for mid, fields in now.items()
+            ],
+            user=user,
+            at=at,
+            source=source,
+            comment=comment,
+        )
+        session.flush()
+        party = viewer_party(session, user)
+        return [read_measure(session, mid, party) for mid in changes]
+
+    return db.write(run)
 
 
 def move_measure(
@@ -599,31 +644,37 @@ def undo_last(db: Database, *, user: str) -> str:
         entries = session.exec(
             select(HistoryRow).where(HistoryRow.txn == txn).order_by(col(HistoryRow.id))
         ).all()
-        first = entries[0]
-        spec = ENTITIES[first.entity]
-        row = spec.load(session, spec, first.entity_id)
-        restore = {}
-        for e in entries:
-            current = encode(getattr(row, spec.fields[e.field][0]))
-            if current != e.new:
-                raise HerneError(
-                    f"Rückgängig nicht möglich: {FIELD_LABELS.get(e.field, e.field)} von "
-                    f"{first.entity_id} wurde seitdem geändert"
-                )
-            value = json.loads(e.old)
-            restore[e.field] = value
-        apply_changes(
-            session,
-            entity=first.entity,
-            key=first.entity_id,
-            changes=restore,
-            user=user,
-            at=db.now(),
-            action="undo",
-            reverts=txn,
-        )
-        what = ", ".join(f"{FIELD_LABELS.get(f, f)} → {v or '—'}" for f, v in restore.items())
-        return f"{first.entity_id}: {what}"
+        restores: dict[tuple[str, str], dict[str, Any]] = {}
+        for e in entries:  # a bulk edit touches several rows in one txn: undone together
+            restores.setdefault((e.entity, e.entity_id), {})[e.field] = e
+        at = db.now()
+        described = []
+        for (entity, key), fields in restores.items():
+            spec = ENTITIES[entity]
+            row = spec.load(session, spec, key)
+            restore = {}
+            for field, e in fields.items():
+                if encode(getattr(row, spec.fields[field][0])) != e.new:
+                    raise HerneError(
+                        f"Rückgängig nicht möglich: {FIELD_LABELS.get(field, field)} von "
+                        f"{key} wurde seitdem geändert"
+                    )
+                restore[field] = json.loads(e.old)
+            apply_changes(
+                session,
+                entity=entity,
+                key=key,
+                changes=restore,
+                user=user,
+                at=at,
+                action="undo",
+                reverts=txn,
+            )
+            what = ", ".join(f"{FIELD_LABELS.get(f, f)} → {v or '—'}" for f, v in restore.items())
+            described.append(f"{key}: {what}")
+        if len(described) > 3:
+            return f"{len(described)} Maßnahmen: " + "; ".join(described[:3]) + " …"
+        return "; ".join(described)
 
     return db.write(run)
 

@@ -245,8 +245,12 @@ def _untouched(session: Session, name: str) -> dict[str, int]:
 
 
 def forget(db: Database, *, name: str, user: str, dry_run: bool = False) -> ForgetReport:
-    """Replace a person's name everywhere (history included) with a placeholder; report it."""
+    """Replace a person's name everywhere (history included) with a placeholder; report it.
+
+    Refuses (InvalidInput, before anything is read or changed) names that are too short, part
+    of the placeholder, or a word of the data's vocabulary (status, topic, party, key, seed)."""
     clean = check_name(name)
+    check_not_vocabulary(db, clean)
 
     def preview(session: Session) -> ForgetReport:
         return ForgetReport(

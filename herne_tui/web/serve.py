@@ -26,13 +26,16 @@ import shlex
 import socket
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from herne_tui.db.store import is_postgres, url_without_password
+from herne_tui.db.store import is_postgres, sqlite_path, url_without_password
 from herne_tui.errors import InvalidInput
 
 USER_MAX = 80
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+"""herne-tui's own ``app_index.html`` for textual-serve (no web font from outside)."""
 
 PROXY_SECRET_HEADER = "X-Herne-Proxy-Secret"
 """The header in which the proxy sends the shared secret (``--proxy-secret``)."""
@@ -125,7 +128,12 @@ def app_command(url: str, *, user: str | None, read_only: bool = False) -> tuple
         url, password = url_without_password(url)
         if password:
             env["PGPASSWORD"] = password
-    args = [sys.executable, "-m", "herne_tui", "app", "--db", url]
+    target = url
+    path = sqlite_path(url)
+    if path is not None and "://" not in str(path):
+        # a plain file path, not the URL: each tab then paints from the quick start
+        target = str(path.absolute())
+    args = [sys.executable, "-m", "herne_tui", "app", "--db", target]
     if user:
         args += ["--user", user]
     if read_only:
@@ -185,7 +193,14 @@ def serve(
     os.environ.update(env)  # inherited by every session's process, never on its command line
     shown = f"[{host}]" if ":" in host else host
     address = public_url or f"http://{shown}:{port}"
-    server = _server_class(Server)(command, host=host, port=port, title=title, public_url=address)
+    server = _server_class(Server)(
+        command,
+        host=host,
+        port=port,
+        title=title,
+        public_url=address,
+        templates_path=TEMPLATES,  # our page: no external font or script
+    )
     server.user_header = user_header
     server.proxy_secret = secret
     server.origins = page_origins(public_url, host, port)
