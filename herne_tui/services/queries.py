@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import overload
 
@@ -20,6 +21,7 @@ from herne_tui.db.models import (
     NominationRuleRow,
     NoteRow,
     PostRow,
+    ProposalRow,
     RepeatRow,
     RuleRow,
     SeatRow,
@@ -229,7 +231,7 @@ def read_board(session: Session) -> d.Board:
     return d.Board(
         topics=topics,
         statuses=statuses,
-        measures=measures,
+        measures=with_pending(session, measures),
         meta=read_meta(session),
         history_id=newest,
     )
@@ -254,10 +256,32 @@ def read_cards(session: Session, ids: Iterable[str]) -> dict[str, d.Measure]:
         select(RepeatRow).where(col(RepeatRow.of_measure).in_(wanted)).order_by(col(RepeatRow.id))
     ):
         repeats[r.of_measure].append(r)
-    return {
-        m.id: to_measure(m, note_count=counts.get(measure_subject(m.id), 0), repeats=repeats[m.id])
+    found = tuple(
+        to_measure(m, note_count=counts.get(measure_subject(m.id), 0), repeats=repeats[m.id])
         for m in session.exec(select(MeasureRow).where(col(MeasureRow.id).in_(wanted)))
+    )
+    return {m.id: m for m in with_pending(session, found)}
+
+
+def with_pending(session: Session, measures: tuple[d.Measure, ...]) -> tuple[d.Measure, ...]:
+    """The measures with their status proposals waiting for confirmation (issue 14)."""
+    waiting = {
+        p.entity_id: p
+        for p in session.exec(
+            select(ProposalRow).where(ProposalRow.entity == "measure", ProposalRow.state == "offen")
+        )
     }
+    if not waiting:
+        return measures
+    partners = partners_of(read_meta(session))
+    out = []
+    for m in measures:
+        p = waiting.get(m.id)
+        if p is not None:
+            others = tuple(x for x in partners if x != p.party)
+            m = replace(m, pending=json.loads(p.new), confirm_by=others)
+        out.append(m)
+    return tuple(out)
 
 
 def read_measure(session: Session, measure_id: str, party: str = "") -> d.Measure:
@@ -279,7 +303,7 @@ def read_measure(session: Session, measure_id: str, party: str = "") -> d.Measur
     repeats = session.exec(
         select(RepeatRow).where(RepeatRow.of_measure == measure_id).order_by(col(RepeatRow.id))
     ).all()
-    return to_measure(row, notes=notes, repeats=repeats)
+    return with_pending(session, (to_measure(row, notes=notes, repeats=repeats),))[0]
 
 
 def read_holdings(session: Session) -> tuple[d.Holding, ...]:
