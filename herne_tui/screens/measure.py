@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
 
 from herne_tui.domain.objects import (
     DATE_FORMS,
@@ -22,6 +22,7 @@ from herne_tui.domain.objects import (
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
 from herne_tui.services import edits, history, queries
+from herne_tui.services.queries import NOTES_PAGE
 from herne_tui.widgets.shown import markup as _shown
 from herne_tui.widgets.shown import plain
 
@@ -29,6 +30,10 @@ from herne_tui.widgets.shown import plain
 def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
     """One German line for a history entry: when, who, what changed."""
     return f"{format_datetime(e.at.astimezone())}  {e.user}: {history.describe(e, labels)}"
+
+
+TIMELINE = 50
+"""History entries the measure view shows (the newest)."""
 
 
 class MeasureScreen(KeepsInput, HerneScreen):
@@ -88,6 +93,9 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self.statuses: list[tuple[str, str]] = []
         self.leave_when_saved = False
         """Set by "Speichern" in the dialog of esc: the screen closes once the save is done."""
+        self.notes_shown = NOTES_PAGE
+        self._paging = False
+        """How many of the newest notes are read and shown ("Ältere Notizen laden" adds more)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -114,6 +122,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
             yield Label("Neue Notiz (wird mit Name und Zeit angehängt)")
             yield TextArea(id="note", soft_wrap=True, show_line_numbers=False)
             yield Static(id="notes")
+            yield Button("Ältere Notizen laden", id="older-notes", variant="default")
             yield Static(id="timeline")
         yield Footer()
 
@@ -126,9 +135,16 @@ class MeasureScreen(KeepsInput, HerneScreen):
     def load(self) -> None:
         """Read the measure, its timeline and the labels in a worker."""
         db = self.herne.db
-        measure = queries.get_measure(db, self.measure_id)
+        measure = queries.get_measure(db, self.measure_id, notes_limit=self.notes_shown)
         topics, statuses = queries.labels(db)
-        timeline = queries.history(db, entity="measure", entity_id=self.measure_id)
+        timeline = queries.history(
+            db,
+            entity="measure",
+            entity_id=self.measure_id,
+            limit=TIMELINE,
+            newest_first=True,
+            by_id=True,
+        )
         self.post_message(
             self.Loaded(
                 measure,
@@ -144,6 +160,9 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self.labels, self.topics = message.labels, message.topics
         self.statuses = [(label, key) for key, label in message.labels.items()]
         self._show_read_only(message.measure, message.timeline)
+        paging, self._paging = self._paging, False
+        if dirty and paging:
+            return  # older notes arrived: the form keeps what was typed, nothing else changed
         if dirty:
             self.notify(
                 "Diese Maßnahme wurde geändert; Ihre ungespeicherten Eingaben bleiben. "
@@ -185,11 +204,25 @@ class MeasureScreen(KeepsInput, HerneScreen):
             )
             or "—"
         )
-        self.query_one("#notes", Static).update(f"[b]Notizen ({len(m.notes)})[/b]\n{notes}")
-        lines = [_shown(describe_entry(e, self.labels)) for e in reversed(timeline)]
-        self.query_one("#timeline", Static).update(
-            "[b]Verlauf[/b]\n" + ("\n".join(lines[:50]) or "—")
+        older = m.note_count - len(m.notes)
+        count = (
+            f"{m.note_count}" if not older else f"die neuesten {len(m.notes)} von {m.note_count}"
         )
+        self.query_one("#notes", Static).update(f"[b]Notizen ({count})[/b]\n{notes}")
+        button = self.query_one("#older-notes", Button)
+        button.display = older > 0
+        button.label = f"Ältere Notizen laden ({min(older, NOTES_PAGE)} von {older} weiteren)"
+        lines = [_shown(describe_entry(e, self.labels)) for e in timeline]  # newest first
+        self.query_one("#timeline", Static).update(
+            "[b]Verlauf[/b]\n" + ("\n".join(lines[:TIMELINE]) or "—")
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "older-notes":
+            event.stop()
+            self.notes_shown += NOTES_PAGE
+            self._paging = True
+            self.load()
 
     def _fill_form(self, m: Measure) -> None:
         status = self.query_one("#status", Select)

@@ -34,6 +34,7 @@ from herne_tui.domain.objects import FIELD_LABELS
 from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
 from herne_tui.services import validate
 from herne_tui.services.queries import (
+    NOTES_PAGE,
     measure_subject,
     read_holdings,
     read_measure,
@@ -190,7 +191,7 @@ ENTITIES: dict[str, Entity] = {
             "due": ("due", validate.day),
         },
         validate=_measure_changes,
-        read=read_measure,
+        read=lambda session, key: read_measure(session, key, NOTES_PAGE),
     ),
     "committee": Entity(
         "committee",
@@ -409,7 +410,7 @@ def update_measure(
                 comment=comment,
             )
         session.flush()
-        return read_measure(session, measure_id)
+        return read_measure(session, measure_id, NOTES_PAGE)
 
     return db.write(run)
 
@@ -445,7 +446,7 @@ def update_measures(
             comment=comment,
         )
         session.flush()
-        return [read_measure(session, mid) for mid in changes]
+        return [read_measure(session, mid, NOTES_PAGE) for mid in changes]
 
     return db.write(run)
 
@@ -509,7 +510,7 @@ def add_note(db: Database, *, measure_id: str, text: str, user: str, source: str
             session, measure_id=measure_id, text=body, user=user, at=db.now(), source=source
         )
         session.flush()
-        return read_measure(session, measure_id)
+        return read_measure(session, measure_id, NOTES_PAGE)
 
     return db.write(run)
 

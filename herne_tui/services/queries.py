@@ -259,22 +259,35 @@ def read_cards(session: Session, ids: Iterable[str]) -> dict[str, d.Measure]:
     }
 
 
-def read_measure(session: Session, measure_id: str) -> d.Measure:
-    """One measure with its notes and repeats; NotFound for an unknown id."""
+NOTES_PAGE = 50
+"""Notes the measure view shows at first (the newest), and how many more each "Ältere
+Notizen laden" adds: a measure with 100,000 notes opens as fast as one with ten."""
+
+
+def read_measure(session: Session, measure_id: str, notes_limit: int | None = None) -> d.Measure:
+    """One measure with its notes (all, oldest first, or the newest ``notes_limit`` of them;
+    ``note_count`` counts all) and repeats; NotFound for an unknown id."""
     row = session.get(MeasureRow, measure_id)
     if row is None:
         raise NotFound(
             f"Maßnahme „{measure_id}“ gibt es nicht (z. B. ARB-01; `herne-tui list` zeigt alle)"
         )
-    notes = session.exec(
-        select(NoteRow)
-        .where(NoteRow.subject == measure_subject(measure_id))
-        .order_by(col(NoteRow.at), col(NoteRow.id))
-    ).all()
+    subject = NoteRow.subject == measure_subject(measure_id)
+    if notes_limit is None:
+        notes = list(
+            session.exec(select(NoteRow).where(subject).order_by(col(NoteRow.at), col(NoteRow.id)))
+        )
+        total = len(notes)
+    else:
+        # the most recently added (the subject index serves id order without sorting), shown
+        # oldest first like all notes
+        newest = select(NoteRow).where(subject).order_by(col(NoteRow.id).desc())
+        notes = sorted(session.exec(newest.limit(notes_limit)), key=lambda n: (n.at, n.id))
+        total = session.exec(select(func.count()).select_from(NoteRow).where(subject)).one()
     repeats = session.exec(
         select(RepeatRow).where(RepeatRow.of_measure == measure_id).order_by(col(RepeatRow.id))
     ).all()
-    return to_measure(row, notes=notes, repeats=repeats)
+    return to_measure(row, note_count=total, notes=notes, repeats=repeats)
 
 
 def read_holdings(session: Session) -> tuple[d.Holding, ...]:
@@ -314,9 +327,9 @@ def labels(db: Database) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
     return db.read(read_labels)
 
 
-def get_measure(db: Database, measure_id: str) -> d.Measure:
-    """One measure with notes; NotFound for an unknown id."""
-    return db.read(lambda s: read_measure(s, measure_id))
+def get_measure(db: Database, measure_id: str, *, notes_limit: int | None = None) -> d.Measure:
+    """One measure with notes (all, or the newest ``notes_limit``); NotFound for an unknown id."""
+    return db.read(lambda s: read_measure(s, measure_id, notes_limit))
 
 
 def list_committees(db: Database) -> tuple[d.Committee, ...]:
@@ -376,8 +389,11 @@ def history(
     until: date | datetime | None = None,
     limit: int | None = None,
     newest_first: bool = False,
+    by_id: bool = False,
 ) -> tuple[d.HistoryEntry, ...]:
-    """History entries, oldest first (or newest first), filtered as asked."""
+    """History entries, oldest first (or newest first), filtered as asked; ``by_id`` orders
+    by commit order instead of time, which the indexes serve without sorting (fast for the
+    last few of a measure with 100,000 entries)."""
 
     def run(session: Session):
         q = select(HistoryRow)
@@ -391,11 +407,12 @@ def history(
             q = q.where(HistoryRow.at >= _as_dt(since))
         if until is not None:
             q = q.where(HistoryRow.at < _as_dt(until))
-        order = (
-            (col(HistoryRow.at).desc(), col(HistoryRow.id).desc())
-            if newest_first
-            else (HistoryRow.at, HistoryRow.id)
-        )
+        if by_id:
+            order: tuple = (col(HistoryRow.id).desc(),) if newest_first else (col(HistoryRow.id),)
+        elif newest_first:
+            order = (col(HistoryRow.at).desc(), col(HistoryRow.id).desc())
+        else:
+            order = (col(HistoryRow.at), col(HistoryRow.id))
         q = q.order_by(*order)
         if limit:
             q = q.limit(limit)
