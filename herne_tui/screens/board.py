@@ -95,7 +95,7 @@ class BoardScreen(HerneScreen):
     BoardScreen #columns { height: 1fr; }
     BoardScreen .column { width: 30; height: 100%; border-right: vkey $panel; }
     BoardScreen .column-header { height: 1; padding: 0 1; text-style: bold; background: $panel; }
-    BoardScreen .column.-active .column-header { background: $accent; color: $text; }
+    BoardScreen .column-header.-active { background: $accent; color: $text; }
     BoardScreen #filter { dock: bottom; display: none; }
     BoardScreen #filter.-visible { display: block; }
     BoardScreen #empty { padding: 1 2; display: none; }
@@ -329,8 +329,9 @@ class BoardScreen(HerneScreen):
         for i, status in enumerate(model.statuses):
             items = model.shown[status.key]
             column = self.query_one(f"#col-{status.key}", Vertical)
-            column.set_class(i == self.column_index, "-active")
             header = column.query_one(".column-header", Static)
+            # on the header, not the column: a class on the column restyles (repaints) it all
+            header.set_class(i == self.column_index, "-active")
             label = f"{status.label} ({len(items)})" + (" ✓" if status.done else "")
             if str(header.content) != label:  # fixed height: no layout pass needed
                 header.update(label, layout=False)
@@ -416,7 +417,7 @@ class BoardScreen(HerneScreen):
             active = i == self.column_index
             if cards.active != active:
                 cards.active = active
-                self.query_one(f"#col-{key}").set_class(active, "-active")
+                self.query_one(f"#col-{key} .column-header").set_class(active, "-active")
             cards.selected = self.rows.get(key, 0) if self.shown[key] else None
         self._sync_focus()
 
