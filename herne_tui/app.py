@@ -17,8 +17,15 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from herne_tui.commands import MeasureProvider, ScreenActionsProvider
-from herne_tui.domain.objects import Board, DateError, HistoryEntry, parse_date
+from herne_tui.commands import MeasureProvider, RisPaperProvider, ScreenActionsProvider
+from herne_tui.domain.objects import (
+    Access,
+    Board,
+    DateError,
+    HistoryEntry,
+    agreement_of,
+    parse_date,
+)
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.base import HerneScreen
 from herne_tui.screens.board import BoardScreen
@@ -26,6 +33,7 @@ from herne_tui.screens.conflict import ConflictScreen
 from herne_tui.screens.help import HelpScreen
 from herne_tui.screens.pickers import Prompt
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
+from herne_tui.widgets.german import GermanApp
 
 if TYPE_CHECKING:  # both load the ORM; the app imports them only when they are needed
     from textual.theme import Theme
@@ -38,7 +46,7 @@ PANELS = {
     "board": ("Board", "board:BoardScreen"),
     "committees": ("Ausschüsse", "committees:CommitteesScreen"),
     "posts": ("Bürgermeister & Bezirke", "posts:PostsScreen"),
-    "dezernat": ("Dezernat III", "dezernat:DezernatScreen"),
+    "dezernat": ("Dezernat", "dezernat:DezernatScreen"),
     "holdings": ("Beteiligungen", "holdings:HoldingsScreen"),
     "history": ("Verlauf", "history:HistoryScreen"),
     "progress": ("Fortschritt", "review:ProgressScreen"),
@@ -52,6 +60,7 @@ EXTRA_MODES = {
     "deadlines": ("Fristen", "deadlines:DeadlinesScreen", "d"),
     "checks": ("Prüfungen", "deadlines:ChecksScreen", "0"),
     "table": ("Tabelle aller Maßnahmen", "table:TableScreen", "v"),
+    "meetings": ("Sitzungen", "meetings:MeetingsScreen", "m"),
 }
 """Screens on letter keys: mode name → (German title, screen, key)."""
 
@@ -83,7 +92,7 @@ def bindings_of(owner: type[App] | type[Screen]) -> list[Binding]:
     return [b for b in owner.BINDINGS if isinstance(b, Binding)]
 
 
-class HerneApp(App):
+class HerneApp(GermanApp):
     """herne-tui: the board of the agreement and its personnel panels."""
 
     CSS_PATH = "app.tcss"
@@ -91,12 +100,12 @@ class HerneApp(App):
         name: _lazy(spec) for name, spec in _SCREEN_SPECS.items()
     }
     DEFAULT_MODE = "board"
-    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
+    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider, RisPaperProvider}
     BINDINGS = [
         Binding("1", "panel('board')", "Board", show=False, id="app.panel-board"),
         Binding("2", "panel('committees')", "Ausschüsse", show=False, id="app.panel-committees"),
         Binding("3", "panel('posts')", "Bürgermeister", show=False, id="app.panel-posts"),
-        Binding("4", "panel('dezernat')", "Dezernat III", show=False, id="app.panel-dezernat"),
+        Binding("4", "panel('dezernat')", "Dezernat", show=False, id="app.panel-dezernat"),
         Binding("5", "panel('holdings')", "Beteiligungen", show=False, id="app.panel-holdings"),
         Binding("6", "panel('history')", "Verlauf", show=False, id="app.panel-history"),
         Binding("7", "panel('progress')", "Fortschritt", show=False, id="app.panel-progress"),
@@ -112,6 +121,7 @@ class HerneApp(App):
         Binding("w", "panel('review')", "Wochenrückblick", show=False, id="app.panel-review"),
         Binding("d", "panel('deadlines')", "Fristen", show=False, id="app.panel-deadlines"),
         Binding("v", "toggle_table", "Board/Tabelle", show=False, id="app.toggle-table"),
+        Binding("m", "panel('meetings')", "Sitzungen", show=False, id="app.panel-meetings"),
         Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
         Binding("ctrl+p", "command_palette", "Befehle", key_display="^p", id="app.command-palette"),
         Binding("q", "quit", "Beenden", id="app.quit"),
@@ -157,13 +167,32 @@ class HerneApp(App):
         self._seen_history: int | None = (
             initial_board.history_id if initial_board is not None else None
         )
+        self._waited = 0
         self._polling = False
+        self.access: Access | None = None
+        """What the user may do (issue 14), once the database has said so."""
+        self.agreement_meta: dict = {}
+        """The stored metadata of the agreement last shown in the title."""
         self._saved_theme = ""
 
     def on_mount(self) -> None:
-        self.title = "HERNE 2030" + (" – NUR LESEN" if self.read_only else "")
+        # the board may have loaded (and shown the agreement) before the app's own mount
+        initial = self.initial_board.meta if self.initial_board is not None else {}
+        self.show_agreement(self.agreement_meta or initial)
         self._apply_theme()
         self.call_after_refresh(self._after_first_paint)
+
+    def show_agreement(self, meta: dict) -> None:
+        """The agreement's name as the app's title, its partners as the subtitle (from the
+        seed; nothing is assumed about which agreement it is)."""
+        self.agreement_meta = meta
+        agreement = agreement_of(meta)
+        title = (agreement.name or "herne-tui") + (" – NUR LESEN" if self.read_only else "")
+        partners = " · ".join(agreement.shorts)
+        if self.title != title:
+            self.title = title
+        if self.sub_title != partners:
+            self.sub_title = partners
 
     # -- settings ----------------------------------------------------------------------------------
     def _apply_theme(self) -> None:
@@ -227,6 +256,11 @@ class HerneApp(App):
                 f"{title} ({key})", f"{title} anzeigen", lambda mode=mode: self.action_panel(mode)
             )
         yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
+        yield SystemCommand(
+            "RIS abgleichen",
+            "Sitzungen und Vorlagen aus dem Ratsinformationssystem (OParl) holen",
+            self.ris_sync,
+        )
         yield SystemCommand(
             "Board an einem früheren Datum …",
             "Das Board, wie es an einem Tag war (nur lesen)",
@@ -308,6 +342,20 @@ class HerneApp(App):
         from herne_tui.screens.measure import MeasureScreen
 
         self.push_screen(MeasureScreen(measure_id))
+
+    def ris_sync(self) -> None:
+        """„RIS abgleichen“: sync the OParl mirror in a worker, with progress notices."""
+        # deferred: the RIS client and mirror load the ORM, which stays off the first paint
+        from herne_tui.screens.meetings import start_sync
+
+        start_sync(self)
+
+    def open_ris_paper(self, url: str) -> None:
+        """Open a mirrored paper's view."""
+        # deferred: the paper view loads the ORM, which stays off the first paint
+        from herne_tui.screens.ris_paper import RisPaperScreen
+
+        self.push_screen(RisPaperScreen(url))
 
     def goto_measure(self, measure_id: str) -> None:
         """Show the board with the focus on a measure."""
@@ -391,9 +439,24 @@ class HerneApp(App):
     def check_writable(self) -> bool:
         """False (with a notice) when the app runs read-only."""
         if self.read_only:
-            self.notify("Nur-Lese-Modus: hier wird nichts geändert.", severity="warning")
+            why = self.access.why_read_only() if self.access is not None else ""
+            self.notify(why or "Nur-Lese-Modus: hier wird nichts geändert.", severity="warning")
             return False
         return True
+
+    def apply_access(self, access: Access) -> None:
+        """The user's role (issue 14): an unknown user or one who may only read gets the
+        read-only app, with one notice saying why."""
+        self.access = access
+        why = access.why_read_only()
+        if not why or self.read_only:
+            return
+        self.read_only = True
+        self.show_agreement(self.agreement_meta)
+        for screen in self.screen_stack:
+            screen.title = screen.title  # the header says NUR LESEN (HerneScreen.validate_title)
+        self.refresh_bindings()
+        self.notify(why, severity="warning", timeout=10)
 
     def show_conflict(
         self,
@@ -434,7 +497,17 @@ class HerneApp(App):
         """Look for new commits at once (after an own write the board needs to see)."""
         self._tick()
 
+    WAIT_FOR_BOARD = 10
+    """Ticks the watcher waits for the first board's history id before it starts anyway."""
+
     def _tick(self) -> None:
+        if (
+            self.watcher is None
+            and self._seen_history is None
+            and self._waited < (self.WAIT_FOR_BOARD)
+        ):
+            self._waited += 1  # the board is still being read: start from its history id
+            return
         if not self._polling:  # never stack polls (and never cancel one half-way)
             self._polling = True
             self._poll()
@@ -465,6 +538,29 @@ class HerneApp(App):
     def on_unmount(self) -> None:
         if self.watcher is not None:
             self.watcher.close()
+
+    # -- unexpected errors -----------------------------------------------------------------------
+    crashed = False
+    """Set by an unexpected error (the app then exits with 1)."""
+    crash_log: Path | None = None
+    """Where its traceback went (None: the log could not be written)."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's only hook for an unhandled error: the traceback goes to a log file, the
+        # app still exits (with 1) as Textual does, and _fatal_error shows one line.
+        import traceback
+
+        from herne_tui.paths import write_crash_log
+
+        if not self.crashed:
+            self.crashed = True
+            self.crash_log = write_crash_log("".join(traceback.format_exception(error)))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        # instead of Textual's traceback with local variables: run_app prints one line
+        self.bell()
+        self._close_messages_no_wait()
 
     def on_herne_app_data_changed(self, message: DataChanged) -> None:
         # every mode, not only the current one
@@ -497,6 +593,9 @@ def help_sections(current: type[Screen] | None = None) -> list[tuple[str, list[B
         ("Anträge (8)", screen_class("papers:PapersScreen")),
         ("Fristen (d)", screen_class("deadlines:DeadlinesScreen")),
         ("Tabelle (v)", screen_class("table:TableScreen")),
+        ("Sitzungen (m)", screen_class("meetings:MeetingsScreen")),
+        ("Vorlage aus dem RIS", screen_class("ris_paper:RisPaperScreen")),
+        ("Verknüpfungsvorschläge", screen_class("ris_extra:SuggestionsScreen")),
     ]
     if current is not None:
         mro = current.__mro__
@@ -511,6 +610,14 @@ def help_sections(current: type[Screen] | None = None) -> list[tuple[str, list[B
 def run_app(
     db: Any, *, user: str, initial_board: Board | None = None, settings: Settings | None = None
 ) -> int:
-    """Run the app until the user quits."""
-    HerneApp(db, user=user, initial_board=initial_board, settings=settings).run()
-    return 0
+    """Run the app until the user quits; 1 after an unexpected error (its traceback is in the
+    log file the last line names), 2 when the database went away."""
+    app = HerneApp(db, user=user, initial_board=initial_board, settings=settings)
+    app.run()
+    if app.crashed:
+        import sys
+
+        from herne_tui.paths import crash_line
+
+        print(f"herne-tui: {crash_line(app.crash_log)}", file=sys.stderr)
+    return app.return_code or 0

@@ -48,12 +48,20 @@ def expected_ids(text: str) -> set[str]:
 
     Written out field by field, not through the filter's own search text.
     """
-    needle = text.strip().casefold()
+    needle = _folded(text.strip())
     return {
         m.id
         for m in FILTER_BOARD.measures
-        if any(needle in part.casefold() for part in (m.id, m.title, m.text, *m.subitems))
+        if any(needle in _folded(part) for part in (m.id, m.title, m.text, *m.subitems))
     }
+
+
+def _folded(text: str) -> str:
+    """Case and accents folded, umlauts as ae/oe/ue: an answer key of its own."""
+    import unicodedata
+
+    low = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
 
 
 def shown_ids(result) -> set[str]:

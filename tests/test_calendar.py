@@ -66,7 +66,7 @@ def test_ics_has_every_date_all_day_with_stable_uids(db, db_path, cli, tmp_path)
     assert "\r\n" in again.stdout or again.stdout.count("BEGIN:VEVENT") == len(later)
 
 
-def test_ics_refuses_existing_file_without_force_and_as_of(db_path, cli, tmp_path):
+def test_ics_refuses_existing_file_without_force_and_as_of(db, db_path, cli, tmp_path):
     target = tmp_path / "k.ics"
     target.write_text("alt", encoding="utf-8")
     refused = cli("export", "--db", str(db_path), "--format", "ics", "-o", str(target))

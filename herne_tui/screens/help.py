@@ -26,6 +26,7 @@ def key_rows(
                 ("question_mark", "?"),
                 ("left_square_bracket", "["),
                 ("right_square_bracket", "]"),
+                ("asterisk", "*"),
             ):
                 keys = keys.replace(name, char)
             rows.append((section, keys, b.description))

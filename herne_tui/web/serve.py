@@ -177,6 +177,7 @@ def serve(
     user_header: str | None = None,
     proxy_secret: str | None = None,
     say: Callable[[str], None] = print,
+    title: str = "herne-tui",
 ) -> int:
     """Serve the app until Ctrl+C; one app process per browser session."""
     from textual_serve.server import Server
@@ -191,7 +192,7 @@ def serve(
         command,
         host=host,
         port=port,
-        title="HERNE 2030",
+        title=title,
         public_url=address,
         templates_path=TEMPLATES,  # our page: no external font or script
     )
