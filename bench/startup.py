@@ -313,7 +313,8 @@ def session(db: Path, presses: int = 15) -> dict:
         out["nav_kib"] = statistics.median(r.written for r in nav) / 1024
         sideways = [p.respond(key, quiet=QUIET) for key in (b"\x1b[C", b"\x1b[D") * 3]
         out["right_ms"] = median_ms([r.last for r in sideways])
-        out["right_kib"] = max(r.written for r in sideways) / 1024
+        out["right_kib"] = statistics.median(r.written for r in sideways) / 1024
+        out["right_max_kib"] = max(r.written for r in sideways) / 1024
         moves = []
         for _ in range(max(3, presses // 5)):
             for key in (b"L", b"H"):
@@ -359,6 +360,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    # as installed: compiled once (PYTHONDONTWRITEBYTECODE would recompile on every start)
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("herne_tui")
+    if spec is not None and spec.origin:
+        compileall.compile_dir(str(Path(spec.origin).parent), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE_APP)
@@ -392,7 +400,8 @@ def main() -> None:
                 f"({paint / bare_median:.2f}× bare), idle {idle * 1000:.0f} ms "
                 f"({idle / paint:.2f}× first board); peak RSS {last['rss']:.0f} MiB\n"
                 f"         key j {last['nav_ms']} ms {last['nav_kib']:.1f} KiB; "
-                f"right/left {last['right_ms']} ms ≤ {last['right_kib']:.1f} KiB; "
+                f"right/left {last['right_ms']} ms {last['right_kib']:.1f} KiB "
+                f"(max {last['right_max_kib']:.1f}); "
                 f"others' move on screen {last['theirs_ms']} ms\n"
                 f"         {edit_line('move', last['move'])}; {edit_line('note', last['note'])}"
             )

@@ -49,8 +49,10 @@ class MeasureProvider(HerneProvider):
             return
         matcher = self.matcher(query)
         for mid, title, haystack in self.measures:
-            if all(w in haystack for w in words):
-                label = f"Gehe zu {mid} – {for_terminal(title, one_line=True)}"
+            label = f"Gehe zu {mid} – {for_terminal(title, one_line=True)}"
+            # the hit's own label counts too: "gehe zu ARB-03" finds "Gehe zu ARB-03 – …"
+            searched = f"{label.casefold()}\n{haystack}"
+            if all(w in searched for w in words):
                 # below the screen's own commands, so quick edits stay within three keys
                 score = 0.5 * (matcher.match(label) or 0.5)
                 yield Hit(
@@ -58,6 +60,36 @@ class MeasureProvider(HerneProvider):
                     matcher.highlight(label),
                     partial(self.herne.goto_measure, mid),
                     help="Maßnahme auf dem Board auswählen",
+                )
+
+
+class RisPaperProvider(HerneProvider):
+    """Search the RIS mirror's papers by reference or words of the title; opens the paper."""
+
+    async def startup(self) -> None:
+        # deferred: the mirror's queries load the ORM, which stays off the first paint
+        from herne_tui.ris import queries
+
+        papers = await asyncio.to_thread(queries.papers, self.herne.db)
+        self.papers = [
+            (p.url, p.reference, p.name, f"{p.reference} {p.name}".casefold()) for p in papers
+        ]
+
+    async def search(self, query: str) -> Hits:
+        words = query.casefold().split()
+        if not words or len(query.strip()) < 3:
+            return
+        matcher = self.matcher(query)
+        for url, reference, name, haystack in self.papers:
+            if all(w in haystack for w in words):
+                label = f"Vorlage {for_terminal(reference, one_line=True)} – " + for_terminal(
+                    name, one_line=True
+                )
+                yield Hit(
+                    0.4 * (matcher.match(label) or 0.5),
+                    matcher.highlight(label),
+                    partial(self.herne.open_ris_paper, url),
+                    help="Vorlage aus dem Ratsinformationssystem anzeigen",
                 )
 
 

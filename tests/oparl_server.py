@@ -32,6 +32,7 @@ class FakeRis:
         self.override: dict[str, Callable[[Request], Response]] = {}
         self.raw_body: dict[str, str] = {}  # path -> exact body text to send
         self.body_lists_lack: set[str] = set()  # URLs the body-level lists leave out
+        self.agents: set[str] = set()
 
     # -- building data ----------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -256,6 +257,7 @@ class FakeRis:
 
     def handle(self, request: Request) -> Response:
         self.requests.append((request.path, dict(request.args)))
+        self.agents.add(request.headers.get("User-Agent", ""))
         path = request.path
         if self.fail.get(path, 0) > 0:
             self.fail[path] -= 1
@@ -309,3 +311,32 @@ KINDS = (
     "consultation",
     "file",
 )
+
+
+def main() -> None:
+    """Serve the standard made-up council on 127.0.0.1 until interrupted (the README's
+    walk-through): ``python tests/oparl_server.py [--port 8765] [--version 1.1]``."""
+    import argparse
+    import logging
+    import time
+
+    from pytest_httpserver import HTTPServer
+
+    parser = argparse.ArgumentParser(description="OParl-Testserver mit einem erfundenen Rat")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--version", choices=("1.0", "1.1"), default="1.1")
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = HTTPServer(host="127.0.0.1", port=args.port)
+    server.start()
+    ris = FakeRis(server.url_for(""), args.version).standard().serve(server)
+    print(f"OParl {args.version}: {ris.url('system')} (Strg+C beendet)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

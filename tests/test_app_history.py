@@ -45,11 +45,13 @@ async def test_review_mark_survives_restart(db, db_path, clock):
         assert [c.measure.id for c in app.screen.data.status_changes] == ["KJF-02"]
         clock.advance(hours=1)
         await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("enter")  # the first choice: only for me
         await settle(pilot)
         assert [c.measure.id for c in app.screen.data.status_changes] == []
     reopened = open_database(str(db_path), clock=clock)
-    assert review.review_mark(reopened) == clock.now
-    assert review.weekly_review(reopened).since_source == "mark"
+    assert review.review_mark(reopened, "tester") == clock.now
+    assert review.weekly_review(reopened, user="tester").since_source == "mine"
 
 
 async def test_progress_screen_shows_bars(db):

@@ -88,3 +88,49 @@ async def test_columns_can_be_chosen(db):
         await settle(pilot)
         assert "id" not in table(app).columns
         assert table(app).columns[0] == "title"
+
+
+async def _open_table(app, pilot) -> None:
+    await pilot.press("v")
+    await until(pilot, lambda: isinstance(app.screen, TableScreen) and app.screen.rows)
+
+
+async def test_bulk_status_for_marked_rows_is_one_group_and_undone_as_one(db):
+    async with started(db) as (app, pilot):
+        await _open_table(app, pilot)
+        await pilot.press("space", "down", "space", "space")  # ARB-01, ARB-03, ARB-04
+        assert table(app).marked == {"ARB-01", "ARB-03", "ARB-04"}
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # Offen → In Vorbereitung → In Beratung
+        await until(pilot, lambda: queries.get_measure(db, "ARB-04").status == "beratung")
+        assert [queries.get_measure(db, m).status for m in ("ARB-01", "ARB-03")] == [
+            "beratung",
+            "beratung",
+        ]
+        assert queries.get_measure(db, "ARB-02").status == "offen"  # not marked
+        groups = {e.txn for e in queries.history(db, user="tester")}
+        assert len(groups) == 1
+        await until(pilot, lambda: not table(app).marked)
+        await pilot.press("u")
+        await until(pilot, lambda: queries.get_measure(db, "ARB-04").status == "offen")
+        assert queries.get_measure(db, "ARB-01").status == "offen"
+
+
+async def test_bulk_edit_with_a_card_changed_meanwhile_saves_nothing(db):
+    async with started(db, watch_interval=3600) as (app, pilot):  # no live refresh here
+        await _open_table(app, pilot)
+        await pilot.press("space", "space")  # ARB-01, ARB-02
+        edits.update_measure(db, measure_id="ARB-02", changes={"responsible": "x"}, user="bernd")
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("tab", *"Dezernat II", "ctrl+s")  # lead unchanged, responsible set
+        await until(
+            pilot,
+            lambda: any("nichts gespeichert" in str(n.message) for n in app._notifications),
+            what="the refusal",
+        )
+        assert queries.get_measure(db, "ARB-01").responsible == ""
+        assert queries.get_measure(db, "ARB-02").responsible == "x"
+        assert not queries.history(db, user="tester")
+        assert table(app).marked == {"ARB-01", "ARB-02"}  # kept for another try

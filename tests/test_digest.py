@@ -45,6 +45,7 @@ def busy(scripted, clock):  # noqa: F811
     )
     at(clock, 2026, 1, 1, 12)
     edits.set_meta(db, key="review_mark:bernd", value="2026-01-01T12:00:00+00:00", user="bernd")
+    edits.set_meta(db, key="review_mark:clara", value="2026-03-02T12:00:00+00:00", user="clara")
     at(clock, 2026, 3, 3, 12)
     return db
 
@@ -73,11 +74,14 @@ def test_digest_has_every_section_and_counts_stale_per_topic(busy, db_path, cli)
 
 
 def test_digest_for_a_user_starts_at_their_own_mark(busy, db_path, cli):
-    mine = cli("digest", "--db", str(db_path), "--for", "bernd", env=NOW)
+    mine = cli("digest", "--db", str(db_path), "--for", "clara", env=NOW)
     assert mine.returncode == 0, mine.stderr
-    assert mine.stdout.startswith("Digest HERNE 2030 für bernd\n")
-    changed = ids_by_section(mine.stdout, "text")["Statusänderungen"]
-    assert {"MOB-01", "KJF-01"} <= changed  # 20.01., after bernd's mark, before the common one
+    assert mine.stdout.startswith("Digest HERNE 2030 für clara\n")
+    # clara reviewed on 02.03., after the coalition's mark (20.02.) and the changes of 01.03.
+    assert not ids_by_section(mine.stdout, "text").get("Statusänderungen")
+    # an own mark older than the coalition-wide one: the later one counts
+    older = cli("digest", "--db", str(db_path), "--for", "bernd", env=NOW)
+    assert ids_by_section(older.stdout, "text")["Statusänderungen"] == {"SCH-01", "WOH-01"}
     # without an own mark, the common one
     other = cli("digest", "--db", str(db_path), "--for", "zoe", env=NOW)
     assert ids_by_section(other.stdout, "text")["Statusänderungen"] == {"SCH-01", "WOH-01"}

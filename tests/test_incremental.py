@@ -195,3 +195,46 @@ def test_which_history_needs_which_read():
     assert measures_to_read([entry("measure", "A", "seed")]) is None
     assert measures_to_read([entry("status", "offen")]) is None
     assert measures_to_read([entry("privacy", "")]) is None
+
+
+# -- sideways ----------------------------------------------------------------------------------
+async def test_right_and_left_move_between_columns_and_keep_the_column_in_view(db):
+    from pilot import started
+
+    async with started(db, size=(120, 40)) as (app, pilot):
+        screen = app.screen
+        keys = screen.model.status_keys()
+        row = screen.query_one("#columns")
+        assert len(keys) * 26 > 120  # not every column fits: the row must scroll
+        for index in range(1, len(keys)):
+            await pilot.press("right")
+            await pilot.pause()
+            assert screen.column_index == index
+            column = screen.query_one(f"#col-{keys[index]}").region
+            assert row.region.x <= column.x and column.right <= row.region.right, index
+        assert row.scroll_x > 0
+        for index in reversed(range(len(keys) - 1)):
+            await pilot.press("left")
+            await pilot.pause()
+            assert screen.column_index == index
+        await pilot.pause()
+        assert row.scroll_x == 0
+
+
+# -- one read per start ------------------------------------------------------------------------
+async def test_a_quick_start_reads_the_board_once(db_path, db, clock, full_reads):
+    from herne_tui.db.quickstart import read_board
+
+    other = open_database(str(db_path), clock=clock)
+    first = read_board(db_path)  # what the quick start paints
+    edits.move_measure(other, measure_id="ARB-02", status="beratung", user="anna")  # in between
+    app = make_app(db, user="bernd", watch_interval=0.1, initial_board=first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.watcher is not None, what="the watcher")
+        # the change committed between the first read and the watcher's start arrives by itself
+        await until(pilot, lambda: "ARB-02" in ids(app, "beratung"), what="anna's move")
+        await pilot.press("L")
+        await until(pilot, lambda: "ARB-01" in ids(app, "vorbereitung"), what="the own move")
+        await settle(pilot)
+        assert full_reads == []  # the quick start's read was the only one

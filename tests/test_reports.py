@@ -140,7 +140,7 @@ def scripted(db, clock):
     edits.move_measure(db, measure_id="SOZ-01", status="umsetzung", user="cem")
     edits.add_note(db, measure_id="SIC-01", text="Konzept im Ausschuss", user="cem")
     at(clock, 2026, 2, 20, 12)
-    review.mark_reviewed(db, user="anna")
+    review.mark_reviewed(db, user="anna", everyone=True)
     at(clock, 2026, 3, 1, 12)
     edits.move_measure(db, measure_id="SCH-01", status="beratung", user="dora")
     edits.update_measure(
@@ -208,7 +208,7 @@ def test_without_a_mark_the_review_covers_seven_days(db, clock):
 
 
 def test_review_mark_survives_a_restart(db, db_path, clock):
-    marked = review.mark_reviewed(db, user="anna")
+    marked = review.mark_reviewed(db, user="anna", everyone=True)
     db.dispose()
     clock.advance(days=3)
     again = open_database(str(db_path), clock=clock)

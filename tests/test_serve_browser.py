@@ -86,7 +86,7 @@ def browser_ready():
 
 
 @contextmanager
-def served(db_path, *extra: str, headers: dict | None = None):
+def served(db_path, *extra: str, headers: dict | None = None, env: dict | None = None):
     """``herne-tui serve`` on a free localhost port; yields its URL, stops it afterwards
     (``headers``: what a request needs to be answered, e.g. the proxy's secret)."""
     port = free_port()
@@ -105,6 +105,7 @@ def served(db_path, *extra: str, headers: dict | None = None):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}/"
 

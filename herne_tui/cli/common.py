@@ -16,6 +16,8 @@ from herne_tui.domain.text import for_terminal
 from herne_tui.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from herne_tui.db.store import Database
 
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -79,8 +81,7 @@ def open_db(
     from herne_tui.seeding.apply import is_seeded, seed_database
     from herne_tui.seeding.load import load_seed
 
-    if args.db is not None and not str(args.db).strip():
-        raise InvalidInput("--db ist leer: einen Pfad oder eine URL angeben oder --db weglassen")
+    check_common(args)
     read_only = read_only or getattr(args, "read_only", False)
     db = open_database(args.db, read_only=read_only, create=create)
     if db.migration_backup is not None:
@@ -95,6 +96,26 @@ def open_db(
             f"Neue Datenbank {db.where} angelegt und befüllt: {report.summary()}", file=sys.stderr
         )
     return db
+
+
+def check_common(args: argparse.Namespace) -> None:
+    """InvalidInput for an empty ``--db`` or a blank or over-long ``--user``; every command
+    checks these before it opens (and perhaps creates) a database."""
+    db = getattr(args, "db", None)
+    if db is not None and not str(db).strip():
+        raise InvalidInput("--db ist leer: einen Pfad oder eine URL angeben oder --db weglassen")
+    if getattr(args, "user", None) is not None:
+        user_name(args)
+
+
+def quick_file(args: argparse.Namespace) -> Path | None:
+    """The SQLite file ``--db`` names, for a read without the ORM (``db.quickstart``); None
+    for a URL. The quick readers say None again for anything that needs ``open_db`` (a
+    missing, old or unseeded file), and the command then takes that path."""
+    from herne_tui.paths import plain_sqlite_file
+
+    check_common(args)
+    return plain_sqlite_file(args.db)
 
 
 def user_name(args: argparse.Namespace) -> str:

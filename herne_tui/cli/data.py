@@ -178,11 +178,10 @@ def _check_database(args: argparse.Namespace) -> int:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     """``forget``: replace a person's name everywhere, after a preview and a question."""
-    from herne_tui.services.privacy import check_name, check_not_vocabulary, forget
+    from herne_tui.services.privacy import check_name, forget
 
     name = check_name(args.name)
     db = open_db(args)
-    check_not_vocabulary(db, name)
     if not args.yes:
         if not sys.stdin.isatty():
             raise InvalidInput(
@@ -193,8 +192,10 @@ def cmd_forget(args: argparse.Namespace) -> int:
             print(line)
         if not preview.changed:
             return 0
+        count = preview.total
         answer = input(
-            f"„{name}“ überall durch „{preview.placeholder}“ ersetzen? Das ist endgültig. [j/N] "
+            f"„{name}“ an {count} Stelle{'' if count == 1 else 'n'} durch „{preview.placeholder}“ "
+            "ersetzen? Das ist endgültig. [j/N] "
         )
         if answer.strip().lower() not in ("j", "ja", "y", "yes"):
             print("abgebrochen: nichts geändert")

@@ -6,7 +6,16 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from herne_tui.cli.common import EPILOG, Command, add_common, choice, number, open_db, write_output
+from herne_tui.cli.common import (
+    EPILOG,
+    Command,
+    add_common,
+    choice,
+    number,
+    open_db,
+    user_name,
+    write_output,
+)
 from herne_tui.domain.objects import MAX_YEAR, MIN_YEAR
 from herne_tui.errors import InvalidInput
 
@@ -32,9 +41,9 @@ def add_export(sub: Subparsers) -> None:
         "--format",
         choices=EXPORT_FORMATS,
         default="toml",
-        help="toml (ein gültiger Seed), json, csv, xlsx (Tabelle der Maßnahmen; braucht -o, "
-        "außer die Ausgabe geht in eine Datei oder Pipe) oder ics (Sitzungen, Fristen, "
-        "Fälligkeiten und Bilanzen als Kalender, iCalendar)",
+        help="toml (ein gültiger Seed), json, csv, xlsx (Tabelle der Maßnahmen; braucht "
+        "-o, außer die Ausgabe geht in eine Datei oder Pipe) oder ics (Sitzungen, Fristen, "
+        "Fälligkeiten und Bilanzen als Kalender)",
     )
     p.add_argument(
         "--excel",
@@ -59,13 +68,20 @@ def add_report(sub: Subparsers) -> None:
         help="Bericht: weekly, annual (Jahresbilanz), midterm, minutes (Protokoll)",
         epilog=EPILOG,
     )
-    add_common(p)
+    add_common(p, user=True)
     p.add_argument(
         "kind",
         metavar="ART",
         help="weekly (Wochenrückblick), annual "
-        "(Jahresbilanz), midterm (Halbzeitbilanz) oder "
-        "minutes (Protokoll der Koordinierungsgruppe)",
+        "(Jahresbilanz), midterm (Halbzeitbilanz), "
+        "minutes (Protokoll der Koordinierungsgruppe) oder "
+        "positions (Positionsblatt einer Sitzung aus dem RIS)",
+    )
+    p.add_argument(
+        "meeting",
+        nargs="?",
+        metavar="MEETING",
+        help="positions: die Sitzung (OParl-URL, Datum und Gremium, oder Teil des Namens)",
     )
     p.add_argument(
         "--since",
@@ -79,8 +95,7 @@ def add_report(sub: Subparsers) -> None:
     p.add_argument(
         "--stale-weeks",
         metavar="N",
-        default="4",
-        help="weekly: ohne Bewegung seit N Wochen (Standard 4)",
+        help="weekly: ohne Bewegung seit N Wochen (sonst review_weeks der Konfiguration, sonst 4)",
     )
     p.add_argument(
         "--stale",
@@ -91,6 +106,11 @@ def add_report(sub: Subparsers) -> None:
     p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
+    )
+    p.add_argument(
+        "--intern",
+        action="store_true",
+        help="mit den internen Notizen der eigenen Partei (--user; nur für sie bestimmt)",
     )
 
 
@@ -123,8 +143,7 @@ def add_digest(sub: Subparsers) -> None:
     p.add_argument(
         "--stale-weeks",
         metavar="N",
-        default="4",
-        help="ohne Bewegung seit N Wochen (Standard 4)",
+        help="ohne Bewegung seit N Wochen (sonst review_weeks der Konfiguration, sonst 4)",
     )
     p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
@@ -132,21 +151,30 @@ def add_digest(sub: Subparsers) -> None:
     )
 
 
+def _stale_weeks(args: argparse.Namespace) -> int:
+    """``--stale-weeks``, else the config file's ``review_weeks``, else 4."""
+    if args.stale_weeks is not None:
+        return number(args.stale_weeks, "--stale-weeks", 1, 520)
+    settings = getattr(args, "settings", None)
+    return int(settings.get("review_weeks")) if settings is not None else 4
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """``export``: the current state, or the state at the end of a day, as TOML, JSON, CSV
     or an ``.xlsx`` workbook."""
     from herne_tui.reports import export
 
+    if args.format == "ics" and not args.excel:
+        return _export_ics(args)
     if args.excel and args.format != "csv":
         raise InvalidInput(f"--excel gilt nur für --format csv, nicht für {args.format}")
-    if args.format == "ics":
-        return _export_ics(args)
     if args.format == "xlsx" and not args.output and sys.stdout.isatty():
         raise InvalidInput(
             "--format xlsx schreibt eine Binärdatei: bitte -o DATEI.xlsx angeben "
             "(oder die Ausgabe in eine Datei umleiten)"
         )
     day = None
+    _say_internal_notes_left_out(args)
     if args.as_of is not None:
         from herne_tui.services.history import parse_day
 
@@ -161,6 +189,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         write_output(export.export_text(db, args.format, excel=args.excel), args.output, args)
     return 0
+
+
+def _say_internal_notes_left_out(args: argparse.Namespace) -> None:
+    """Exports never hold a party's internal notes; stderr says so (the file's first line
+    stays its header)."""
+    from herne_tui.services.queries import internal_note_count
+
+    count = internal_note_count(open_db(args))
+    if count:
+        print(
+            f"herne-tui: {count} interne Notiz(en) nicht im Export (nur für die eigene Partei)",
+            file=sys.stderr,
+        )
 
 
 def _export_ics(args: argparse.Namespace) -> int:
@@ -186,6 +227,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from herne_tui.reports import build
     from herne_tui.services.history import parse_day
 
+    if args.kind == "positions":
+        return _positions(args)
+    if args.meeting is not None:
+        raise InvalidInput(f"MEETING: gilt nur für den Bericht positions, nicht für {args.kind}")
     kind = choice(args.kind, build.KINDS, "Berichtsart")
     fmt = choice(args.format, build.FORMATS, "--format")
     for option in ("since", "year", "at", "stale"):
@@ -194,7 +239,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     since = parse_day(args.since, "--since") if args.since is not None else None
     at = parse_day(args.at, "--at") if args.at is not None else None
     year = number(args.year, "--year", MIN_YEAR, MAX_YEAR) if args.year is not None else None
-    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
+    weeks = _stale_weeks(args)
     text = build.build_report(
         open_db(args),
         kind,
@@ -204,8 +249,26 @@ def cmd_report(args: argparse.Namespace) -> int:
         at=at,
         stale_weeks=weeks,
         list_stale=args.stale,
+        user=user_name(args),
+        viewer=user_name(args),
+        intern=args.intern,
     )
     write_output(text, args.output, args)
+    return 0
+
+
+def _positions(args: argparse.Namespace) -> int:
+    """``report positions MEETING``: the position sheet of a mirrored meeting."""
+    from herne_tui.reports.document import FORMATS
+    from herne_tui.reports.positions import render_positions
+
+    fmt = choice(args.format, FORMATS, "--format")
+    if not args.meeting:
+        raise InvalidInput("report positions: die Sitzung angeben (siehe herne-tui ris meetings)")
+    for option in ("since", "year", "at"):
+        if getattr(args, option) is not None:
+            raise InvalidInput(f"--{option}: gilt nicht für den Bericht positions")
+    write_output(render_positions(open_db(args), args.meeting, fmt), args.output, args)
     return 0
 
 
@@ -221,7 +284,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     user = args.for_user.strip() if args.for_user is not None else None
     if user is not None and not 0 < len(user) <= USER_MAX:
         raise InvalidInput(f"--for: einen Namen mit 1 bis {USER_MAX} Zeichen angeben")
-    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
+    weeks = _stale_weeks(args)
     data = weekly_review(
         open_db(args), since=since, stale_weeks=weeks, list_stale=args.stale, for_user=user
     )

@@ -231,7 +231,7 @@ def cmd_papers(args: argparse.Namespace) -> int:
             f"{p.name}{linked}{gone}"
         )
         for c in p.consultations:
-            star = " (beschließend)" if c.authoritative else ""
+            star = " [entscheidet]" if c.authoritative else ""
             when = format_date(c.start.astimezone().date()) if c.start else ""
             result = f" → {c.result}" if c.result else ""
             print(

@@ -61,8 +61,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # before touching the database: a clear line first
     check_proxy_options(args.user_header, args.proxy_secret)
     check_port(args.host, args.port)
+    from herne_tui.services.queries import agreement
+
     db = open_db(args, read_only=args.read_only)  # upgrade or refuse once, up front (never create)
     url = db.url
+    title = agreement(db).name or "herne-tui"
     db.dispose()
     return serve(
         url,
@@ -72,6 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         read_only=args.read_only,
         public_url=args.public_url,
         user_header=args.user_header,
+        title=title,
         proxy_secret=args.proxy_secret,
     )
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, Index, String, TypeDecorator
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 
@@ -82,6 +83,10 @@ class MeasureRow(SQLModel, table=True):
     version: int = 1
     seed_base: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    origin: str = Field(
+        default="", sa_column=Column(String, nullable=False, server_default=sql_text("''"))
+    )
+    """Issue 14: whose programme the measure came from (a partner, ``gemeinsam``, or "")."""
 
 
 class RepeatRow(SQLModel, table=True):
@@ -104,6 +109,10 @@ class NoteRow(SQLModel, table=True):
     author: str
     at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     text: str
+    intern: str = Field(
+        default="", sa_column=Column(String, nullable=False, server_default=sql_text("''"))
+    )
+    """Issue 14: the party the note is internal to (shown only to its users); "" = shared."""
 
 
 class CommitteeRow(SQLModel, table=True):
@@ -434,4 +443,47 @@ class RisLinkRow(SQLModel, table=True):
     deleted_upstream: bool = False
     created_by: str = ""
     created_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    version: int = 1
+
+
+# -- issue 14: users, roles and proposals ---------------------------------------------------
+# Once a user exists, every write is checked against the writer's role (services.access);
+# a status change that needs the other partners' confirmation waits as a proposal.
+class UserRow(SQLModel, table=True):
+    """A herne-tui user: partner (party) and role ``lesen``, ``bearbeiten`` or ``koordination``."""
+
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+    name: str = Field(primary_key=True)
+    partner: str = ""
+    role: str = "lesen"
+    created_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    version: int = 1
+
+
+class ProposalRow(SQLModel, table=True):
+    """A change that waits for another partner's confirmation (e.g. a status to "done").
+
+    ``entity``/``entity_id``/``field`` name what would change, ``old``/``new`` are JSON text
+    as in the history. ``source`` says where it came from: empty for a user's own change, or
+    a URL (e.g. the OParl council resolution a status change is proposed from). ``state``
+    is ``offen``, ``bestaetigt`` or ``abgelehnt``.
+    """
+
+    __tablename__ = "proposal"
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str = "measure"
+    entity_id: str = Field(index=True)
+    field: str = "status"
+    old: str = "null"
+    new: str = "null"
+    proposed_by: str = ""
+    party: str = ""
+    proposed_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    source: str = ""
+    comment: str = ""
+    state: str = Field(default="offen", index=True)
+    decided_by: str = ""
+    decided_party: str = ""
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    txn: str = ""
     version: int = 1

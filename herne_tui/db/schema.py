@@ -58,11 +58,17 @@ V3_TABLES: tuple[str, ...] = (
     "ris_consultation",
     "ris_file",
     "ris_link",
+    # users and proposals (issue 14)
+    "app_user",
+    "proposal",
 )
 """Tables schema 3 adds, parents first: the RIS mirror (issue 13), users and proposals (issue
 14), saved views (issue 16). Each new table's name goes here; ``create`` skips existing ones."""
 
-V3_COLUMNS: tuple[tuple[str, str], ...] = ()
+V3_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("note", "intern"),  # issue 14: internal notes
+    ("measure", "origin"),  # issue 14: whose programme a measure came from
+)
 """``(table, column)`` pairs schema 3 adds to tables that existed in schema 2. Such a column
 must be nullable or carry a ``server_default``, so that existing rows stay valid."""
 

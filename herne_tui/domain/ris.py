@@ -60,6 +60,10 @@ class Paper:
     motions: tuple[int, ...]
     deleted: bool
     web: str = ""
+    originators: tuple[str, ...] = ()
+    """Who brought the paper in (organizations and people); filled by ``paper_detail``."""
+    resolutions: tuple[str, ...] = ()
+    """Resolution texts of its agenda items; filled by ``paper_detail``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +91,15 @@ class StatusProposal:
     reference: str
     decided: str
     """German line: "Beschlossen am 10.12.2026 im Rat der Stadt: unverändert beschlossen"."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedPaper:
+    """A RIS paper linked to a measure or motion, with its authoritative decision if any."""
+
+    url: str
+    reference: str
+    name: str
+    deleted: bool
+    decided: str
+    """"Beschlossen am … im …: …" once an authoritative result is known, else empty."""

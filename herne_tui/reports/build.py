@@ -297,10 +297,11 @@ def _change_line(c: StatusChange) -> str:
 
 def weekly_blocks(review: WeeklyReview, heading: str = "Wochenrückblick") -> list:
     """The weekly review (and the digest, with its own ``heading``) as document blocks."""
-
-    how = {"mark": "seit der letzten Durchsicht", "default": f"letzte {DEFAULT_DAYS} Tage"}.get(
-        review.since_source, "ab dem gewählten Datum"
-    )
+    how = {
+        "mine": "seit meiner letzten Durchsicht",
+        "mark": "seit der letzten Durchsicht",
+        "default": f"letzte {DEFAULT_DAYS} Tage",
+    }.get(review.since_source, "ab dem gewählten Datum")
     labels = {s.key: s.label for s in review.progress.statuses}
     period = f"Zeitraum: {_local(review.since)} – {_local(review.until)} ({how})"
     who = f" für {review.for_user}" if review.for_user else ""
@@ -469,24 +470,92 @@ def build_report(
     at: date | None = None,
     stale_weeks: int = 4,
     list_stale: bool = False,
+    user: str | None = None,
+    viewer: str = "",
+    intern: bool = False,
 ) -> str:
-    """Build and render one report (``weekly``, ``annual`` or ``midterm``) as text."""
+    """Build and render one report (``weekly``, ``annual``, ``midterm``, ``minutes``); a
+    weekly one starts at ``user``'s last review unless ``since`` says otherwise.
+
+    Internal notes (issue 14) are shared by nobody: only with ``intern`` and only those of
+    ``viewer``'s own party are added (the weekly report lists them); once the database has
+    users, every report says in one line whether they are included.
+    """
     from herne_tui.reports.review import weekly_review
 
     if kind not in KINDS:
         raise InvalidInput(f"Berichtsart: „{kind}“ gibt es nicht (bekannt: {', '.join(KINDS)})")
     if fmt not in FORMATS:
         raise InvalidInput(f"--format: „{fmt}“ gibt es nicht (bekannt: {', '.join(FORMATS)})")
+    scope = intern_scope(db, viewer, intern)
     if kind == "weekly":
-        data = weekly_review(db, since=since, stale_weeks=stale_weeks, list_stale=list_stale)
-        return render_weekly(data, fmt)
-    if kind == "minutes":
-        from herne_tui.reports.minutes import render_minutes
+        data = weekly_review(
+            db, since=since, stale_weeks=stale_weeks, list_stale=list_stale, user=user
+        )
+        blocks = weekly_blocks(data)
+        if scope.party:  # right after the shared notes
+            spot = next(
+                (i + 2 for i, b in enumerate(blocks) if isinstance(b, Heading) and
+                 b.text.startswith("Neue Notizen")), len(blocks)
+            )  # fmt: skip
+            blocks[spot:spot] = _intern_blocks(db, scope.party, data.since, data.until)
+    elif kind == "minutes":
+        from herne_tui.reports.minutes import minutes_blocks
 
-        return render_minutes(db, fmt, since)
-    if kind == "annual":
-        return render_annual(annual_report(db, year or utc(db.now()).year), fmt)
-    return render_midterm(midterm_report(db, at), fmt)
+        blocks = minutes_blocks(db, since.date() if isinstance(since, datetime) else since)
+    elif kind == "annual":
+        blocks = annual_blocks(annual_report(db, year or utc(db.now()).year))
+    else:
+        blocks = midterm_blocks(midterm_report(db, at))
+    if scope.line:
+        blocks.insert(1, Para(scope.line))
+    return render(blocks, fmt)
+
+
+@dataclass(frozen=True)
+class InternScope:
+    """Which party's internal notes a report includes ("" = none) and the line saying so."""
+
+    party: str = ""
+    line: str = ""
+
+
+def intern_scope(db: Database, viewer: str, intern: bool) -> InternScope:
+    """Check ``--intern`` against the viewer's party and word the report's line about it."""
+    from herne_tui.services.queries import user_access
+
+    access = user_access(db, viewer) if viewer else None
+    if access is None or not access.managed:
+        if intern:
+            raise InvalidInput(
+                "--intern: ohne Nutzerliste gibt es keine internen Notizen (herne-tui users add)"
+            )
+        return InternScope()
+    if not intern:
+        return InternScope(line="Ohne interne Notizen (gemeinsamer Bericht).")
+    if not access.known or not access.partner:
+        raise InvalidInput(
+            f"--intern: „{viewer}“ hat keine Partei in der Nutzerliste; nichts ausgegeben"
+        )
+    party = access.partner
+    return InternScope(
+        party, f"Mit internen Notizen von {party}: nur für {party} bestimmt, nicht weitergeben."
+    )
+
+
+def _intern_blocks(db: Database, party: str, since: datetime, until: datetime) -> list:
+    from herne_tui.services.queries import internal_notes
+
+    notes = internal_notes(db, party=party, since=since, until=until)
+    return [
+        Heading(2, f"Interne Notizen {party} ({len(notes)})"),
+        Items(
+            tuple(
+                f"{measure_id} – {n.author}, {_local(n.at)}: {' '.join(n.text.split())}"
+                for measure_id, n in notes
+            )
+        ),
+    ]
 
 
 def save_report(

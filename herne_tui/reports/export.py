@@ -55,7 +55,7 @@ def snapshot(session: Session) -> dict:
     notes = defaultdict(list)
     for n in session.exec(
         select(NoteRow)
-        .where(col(NoteRow.subject).like("measure:%"))
+        .where(col(NoteRow.subject).like("measure:%"), NoteRow.intern == "")  # never internal
         .order_by(col(NoteRow.at), col(NoteRow.id))
     ):
         notes[n.subject.split(":", 1)[1]].append(

@@ -1,8 +1,10 @@
 """The weekly review and the progress overview, as plain frozen data for screens and reports.
 
-"Today" is the UTC date of the database clock. The review mark (meta key ``review_mark``, an
-ISO timestamp) is written through ``services.set_meta``, so it is recorded in the history and
-survives restarts; the next review starts there.
+"Today" is the UTC date of the database clock. Review marks are ISO timestamps in the meta
+table, written through ``services.set_meta``, so they are recorded in the history and survive
+restarts: each user's own (``review_mark:<user>``, "since my last review") and the
+coalition-wide one (``review_mark``, set only by an explicit choice; marks from before the
+per-user ones are read through it). A review starts at the later of the two.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from herne_tui.services.papers import list_dissents
 from herne_tui.services.queries import get_meta, history, load_board, utc
 
 REVIEW_MARK = "review_mark"
-"""Meta key of the last "reviewed now"; ``review_mark:<user>`` is one user's own mark."""
+"""Meta key of the coalition-wide "reviewed now"; ``review_mark:<user>`` is one user's own."""
 AHEAD_DAYS = 14
 """Deadlines and meetings this many days ahead belong in the review."""
 MEETING = "Sitzung"
@@ -214,10 +216,12 @@ def progress(db: Database) -> Progress:
 
 
 # -- review mark --------------------------------------------------------------------------------
-def review_mark(db: Database, user: str | None = None) -> datetime | None:
-    """When the last review was marked done (``user``'s own mark first), or None."""
-    meta = get_meta(db)
-    value = (meta.get(f"{REVIEW_MARK}:{user}") if user else None) or meta.get(REVIEW_MARK)
+def user_mark_key(user: str) -> str:
+    """The meta key of one user's own review mark."""
+    return f"{REVIEW_MARK}:{user}"
+
+
+def _timestamp(value: object) -> datetime | None:
     if not value:
         return None
     try:
@@ -226,26 +230,44 @@ def review_mark(db: Database, user: str | None = None) -> datetime | None:
         return None
 
 
-def mark_reviewed(db: Database, *, user: str) -> datetime:
-    """Set "reviewed now": the next review starts at this moment (recorded in history)."""
+def review_mark_and_source(db: Database, user: str | None = None) -> tuple[datetime | None, str]:
+    """Where ``user``'s next review starts: their own mark (``"mine"``) or the coalition-wide
+    one (``"mark"``), whichever is later; ``(None, "")`` when neither is set."""
+    meta = get_meta(db)
+    shared = _timestamp(meta.get(REVIEW_MARK))
+    own = _timestamp(meta.get(user_mark_key(user))) if user else None
+    if own is not None and (shared is None or own >= shared):
+        return own, "mine"
+    return shared, "mark" if shared is not None else ""
+
+
+def review_mark(db: Database, user: str | None = None) -> datetime | None:
+    """When the last review (``user``'s own, or the coalition's) was marked done, or None."""
+    return review_mark_and_source(db, user)[0]
+
+
+def mark_reviewed(db: Database, *, user: str, everyone: bool = False) -> datetime:
+    """Set "reviewed now" for ``user`` (or, with ``everyone``, for the whole coalition): that
+    next review starts at this moment (recorded in history)."""
     now = utc(db.now())
-    set_meta(db, key=REVIEW_MARK, value=now.isoformat(), user=user)
+    key = REVIEW_MARK if everyone else user_mark_key(user)
+    set_meta(db, key=key, value=now.isoformat(), user=user)
     return now
 
 
 # -- the weekly review ----------------------------------------------------------------------------
 def default_since(db: Database, user: str | None = None) -> tuple[datetime, str]:
-    """The review mark (``"mark"``), else 7 days before now (``"default"``)."""
-    mark = review_mark(db, user)
+    """The review mark (``"mine"`` or ``"mark"``), else 7 days before now (``"default"``)."""
+    mark, source = review_mark_and_source(db, user)
     if mark is not None:
-        return mark, "mark"
+        return mark, source
     return utc(db.now()) - timedelta(days=DEFAULT_DAYS), "default"
 
 
 def _review_start(
     db: Database, since: date | datetime | None, user: str | None = None
 ) -> tuple[datetime, str]:
-    """Where the review starts and why: ``"mark"``, ``"default"`` or ``"given"``."""
+    """Where the review starts and why: ``"mine"``, ``"mark"``, ``"default"`` or ``"given"``."""
     if since is None:
         return default_since(db, user)
     if isinstance(since, datetime):
@@ -284,7 +306,7 @@ def _changes_and_notes(
                     e.source,
                 )
             )
-        elif e.action == "note":
+        elif e.action == "note" and e.field == "note":  # internal notes: see build.intern
             notes.append(NewNote(m, e.user, e.at, _text(e.new)))
     return changes, notes
 
@@ -349,15 +371,17 @@ def weekly_review(
     stale_weeks: int = 4,
     list_stale: bool = False,
     for_user: str | None = None,
+    user: str | None = None,
 ) -> WeeklyReview:
     """What a coordinator reads every week: status changes and notes since ``since`` (else
-    since ``for_user``'s or everyone's last review), deadlines and meetings of the next two
-    weeks, rule violations, open dissents, overdue and stale measures (listed with
-    ``list_stale``, else counted per topic), progress."""
+    since the last review of ``for_user`` — the digest's reader — or of ``user``, the one
+    asking, or the coalition's), deadlines and meetings of the next two weeks, rule
+    violations, open dissents, overdue and stale measures (listed with ``list_stale``, else
+    counted per topic), progress."""
     if stale_weeks < 1:
         raise InvalidInput(f"Wochen ohne Bewegung: {stale_weeks} ist zu klein (mindestens 1)")
     now = utc(db.now())
-    start, source = _review_start(db, since, for_user)
+    start, source = _review_start(db, since, for_user or user)
     board = load_board(db)
     changes, notes = _changes_and_notes(db, board, start, now)
     today = now.date()

@@ -151,7 +151,7 @@ class Client:
             if attempt:
                 self.problems.note("retry", str(response.url), reason)
             return response
-        shown = str(httpx.URL(url, params=params)) if params else url
+        shown = str(httpx.URL(url).copy_merge_params(params)) if params else url
         raise RisError(f"{shown}: {reason}, auch nach {self.polite.retries + 1} Versuchen; {KEEP}")
 
     def get(self, url: str, params: dict | None = None, *, missing_ok: bool = False) -> Any:
@@ -171,7 +171,7 @@ class Client:
         the sync. A filtered list answered with 404 is an empty list.
         """
         seen: set[str] = set()
-        current: str | None = str(httpx.URL(url, params=params)) if params else url
+        current: str | None = str(httpx.URL(url).copy_merge_params(params)) if params else url
         while current:
             if current in seen:
                 raise RisError(

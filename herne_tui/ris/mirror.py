@@ -136,7 +136,40 @@ def _keep_linked(session: Session, gone: set[str]) -> set[str]:
     return linked
 
 
-def _apply_kind(session: Session, snap: Snapshot, kind: str) -> tuple[int, int, int, set[str]]:
+def _with_parents_of(session: Session, kind: str, gone_parents: set[str]) -> set[str]:
+    """Children (by back-reference) of parents this sync removes."""
+    if kind not in BACKREF or not gone_parents:
+        return set()
+    model = MODELS[kind]
+    column = getattr(model, BACKREF[kind])
+    out: set[str] = set()
+    for part in _chunks(gone_parents):
+        out.update(session.exec(select(model.url).where(col(column).in_(part))).all())  # type: ignore[attr-defined]
+    return out
+
+
+def _keep_backrefs(session: Session, kind: str, changed: list[dict]) -> None:
+    """A re-read child without its back-reference keeps the parent it had."""
+    if kind not in BACKREF:
+        return
+    column = BACKREF[kind]
+    empty = [r["url"] for r in changed if not r.get(column)]
+    if not empty:
+        return
+    model = MODELS[kind]
+    known: dict[str, str] = {}
+    for part in _chunks(empty):
+        q = select(model.url, getattr(model, column)).where(col(model.url).in_(part))  # type: ignore[attr-defined]
+        known.update(dict(session.exec(q).all()))
+    for r in changed:
+        if not r.get(column) and known.get(r["url"]):
+            r[column] = known[r["url"]]
+
+
+def _apply_kind(
+    session: Session, snap: Snapshot, kind: str, gone_parents: set[str]
+) -> tuple[int, int, set[str], set[str]]:
+    """Apply one kind; returns (added, updated, removed URLs, new URLs)."""
     model = MODELS[kind]
     url_col = model.url  # type: ignore[attr-defined]
     rows = snap.rows.get(kind, {})
@@ -144,7 +177,8 @@ def _apply_kind(session: Session, snap: Snapshot, kind: str) -> tuple[int, int, 
     if snap.full:
         gone = existing - rows.keys()
     else:
-        gone = (snap.deleted.get(kind, set()) | _orphans(session, snap, kind)) & existing
+        gone = snap.deleted.get(kind, set()) | _orphans(session, snap, kind)
+        gone = (gone | _with_parents_of(session, kind, gone_parents)) & existing
         gone -= rows.keys()
     kept: set[str] = set()
     if kind == "paper" and gone:
@@ -155,11 +189,12 @@ def _apply_kind(session: Session, snap: Snapshot, kind: str) -> tuple[int, int, 
         session.execute(delete(model).where(col(url_col).in_(part)))
     new = [r for u, r in rows.items() if u not in existing]
     changed = [r for u, r in rows.items() if u in existing]
+    _keep_backrefs(session, kind, changed)
     if new:
         session.execute(insert(model), new)
     if changed:
         session.execute(update(model), changed)
-    return len(new), len(changed), len(gone - kept), {u for u in rows if u not in existing}
+    return len(new), len(changed), gone - kept, {u for u in rows if u not in existing}
 
 
 def _refresh_links(session: Session, snap: Snapshot) -> None:
@@ -198,9 +233,11 @@ def apply_snapshot(db: Database, snap: Snapshot, *, suggest=None) -> SyncResult:
     def run(session: Session) -> SyncResult:
         added = updated = removed = 0
         new_papers: set[str] = set()
+        gone_parents: set[str] = set()
         for kind in MODELS:
-            a, u, r, new = _apply_kind(session, snap, kind)
-            added, updated, removed = added + a, updated + u, removed + r
+            a, u, gone, new = _apply_kind(session, snap, kind, gone_parents)
+            added, updated, removed = added + a, updated + u, removed + len(gone)
+            gone_parents |= gone
             if kind == "paper":
                 new_papers = new
         _refresh_links(session, snap)

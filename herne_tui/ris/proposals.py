@@ -121,3 +121,38 @@ def status_proposals(db: Database) -> tuple[r.StatusProposal, ...]:
         return tuple(out)
 
     return db.read(run)
+
+
+def linked_papers(db: Database, subject: str) -> tuple[r.LinkedPaper, ...]:
+    """The papers a measure (``measure:ID``) or motion (``paper:N``) is linked to."""
+
+    def run(session: Session) -> tuple[r.LinkedPaper, ...]:
+        links = list(
+            session.exec(
+                select(RisLinkRow).where(
+                    RisLinkRow.subject == subject, RisLinkRow.state == "linked"
+                )
+            )
+        )
+        rows = [p for p in (session.get(RisPaperRow, link.paper_url) for link in links) if p]
+        papers = {p.url: p for p in to_papers(session, rows)}
+        out = []
+        for link in links:
+            paper = papers.get(link.paper_url)
+            step = (
+                next((c for c in paper.consultations if c.authoritative and c.result), None)
+                if paper
+                else None
+            )
+            out.append(
+                r.LinkedPaper(
+                    url=link.paper_url,
+                    reference=paper.reference if paper else link.reference,
+                    name=paper.name if paper else link.name,
+                    deleted=paper.deleted if paper else True,
+                    decided=decision_line(step) if step else "",
+                )
+            )
+        return tuple(out)
+
+    return db.read(run)

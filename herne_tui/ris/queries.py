@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from herne_tui.db.models import (
+    PaperRow,
     RisAgendaItemRow,
     RisConsultationRow,
     RisLinkRow,
@@ -203,9 +204,13 @@ def to_papers(session: Session, rows: list[RisPaperRow]) -> tuple[r.Paper, ...]:
     ctx = Context(session)
     steps = _paper_consultations(ctx, rows)
     links = _links(session, (p.url for p in rows))
+    numbered: dict[str, list[str]] = defaultdict(list)  # a motion's number is its reference
+    for motion_id, number in session.exec(select(PaperRow.id, PaperRow.number)):
+        if number and number.strip():
+            numbered[number.strip()].append(f"paper:{motion_id}")
     out = []
     for p in rows:
-        subjects = links.get(p.url, [])
+        subjects = sorted(set(links.get(p.url, [])) | set(numbered.get(p.reference, [])))
         out.append(
             r.Paper(
                 url=p.url,
@@ -243,3 +248,82 @@ def papers(db: Database, *, search: str = "") -> tuple[r.Paper, ...]:
 def source(db: Database) -> RisSourceRow | None:
     """The mirror's source and sync state (None before the first sync)."""
     return db.read(lambda session: session.get(RisSourceRow, 1))
+
+
+def _describe(m: r.Meeting) -> str:
+    when = m.start.astimezone(LOCAL).strftime("%d.%m.%Y %H:%M") if m.start else "ohne Datum"
+    return f"{when} {m.name}"
+
+
+def find_meeting(db: Database, text: str) -> r.Meeting:
+    """The one meeting a user means: its OParl URL, a date (with words of the committee or
+    name after it, e.g. ``10.12.2026 Rat``), or words of its name or committee."""
+    from herne_tui.domain.objects import DateError, parse_date
+    from herne_tui.errors import InvalidInput, NotFound
+
+    wanted = " ".join(text.split())
+    if not wanted:
+        raise InvalidInput("Sitzung fehlt: URL, Datum (und Gremium) oder Teil des Namens angeben")
+    everything = meetings(db)
+    found = [m for m in everything if m.url == wanted]
+    if not found:
+        first, _, rest = wanted.partition(" ")
+        try:
+            day = parse_date(first)
+        except DateError:
+            day, rest = None, wanted
+        found = [
+            m
+            for m in everything
+            if (day is None or (m.start and m.start.astimezone(LOCAL).date() == day))
+            and all(
+                w in f"{m.name} {' '.join(m.organizations)}".casefold()
+                for w in rest.casefold().split()
+            )
+        ]
+    if not found:
+        raise NotFound(f"Sitzung „{wanted}“ ist nicht im RIS-Spiegel (herne-tui ris meetings)")
+    if len(found) > 1:
+        shown = "; ".join(_describe(m) for m in found[:3])
+        more = f" und {len(found) - 3} weitere" if len(found) > 3 else ""
+        raise InvalidInput(
+            f"Sitzung „{wanted}“ ist mehrdeutig ({shown}{more}): Datum und Gremium oder URL angeben"
+        )
+    return found[0]
+
+
+def paper_detail(db: Database, url: str) -> r.Paper | None:
+    """One paper with its originators and resolution texts (the paper view), or None."""
+    from dataclasses import replace
+
+    from herne_tui.db.models import RisPersonRow
+
+    def run(session: Session) -> r.Paper | None:
+        row = session.get(RisPaperRow, url)
+        if row is None:
+            return None
+        (paper,) = to_papers(session, [row])
+        orgs = _org_names(session)
+        raw = row.raw or {}
+        names = [orgs.get(u, u) for u in _urls(raw.get("originatorOrganization"))]
+        for person_url in _urls(raw.get("originatorPerson")):
+            person = session.get(RisPersonRow, person_url)
+            names.append(person.name if person and person.name else person_url)
+        cons = session.exec(
+            select(RisConsultationRow).where(RisConsultationRow.paper_url == url)
+        ).all()
+        items = _in(
+            session, RisAgendaItemRow, RisAgendaItemRow.url, (c.agenda_item_url for c in cons)
+        )
+        items += _in(
+            session, RisAgendaItemRow, RisAgendaItemRow.consultation_url, (c.url for c in cons)
+        )
+        texts = tuple(dict.fromkeys(i.resolution_text for i in items if i.resolution_text))
+        return replace(paper, originators=tuple(names), resolutions=texts)
+
+    return db.read(run)
+
+
+def _urls(value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [v for v in items if isinstance(v, str) and v]

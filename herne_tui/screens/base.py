@@ -94,6 +94,7 @@ class HerneScreen(Screen):
         retry: Callable[[Conflict], object] | None = None,
         reload: Callable[[], object] | None = None,
         failed: Callable[[], object] | None = None,
+        refused: Callable[[HerneError], object] | None = None,
         severity: SeverityLevel = "error",
         lock: threading.Lock | None = None,
     ) -> None:
@@ -101,8 +102,9 @@ class HerneScreen(Screen):
 
         A ``Conflict`` opens the app's conflict dialog when there is a ``retry`` (it applies mine
         again on the new version; ``reload`` shows theirs); any other ``HerneError`` is one
-        notice; a success hands the result to ``done``. ``failed`` runs in the worker when the
-        write did not happen; ``lock`` makes one screen's writes run one after another.
+        notice, or goes to ``refused`` (e.g. a form opened again with what was typed); a
+        success hands the result to ``done``. ``failed`` runs in the worker when the write did
+        not happen; ``lock`` makes one screen's writes run one after another.
         """
         with lock or nullcontext():
             try:
@@ -112,6 +114,8 @@ class HerneScreen(Screen):
                     failed()
                 if isinstance(exc, Conflict) and retry is not None:
                     self.herne.call_from_thread(self.herne.show_conflict, exc, retry, reload)
+                elif refused is not None:
+                    self.herne.call_from_thread(refused, exc)
                 else:
                     self.herne.call_from_thread(self.notify, exc.message, severity=severity)
             else:

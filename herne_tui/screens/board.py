@@ -20,13 +20,19 @@ from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter, BoardModel
-from herne_tui.domain.objects import Board, Measure
+from herne_tui.domain.objects import Board, Measure, agreement_of
 from herne_tui.errors import Conflict
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import ChoicePicker, FilterForm, Prompt, TopicPicker
 from herne_tui.widgets.card_column import CardList, CardView
 from herne_tui.widgets.shown import plain
+
+
+class Columns(HorizontalScroll, can_focus=False):
+    """The row of status columns. Never focused, so ``left``/``right`` stay the board's keys
+    (moving between columns) instead of scrolling the row by one cell; the board scrolls it
+    to keep the focused column in view."""
 
 
 class BoardScreen(HerneScreen):
@@ -68,6 +74,9 @@ class BoardScreen(HerneScreen):
         Binding("x", "dissent", "Dissens melden", id="board.dissent"),
     ]
     EDITING = frozenset({"move_card", "undo", "set_status", "note", "dissent"})
+    AUTO_FOCUS = ""
+    """Nothing is focused on the board: its keys are the screen's (the search field takes the
+    focus only while it is shown)."""
 
     DEFAULT_CSS = """
     BoardScreen #filterbar { height: 1; padding: 0 1; background: $boost; display: none; }
@@ -156,7 +165,7 @@ class BoardScreen(HerneScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="filterbar", markup=False)
-        yield HorizontalScroll(id="columns")
+        yield Columns(id="columns")
         yield Static("Keine Maßnahmen.", id="empty")
         yield Input(placeholder="Suche in ID, Titel und Text – esc löscht", id="filter")
         yield Footer()
@@ -169,6 +178,17 @@ class BoardScreen(HerneScreen):
             self.post_message(self.Loaded(initial, system_clock().astimezone().date()))
         else:
             self.reload()
+        self.call_after_refresh(self.check_access)
+
+    @work(thread=True, group="access")
+    @guarded
+    def check_access(self) -> None:
+        """Ask the database what the user may do (issue 14); the app follows the answer."""
+        # deferred: after the first paint, like the board's own load
+        from herne_tui.services import queries
+
+        access = queries.user_access(self.herne.db, self.herne.user)
+        self.app.call_from_thread(self.herne.apply_access, access)
 
     @work(thread=True, exclusive=True, group="load")
     @guarded
@@ -189,6 +209,7 @@ class BoardScreen(HerneScreen):
         self._views.clear()
         self._topic_index = {t.key: i for i, t in enumerate(message.board.topics)}
         self.herne.labels = {s.key: s.label for s in message.board.statuses}
+        self.herne.show_agreement(message.board.meta)
         self.herne.seen_history(message.board.history_id)
         if first:
             await self._build_columns(message.board)  # the columns exist before they are filled
@@ -231,7 +252,7 @@ class BoardScreen(HerneScreen):
             self._refresh_columns(changed)
 
     async def _build_columns(self, board: Board) -> None:
-        container = self.query_one("#columns", HorizontalScroll)
+        container = self.query_one("#columns", Columns)
         widgets = []
         for status in board.statuses:
             widgets.append(
@@ -467,6 +488,8 @@ class BoardScreen(HerneScreen):
         if self._pending.get(measure.id) == measure.status:  # on the main thread: no gap
             self._pending.pop(measure.id, None)
         self.apply_measure(measure)
+        # the watcher sees this commit now, not at its next tick: the app is idle sooner
+        self.herne.poll_now()
         if message.notice:
             self.notify(message.notice)
 
@@ -606,7 +629,12 @@ class BoardScreen(HerneScreen):
     def action_pick_filter(self) -> None:
         """Filter by lead party, responsible person, or overdue only."""
         self.herne.push_screen(
-            FilterForm(self.filter.lead, self.filter.responsible, self.filter.overdue_only),
+            FilterForm(
+                self.filter.lead,
+                self.filter.responsible,
+                self.filter.overdue_only,
+                agreement_of(self.board.meta).leads if self.board is not None else (),
+            ),
             lambda values: None if values is None else self._set_filter(**values),
         )
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from herne_tui.domain import procedures
 from herne_tui.domain.objects import Dissent, format_date, format_datetime
-from herne_tui.screens.edit_form import EditForm, FormField
+from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen
 from herne_tui.services import papers, queries
 
@@ -15,11 +15,10 @@ class CoordinationScreen(PanelScreen):
     """Open dissents first; enter records the group's decision (at most 8 per party)."""
 
     PANEL_TITLE = "Koordinierungsgruppe"
-    INTRO = (
-        "Bei Dissens entscheidet die Koordinierungsgruppe (höchstens 8 Personen pro "
-        "Partei): einstimmig, oder sie stellt den Dissens fest und regelt das Verfahren "
-        "für den Einzelfall. Beschlüsse werden protokolliert. enter: Entscheidung"
-    )
+    SCREEN = "coordination"
+    INTRO_RULES = ("dissent-decision", "koordinierungsgruppe", "decisions-recorded")
+    INTRO = "Bei Dissens entscheidet die Koordinierungsgruppe."
+    KEYS = "enter: Entscheidung"
     COLUMNS = (
         "Nr.",
         "Gegenstand",
@@ -98,31 +97,36 @@ class CoordinationScreen(PanelScreen):
         item = self.current()
         if item is None or not self.herne.check_writable():
             return
-        title, fields = self.form(item)
-        defaults = {f.name: f.value for f in fields}
+        self.edit_item(
+            item,
+            self.form,
+            self._decide,
+            lambda d: self.notify(f"Entscheidung zu Dissens {d.id} protokolliert."),
+        )
 
-        def done(changes: dict | None) -> None:
-            if changes is None:
-                return
-            values = {**defaults, **changes}
-            participants = {
-                k.removeprefix("people_"): [n for n in str(v).split(",") if n.strip()]
-                for k, v in values.items()
-                if k.startswith("people_")
-            }
-            self.run_write(
-                lambda db: papers.decide_dissent(
-                    db,
-                    dissent_id=item.id,
-                    decision=values["decision"],
-                    outcome=values["outcome"],
-                    procedure=values["procedure"],
-                    decided_on=values["decided_on"] or date.today(),
-                    participants=participants,
-                    user=self.herne.user,
-                    expected_version=item.version,
-                ),
-                lambda d: self.notify(f"Entscheidung zu Dissens {d.id} protokolliert."),
-            )
+    def _decide(self, db, item: Dissent, changes: dict) -> Dissent:
+        _, fields = self.form(item)
+        values = {**{f.name: f.value for f in fields}, **changes}
+        participants = {
+            k.removeprefix("people_"): [n for n in str(v).split(",") if n.strip()]
+            for k, v in values.items()
+            if k.startswith("people_")
+        }
+        return papers.decide_dissent(
+            db,
+            dissent_id=item.id,
+            decision=values["decision"],
+            outcome=values["outcome"],
+            procedure=values["procedure"],
+            decided_on=values["decided_on"] or date.today(),
+            participants=participants,
+            user=self.herne.user,
+            expected_version=item.version,
+        )
 
-        self.herne.push_screen(EditForm(title, fields), done)
+    def error_field(self, message: str, fields: list[FormField]) -> str:
+        """A party named in a refusal points at that party's participants."""
+        for party in self.parties()[1:]:
+            if f" {party} " in f" {message} ".replace(":", " ").replace(",", " "):
+                return f"people_{party}"
+        return super().error_field(message, fields)

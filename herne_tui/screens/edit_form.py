@@ -42,7 +42,8 @@ class EditForm(KeepsInput, ModalScreen[dict | None]):
     EditForm Input { border: none; height: 1; padding: 0 1; background: $boost; }
     EditForm Input:focus { border: none; background: $accent 30%; }
     EditForm Select > SelectCurrent { border: none; height: 1; background: $boost; }
-    EditForm Select:focus > SelectCurrent { background: $accent 30%; }
+    /* Textual's focus border would take both rows of a one-row select: the value vanished */
+    EditForm Select:focus > SelectCurrent { border: none; background: $accent 30%; }
     EditForm Checkbox { border: none; padding: 0; margin-top: 1; }
     """
     )

@@ -18,6 +18,15 @@ from herne_tui.widgets.shown import cell, plain
 LIMIT = 500
 
 
+def date_problem(text: str) -> str | None:
+    """Why ``text`` is not a date the app understands (None when it is, or when empty)."""
+    try:
+        parse_date(text) if text else None
+    except DateError as exc:
+        return str(exc)
+    return None
+
+
 class HistoryScreen(HerneScreen):
     """The history of every change, newest first.
 
@@ -116,21 +125,18 @@ class HistoryScreen(HerneScreen):
         )
 
     def action_period(self) -> None:
-        """Filter by period: changes since a date."""
-
-        def done(value: str | None) -> None:
-            if value is None:
-                return
-            try:
-                self._set(since=parse_date(value) if value else None)
-            except DateError as exc:
-                self.notify(str(exc), severity="error")
-
+        """Filter by period: changes since a date (a date not understood keeps the prompt
+        open with the reason under it)."""
         self.herne.push_screen(
             Prompt(
-                "Änderungen seit (TT.MM.JJJJ, leer: alle)", format_date(self.since), "TT.MM.JJJJ"
+                "Änderungen seit (TT.MM.JJJJ, leer: alle)",
+                format_date(self.since),
+                "TT.MM.JJJJ",
+                check=date_problem,
             ),
-            done,
+            lambda value: (
+                None if value is None else self._set(since=parse_date(value) if value else None)
+            ),
         )
 
     def action_clear(self) -> None:

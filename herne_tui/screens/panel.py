@@ -12,9 +12,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from herne_tui.errors import Conflict
+from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.edit_form import EditForm, FormField
+from herne_tui.services import queries
 from herne_tui.widgets.shown import cell as _cell
 from herne_tui.widgets.shown import plain
 
@@ -52,7 +53,15 @@ class PanelScreen(HerneScreen):
     PanelScreen #problems { padding: 0 1; height: auto; color: $error; }
     """
     PANEL_TITLE = ""
+    """The title when the seed gives none (``[meta.screens.<SCREEN>] title``)."""
+    SCREEN = ""
+    """The screen's name in the seed's ``[meta.screens]``."""
+    INTRO_RULES: tuple[str, ...] = ()
+    """Rules whose summaries introduce the panel when the seed gives no intro text."""
     INTRO = ""
+    """The intro when the seed gives none and none of ``INTRO_RULES`` exists."""
+    KEYS = "enter: bearbeiten"
+    """The key hint after the intro."""
     COLUMNS: tuple[str, ...] = ()
 
     class Loaded(Message):
@@ -67,10 +76,12 @@ class PanelScreen(HerneScreen):
         super().__init__()
         self.items: list = []
         self.context: dict = {}
+        self._after_load: list[Callable[[], object]] = []
+        """Run once when the next load has been shown (a form reopened on a new version)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.INTRO, id="intro")
+        yield Static(self.KEYS, id="intro", markup=False)
         yield DataTable(cursor_type="row", zebra_stripes=True, id="table")
         yield Static(id="problems", markup=False)
         yield Footer()
@@ -87,12 +98,32 @@ class PanelScreen(HerneScreen):
     def reload(self) -> None:
         """Fetch the panel's rows in a worker."""
         items, context = self.fetch(self.herne.db)
+        context.setdefault("title", self.PANEL_TITLE)
+        context.setdefault("intro", self.INTRO)
+        if self.SCREEN:
+            title, intro = self.texts(self.herne.db)
+            context.update(title=title, intro=intro)
         self.post_message(self.Loaded(items, context))
+
+    def texts(self, db) -> tuple[str, str]:
+        """The panel's title and intro: the seed's own, else the summaries of its rules."""
+        agreement = queries.agreement(db)
+        rules = {r.key: r.summary for r in queries.list_rules(db)}
+        fallback = " ".join(rules[k] for k in self.INTRO_RULES if rules.get(k)) or self.INTRO
+        return (
+            agreement.screen_text(self.SCREEN, "title", self.PANEL_TITLE),
+            agreement.screen_text(self.SCREEN, "intro", fallback),
+        )
 
     def on_panel_screen_loaded(self, message: Loaded) -> None:
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         self.items, self.context = message.items, message.context
+        title = self.context.get("title") or self.PANEL_TITLE
+        if self.title != title:
+            self.title = title
+        intro = " ".join(x for x in (self.context.get("intro", ""), self.KEYS) if x)
+        self.query_one("#intro", Static).update(intro)
         table.clear()
         problems = []
         for item in self.items:
@@ -104,6 +135,9 @@ class PanelScreen(HerneScreen):
         self.query_one("#problems", Static).update(
             "\n".join(f"{WARN} {plain(p, one_line=True)}" for p in problems) if problems else ""
         )
+        waiting, self._after_load = self._after_load, []
+        for then in waiting:
+            then()
 
     def action_cursor(self, delta: int) -> None:
         """Move the row cursor."""
@@ -122,50 +156,78 @@ class PanelScreen(HerneScreen):
         item = self.current()
         if item is None or not self.herne.check_writable():
             return
-        title, fields = self.form(item)
-        self.herne.push_screen(
-            EditForm(title, fields),
-            lambda changes: self._save(item, changes, item.version) if changes else None,
+        self.edit_item(
+            item,
+            self.form,
+            lambda db, it, changes: self.save(db, it, changes, it.version),
+            lambda _: self.notify(f"{self.label_of(item)} gespeichert."),
         )
 
     def on_data_table_row_selected(self) -> None:
         self.action_edit()
 
-    def _save(self, item: Any, changes: dict, version: int) -> None:
-        def done(_: object) -> None:
-            self.notify(f"{self.label_of(item)} gespeichert.")
-            self.reload()
-
-        self.write(
-            lambda: self.save(self.herne.db, item, changes, version),
-            done,
-            retry=lambda c: self._save(item, c.mine, c.version),
-            reload=self.reload,
-        )
-
-    def run_write(
-        self, write: Callable[[Any], T], done: Callable[[T], object] | None = None
+    def edit_item(
+        self,
+        item: Any,
+        build: Callable[[Any], tuple[str, list[FormField]]],
+        save: Callable[[Any, Any, dict], T],
+        done: Callable[[T], object] | None = None,
+        *,
+        typed: dict | None = None,
+        errors: dict[str, str] | None = None,
     ) -> None:
-        """Run ``write(db)`` through the services in a worker, then ``done(result)``."""
+        """Open the form ``build(item)``; ctrl+s runs ``save(db, item, changes)`` as a write.
 
-        def finish(result: T) -> None:
-            if done is not None:
-                done(result)
-            self.reload()
+        A refused save opens the form again with what was typed and the reason under its
+        field; after a conflict (someone saved the row meanwhile) it opens on the new version,
+        the typed values kept, so nothing typed is lost.
+        """
+        title, fields = build(item)
 
-        self.write(
-            lambda: write(self.herne.db),
-            finish,
-            # the edit spans several fields or rows: show the new state, let the user redo it
-            retry=self._redo_on_new_version,
-            reload=self.reload,
+        def submitted(changes: dict | None) -> None:
+            if changes is None or (not changes and not typed):
+                return
+
+            def refused(exc: HerneError) -> None:
+                if isinstance(exc, Conflict) and item is not None:
+                    self._reopen_on_new_version(item, build, save, done, changes)
+                    return
+                field = self.error_field(exc.message, fields)
+                self.edit_item(item, build, save, done, typed=changes, errors={field: exc.message})
+
+            def finish(result: T) -> None:
+                if done is not None:
+                    done(result)
+                self.reload()
+
+            self.write(lambda: save(self.herne.db, item, changes), finish, refused=refused)
+
+        self.herne.push_screen(EditForm(title, fields, typed=typed, errors=errors), submitted)
+
+    def _reopen_on_new_version(self, item, build, save, done, typed: dict) -> None:
+        key = self.key_of(item)
+        message = (
+            f"{self.label_of(item)} wurde inzwischen geändert: Ihre Eingaben stehen noch da – "
+            "bitte prüfen und erneut speichern."
         )
 
-    def _redo_on_new_version(self, conflict: Conflict) -> None:
-        self.notify(
-            "Bitte die Änderung auf der neuen Fassung noch einmal eingeben.", severity="warning"
-        )
+        def reopen() -> None:
+            fresh = next((x for x in self.items if self.key_of(x) == key), None)
+            if fresh is None:
+                self.notify(f"{self.label_of(item)} gibt es nicht mehr.", severity="error")
+                return
+            self.edit_item(fresh, build, save, done, typed=typed, errors={"": message})
+
+        self._after_load.append(reopen)
         self.reload()
+
+    def error_field(self, message: str, fields: list[FormField]) -> str:
+        """The field a refusal names (its label's words before any parenthesis); "" if none."""
+        for f in fields:
+            name = f.label.split("(")[0].strip()
+            if name and name.casefold() in message.casefold():
+                return f.name
+        return ""
 
     def data_changed(self) -> None:
         """Someone committed a change: reload, keeping the cursor."""

@@ -25,10 +25,12 @@ from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter
-from herne_tui.domain.objects import Board, HistoryEntry, Measure, format_date
+from herne_tui.domain.objects import Board, HistoryEntry, Measure, agreement_of, format_date
+from herne_tui.errors import Conflict, HerneError
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
-from herne_tui.screens.pickers import FilterForm, TopicPicker
+from herne_tui.screens.edit_form import EditForm, FormField
+from herne_tui.screens.pickers import ChoicePicker, FilterForm, TopicPicker
 from herne_tui.widgets.shown import cell, plain
 
 
@@ -182,6 +184,8 @@ class TableScreen(HerneScreen):
     | p | detail pane on/off |
     | / t f | filter by text / topic / lead, person or overdue |
     | enter | open the measure |
+    | space / * | mark the row / every shown row (again: unmark) |
+    | s / e | status / lead, responsible, due date for the marked rows (or the focused one) |
     """
 
     BINDINGS = [
@@ -194,7 +198,20 @@ class TableScreen(HerneScreen):
         Binding("f", "pick_filter", "Filter", id="table.filter"),
         Binding("escape", "clear_filter", "Filter aus", show=False, id="table.clear-filter"),
         Binding("enter", "open_measure", "Öffnen", show=False, id="table.open"),
+        Binding("space", "mark", "Markieren", id="table.mark"),
+        Binding(
+            "asterisk",
+            "mark_all",
+            "Alle markieren",
+            key_display="*",
+            show=False,
+            id="table.mark-all",
+        ),
+        Binding("s", "bulk_status", "Status setzen", id="table.status"),
+        Binding("e", "bulk_edit", "Sammeländerung", id="table.bulk-edit"),
+        Binding("u", "undo", "Rückgängig", id="table.undo"),
     ]
+    EDITING = frozenset({"bulk_status", "bulk_edit", "undo"})
 
     DEFAULT_CSS = """
     TableScreen #filterbar { height: 1; padding: 0 1; background: $boost; display: none; }
@@ -227,6 +244,8 @@ class TableScreen(HerneScreen):
         self.sort_key = "id"
         self.reverse = False
         self.rows: list[Measure] = []
+        self.marked: set[str] = set()
+        """Measures marked for a bulk edit (kept while the filter changes)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -261,6 +280,8 @@ class TableScreen(HerneScreen):
         board = message.board
         self.board = board
         self.today = message.today
+        known = {m.id for m in board.measures}
+        self.marked &= known
         self.data = TableData(
             {t.key: t.name for t in board.topics},
             {s.key: s.label for s in board.statuses},
@@ -285,6 +306,7 @@ class TableScreen(HerneScreen):
         table = self.query_one(DataTable)
         focused = self.focused_measure()
         table.clear(columns=True)
+        table.add_column("✓", key="mark")
         for key in self.columns:
             label = BY_KEY[key].label
             if key == self.sort_key:
@@ -292,15 +314,18 @@ class TableScreen(HerneScreen):
             table.add_column(label, key=key)
         self.rows = self.shown_measures()
         for m in self.rows:
-            table.add_row(*(cell(BY_KEY[k].text(m, self.data)) for k in self.columns), key=m.id)
+            mark = "✓" if m.id in self.marked else " "
+            texts = (cell(BY_KEY[k].text(m, self.data)) for k in self.columns)
+            table.add_row(mark, *texts, key=m.id)
         if focused is not None:
             index = next((i for i, m in enumerate(self.rows) if m.id == focused.id), 0)
             table.move_cursor(row=index)
         bar = self.query_one("#filterbar", Static)
         topics = self.data.topics
         described = self.filter.describe(topics)
-        bar.update(plain(f"{described} · {len(self.rows)} Maßnahmen", one_line=True))
-        bar.set_class(self.filter.active(), "-active")
+        marked = f" · {len(self.marked)} markiert" if self.marked else ""
+        bar.update(plain(f"{described} · {len(self.rows)} Maßnahmen{marked}", one_line=True))
+        bar.set_class(self.filter.active() or bool(self.marked), "-active")
         self.sub_title = f"{len(self.rows)} Maßnahmen, sortiert nach {BY_KEY[self.sort_key].label}"
         self._show_detail()
 
@@ -371,7 +396,7 @@ class TableScreen(HerneScreen):
         from herne_tui.services import queries
 
         db = self.herne.db
-        measure = queries.get_measure(db, measure_id)
+        measure = queries.get_measure(db, measure_id, user=self.herne.user)
         history = queries.history(db, entity_id=measure_id, limit=5, newest_first=True)
         if get_current_worker().is_cancelled:
             return
@@ -437,4 +462,118 @@ class TableScreen(HerneScreen):
         self.herne.push_screen(
             FilterForm(self.filter.lead, self.filter.responsible, self.filter.overdue_only),
             lambda values: None if values is None else self._set_filter(**values),
+        )
+
+    # -- bulk edits -----------------------------------------------------------------------------
+    def action_mark(self) -> None:
+        """Mark or unmark the focused row and go to the next one."""
+        measure = self.focused_measure()
+        if measure is None:
+            return
+        self.marked ^= {measure.id}
+        table = self.query_one(DataTable)
+        table.update_cell(measure.id, "mark", "✓" if measure.id in self.marked else " ")
+        table.move_cursor(row=min(table.cursor_row + 1, len(self.rows) - 1))
+        self._show_marked()
+
+    def action_mark_all(self) -> None:
+        """Mark every shown row; when all are marked already, unmark them."""
+        shown = {m.id for m in self.rows}
+        if shown <= self.marked:
+            self.marked -= shown
+        else:
+            self.marked |= shown
+        self.refresh_table()
+
+    def _show_marked(self) -> None:
+        bar = self.query_one("#filterbar", Static)
+        described = self.filter.describe(self.data.topics)
+        marked = f" · {len(self.marked)} markiert" if self.marked else ""
+        bar.update(plain(f"{described} · {len(self.rows)} Maßnahmen{marked}", one_line=True))
+        bar.set_class(self.filter.active() or bool(self.marked), "-active")
+
+    def targets(self) -> list[Measure]:
+        """The marked measures in the table's order, or the focused one if none is marked."""
+        if self.board is None:
+            return []
+        if self.marked:
+            return [m for m in self.board.measures if m.id in self.marked]
+        focused = self.focused_measure()
+        return [focused] if focused is not None else []
+
+    def _names(self, measures: list[Measure]) -> str:
+        ids = ", ".join(m.id for m in measures[:4])
+        return ids + (f" und {len(measures) - 4} weitere" if len(measures) > 4 else "")
+
+    def action_bulk_status(self) -> None:
+        """Set the status of the marked measures (or the focused one)."""
+        measures = self.targets()
+        if not measures or self.board is None or not self.herne.check_writable():
+            return
+        choices = [(s.key, s.label) for s in self.board.statuses]
+        self.herne.push_screen(
+            ChoicePicker(f"Status für {self._names(measures)}", choices, measures[0].status),
+            lambda key: self._save_bulk(measures, {"status": key}) if key else None,
+        )
+
+    def action_bulk_edit(self) -> None:
+        """Set lead, responsible and/or due date of the marked measures; blank = unchanged."""
+        measures = self.targets()
+        if not measures or self.board is None or not self.herne.check_writable():
+            return
+        leads = ("", *agreement_of(self.board.meta).leads)
+        fields = [
+            FormField("lead", "Federführung", "choice", "", leads, {"": "— unverändert —"}),
+            FormField("responsible", "Verantwortlich (leer: unverändert)", "text", ""),
+            FormField("due", "Fällig (leer: unverändert)", "date", None),
+            FormField("comment", "Kommentar für den Verlauf (z. B. Ratsbeschluss)", "text", ""),
+        ]
+        title = f"Sammeländerung: {self._names(measures)}"
+        self.herne.push_screen(
+            EditForm(title, fields),
+            lambda changes: self._bulk_form_done(measures, changes),
+        )
+
+    def _bulk_form_done(self, measures: list[Measure], changes: dict | None) -> None:
+        if not changes:
+            return
+        comment = str(changes.pop("comment", "") or "")
+        if changes:
+            self._save_bulk(measures, changes, comment)
+
+    def _save_bulk(self, measures: list[Measure], fields: dict, comment: str = "") -> None:
+        from herne_tui.services import edits
+
+        versions = {m.id: m.version for m in measures}
+
+        def done(saved: list[Measure]) -> None:
+            self.marked.clear()
+            self.notify(f"{len(saved)} Maßnahmen gespeichert (u macht alle zusammen rückgängig).")
+
+        def save() -> list[Measure]:
+            try:
+                return edits.update_measures(
+                    self.herne.db,
+                    changes={m.id: dict(fields) for m in measures},
+                    user=self.herne.user,
+                    versions=versions,
+                    comment=comment,
+                )
+            except Conflict as exc:  # all or nothing: say which card and that nothing changed
+                raise HerneError(
+                    f"{exc.message} – nichts gespeichert; die Tabelle zeigt jetzt den neuen "
+                    "Stand, bitte noch einmal"
+                ) from exc
+            finally:
+                self.herne.call_from_thread(self.reload)
+
+        self.write(save, done)
+
+    def action_undo(self) -> None:
+        """Undo your own last change (a bulk edit as a whole)."""
+        from herne_tui.services import edits
+
+        self.write(
+            lambda: edits.undo_last(self.herne.db, user=self.herne.user),
+            lambda what: self.notify(plain(f"Rückgängig: {what}")),
         )

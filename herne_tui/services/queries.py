@@ -81,7 +81,8 @@ def to_measure(row: MeasureRow, *, note_count: int = 0, notes=(), repeats=()) ->
         due=row.due,
         version=row.version,
         note_count=note_count or len(notes),
-        notes=tuple(d.Note(n.id, n.author, aware(n.at), n.text) for n in notes),
+        notes=tuple(d.Note(n.id, n.author, aware(n.at), n.text, n.intern) for n in notes),
+        origin=getattr(row, "origin", "") or "",
     )
 
 
@@ -213,7 +214,7 @@ def read_board(session: Session) -> d.Board:
     counts = dict(
         session.exec(
             select(NoteRow.subject, func.count())
-            .where(col(NoteRow.subject).like("measure:%"))
+            .where(col(NoteRow.subject).like("measure:%"), NoteRow.intern == "")
             .group_by(NoteRow.subject)
         ).all()
     )
@@ -244,7 +245,7 @@ def read_cards(session: Session, ids: Iterable[str]) -> dict[str, d.Measure]:
     counts = dict(
         session.exec(
             select(NoteRow.subject, func.count())
-            .where(col(NoteRow.subject).in_(subjects))
+            .where(col(NoteRow.subject).in_(subjects), NoteRow.intern == "")
             .group_by(NoteRow.subject)
         ).all()
     )
@@ -259,8 +260,9 @@ def read_cards(session: Session, ids: Iterable[str]) -> dict[str, d.Measure]:
     }
 
 
-def read_measure(session: Session, measure_id: str) -> d.Measure:
-    """One measure with its notes and repeats; NotFound for an unknown id."""
+def read_measure(session: Session, measure_id: str, party: str = "") -> d.Measure:
+    """One measure with its shared notes (and those internal to ``party``, when given) and
+    its repeats; NotFound for an unknown id. Internal notes of other parties never leave."""
     row = session.get(MeasureRow, measure_id)
     if row is None:
         raise NotFound(
@@ -268,7 +270,10 @@ def read_measure(session: Session, measure_id: str) -> d.Measure:
         )
     notes = session.exec(
         select(NoteRow)
-        .where(NoteRow.subject == measure_subject(measure_id))
+        .where(
+            NoteRow.subject == measure_subject(measure_id),
+            col(NoteRow.intern).in_({"", party}),
+        )
         .order_by(col(NoteRow.at), col(NoteRow.id))
     ).all()
     repeats = session.exec(
@@ -314,9 +319,21 @@ def labels(db: Database) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
     return db.read(read_labels)
 
 
-def get_measure(db: Database, measure_id: str) -> d.Measure:
-    """One measure with notes; NotFound for an unknown id."""
-    return db.read(lambda s: read_measure(s, measure_id))
+def get_measure(db: Database, measure_id: str, user: str = "") -> d.Measure:
+    """One measure with notes (with ``user``: also those internal to the user's party);
+    NotFound for an unknown id."""
+    return db.read(lambda s: read_measure(s, measure_id, viewer_party(s, user)))
+
+
+def viewer_party(session: Session, user: str) -> str:
+    """The party whose internal notes ``user`` may read ("" for none: no user list, unknown
+    user, or no user given)."""
+    if not user:
+        return ""
+    from herne_tui.services.access import access_in
+
+    a = access_in(session, user)
+    return a.partner if a.known else ""
 
 
 def list_committees(db: Database) -> tuple[d.Committee, ...]:
@@ -357,8 +374,52 @@ def partners_of(meta: dict) -> tuple[str, ...]:
 
 
 def partners(db: Database) -> tuple[str, ...]:
-    """The parties of the agreement (e.g. SPD, CDU)."""
+    """The parties of the agreement (their short names, in the seed's order)."""
     return partners_of(get_meta(db))
+
+
+def internal_notes(
+    db: Database, *, party: str, since: datetime, until: datetime
+) -> tuple[tuple[str, d.Note], ...]:
+    """The notes internal to ``party`` written in ``[since, until]``, as (measure id, note)."""
+
+    def run(session: Session):
+        rows = session.exec(
+            select(NoteRow)
+            .where(NoteRow.intern == party, NoteRow.at >= utc(since), NoteRow.at <= utc(until))
+            .order_by(col(NoteRow.at), col(NoteRow.id))
+        )
+        return tuple(
+            (
+                n.subject.partition(":")[2],
+                d.Note(n.id or 0, n.author, aware(n.at), n.text, n.intern),
+            )
+            for n in rows
+        )
+
+    return db.read(run)
+
+
+def internal_note_count(db: Database) -> int:
+    """How many notes are internal to a party (issue 14; exports and shared reports leave
+    them out and say so)."""
+    return db.read(
+        lambda s: s.exec(
+            select(func.count()).select_from(NoteRow).where(NoteRow.intern != "")
+        ).one()
+    )
+
+
+def user_access(db: Database, user: str) -> d.Access:
+    """What ``user`` may do (issue 14: everything while the database has no users)."""
+    from herne_tui.services.access import access_in
+
+    return db.read(lambda s: access_in(s, user))
+
+
+def agreement(db: Database) -> d.Agreement:
+    """The agreement's own facts (name, partners with names and colours, term, screen texts)."""
+    return d.agreement_of(get_meta(db))
 
 
 def get_meta(db: Database) -> dict:

@@ -26,6 +26,7 @@ import shlex
 import socket
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,6 +34,8 @@ from herne_tui.db.store import is_postgres, url_without_password
 from herne_tui.errors import InvalidInput
 
 USER_MAX = 80
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+"""herne-tui's own ``app_index.html`` for textual-serve (no web font from outside)."""
 
 PROXY_SECRET_HEADER = "X-Herne-Proxy-Secret"
 """The header in which the proxy sends the shared secret (``--proxy-secret``)."""
@@ -174,6 +177,7 @@ def serve(
     user_header: str | None = None,
     proxy_secret: str | None = None,
     say: Callable[[str], None] = print,
+    title: str = "herne-tui",
 ) -> int:
     """Serve the app until Ctrl+C; one app process per browser session."""
     from textual_serve.server import Server
@@ -185,7 +189,12 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     address = public_url or f"http://{shown}:{port}"
     server = _server_class(Server)(
-        command, host=host, port=port, title="HERNE 2030", public_url=address
+        command,
+        host=host,
+        port=port,
+        title=title,
+        public_url=address,
+        templates_path=TEMPLATES,  # our page: no external font or script
     )
     server.user_header = user_header
     server.proxy_secret = secret
