@@ -8,6 +8,7 @@ the change is committed.
 from __future__ import annotations
 
 import threading
+from dataclasses import asdict
 from datetime import date
 
 from textual import on, work
@@ -58,17 +59,27 @@ class BoardScreen(HerneScreen):
         Binding("g,home", "focus_edge(0)", "Erste Karte", show=False, id="board.first-card"),
         Binding("G,end", "focus_edge(1)", "Letzte Karte", show=False, id="board.last-card"),
         Binding(
-            "H,shift+left", "move_card(-1)", "◀ Schieben", key_display="H", id="board.move-left"
+            "H,shift+left",
+            "move_card(-1)",
+            "◀ Schieben",
+            key_display="H",
+            show=False,
+            id="board.move-left",
         ),
         Binding(
-            "L,shift+right", "move_card(1)", "Schieben ▶", key_display="L", id="board.move-right"
+            "L,shift+right",
+            "move_card(1)",
+            "Schieben ▶",
+            key_display="L",
+            show=False,
+            id="board.move-right",
         ),
-        Binding("enter", "open_measure", "Öffnen", id="board.open"),
+        Binding("enter", "open_measure", "Öffnen", show=False, id="board.open"),
         Binding("slash", "start_filter", "Suche", key_display="/", id="board.search"),
-        Binding("t", "pick_topic", "Thema", id="board.topic"),
-        Binding("f", "pick_filter", "Filter", id="board.filter"),
+        Binding("t", "pick_topic", "Thema", show=False, id="board.topic"),
+        Binding("f", "pick_filter", "Filter", show=False, id="board.filter"),
         Binding("escape", "clear_filter", "Filter aus", show=False, id="board.clear-filter"),
-        Binding("u", "undo", "Rückgängig", id="board.undo"),
+        Binding("u", "undo", "Rückgängig", show=False, id="board.undo"),
         Binding("s", "set_status", "Status setzen", id="board.status"),
         Binding("n", "note", "Notiz", id="board.note"),
         Binding("x", "dissent", "Dissens melden", id="board.dissent"),
@@ -84,7 +95,7 @@ class BoardScreen(HerneScreen):
     BoardScreen #columns { height: 1fr; }
     BoardScreen .column { width: 30; height: 100%; border-right: vkey $panel; }
     BoardScreen .column-header { height: 1; padding: 0 1; text-style: bold; background: $panel; }
-    BoardScreen .column.-active .column-header { background: $accent; color: $text; }
+    BoardScreen .column-header.-active { background: $accent; color: $text; }
     BoardScreen #filter { dock: bottom; display: none; }
     BoardScreen #filter.-visible { display: block; }
     BoardScreen #empty { padding: 1 2; display: none; }
@@ -318,8 +329,9 @@ class BoardScreen(HerneScreen):
         for i, status in enumerate(model.statuses):
             items = model.shown[status.key]
             column = self.query_one(f"#col-{status.key}", Vertical)
-            column.set_class(i == self.column_index, "-active")
             header = column.query_one(".column-header", Static)
+            # on the header, not the column: a class on the column restyles (repaints) it all
+            header.set_class(i == self.column_index, "-active")
             label = f"{status.label} ({len(items)})" + (" ✓" if status.done else "")
             if str(header.content) != label:  # fixed height: no layout pass needed
                 header.update(label, layout=False)
@@ -405,7 +417,7 @@ class BoardScreen(HerneScreen):
             active = i == self.column_index
             if cards.active != active:
                 cards.active = active
-                self.query_one(f"#col-{key}").set_class(active, "-active")
+                self.query_one(f"#col-{key} .column-header").set_class(active, "-active")
             cards.selected = self.rows.get(key, 0) if self.shown[key] else None
         self._sync_focus()
 
@@ -617,6 +629,16 @@ class BoardScreen(HerneScreen):
         values.update(changes)
         self.filter = BoardFilter(**values)
         self._refresh_columns()
+
+    # -- saved views ---------------------------------------------------------------------------
+    def view_state(self) -> dict:
+        """What a saved view keeps of the board: its filters."""
+        return {"mode": "board", "filter": asdict(self.filter)}
+
+    def apply_view(self, view: dict) -> None:
+        """Show a saved view: its filters replace the current ones."""
+        self.filter = BoardFilter()
+        self._set_filter(**view.get("filter", {}))
 
     def action_pick_topic(self) -> None:
         """Choose a topic to filter by."""
