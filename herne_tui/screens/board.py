@@ -83,6 +83,7 @@ class BoardScreen(HerneScreen):
         Binding("s", "set_status", "Status setzen", id="board.status"),
         Binding("n", "note", "Notiz", id="board.note"),
         Binding("x", "dissent", "Dissens melden", id="board.dissent"),
+        Binding("z", "toggle_density", "Kompakt", show=False, id="board.density"),
     ]
     EDITING = frozenset({"move_card", "undo", "set_status", "note", "dissent"})
     AUTO_FOCUS = ""
@@ -150,6 +151,8 @@ class BoardScreen(HerneScreen):
         self._saved_versions: dict[str, int] = {}
         """Version each of this screen's saves produced (the next save builds on it)."""
         self._write_lock = threading.Lock()
+        self.compact = False
+        """One line per card (config ``density = "compact"``, ``z`` toggles)."""
 
     @property
     def board(self) -> Board | None:
@@ -182,6 +185,7 @@ class BoardScreen(HerneScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.compact = getattr(self.herne, "density", "normal") == "compact"
         self.title = "Board"
         initial = self.herne.initial_board
         if initial is not None:  # painted from the quick start; the ORM is not needed yet
@@ -275,7 +279,18 @@ class BoardScreen(HerneScreen):
                 )
             )
         await container.mount_all(widgets)
+        self._apply_density()
         self._fit_columns()
+
+    def _apply_density(self) -> None:
+        for cards in self.query(CardList):
+            cards.set_compact(self.compact)
+        self._sync_focus()
+
+    def action_toggle_density(self) -> None:
+        """One line per card, or the full cards."""
+        self.compact = not self.compact
+        self._apply_density()
 
     COLUMN_MIN_WIDTH = 26
 
@@ -633,10 +648,14 @@ class BoardScreen(HerneScreen):
     # -- saved views ---------------------------------------------------------------------------
     def view_state(self) -> dict:
         """What a saved view keeps of the board: its filters."""
-        return {"mode": "board", "filter": asdict(self.filter)}
+        density = "compact" if self.compact else "normal"
+        return {"mode": "board", "filter": asdict(self.filter), "density": density}
 
     def apply_view(self, view: dict) -> None:
         """Show a saved view: its filters replace the current ones."""
+        if view.get("density") in ("compact", "normal"):
+            self.compact = view["density"] == "compact"
+            self._apply_density()
         self.filter = BoardFilter()
         self._set_filter(**view.get("filter", {}))
 
