@@ -2,8 +2,8 @@
 
 A view is stored in ``meta`` under ``view:<user>:<name>`` (one JSON object: ``mode`` board or
 table, ``filter`` with the board's filter fields, the board's ``density``, and for the table
-``sort``, ``reverse``, ``columns``), written and removed through the recorded write path, so a view is in the
-history like every change. The first nine views by name are on F1…F9.
+``sort``, ``reverse``, ``columns``), written and removed through the recorded write path,
+so a view is in the history like every change. The first nine views by name are on F1…F9.
 """
 
 from __future__ import annotations
