@@ -29,6 +29,10 @@ def partner_deadline(
     return filing_deadline - timedelta(days=lead_days)
 
 
+CONSENSUS_LABELS = {"konsens": "Konsens", "dissens": "Dissens", "offen": "offen"}
+"""How the partners' positions stand (``consensus``'s keys) as a user reads it."""
+
+
 def consensus(positions: dict[str, str], partners: tuple[str, ...]) -> str:
     """``konsens`` when every partner takes the same stand, ``offen`` while one is missing or
     open, ``dissens`` when they differ."""

@@ -13,6 +13,7 @@ from textual import work
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Footer
 
 from herne_tui.domain.objects import HistoryEntry, Measure
 from herne_tui.errors import Conflict, HerneError
@@ -57,6 +58,12 @@ class HerneScreen(Screen):
     def herne(self) -> HerneApp:
         """The app, typed."""
         return cast("HerneApp", self.app)
+
+    def on_mount(self) -> None:
+        """Compact footers, so the keys that matter fit 80 columns (runs before the
+        subclass's own ``on_mount``, which Textual calls as well)."""
+        for footer in self.query(Footer):
+            footer.compact = True
 
     # -- read-only mode ---------------------------------------------------------------------------
     def validate_title(self, title: str | None) -> str | None:

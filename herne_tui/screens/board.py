@@ -8,6 +8,7 @@ the change is committed.
 from __future__ import annotations
 
 import threading
+from dataclasses import asdict
 from datetime import date
 
 from textual import on, work
@@ -58,20 +59,31 @@ class BoardScreen(HerneScreen):
         Binding("g,home", "focus_edge(0)", "Erste Karte", show=False, id="board.first-card"),
         Binding("G,end", "focus_edge(1)", "Letzte Karte", show=False, id="board.last-card"),
         Binding(
-            "H,shift+left", "move_card(-1)", "◀ Schieben", key_display="H", id="board.move-left"
+            "H,shift+left",
+            "move_card(-1)",
+            "◀ Schieben",
+            key_display="H",
+            show=False,
+            id="board.move-left",
         ),
         Binding(
-            "L,shift+right", "move_card(1)", "Schieben ▶", key_display="L", id="board.move-right"
+            "L,shift+right",
+            "move_card(1)",
+            "Schieben ▶",
+            key_display="L",
+            show=False,
+            id="board.move-right",
         ),
-        Binding("enter", "open_measure", "Öffnen", id="board.open"),
+        Binding("enter", "open_measure", "Öffnen", show=False, id="board.open"),
         Binding("slash", "start_filter", "Suche", key_display="/", id="board.search"),
-        Binding("t", "pick_topic", "Thema", id="board.topic"),
-        Binding("f", "pick_filter", "Filter", id="board.filter"),
+        Binding("t", "pick_topic", "Thema", show=False, id="board.topic"),
+        Binding("f", "pick_filter", "Filter", show=False, id="board.filter"),
         Binding("escape", "clear_filter", "Filter aus", show=False, id="board.clear-filter"),
-        Binding("u", "undo", "Rückgängig", id="board.undo"),
+        Binding("u", "undo", "Rückgängig", show=False, id="board.undo"),
         Binding("s", "set_status", "Status setzen", id="board.status"),
         Binding("n", "note", "Notiz", id="board.note"),
         Binding("x", "dissent", "Dissens melden", id="board.dissent"),
+        Binding("z", "toggle_density", "Kompakt", show=False, id="board.density"),
     ]
     EDITING = frozenset({"move_card", "undo", "set_status", "note", "dissent"})
     AUTO_FOCUS = ""
@@ -139,6 +151,8 @@ class BoardScreen(HerneScreen):
         self._saved_versions: dict[str, int] = {}
         """Version each of this screen's saves produced (the next save builds on it)."""
         self._write_lock = threading.Lock()
+        self.compact = False
+        """One line per card (config ``density = "compact"``, ``z`` toggles)."""
 
     @property
     def board(self) -> Board | None:
@@ -171,6 +185,7 @@ class BoardScreen(HerneScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.compact = getattr(self.herne, "density", "normal") == "compact"
         self.title = "Board"
         initial = self.herne.initial_board
         if initial is not None:  # painted from the quick start; the ORM is not needed yet
@@ -264,7 +279,18 @@ class BoardScreen(HerneScreen):
                 )
             )
         await container.mount_all(widgets)
+        self._apply_density()
         self._fit_columns()
+
+    def _apply_density(self) -> None:
+        for cards in self.query(CardList):
+            cards.set_compact(self.compact)
+        self._sync_focus()
+
+    def action_toggle_density(self) -> None:
+        """One line per card, or the full cards."""
+        self.compact = not self.compact
+        self._apply_density()
 
     COLUMN_MIN_WIDTH = 26
 
@@ -618,6 +644,20 @@ class BoardScreen(HerneScreen):
         values.update(changes)
         self.filter = BoardFilter(**values)
         self._refresh_columns()
+
+    # -- saved views ---------------------------------------------------------------------------
+    def view_state(self) -> dict:
+        """What a saved view keeps of the board: its filters."""
+        density = "compact" if self.compact else "normal"
+        return {"mode": "board", "filter": asdict(self.filter), "density": density}
+
+    def apply_view(self, view: dict) -> None:
+        """Show a saved view: its filters replace the current ones."""
+        if view.get("density") in ("compact", "normal"):
+            self.compact = view["density"] == "compact"
+            self._apply_density()
+        self.filter = BoardFilter()
+        self._set_filter(**view.get("filter", {}))
 
     def action_pick_topic(self) -> None:
         """Choose a topic to filter by."""

@@ -15,9 +15,11 @@ from herne_tui.screens.pickers import MODAL_CSS
 from herne_tui.widgets.shown import cell, plain
 
 
-def _show(value) -> str:
+def _show(value, labels: dict[str, str] | None = None) -> str:
     if value in (None, "", {}):
         return "—"
+    if labels and isinstance(value, str) and value in labels:
+        return labels[value]
     if hasattr(value, "strftime"):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, dict):
@@ -41,9 +43,11 @@ class ConflictScreen(ModalScreen[bool]):
         Binding("a", "dismiss(True)", "Meine erneut anwenden", id="conflict.apply-mine"),
     ]
 
-    def __init__(self, conflict: Conflict) -> None:
+    def __init__(self, conflict: Conflict, status_labels: dict[str, str] | None = None) -> None:
         super().__init__()
         self.conflict = conflict
+        self.status_labels = status_labels or {}
+        """Status key → its label, so a status reads as on the board ("In Vorbereitung")."""
 
     def compose(self) -> ComposeResult:
         c = self.conflict
@@ -58,13 +62,14 @@ class ConflictScreen(ModalScreen[bool]):
             table: DataTable[Text] = DataTable(cursor_type="none", zebra_stripes=True)
             table.add_columns("Feld", f"Jetzt ({who})", "Meine Änderung")
             for field, mine in c.mine.items():
+                labels = self.status_labels if field == "status" else None
                 table.add_row(
                     *(
                         cell(x)
                         for x in (
                             FIELD_LABELS.get(field, field),
-                            _show(c.theirs.get(field)),
-                            _show(mine),
+                            _show(c.theirs.get(field), labels),
+                            _show(mine, labels),
                         )
                     )
                 )

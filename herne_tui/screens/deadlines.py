@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from herne_tui.domain.objects import format_date
+from herne_tui.domain.objects import Deadline, format_date
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.services import checks, deadlines
 from herne_tui.widgets.shown import cell
@@ -39,6 +39,8 @@ class DeadlinesScreen(HerneScreen):
     def __init__(self) -> None:
         super().__init__()
         self.show_past = False
+        self.items: list[Deadline] = []
+        """The rows shown, in their order (``enter`` opens a measure's)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,6 +66,7 @@ class DeadlinesScreen(HerneScreen):
         table.clear()
         items = [x for x in message.items if self.show_past or x.overdue or x.when >= message.today]
         items.sort(key=lambda x: (not x.overdue, x.when))
+        self.items = items
         for x in items:
             style = "bold red" if x.overdue else ""
             table.add_row(
@@ -79,6 +82,14 @@ class DeadlinesScreen(HerneScreen):
             f"{'' if self.show_past else ' (vergangene ausgeblendet – a zeigt sie)'}"
         )
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """``enter`` on a measure's due date opens the measure."""
+        items = getattr(self, "items", [])
+        if 0 <= event.cursor_row < len(items) and items[event.cursor_row].ref.startswith(
+            "measure:"
+        ):
+            self.herne.open_measure(items[event.cursor_row].ref.removeprefix("measure:"))
+
     def action_toggle_past(self) -> None:
         """Show or hide items whose date has passed (overdue ones always show)."""
         self.show_past = not self.show_past
@@ -87,6 +98,14 @@ class DeadlinesScreen(HerneScreen):
     def data_changed(self) -> None:
         """Someone committed a change: reload."""
         self.reload()
+
+
+RULE_LABELS = {
+    "vorschlagsrecht": "Vorschlagsrecht",
+    "externe-ausschreibung": "Externe Ausschreibung",
+    "koordinierungsgruppe": "Koordinierungsgruppe",
+}
+"""The checked rules' keys as a user reads them."""
 
 
 class ChecksScreen(HerneScreen):
@@ -122,7 +141,12 @@ class ChecksScreen(HerneScreen):
         table = self.query_one(DataTable)
         table.clear()
         for v in message.items:
-            table.add_row(cell(v.rule), cell(v.ref), cell(Text(f"⚠ {v.message}", style="bold red")))
+            where, _, finding = v.message.partition(": ")
+            table.add_row(
+                cell(RULE_LABELS.get(v.rule, v.rule)),
+                cell(where if finding else v.ref),
+                cell(Text(f"⚠ {finding or v.message}", style="bold red")),
+            )
         self.query_one("#intro", Static).update(
             "Keine Verstöße gegen Vorschlagsrechte, Ausschreibungspflicht oder die Größe der "
             "Koordinierungsgruppe."

@@ -9,7 +9,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from herne_tui.domain.objects import DateError, format_date, format_datetime, parse_date
+from herne_tui.domain.objects import (
+    DateError,
+    HistoryEntry,
+    format_date,
+    format_datetime,
+    parse_date,
+)
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Prompt, TopicPicker
 from herne_tui.services import history, queries
@@ -36,6 +42,7 @@ class HistoryScreen(HerneScreen):
     | t | filter by topic |
     | z | filter by period (since a date) |
     | escape | clear the filters |
+    | enter | open the measure of the entry |
     """
 
     BINDINGS = [
@@ -52,12 +59,15 @@ class HistoryScreen(HerneScreen):
     class Loaded(Message):
         """History rows arrived from a worker."""
 
-        def __init__(self, entries, labels, topics) -> None:
+        def __init__(self, entries, labels, topics, names) -> None:
             super().__init__()
             self.entries, self.labels, self.topics = entries, labels, topics
+            self.names = names
 
     def __init__(self) -> None:
         super().__init__()
+        self.entries: list[HistoryEntry] = []
+        """The rows shown, newest first (``enter`` opens a measure's)."""
         self.user: str | None = None
         self.topic: str | None = None
         self.since = None
@@ -84,17 +94,19 @@ class HistoryScreen(HerneScreen):
         entries = history.list_changes(
             db, user=self.user, topic=self.topic, since=self.since, limit=LIMIT
         )
-        self.post_message(self.Loaded(entries, {s.key: s.label for s in statuses}, topics))
+        names = history.entity_labels(db)
+        self.post_message(self.Loaded(entries, {s.key: s.label for s in statuses}, topics, names))
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
         self.topics = message.topics
         table = self.query_one(DataTable)
         table.clear()
+        self.entries = list(message.entries)
         for e in message.entries:
             table.add_row(
                 Text(format_datetime(e.at.astimezone())),
                 cell(e.user),
-                cell(e.entity_id or e.entity),
+                cell(history.entity_label(e, message.names)),
                 cell(history.describe(e, message.labels)),
                 cell("; ".join(x for x in (e.source, e.comment) if x)),
             )
@@ -109,6 +121,13 @@ class HistoryScreen(HerneScreen):
             f"{' (neueste ' + str(LIMIT) + ')' if len(message.entries) == LIMIT else ''}"
             "  ·  p Person, t Thema, z Zeitraum, esc alle"
         )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """``enter`` on a measure's entry opens that measure."""
+        if 0 <= event.cursor_row < len(self.entries):
+            entry = self.entries[event.cursor_row]
+            if entry.entity == "measure":
+                self.herne.open_measure(entry.entity_id)
 
     def action_person(self) -> None:
         """Filter by the person who made the change."""

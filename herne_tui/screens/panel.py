@@ -25,6 +25,33 @@ WARN = "⚠"
 """Marks a row that contradicts the agreement; readable without colour."""
 
 
+MIN_WIDTH = 6
+"""A column is never squeezed below this many cells (its text wraps within)."""
+
+
+FIRST_WIDTH = 20
+"""The first column (what a row is) keeps up to this many cells before others give way."""
+
+
+def fit_widths(natural: list[int], available: int) -> list[int]:
+    """Column widths that fit ``available`` cells: the widest columns give way first
+    (their text wraps), none below ``MIN_WIDTH`` (the first not below ``FIRST_WIDTH``)
+    or below its own natural width."""
+    if sum(natural) <= available:
+        return natural
+    others = sum(min(w, MIN_WIDTH) for w in natural[1:])
+    first = max(MIN_WIDTH, min(FIRST_WIDTH, available - others))
+    floors = [min(w, first if i == 0 else MIN_WIDTH) for i, w in enumerate(natural)]
+
+    def capped(cap: int) -> list[int]:
+        return [max(floor, min(w, cap)) for w, floor in zip(natural, floors, strict=True)]
+
+    cap = max(natural)
+    while cap > MIN_WIDTH and sum(capped(cap)) > available:
+        cap -= 1
+    return capped(cap)
+
+
 def flag(problems: tuple[str, ...] | list[str]) -> Text:
     """A table cell with the row's problems (empty when none)."""
     if not problems:
@@ -82,7 +109,8 @@ class PanelScreen(HerneScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self.KEYS, id="intro", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="table")
+        # the first column (what the row is) stays put when a wide table scrolls sideways
+        yield DataTable(cursor_type="row", zebra_stripes=True, fixed_columns=1, id="table")
         yield Static(id="problems", markup=False)
         yield Footer()
 
@@ -92,6 +120,10 @@ class PanelScreen(HerneScreen):
         table.add_columns(*self.COLUMNS)
         table.focus()
         self.reload()
+
+    def on_resize(self) -> None:
+        if self.items:
+            self._show_rows()
 
     @work(thread=True, exclusive=True, group="load")
     @guarded
@@ -116,28 +148,41 @@ class PanelScreen(HerneScreen):
         )
 
     def on_panel_screen_loaded(self, message: Loaded) -> None:
+        self.items, self.context = message.items, message.context
+        self._show_rows()
+        waiting, self._after_load = self._after_load, []
+        for then in waiting:
+            then()
+
+    def _show_rows(self) -> None:
+        """Fill the table, its columns fitted to the screen's width (long text wraps)."""
         table = self.query_one(DataTable)
         cursor = table.cursor_row
-        self.items, self.context = message.items, message.context
-        title = self.context.get("title") or self.PANEL_TITLE
-        if self.title != title:
-            self.title = title
+        panel_title = self.context.get("title") or self.PANEL_TITLE
+        if self.title != panel_title:
+            self.title = panel_title
         intro = " ".join(x for x in (self.context.get("intro", ""), self.KEYS) if x)
         self.query_one("#intro", Static).update(intro)
-        table.clear()
+        cells = [[_cell(c) for c in self.row(item)] for item in self.items]
+        natural = [
+            max([len(title), *(c.cell_len for c in (r[i] for r in cells))])
+            for i, title in enumerate(self.COLUMNS)
+        ]
+        padding = 2 * table.cell_padding * len(natural) + 4  # + the scrollbar, the margins
+        widths = fit_widths(natural, max(len(natural) * MIN_WIDTH, self.size.width - padding))
+        table.clear(columns=True)
+        for title, width in zip(self.COLUMNS, widths, strict=True):
+            table.add_column(title, width=width)
+        wrapped = widths != natural
         problems = []
-        for item in self.items:
-            row = [_cell(c) for c in self.row(item)]
-            table.add_row(*row, key=self.key_of(item))
+        for item, row in zip(self.items, cells, strict=True):
+            table.add_row(*row, key=self.key_of(item), height=None if wrapped else 1)
             problems += [f"{self.label_of(item)}: {p}" for p in self.problems(item)]
         if self.items:
             table.move_cursor(row=min(cursor, len(self.items) - 1))
         self.query_one("#problems", Static).update(
             "\n".join(f"{WARN} {plain(p, one_line=True)}" for p in problems) if problems else ""
         )
-        waiting, self._after_load = self._after_load, []
-        for then in waiting:
-            then()
 
     def action_cursor(self, delta: int) -> None:
         """Move the row cursor."""

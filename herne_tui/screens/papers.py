@@ -9,6 +9,7 @@ from textual import work
 from textual.binding import Binding
 
 from herne_tui.domain.objects import PAPER_KINDS, POSITIONS, Paper, format_date
+from herne_tui.domain.procedures import CONSENSUS_LABELS
 from herne_tui.screens.base import guarded
 from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen, flag
@@ -111,7 +112,7 @@ class PapersScreen(PanelScreen):
         "Einreichfrist",
         "An Partner bis",
         "Positionen",
-        "Konsens",
+        "Einigung",
         "Empfehlung",
         "Prüfung",
     )
@@ -127,7 +128,8 @@ class PapersScreen(PanelScreen):
         return str(p.id)
 
     def label_of(self, p: Paper) -> str:
-        return f"Papier {p.id} „{p.title}“"
+        number = f" ({p.number})" if p.number else ""
+        return f"Papier „{p.title}“{number}"
 
     def row(self, p: Paper) -> tuple:
         deadline = format_date(p.partner_deadline) or "—"
@@ -141,7 +143,7 @@ class PapersScreen(PanelScreen):
             format_date(p.filing_deadline) or "—",
             Text(deadline, style="bold red") if p.partner_overdue else deadline,
             positions,
-            p.consensus,
+            CONSENSUS_LABELS.get(p.consensus, p.consensus),
             p.verdict,
             flag(paper_problems(p)),
         )
@@ -150,7 +152,7 @@ class PapersScreen(PanelScreen):
         return paper_problems(p)
 
     def form(self, p: Paper):
-        return f"Papier {p.id} bearbeiten", paper_fields(p)
+        return f"{self.label_of(p)} bearbeiten", paper_fields(p)
 
     def save(self, db, p: Paper, changes: dict, version: int) -> None:
         papers.update_paper(
@@ -179,7 +181,7 @@ class PapersScreen(PanelScreen):
         extra = ""
         if paper.partner_deadline:
             extra = f" – Vorschlag an den Partner bis {format_date(paper.partner_deadline)}"
-        self.notify(f"Papier {paper.id} angelegt{extra}.")
+        self.notify(f"{self.label_of(paper)} angelegt{extra}.")
 
     def action_positions(self) -> None:
         """Record each partner's position on the paper under the cursor."""
@@ -191,7 +193,8 @@ class PapersScreen(PanelScreen):
             self._position_form,
             self._positions,
             lambda paper: self.notify(
-                f"Positionen gespeichert: {paper.consensus} – {paper.verdict}"
+                f"Positionen gespeichert: {CONSENSUS_LABELS.get(paper.consensus, paper.consensus)}"
+                f" – {paper.verdict}"
             ),
         )
 

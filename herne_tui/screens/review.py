@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, ProgressBar, Static
 
+from herne_tui.domain.objects import Proposal
 from herne_tui.domain.ris import StatusProposal
 from herne_tui.domain.text import for_markdown
 from herne_tui.errors import HerneError
@@ -21,7 +22,7 @@ from herne_tui.reports import build, review
 from herne_tui.ris import proposals as ris_proposals
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import ChoicePicker, Prompt
-from herne_tui.services import edits
+from herne_tui.services import confirm, edits
 from herne_tui.widgets.shown import plain
 
 GLYPHS = "·░▒▓█×+=-"
@@ -42,20 +43,33 @@ class ReviewScreen(HerneScreen):
     | [ / ] | fewer / more weeks without change count as stale |
     | s | save the weekly report to a file (.md, .html or .txt) |
     | b | take over the first proposed status change from a council decision |
+    | j / n | confirm / reject the first status change waiting for your party (issue 14) |
     """
 
     BINDINGS = [
         Binding("r", "mark", "Gesehen", id="review.mark"),
         Binding(
-            "left_square_bracket", "stale(-1)", "Wochen −", key_display="[", id="review.fewer-weeks"
+            "left_square_bracket",
+            "stale(-1)",
+            "Wochen −",
+            key_display="[",
+            show=False,
+            id="review.fewer-weeks",
         ),
         Binding(
-            "right_square_bracket", "stale(1)", "Wochen +", key_display="]", id="review.more-weeks"
+            "right_square_bracket",
+            "stale(1)",
+            "Wochen +",
+            key_display="]",
+            show=False,
+            id="review.more-weeks",
         ),
         Binding("s", "save", "Bericht speichern", id="review.save"),
         Binding("b", "confirm_decision", "Beschluss übernehmen", id="review.confirm-decision"),
+        Binding("j", "decide(True)", "Bestätigen", id="review.confirm"),
+        Binding("n", "decide(False)", "Zurückweisen", id="review.reject"),
     ]
-    EDITING = frozenset({"mark", "confirm_decision"})
+    EDITING = frozenset({"mark", "confirm_decision", "decide"})
     DEFAULT_CSS = """
     ReviewScreen #review { padding: 0 1; }
     ReviewScreen #state { padding: 0 1; height: auto; color: $text-muted; }
@@ -137,7 +151,9 @@ class ReviewScreen(HerneScreen):
             "mark": "Rückblick der Koalition",
             "default": "7 Tage",
         }.get(message.data.since_source, "gewählt")
-        self.sub_title = f"seit {since} ({source}) · ohne Bewegung ab {self.stale_weeks} Wochen"
+        self.sub_title = (
+            f"seit {since} ({source}) · ohne Bewegung ab {self.stale_weeks} Wochen ([ / ])"
+        )
         self.query_one("#review", Static).update(RichMarkdown(message.text))
 
     def action_mark(self) -> None:
@@ -189,14 +205,32 @@ class ReviewScreen(HerneScreen):
             done,
         )
 
+    def action_decide(self, yes: bool) -> None:
+        """Confirm (or reject) the oldest status change waiting for another partner: the
+        list "Warten auf Bestätigung" shows it first."""
+        if not self.herne.check_writable():
+            return
+        app = self.herne
+
+        def done(p: Proposal) -> None:
+            what = "bestätigt" if yes else "zurückgewiesen"
+            self.notify(f"Vorschlag {p.id} ({p.measure_id} → {p.new}) {what}.")
+            self.reload()
+
+        decide = confirm.confirm if yes else confirm.reject
+        self.write(lambda: decide(app.db, user=app.user), done, severity="warning")
+
     def action_stale(self, delta: int) -> None:
         """Change how many weeks without change count as stale."""
         self.stale_weeks = max(1, self.stale_weeks + delta)
         self.reload()
 
     def action_save(self) -> None:
-        """Save the weekly report; the file name's extension picks the format."""
-        default = str(Path.home() / f"wochenbericht-{date.today():%Y-%m-%d}.md")
+        """Save the weekly report (in a browser tab: as a download); the file name's extension
+        picks the format."""
+        name = f"wochenbericht-{date.today():%Y-%m-%d}.md"
+        web = self.herne.is_web
+        default = name if web else str(Path.home() / name)
 
         def done(path: str | None) -> None:
             if path:
@@ -205,7 +239,12 @@ class ReviewScreen(HerneScreen):
                 )
 
         self.herne.push_screen(
-            Prompt("Wochenbericht speichern als (.md, .html oder .txt)", default), done
+            Prompt(
+                f"Wochenbericht {'als Download' if web else 'speichern als'} "
+                "(.md, .html oder .txt)",
+                default,
+            ),
+            done,
         )
 
     def data_changed(self) -> None:
@@ -251,6 +290,8 @@ class ProgressScreen(HerneScreen):
     ProgressScreen ProgressBar { padding: 0 1; }
     ProgressScreen #bars { padding: 1; height: auto; }
     """
+    data: review.Progress | None = None
+    """The progress last shown (drawn again for a new width)."""
 
     class Loaded(Message):
         """Progress data arrived from a worker."""
@@ -277,8 +318,12 @@ class ProgressScreen(HerneScreen):
         """Read the progress in a worker."""
         self.post_message(self.Loaded(review.progress(self.herne.db)))
 
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self.post_message(self.Loaded(self.data))
+
     def on_progress_screen_loaded(self, message: Loaded) -> None:
-        data = message.data
+        data = self.data = message.data
         term = data.term
         if term.start and term.end:
             self.query_one("#term", Static).update(
@@ -286,17 +331,24 @@ class ProgressScreen(HerneScreen):
                 f"{term.days_left} Tage ({term.share_elapsed:.0%} der Zeit vergangen)"
             )
         self.query_one("#elapsed", ProgressBar).update(progress=round(term.share_elapsed * 100))
-        width = max(20, min(60, self.size.width - 40))
+        names = [row.name for row in data.topics] + ["Gesamt"]
+        room = self.size.width - 4  # padding and scrollbar
+        tail = 17  # " 123/456 erledigt"
+        name_width = min(max(map(len, names)), max(16, room - tail - 1 - 20))
+        width = max(10, min(60, room - name_width - 1 - tail))
         out = Text()
         legend = Text("Legende: ")
         for i, s in enumerate(data.statuses):
-            legend.append(f"{GLYPHS[i % len(GLYPHS)]} {s.label}  ", style=COLOURS[i % 8])
+            label = plain(s.label, one_line=True)
+            legend.append(f"{GLYPHS[i % len(GLYPHS)]} {label}  ", style=COLOURS[i % 8])
         out.append_text(legend)
         out.append("\n\n")
         for row in (*data.topics, data.overall):
             done = sum(c.count for c in row.counts if c.done)
-            name = row.name if row is not data.overall else "Gesamt"
-            out.append(f"{name[:28]:<28} ")
+            name = plain(row.name, one_line=True) if row is not data.overall else "Gesamt"
+            if len(name) > name_width:
+                name = name[: name_width - 1] + "…"
+            out.append(f"{name:<{name_width}} ")
             out.append_text(bar(row.counts, width))
             out.append(f" {done:>3}/{row.total:<3} erledigt\n")
         self.query_one("#bars", Static).update(out)

@@ -18,7 +18,20 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from herne_tui.db.models import CommitteeRow, HistoryRow, MeasureRow, PostRow
+from herne_tui.db.models import (
+    CommitteeRow,
+    DissentRow,
+    HistoryRow,
+    HoldingRow,
+    MeasureRow,
+    PaperRow,
+    PositionRow,
+    PostRow,
+    RuleRow,
+    SeatRow,
+    StatusRow,
+    TopicRow,
+)
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.domain.objects import FIELD_LABELS
@@ -293,6 +306,74 @@ def _show(field: str, value, status_labels: dict[str, str]) -> str:
     return str(value)
 
 
+REVIEW_MARK_KEY = "review_mark"
+"""The meta key of the coalition's review mark; ``review_mark:<user>`` is one user's."""
+
+
+def _moment(value: object) -> str:
+    """An ISO timestamp recorded in the history as local German date and time."""
+    try:
+        return d.format_datetime(datetime.fromisoformat(str(value)).astimezone())
+    except ValueError:
+        return str(value)
+
+
+def _describe_meta(entry: d.HistoryEntry, labels: dict[str, str]) -> str:
+    key = entry.entity_id or ""
+    if key == REVIEW_MARK_KEY or key.startswith(f"{REVIEW_MARK_KEY}:"):
+        who = key.partition(":")[2]
+        scope = f"für {who}" if who else "für die ganze Koalition"
+        return f"Wochenrückblick als gesehen markiert ({scope}): {_moment(entry.new)}"
+    return f"{key}: {_show('', entry.new, labels)}"
+
+
+def _paper_label(p: PaperRow) -> str:
+    number = f" ({p.number})" if p.number else ""
+    return f"Papier „{p.title}“{number}"
+
+
+def _labels_in(session: Session) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for c in session.exec(select(CommitteeRow)):
+        out["committee", c.key] = c.name
+    for p in session.exec(select(PostRow)):
+        out["post", p.key] = f"{p.title} {p.district}".strip()
+    holdings = {h.key: h.name for h in session.exec(select(HoldingRow))}
+    out.update({("holding", k): name for k, name in holdings.items()})
+    for s in session.exec(select(SeatRow)):
+        out["seat", s.key] = f"{holdings.get(s.holding_key, s.holding_key)} – {s.title}"
+    papers = {p.id: p for p in session.exec(select(PaperRow))}
+    out.update({("paper", str(k)): _paper_label(p) for k, p in papers.items()})
+    for pos in session.exec(select(PositionRow)):
+        paper = papers.get(pos.paper_id)
+        shown = _paper_label(paper) if paper else f"Papier {pos.paper_id}"
+        out["position", pos.key] = f"{shown}: Position {pos.party}"
+    for x in session.exec(select(DissentRow)):
+        out["dissent", str(x.id)] = f"Dissens {x.id}"
+    for t in session.exec(select(TopicRow)):
+        out["topic", t.key] = f"Thema {t.name}"
+    for st in session.exec(select(StatusRow)):
+        out["status", st.key] = f"Status {st.label}"
+    for r in session.exec(select(RuleRow)):
+        out["rule", r.key] = f"Regel: {r.summary}" if r.summary else "Regel"
+    return out
+
+
+def entity_labels(db: Database) -> dict[tuple[str, str], str]:
+    """User-visible names of the rows history entries name by key: ``(entity, id)`` →
+    e.g. the post's title, the company and seat, the paper's title and number."""
+    return db.read(_labels_in)
+
+
+def entity_label(entry: d.HistoryEntry, labels: dict[tuple[str, str], str]) -> str:
+    """What an entry is about, as a user reads it (a measure keeps its visible id)."""
+    if entry.entity == "meta":
+        key = entry.entity_id or ""
+        return "Wochenrückblick" if key.startswith(REVIEW_MARK_KEY) else key
+    found = labels.get((entry.entity, entry.entity_id or ""))
+    return found or entry.entity_id or entry.entity
+
+
 def describe(entry: d.HistoryEntry, status_labels: dict[str, str] | None = None) -> str:
     """One German line saying what an entry changed (without who and when)."""
     labels = status_labels or {}
@@ -301,12 +382,19 @@ def describe(entry: d.HistoryEntry, status_labels: dict[str, str] | None = None)
         return f"Name einer Person durch Platzhalter ersetzt ({count} Werte)"
     if entry.field == "*":
         return "angelegt"
+    if entry.field == "proposal" and isinstance(entry.new, dict):  # issue 14
+        status = entry.new.get("status", "")
+        verb = {"propose": "vorgeschlagen", "confirm": "bestätigt", "decline": "zurückgewiesen"}
+        return (
+            f"Statusvorschlag {entry.new.get('id', '')} "
+            f"({_show('status', status, labels)}) {verb.get(entry.action, entry.action)}"
+        )
     if entry.action == "note" and entry.field == "note_intern":
         return f"interne Notiz ({entry.new})"  # the text is not in the history
     if entry.action == "note":
         return f"Notiz: {entry.new}"
     if entry.entity == "meta":
-        return f"{entry.entity_id}: {_show('', entry.new, labels)}"
+        return _describe_meta(entry, labels)
     label = FIELD_LABELS.get(entry.field, entry.field)
     return (
         f"{label}: {_show(entry.field, entry.old, labels)} → "
