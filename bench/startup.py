@@ -7,7 +7,14 @@ service, then starts ``herne-tui`` in a pseudo-terminal and measures:
 
 - start → first painted board (the first frame that shows a column header),
 - a navigation key (``j``) → the frame that answers it (median over several presses),
-- a card move (``L``) → the frame that answers it (committed before it is shown).
+- a card move (``L``/``H``) and a note (``n``, text, enter): the first and the last frame
+  that answer it, and when the process is idle again (no thread uses CPU any more),
+- ``right`` (the next column): bytes written and latency,
+- other users' moves (another process commits): time until the board shows them,
+- the app's peak memory (VmHWM) after all of this.
+
+"Idle" is measured from the process's CPU time (every thread's ``schedstat``): the end of the
+last 5 ms slice in which it was busy, before a quiet spell longer than the watcher's interval.
 
 A bare Textual app (header, one line, footer) is started the same way; our start-up is
 printed as a ratio to it. Numbers are printed, not asserted: this is not a test.
@@ -19,14 +26,30 @@ import argparse
 import os
 import pty
 import select
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 QUIET = 0.12  # a frame is complete when the terminal has been quiet this long
+SLICE = 0.005  # CPU time is sampled this often
+BUSY = 0.3  # a slice in which the process used more than this share of a core is busy
+IDLE_QUIET = 0.8  # idle: no busy slice for this long (longer than the watcher's 0.5 s)
+
+
+class Response(NamedTuple):
+    """How the app answered one input (seconds, bytes)."""
+
+    first: float
+    last: float
+    idle: float
+    written: int
+    cpu: float
+
 
 BARE_APP = """
 from textual.app import App
@@ -104,6 +127,7 @@ class Pty:
         )
         os.close(slave)
         self.buffer = b""
+        self._cpu_seen = {}
 
     def read_until(self, predicate, timeout: float = 30.0) -> float:
         """Seconds until ``predicate(buffer)`` holds (reading all output meanwhile)."""
@@ -132,21 +156,58 @@ class Pty:
                     return
                 last = time.perf_counter()
 
-    def key(self, data: bytes) -> float:
-        """Seconds from sending a key to the last byte of the screen update answering it."""
+    def cpu_ns(self) -> int:
+        """CPU time of every thread of the process so far (threads that ended keep counting)."""
+        base = f"/proc/{self.proc.pid}/task"
+        try:
+            tasks = os.listdir(base)
+        except OSError:
+            return self._cpu_total
+        for task in tasks:
+            try:
+                with open(f"{base}/{task}/schedstat") as f:
+                    value = int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+            self._cpu_total += max(0, value - self._cpu_seen.get(task, 0))
+            self._cpu_seen[task] = value
+        return self._cpu_total
+
+    _cpu_total = 0
+    _cpu_seen: dict[str, int]
+
+    def respond(self, data: bytes, quiet: float = IDLE_QUIET) -> Response:
+        """Send ``data``; time the first and the last frame answering it and the idle point."""
         self.drain()
+        self.cpu_ns()
+        before = len(self.buffer)
+        cpu_before = self.cpu_ns()
         sent = time.perf_counter()
         os.write(self.master, data)
-        last = None
+        first = last = None
+        busy = sent
+        sample_t, sample_cpu = sent, cpu_before
         while True:
-            ready, _, _ = select.select([self.master], [], [], QUIET)
-            if not ready:
-                if last is not None or time.perf_counter() - sent > 10:
+            now = time.perf_counter()
+            if now - max(busy, last or sent) > quiet and last is not None:
+                break
+            if now - sent > 10:
+                break
+            ready, _, _ = select.select([self.master], [], [], SLICE)
+            now = time.perf_counter()
+            if ready:
+                try:
+                    self.buffer += os.read(self.master, 1 << 16)
+                except OSError:
                     break
-                continue
-            self.buffer += os.read(self.master, 1 << 16)
-            last = time.perf_counter()
-        if last is None:
+                first = first or now
+                last = now
+            if now - sample_t >= SLICE:
+                cpu = self.cpu_ns()
+                if (cpu - sample_cpu) / 1e9 > BUSY * (now - sample_t):
+                    busy = now
+                sample_t, sample_cpu = now, cpu
+        if first is None or last is None:
             import re
 
             screen = re.sub(rb"\x1b\[[0-9;?]*[a-zA-Z]", b"", self.buffer[-4000:])
@@ -154,7 +215,46 @@ class Pty:
                 f"no screen update after {data!r}; last output: "
                 f"{screen.decode('utf-8', 'replace')[-800:]}"
             )
-        return last - sent
+        return Response(
+            first - sent,
+            last - sent,
+            max(busy, last) - sent,
+            len(self.buffer) - before,
+            (self.cpu_ns() - cpu_before) / 1e9,
+        )
+
+    def key(self, data: bytes) -> float:
+        """Seconds from sending a key to the last byte of the screen update answering it."""
+        return self.respond(data, quiet=QUIET).last
+
+    def idle_after_start(self, marker: bytes) -> tuple[float, float]:
+        """(first paint, idle) in seconds since exec: the frame with ``marker``, then when
+        the process has stopped using CPU."""
+        painted = self.read_until(lambda b: marker in b) - self.started
+        busy = time.perf_counter()
+        sample_t, sample_cpu = busy, self.cpu_ns()
+        while time.perf_counter() - busy < IDLE_QUIET:
+            ready, _, _ = select.select([self.master], [], [], SLICE)
+            now = time.perf_counter()
+            if ready:
+                try:
+                    self.buffer += os.read(self.master, 1 << 16)
+                except OSError:
+                    break
+            if now - sample_t >= SLICE:
+                cpu = self.cpu_ns()
+                if (cpu - sample_cpu) / 1e9 > BUSY * (now - sample_t):
+                    busy = now
+                sample_t, sample_cpu = now, cpu
+        return painted, busy - self.started
+
+    def peak_rss_mib(self) -> float:
+        """The process's peak resident memory so far (VmHWM), in MiB."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
 
     def close(self) -> None:
         self.proc.kill()
@@ -179,31 +279,94 @@ def startup(argv: list[str], env: dict, marker: bytes) -> float:
         p.close()
 
 
-def keys(db: Path, presses: int = 15) -> tuple[list[float], list[float]]:
-    """Latencies of navigation keys and card moves in one running app."""
+def median_ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:.0f}"
+
+
+def others_move(db: Path):
+    """A function that moves one measure back and forth from another process's connection."""
+    from herne_tui.db.schema import open_database
+    from herne_tui.services import edits, queries
+
+    database = open_database(str(db))
+    board = queries.load_board(database)
+    first, second = board.statuses[0].key, board.statuses[1].key
+    target = next(m for m in board.measures if m.status == first)
+    state = {"to": second}
+
+    def move() -> None:
+        edits.move_measure(database, measure_id=target.id, status=state["to"], user="andere")
+        state["to"] = first if state["to"] == second else second
+
+    return move
+
+
+def session(db: Path, presses: int = 15) -> dict:
+    """One running app: start, navigation, moves, a note, other users' moves, memory."""
     p = Pty([sys.executable, "-m", "herne_tui"], env_for(db))
+    out: dict = {}
     try:
-        p.read_until(lambda b: b"Offen (" in b)
-        p.drain(1.0)
-        nav = [p.key(b"j") for _ in range(presses)]
+        out["paint"], out["idle"] = p.idle_after_start(b"Offen (")
+        p.drain(0.5)
+        nav = [p.respond(b"j", quiet=QUIET) for _ in range(presses)]
+        out["nav_ms"] = median_ms([r.last for r in nav])
+        out["nav_kib"] = statistics.median(r.written for r in nav) / 1024
+        sideways = [p.respond(key, quiet=QUIET) for key in (b"\x1b[C", b"\x1b[D") * 3]
+        out["right_ms"] = median_ms([r.last for r in sideways])
+        out["right_kib"] = statistics.median(r.written for r in sideways) / 1024
+        out["right_max_kib"] = max(r.written for r in sideways) / 1024
         moves = []
-        for _ in range(max(3, presses // 3)):
+        for _ in range(max(3, presses // 5)):
             for key in (b"L", b"H"):
                 try:
-                    moves.append(p.key(key))
+                    moves.append(p.respond(key))
                 except TimeoutError as exc:  # reported, not hidden
                     print(f"  (no answer to {key!r} within 10 s: {str(exc)[:200]})")
-        return nav, moves
+        out["move"] = moves
+        p.respond(b"n", quiet=QUIET)
+        p.respond(b"Bench-Notiz", quiet=QUIET)
+        out["note"] = [p.respond(b"\r")]
+        move = others_move(db)
+        theirs = []
+        for _ in range(4):
+            p.drain()
+            seen = len(p.buffer)
+            sent = time.perf_counter()
+            move()
+            answered = p.read_until(lambda b, seen=seen: len(b) > seen, timeout=10)
+            theirs.append(answered - sent)
+        out["theirs_ms"] = median_ms(theirs)
+        p.drain(1.0)
+        out["rss"] = p.peak_rss_mib()
+        return out
     finally:
         p.close()
 
 
+def edit_line(name: str, rs: list[Response]) -> str:
+    return (
+        f"{name} first {median_ms([r.first for r in rs])} / last "
+        f"{median_ms([r.last for r in rs])} / idle {median_ms([r.idle for r in rs])} ms "
+        f"(CPU {median_ms([r.cpu for r in rs])} ms)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="142,2000,10000")
+    parser.add_argument("--sizes", default="140,2000,10000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--cache", default="", help="keep the built databases in this folder and reuse them"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    # as installed: compiled once (PYTHONDONTWRITEBYTECODE would recompile on every start)
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("herne_tui")
+    if spec is not None and spec.origin:
+        compileall.compile_dir(str(Path(spec.origin).parent), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE_APP)
@@ -216,26 +379,31 @@ def main() -> None:
             f"bare Textual app: start-up median {bare_median * 1000:.0f} ms "
             f"(min {min(bare_times) * 1000:.0f})"
         )
-        real_median = None
         for n in sizes:
             db = Path(tmp) / f"bench-{n}.db"
             t0 = time.perf_counter()
-            build_db(db, n)
+            cached = Path(args.cache) / f"bench-{n}.db" if args.cache else None
+            if cached is not None and cached.exists():
+                shutil.copyfile(cached, db)
+            else:
+                build_db(db, n)
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(db, cached)
             built = time.perf_counter() - t0
-            times = [
-                startup([sys.executable, "-m", "herne_tui"], env_for(db), b"Offen (")
-                for _ in range(args.runs)
-            ]
-            median = statistics.median(times)
-            real_median = real_median or median
-            nav, moves = keys(db)
+            runs = [session(db) for _ in range(max(1, args.runs // 2))]
+            paint = statistics.median(r["paint"] for r in runs)
+            idle = statistics.median(r["idle"] for r in runs)
+            last = runs[-1]
             print(
-                f"N={n:>6}: built in {built:.1f} s; start-up to first board median "
-                f"{median * 1000:.0f} ms (ratio to bare {median / bare_median:.2f}, to "
-                f"N={sizes[0]} {median / real_median:.2f}); navigation key median "
-                f"{statistics.median(nav) * 1000:.1f} ms (p90 "
-                f"{sorted(nav)[int(len(nav) * 0.9)] * 1000:.1f}); card move median "
-                f"{statistics.median(moves) * 1000:.1f} ms"
+                f"N={n:>6} (built in {built:.0f} s): first board {paint * 1000:.0f} ms "
+                f"({paint / bare_median:.2f}× bare), idle {idle * 1000:.0f} ms "
+                f"({idle / paint:.2f}× first board); peak RSS {last['rss']:.0f} MiB\n"
+                f"         key j {last['nav_ms']} ms {last['nav_kib']:.1f} KiB; "
+                f"right/left {last['right_ms']} ms {last['right_kib']:.1f} KiB "
+                f"(max {last['right_max_kib']:.1f}); "
+                f"others' move on screen {last['theirs_ms']} ms\n"
+                f"         {edit_line('move', last['move'])}; {edit_line('note', last['note'])}"
             )
 
 

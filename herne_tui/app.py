@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import io
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -16,8 +17,15 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from herne_tui.commands import MeasureProvider, ScreenActionsProvider
-from herne_tui.domain.objects import Board, DateError, HistoryEntry, parse_date
+from herne_tui.commands import MeasureProvider, RisPaperProvider, ScreenActionsProvider
+from herne_tui.domain.objects import (
+    Access,
+    Board,
+    DateError,
+    HistoryEntry,
+    agreement_of,
+    parse_date,
+)
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.base import HerneScreen
 from herne_tui.screens.board import BoardScreen
@@ -25,8 +33,12 @@ from herne_tui.screens.conflict import ConflictScreen
 from herne_tui.screens.help import HelpScreen
 from herne_tui.screens.pickers import Prompt
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
+from herne_tui.widgets.german import GermanApp
 
 if TYPE_CHECKING:  # both load the ORM; the app imports them only when they are needed
+    from textual.theme import Theme
+
+    from herne_tui.config import Settings
     from herne_tui.screens.measure import MeasureScreen
     from herne_tui.services.watch import ChangeWatcher
 
@@ -34,7 +46,7 @@ PANELS = {
     "board": ("Board", "board:BoardScreen"),
     "committees": ("Ausschüsse", "committees:CommitteesScreen"),
     "posts": ("Bürgermeister & Bezirke", "posts:PostsScreen"),
-    "dezernat": ("Dezernat III", "dezernat:DezernatScreen"),
+    "dezernat": ("Dezernat", "dezernat:DezernatScreen"),
     "holdings": ("Beteiligungen", "holdings:HoldingsScreen"),
     "history": ("Verlauf", "history:HistoryScreen"),
     "progress": ("Fortschritt", "review:ProgressScreen"),
@@ -47,6 +59,8 @@ EXTRA_MODES = {
     "review": ("Wochenrückblick", "review:ReviewScreen", "w"),
     "deadlines": ("Fristen", "deadlines:DeadlinesScreen", "d"),
     "checks": ("Prüfungen", "deadlines:ChecksScreen", "0"),
+    "table": ("Tabelle aller Maßnahmen", "table:TableScreen", "v"),
+    "meetings": ("Sitzungen", "meetings:MeetingsScreen", "m"),
 }
 """Screens on letter keys: mode name → (German title, screen, key)."""
 
@@ -78,7 +92,7 @@ def bindings_of(owner: type[App] | type[Screen]) -> list[Binding]:
     return [b for b in owner.BINDINGS if isinstance(b, Binding)]
 
 
-class HerneApp(App):
+class HerneApp(GermanApp):
     """herne-tui: the board of the agreement and its personnel panels."""
 
     CSS_PATH = "app.tcss"
@@ -86,12 +100,12 @@ class HerneApp(App):
         name: _lazy(spec) for name, spec in _SCREEN_SPECS.items()
     }
     DEFAULT_MODE = "board"
-    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider}
+    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider, RisPaperProvider}
     BINDINGS = [
         Binding("1", "panel('board')", "Board", show=False, id="app.panel-board"),
         Binding("2", "panel('committees')", "Ausschüsse", show=False, id="app.panel-committees"),
         Binding("3", "panel('posts')", "Bürgermeister", show=False, id="app.panel-posts"),
-        Binding("4", "panel('dezernat')", "Dezernat III", show=False, id="app.panel-dezernat"),
+        Binding("4", "panel('dezernat')", "Dezernat", show=False, id="app.panel-dezernat"),
         Binding("5", "panel('holdings')", "Beteiligungen", show=False, id="app.panel-holdings"),
         Binding("6", "panel('history')", "Verlauf", show=False, id="app.panel-history"),
         Binding("7", "panel('progress')", "Fortschritt", show=False, id="app.panel-progress"),
@@ -106,6 +120,8 @@ class HerneApp(App):
         Binding("0", "panel('checks')", "Prüfungen", show=False, id="app.panel-checks"),
         Binding("w", "panel('review')", "Wochenrückblick", show=False, id="app.panel-review"),
         Binding("d", "panel('deadlines')", "Fristen", show=False, id="app.panel-deadlines"),
+        Binding("v", "toggle_table", "Board/Tabelle", show=False, id="app.toggle-table"),
+        Binding("m", "panel('meetings')", "Sitzungen", show=False, id="app.panel-meetings"),
         Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
         Binding(
             "ctrl+p",
@@ -132,8 +148,19 @@ class HerneApp(App):
         user: str,
         watch_interval: float = 0.5,
         initial_board: Board | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings
+        """The config file's settings; None (in tests) means no file: defaults, nothing saved."""
+        self.density: str = settings.get("density") if settings else "normal"
+        """How the board draws cards: ``normal`` or ``compact`` (config ``density``)."""
+        self.review_weeks: int = settings.get("review_weeks") if settings else 4
+        """After how many weeks without change a measure counts as stale (``review_weeks``)."""
+        self.keymap: dict[str, str] = dict(settings.keymap) if settings else {}
+        """Binding id → keys, from the config file's ``[keymap]``."""
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self.db = db
         """A Database, or the quick start's stand-in that opens one after the first paint
         (typed loosely: the UI never imports herne_tui.db)."""
@@ -144,11 +171,64 @@ class HerneApp(App):
         self.labels: dict[str, str] = {}
         self.initial_board = initial_board
         """The board read by the quick start, shown before the ORM has loaded."""
+        self._seen_history: int | None = (
+            initial_board.history_id if initial_board is not None else None
+        )
+        self._waited = 0
         self._polling = False
+        self.access: Access | None = None
+        """What the user may do (issue 14), once the database has said so."""
+        self.agreement_meta: dict = {}
+        """The stored metadata of the agreement last shown in the title."""
+        self._saved_theme = ""
 
     def on_mount(self) -> None:
-        self.title = "HERNE 2030" + (" – NUR LESEN" if self.read_only else "")
+        # the board may have loaded (and shown the agreement) before the app's own mount
+        initial = self.initial_board.meta if self.initial_board is not None else {}
+        self.show_agreement(self.agreement_meta or initial)
+        self._apply_theme()
         self.call_after_refresh(self._after_first_paint)
+
+    def show_agreement(self, meta: dict) -> None:
+        """The agreement's name as the app's title, its partners as the subtitle (from the
+        seed; nothing is assumed about which agreement it is)."""
+        self.agreement_meta = meta
+        agreement = agreement_of(meta)
+        title = (agreement.name or "herne-tui") + (" – NUR LESEN" if self.read_only else "")
+        partners = " · ".join(agreement.shorts)
+        if self.title != title:
+            self.title = title
+        if self.sub_title != partners:
+            self.sub_title = partners
+
+    # -- settings ----------------------------------------------------------------------------------
+    def _apply_theme(self) -> None:
+        """The config file's theme; a theme chosen later (palette) is written back to it."""
+        if self.settings is None:
+            return
+        wanted = self.settings.theme
+        if wanted and wanted in self.available_themes:
+            self.theme = wanted
+        elif wanted:
+            self.notify(
+                f"{self.settings.path}: Thema „{wanted}“ gibt es nicht; es gilt {self.theme}",
+                severity="warning",
+            )
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self.settings is None or theme.name == self._saved_theme:
+            return
+        from herne_tui.config import remember_theme
+
+        try:
+            remember_theme(self.settings.path, theme.name)
+        except (HerneError, OSError) as exc:
+            message = exc.message if isinstance(exc, HerneError) else str(exc)
+            self.notify(f"Thema nicht gespeichert: {message}", severity="warning")
+            return
+        self._saved_theme = theme.name
 
     def _after_first_paint(self) -> None:
         start = getattr(self.db, "start", None)
@@ -162,9 +242,13 @@ class HerneApp(App):
         if self.current_mode != mode:
             self.switch_mode(mode)
 
+    def action_toggle_table(self) -> None:
+        """``v``: from the table back to the board, from anywhere else to the table."""
+        self.action_panel("board" if self.current_mode == "table" else "table")
+
     def action_help(self) -> None:
-        """Show every key."""
-        self.push_screen(HelpScreen(help_sections()))
+        """Show every key, the current screen's first, as remapped by the config's keymap."""
+        self.push_screen(HelpScreen(help_sections(type(self.screen)), self.keymap))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -179,6 +263,11 @@ class HerneApp(App):
                 f"{title} ({key})", f"{title} anzeigen", lambda mode=mode: self.action_panel(mode)
             )
         yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
+        yield SystemCommand(
+            "RIS abgleichen",
+            "Sitzungen und Vorlagen aus dem Ratsinformationssystem (OParl) holen",
+            self.ris_sync,
+        )
         yield SystemCommand(
             "Board an einem früheren Datum …",
             "Das Board, wie es an einem Tag war (nur lesen)",
@@ -214,14 +303,17 @@ class HerneApp(App):
         self.push_screen(Prompt("Board zum Stichtag (TT.MM.JJJJ)", placeholder="TT.MM.JJJJ"), done)
 
     def ask_report(self, kind: str, title: str) -> None:
-        """Ask for a file name and save a report there (.md, .html or .txt)."""
-        default = str(Path.home() / f"{title.lower()}-{date.today():%Y-%m-%d}.md")
+        """Ask for a file name and save a report there (.md, .html or .txt); in a browser
+        session the report goes to the browser as a download."""
+        name = f"{title.lower()}-{date.today():%Y-%m-%d}.md"
+        default = name if self.is_web else str(Path.home() / name)
+        how = "als Download" if self.is_web else "speichern als"
 
         def done(path: str | None) -> None:
             if path:
                 self.save_report(kind, path)
 
-        self.push_screen(Prompt(f"{title} speichern als (.md, .html oder .txt)", default), done)
+        self.push_screen(Prompt(f"{title} {how} (.md, .html oder .txt)", default), done)
 
     @work(thread=True, group="report")
     def save_report(self, kind: str, path: str, **options: Any) -> None:
@@ -231,6 +323,9 @@ class HerneApp(App):
 
         try:
             text = build.build_report(self.db, kind, report_format(path), **options)
+            if self.is_web:  # a served session: the browser's user gets it, not the server
+                self.call_from_thread(self.offer_download, text, path)
+                return
             database = getattr(self.db, "path", None)
             saved = build.save_report(text, path, database=database)
         except HerneError as exc:
@@ -241,12 +336,33 @@ class HerneApp(App):
             return
         self.call_from_thread(self.notify, f"Bericht gespeichert: {saved}")
 
+    def offer_download(self, text: str, path: str) -> None:
+        """Hand a report to the browser as a download named like ``path``'s last part."""
+        name = Path(path).name or "bericht.md"
+        mime = {"html": "text/html", "text": "text/plain"}.get(report_format(name), "text/markdown")
+        self.deliver_text(io.StringIO(text), save_filename=name, mime_type=mime, encoding="utf-8")
+        self.notify(f"Bericht als Download angeboten: {name}")
+
     def open_measure(self, measure_id: str) -> None:
         """Open the measure view."""
         # deferred: the measure view loads the ORM, which stays off the first paint
         from herne_tui.screens.measure import MeasureScreen
 
         self.push_screen(MeasureScreen(measure_id))
+
+    def ris_sync(self) -> None:
+        """„RIS abgleichen“: sync the OParl mirror in a worker, with progress notices."""
+        # deferred: the RIS client and mirror load the ORM, which stays off the first paint
+        from herne_tui.screens.meetings import start_sync
+
+        start_sync(self)
+
+    def open_ris_paper(self, url: str) -> None:
+        """Open a mirrored paper's view."""
+        # deferred: the paper view loads the ORM, which stays off the first paint
+        from herne_tui.screens.ris_paper import RisPaperScreen
+
+        self.push_screen(RisPaperScreen(url))
 
     def goto_measure(self, measure_id: str) -> None:
         """Show the board with the focus on a measure."""
@@ -330,9 +446,24 @@ class HerneApp(App):
     def check_writable(self) -> bool:
         """False (with a notice) when the app runs read-only."""
         if self.read_only:
-            self.notify("Nur-Lese-Modus: hier wird nichts geändert.", severity="warning")
+            why = self.access.why_read_only() if self.access is not None else ""
+            self.notify(why or "Nur-Lese-Modus: hier wird nichts geändert.", severity="warning")
             return False
         return True
+
+    def apply_access(self, access: Access) -> None:
+        """The user's role (issue 14): an unknown user or one who may only read gets the
+        read-only app, with one notice saying why."""
+        self.access = access
+        why = access.why_read_only()
+        if not why or self.read_only:
+            return
+        self.read_only = True
+        self.show_agreement(self.agreement_meta)
+        for screen in self.screen_stack:
+            screen.title = screen.title  # the header says NUR LESEN (HerneScreen.validate_title)
+        self.refresh_bindings()
+        self.notify(why, severity="warning", timeout=10)
 
     def show_conflict(
         self,
@@ -364,7 +495,26 @@ class HerneApp(App):
         self.set_interval(self.watch_interval, self._tick)
         self._tick()
 
+    def seen_history(self, history_id: int) -> None:
+        """The board shows the data up to this history id (the watcher starts there)."""
+        if self.watcher is None and history_id:
+            self._seen_history = history_id
+
+    def poll_now(self) -> None:
+        """Look for new commits at once (after an own write the board needs to see)."""
+        self._tick()
+
+    WAIT_FOR_BOARD = 10
+    """Ticks the watcher waits for the first board's history id before it starts anyway."""
+
     def _tick(self) -> None:
+        if (
+            self.watcher is None
+            and self._seen_history is None
+            and self._waited < (self.WAIT_FOR_BOARD)
+        ):
+            self._waited += 1  # the board is still being read: start from its history id
+            return
         if not self._polling:  # never stack polls (and never cancel one half-way)
             self._polling = True
             self._poll()
@@ -377,9 +527,11 @@ class HerneApp(App):
                 # deferred: the watcher loads the ORM, which stays off the first paint
                 from herne_tui.services.watch import ChangeWatcher
 
-                self.watcher = ChangeWatcher(self.db)
-                # anything committed between the first read and now shows up once
-                entries = []
+                since = self._seen_history
+                self.watcher = ChangeWatcher(self.db, since=since)
+                # anything committed between the first read and now shows up once: from the
+                # board's own history id, or (board not read yet) as "reload everything"
+                entries = self.watcher.poll() if since is not None else []
             else:
                 entries = self.watcher.poll()
         except HerneError as exc:  # the database went away or cannot be opened
@@ -394,8 +546,32 @@ class HerneApp(App):
         if self.watcher is not None:
             self.watcher.close()
 
+    # -- unexpected errors -----------------------------------------------------------------------
+    crashed = False
+    """Set by an unexpected error (the app then exits with 1)."""
+    crash_log: Path | None = None
+    """Where its traceback went (None: the log could not be written)."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's only hook for an unhandled error: the traceback goes to a log file, the
+        # app still exits (with 1) as Textual does, and _fatal_error shows one line.
+        import traceback
+
+        from herne_tui.paths import write_crash_log
+
+        if not self.crashed:
+            self.crashed = True
+            self.crash_log = write_crash_log("".join(traceback.format_exception(error)))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        # instead of Textual's traceback with local variables: run_app prints one line
+        self.bell()
+        self._close_messages_no_wait()
+
     def on_herne_app_data_changed(self, message: DataChanged) -> None:
-        self.tell_screens(HerneScreen.Outdated)  # every mode, not only the current one
+        # every mode, not only the current one
+        self.tell_screens(lambda: HerneScreen.Outdated(message.entries))
         others = [e for e in message.entries if e.user != self.user]
         if others:
             first = others[0]
@@ -410,26 +586,45 @@ class HerneApp(App):
             )
 
 
-def help_sections() -> list[tuple[str, list[Binding]]]:
-    """Every screen's keys, grouped as the help screen and the README show them."""
-
-    def keys(spec: str) -> list[Binding]:
-        return bindings_of(screen_class(spec))
-
-    return [
-        ("Überall", bindings_of(HerneApp)),
-        ("Board", bindings_of(BoardScreen)),
-        ("Maßnahme", keys("measure:MeasureScreen")),
-        ("Panels 2–5, 8, 9", keys("panel:PanelScreen")),
-        ("Bürgermeister, Beteiligungen", keys("posts:PostsScreen")),
-        ("Verlauf (6)", keys("history:HistoryScreen")),
-        ("Wochenrückblick (w)", keys("review:ReviewScreen")),
-        ("Anträge (8)", keys("papers:PapersScreen")),
-        ("Fristen (d)", keys("deadlines:DeadlinesScreen")),
+def help_sections(current: type[Screen] | None = None) -> list[tuple[str, list[Binding]]]:
+    """Every screen's keys, grouped as the help screen and the README show them; with
+    ``current``, the sections of that screen (its own class, then its bases) come first."""
+    owners: list[tuple[str, type[App] | type[Screen]]] = [
+        ("Überall", HerneApp),
+        ("Board", BoardScreen),
+        ("Maßnahme", screen_class("measure:MeasureScreen")),
+        ("Panels 2–5, 8, 9", screen_class("panel:PanelScreen")),
+        ("Bürgermeister, Beteiligungen", screen_class("posts:PostsScreen")),
+        ("Verlauf (6)", screen_class("history:HistoryScreen")),
+        ("Wochenrückblick (w)", screen_class("review:ReviewScreen")),
+        ("Anträge (8)", screen_class("papers:PapersScreen")),
+        ("Fristen (d)", screen_class("deadlines:DeadlinesScreen")),
+        ("Tabelle (v)", screen_class("table:TableScreen")),
+        ("Sitzungen (m)", screen_class("meetings:MeetingsScreen")),
+        ("Vorlage aus dem RIS", screen_class("ris_paper:RisPaperScreen")),
+        ("Verknüpfungsvorschläge", screen_class("ris_extra:SuggestionsScreen")),
     ]
+    if current is not None:
+        mro = current.__mro__
+        here = sorted(
+            (o for o in owners if o[1] in mro),
+            key=lambda o: mro.index(o[1]),
+        )
+        owners = here + [o for o in owners if o not in here]
+    return [(title, bindings_of(owner)) for title, owner in owners]
 
 
-def run_app(db: Any, *, user: str, initial_board: Board | None = None) -> int:
-    """Run the app until the user quits."""
-    HerneApp(db, user=user, initial_board=initial_board).run()
-    return 0
+def run_app(
+    db: Any, *, user: str, initial_board: Board | None = None, settings: Settings | None = None
+) -> int:
+    """Run the app until the user quits; 1 after an unexpected error (its traceback is in the
+    log file the last line names), 2 when the database went away."""
+    app = HerneApp(db, user=user, initial_board=initial_board, settings=settings)
+    app.run()
+    if app.crashed:
+        import sys
+
+        from herne_tui.paths import crash_line
+
+        print(f"herne-tui: {crash_line(app.crash_log)}", file=sys.stderr)
+    return app.return_code or 0

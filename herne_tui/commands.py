@@ -63,6 +63,36 @@ class MeasureProvider(HerneProvider):
                 )
 
 
+class RisPaperProvider(HerneProvider):
+    """Search the RIS mirror's papers by reference or words of the title; opens the paper."""
+
+    async def startup(self) -> None:
+        # deferred: the mirror's queries load the ORM, which stays off the first paint
+        from herne_tui.ris import queries
+
+        papers = await asyncio.to_thread(queries.papers, self.herne.db)
+        self.papers = [
+            (p.url, p.reference, p.name, f"{p.reference} {p.name}".casefold()) for p in papers
+        ]
+
+    async def search(self, query: str) -> Hits:
+        words = query.casefold().split()
+        if not words or len(query.strip()) < 3:
+            return
+        matcher = self.matcher(query)
+        for url, reference, name, haystack in self.papers:
+            if all(w in haystack for w in words):
+                label = f"Vorlage {for_terminal(reference, one_line=True)} – " + for_terminal(
+                    name, one_line=True
+                )
+                yield Hit(
+                    0.4 * (matcher.match(label) or 0.5),
+                    matcher.highlight(label),
+                    partial(self.herne.open_ris_paper, url),
+                    help="Vorlage aus dem Ratsinformationssystem anzeigen",
+                )
+
+
 class ScreenActionsProvider(Provider):
     """Every key-bound action of the current screen and of the app, by its German name."""
 

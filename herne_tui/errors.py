@@ -58,8 +58,17 @@ class DatabaseUnavailable(HerneError):
     """The database server cannot be reached, or refused the login (wrong user, password)."""
 
 
+class DiskFull(HerneError):
+    """A write failed for want of space (full disk, file size limit) or an I/O error; the
+    transaction was rolled back, nothing was saved."""
+
+
 class ReadOnly(HerneError):
     """A change was attempted on a database opened read-only."""
+
+
+class NotAllowed(HerneError):
+    """The user's role (or party) does not allow this change (issue 14)."""
 
 
 class SchemaError(HerneError):

@@ -72,3 +72,25 @@ def default_user() -> str:
         return getpass.getuser()
     except Exception:  # no passwd entry (containers)
         return "unbekannt"
+
+
+def write_crash_log(details: str) -> Path | None:
+    """Write an unexpected error's traceback to a new file in the user log folder (platformdirs
+    ``user_log_path``); return its path, or None when even that cannot be written."""
+    from platformdirs import user_log_path
+
+    folder = user_log_path("herne-tui", appauthor=False)
+    log = folder / f"absturz-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        log.write_text(details, encoding="utf-8")
+    except OSError:
+        return None
+    return log
+
+
+def crash_line(log: Path | None) -> str:
+    """The one German line shown after an unexpected error."""
+    if log is None:
+        return "unerwarteter Fehler (Protokoll konnte nicht geschrieben werden)"
+    return f"unerwarteter Fehler; Einzelheiten in {log} (bitte dem Betreuer schicken)"

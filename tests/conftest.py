@@ -29,6 +29,10 @@ def own_user_data(tmp_path_factory, monkeypatch) -> Path:
     """
     folder = tmp_path_factory.mktemp("user-data")
     monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    # nor the user's config file (issue 16: config.toml) or log folder
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder / "state"))
+    monkeypatch.delenv("HERNE_TUI_CONFIG", raising=False)
     monkeypatch.delenv("HERNE_TUI_DB", raising=False)  # only what a test names itself
     return folder
 

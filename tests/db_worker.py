@@ -53,7 +53,7 @@ def _measure_edit(db, rng: random.Random, name: str, i: int, all_ids: list[str])
         op = "update"
         changes = {"responsible": marker}
         if rng.random() < 0.5:
-            changes["lead"] = rng.choice(d.LEADS + ("",))
+            changes["lead"] = rng.choice(("SPD", "CDU", "gemeinsam", ""))
         if rng.random() < 0.5:
             changes["due"] = date(2026, 1, 1) + timedelta(days=rng.randrange(0, 900))
     current = {"status": m.status, "responsible": m.responsible, "lead": m.lead, "due": m.due}

@@ -15,7 +15,12 @@ from typing import TypeVar
 T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parent.parent
-AGREEMENT = REPO.parent / "shared" / "agreement" / "herne-2030-eckpunkte.txt"
+AGREEMENT = Path(
+    os.environ.get("HERNE_TUI_AGREEMENT")
+    or REPO.parent / "shared" / "agreement" / "herne-2030-eckpunkte.txt"
+)
+"""The signed agreement's text, beside the repository (``HERNE_TUI_AGREEMENT`` names another
+place, e.g. for a git worktree)."""
 
 PATIENCE = 30.0
 """Seconds a wait may take before it fails: generous, so a loaded machine is slow, not red."""

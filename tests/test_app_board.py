@@ -59,9 +59,10 @@ async def test_filter_narrows_and_escape_restores(db):
     async with started(db, size=(80, 24)) as (app, pilot):
         await pilot.press("slash", *"kita")
         await pilot.pause()
-        shown = [m for v in board(app).shown.values() for m in v]
-        assert 0 < len(shown) < 20
-        assert all("kita" in m.haystack() for m in shown)
+        shown = {m.id for v in board(app).shown.values() for m in v}
+        # the seed's measures naming Kitas: in the title, or only in the text (KJF-15),
+        # spelt "KiTas" (KJF-03)
+        assert shown == {"KJF-02", "KJF-03", "KJF-07", "KJF-13", "KJF-14", "KJF-15"}
         await pilot.press("escape")
         await pilot.pause()
         assert sum(len(v) for v in board(app).shown.values()) == 140

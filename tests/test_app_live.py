@@ -31,10 +31,16 @@ async def test_second_app_sees_the_first_apps_move_within_a_second(db_path, db, 
             lambda: [m.id for m in second.screen.shown["vorbereitung"]] == ["ARB-01"],
             what=lambda: f"bernd's board {second.screen.shown['vorbereitung']}",
         )
-        # "Within a second" without timing the machine: the watcher polls every 0.5 s and
-        # the first poll that noticed anna's commit brought the move on screen by itself
-        # (bernd pressed nothing), not a later one.
-        assert len(reports) == 1, reports
+        # "Within a second" without timing the machine: the watcher polls every 0.5 s, and
+        # the one poll that brought anna's move (bernd pressed nothing) put it on screen;
+        # other commits (or empty looks) on a loaded machine do not count against it.
+        moves = [
+            e
+            for report in reports
+            for e in report
+            if (e.entity_id, e.field, e.new) == ("ARB-01", "status", "vorbereitung")
+        ]
+        assert len(moves) == 1, reports
         assert second.screen.focused_measure().id == "ARB-03"  # bernd keeps his focus
 
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from db_worker import spawn
-from helpers import run_cli
+from helpers import run_cli, wait_until
 
 from herne_tui.db.schema import SCHEMA_VERSION, open_database
 from herne_tui.db.store import integrity_check
@@ -194,6 +194,7 @@ def test_restore_refuses_a_newer_schema_and_other_files(db, db_path, tmp_path):
 def test_restore_under_a_running_writer_and_watcher(db, db_path, tmp_path):
     backup = tmp_path / "stand.db"
     assert run_cli("backup", "--db", str(db_path), str(backup)).returncode == 0
+    backup_last = _values(backup, "SELECT max(id) FROM history")[0]
     watcher = ChangeWatcher(db)
     try:
         # the writer stops (still running) after 3 saves on the restored file, so what was
@@ -202,8 +203,14 @@ def test_restore_under_a_running_writer_and_watcher(db, db_path, tmp_path):
             assert proc.stdout.readline().startswith("ready")
             for _ in range(10):
                 assert proc.stdout.readline().startswith("ok")
-            assert watcher.poll()
-            seen_before = watcher.last_id
+
+            # Before the restore the watcher has seen more entries than the 3 saves after it
+            # can write (at most 2 entries each), however slow or fast this machine is.
+            def seen_plenty() -> int:
+                watcher.poll()
+                return watcher.last_id if watcher.last_id >= backup_last + 20 else 0
+
+            seen_before = wait_until(seen_plenty, what="the watcher to see 20 entries")
             result = run_cli("restore", str(backup), "--db", str(db_path), "--yes")
             assert result.returncode == 0, result.stderr
             # the other process's open connections go on working on the restored file: its
@@ -213,9 +220,11 @@ def test_restore_under_a_running_writer_and_watcher(db, db_path, tmp_path):
                 assert line.startswith("ok"), (after, line, proc.stderr.read())
                 after.append(line)
             assert len(after) >= 3 and proc.poll() is None
-        assert watcher.poll() is not None  # the restore (and the edits after it) were noticed
-        # 10 saves (13+ entries) were seen before, 3 saves (4 entries) were made after it
-        assert watcher.last_id < seen_before  # the restored history is shorter: follow it
+            assert watcher.poll() is not None  # the restore (and the edits after it) were noticed
+            restored_last = _values(db_path, "SELECT max(id) FROM history")[0]
+        # the restored history is shorter than what the watcher saw before: it follows it
+        assert backup_last < restored_last <= backup_last + 6 < seen_before
+        assert watcher.last_id == restored_last
         edits.add_note(db, measure_id="ARB-01", text="danach", user="anna")
         assert [e.new for e in watcher.poll()] == ["danach"]
     finally:

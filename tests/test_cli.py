@@ -17,11 +17,19 @@ def test_help_lists_every_command(cli):
     for command in ("seed", "check", "list", "show", "set", "export"):
         assert command in result.stdout
         sub = cli(command, "--help")
-        assert sub.returncode == 0 and "usage: herne-tui " + command in sub.stdout
+        assert sub.returncode == 0 and "Aufruf: herne-tui " + command in sub.stdout
+
+
+def new_db(path) -> str:
+    """A new database at ``path``, created and seeded by ``herne-tui seed``."""
+    result = run_cli("seed", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    return str(path)
 
 
 def test_first_use_creates_and_seeds_the_database(cli, tmp_path):
-    db = tmp_path / "sub" / "herne.db"
+    db = tmp_path / "herne.db"
+    assert cli("seed", "--db", str(db)).returncode == 0
     result = cli("list", "--db", str(db), "--topic", "KJF", "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
@@ -31,12 +39,13 @@ def test_first_use_creates_and_seeds_the_database(cli, tmp_path):
 
 def test_environment_variable_names_the_database(cli, tmp_path):
     db = tmp_path / "env.db"
+    assert cli("seed", env={"HERNE_TUI_DB": str(db)}).returncode == 0
     result = cli("show", "ARB-01", env={"HERNE_TUI_DB": str(db)})
     assert result.returncode == 0 and "ARB-01" in result.stdout and db.exists()
 
 
 def test_set_show_and_errors(cli, tmp_path):
-    db = str(tmp_path / "h.db")
+    db = new_db(tmp_path / "h.db")
     ok = cli(
         "set",
         "ARB-01",
@@ -72,7 +81,7 @@ def test_set_show_and_errors(cli, tmp_path):
 
 
 def test_if_version_conflict_exits_3(cli, tmp_path):
-    db = str(tmp_path / "h.db")
+    db = new_db(tmp_path / "h.db")
     assert (
         cli(
             "set",
@@ -97,8 +106,7 @@ def test_if_version_conflict_exits_3(cli, tmp_path):
 
 
 def test_two_notes_at_the_same_moment_are_both_kept(cli, tmp_path):
-    db = str(tmp_path / "h.db")
-    assert cli("list", "--db", db).returncode == 0  # create it first
+    db = new_db(tmp_path / "h.db")
     exe = [sys.executable, "-m", "herne_tui"]
     procs = [
         subprocess.Popen(
@@ -115,7 +123,7 @@ def test_two_notes_at_the_same_moment_are_both_kept(cli, tmp_path):
 
 
 def test_export_is_deterministic_and_round_trips(cli, tmp_path):
-    db = str(tmp_path / "h.db")
+    db = new_db(tmp_path / "h.db")
     cli("set", "WOH-08", "--db", db, "--status", "umgesetzt", "--note", "fertig", "--user", "anna")
     out1, out2 = tmp_path / "a.toml", tmp_path / "b.toml"
     assert cli("export", "--db", db, "--format", "toml", "-o", str(out1)).returncode == 0
@@ -152,7 +160,8 @@ def test_broken_database_file_is_one_line(cli, tmp_path):
 
 
 def test_runs_from_any_directory(tmp_path):
-    result = run_cli("list", "--db", str(tmp_path / "x.db"), "--status", "offen", cwd=tmp_path)
+    db = new_db(tmp_path / "x.db")
+    result = run_cli("list", "--db", db, "--status", "offen", cwd=tmp_path)
     assert result.returncode == 0
     assert len(result.stdout.strip().splitlines()) == 140
 
@@ -164,7 +173,7 @@ def _db_bytes(path):
 @pytest.mark.parametrize("user", ["   ", "x" * 81])
 def test_blank_or_long_user_is_refused(tmp_path, user):
     db = tmp_path / "u.db"
-    assert run_cli("list", "--db", str(db), cwd=tmp_path).returncode == 0
+    new_db(db)
     before = _db_bytes(db)
     result = run_cli("set", "SCH-03", "--note", "n", "--db", str(db), "--user", user)
     assert result.returncode == 2
@@ -185,7 +194,7 @@ def test_empty_db_is_refused(tmp_path):
 @pytest.mark.parametrize("value", ["abc", "-1", "601", "nan"])
 def test_bad_busy_timeout_is_refused(tmp_path, value):
     db = tmp_path / "b.db"
-    assert run_cli("list", "--db", str(db), cwd=tmp_path).returncode == 0
+    new_db(db)
     before = _db_bytes(db)
     result = run_cli(
         "set", "SCH-03", "--note", "n", "--db", str(db), env={"HERNE_TUI_BUSY_TIMEOUT": value}
@@ -198,7 +207,7 @@ def test_bad_busy_timeout_is_refused(tmp_path, value):
 
 
 def test_comment_kept_on_note_only_set(tmp_path):
-    db = str(tmp_path / "c.db")
+    db = new_db(tmp_path / "c.db")
     result = run_cli("set", "SCH-03", "--note", "n1", "--comment", "Warum", "--db", db)
     assert result.returncode == 0, result.stderr
     out = run_cli("history", "SCH-03", "--format", "json", "--db", db)

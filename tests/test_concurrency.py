@@ -146,7 +146,7 @@ def test_three_processes_creating_the_same_new_database_at_once(fresh_url):
     exe = [sys.executable, "-m", "herne_tui"]
     procs = [
         subprocess.Popen(
-            [*exe, "list", "--db", str(path), "--format", "json"],
+            [*exe, "seed", "--db", str(path)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -160,9 +160,10 @@ def test_three_processes_creating_the_same_new_database_at_once(fresh_url):
             if p.poll() is None:
                 p.kill()
                 p.wait()
-    for p, (out, err) in zip(procs, outs, strict=True):
+    for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
-        assert len(json.loads(out)) == 140
+    listed = run_cli("list", "--db", str(path), "--format", "json")
+    assert len(json.loads(listed.stdout)) == 140, listed.stderr
     db = open_database(str(path))
     try:
         # the seed went in exactly once: one creation entry per measure

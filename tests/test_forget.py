@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from herne_tui.errors import HerneError
 from herne_tui.reports import build, export, review
 from herne_tui.services import edits, history, privacy, queries
 
@@ -193,9 +194,46 @@ def test_forget_refuses_vocabulary_through_the_cli(tmp_path, word):
     from helpers import run_cli
 
     path = tmp_path / "v.db"
-    run_cli("--db", str(path), "show", "SCH-03")
+    assert run_cli("--db", str(path), "seed").returncode == 0
     before = full_dump(path)
     r = run_cli("--db", str(path), "forget", word, "--yes")
     assert r.returncode == 2
     assert "kein Personenname" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert full_dump(path) == before
+
+
+@pytest.mark.parametrize("word", ["offen", "In Beratung", "cdu", "seed", "SPD"])
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_the_service_itself_refuses_vocabulary(personal, db_path, word, dry_run):
+    before = full_dump(db_path)
+    with pytest.raises(HerneError, match="kein Personenname"):
+        privacy.forget(personal, name=word, user="anna", dry_run=dry_run)
+    assert full_dump(db_path) == before
+
+
+def test_cli_forget_asks_with_the_count_it_would_change(personal, db_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    personal.dispose()
+    expected = privacy.forget(personal, name=NAME, user="x", dry_run=True).total
+    assert expected > 3
+    before = full_dump(db_path)
+    master, slave = pty.openpty()
+    try:
+        os.write(master, b"n\n")  # the answer waits in the terminal until asked
+        r = subprocess.run(
+            [sys.executable, "-m", "herne_tui", "forget", NAME, "--db", str(db_path)],
+            stdin=slave,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert f"an {expected} Stellen durch" in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 1 and "abgebrochen: nichts geändert" in r.stdout
+    assert full_dump(db_path) == before

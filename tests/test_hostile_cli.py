@@ -11,7 +11,7 @@ from helpers import run_cli
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "eo.db"
-    out = run_cli("--db", str(path), "list")
+    out = run_cli("--db", str(path), "seed")
     assert out.returncode == 0, out.stderr
     return path
 

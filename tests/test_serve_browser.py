@@ -86,8 +86,9 @@ def browser_ready():
 
 
 @contextmanager
-def served(db_path, *extra: str):
-    """``herne-tui serve`` on a free localhost port; yields its URL, stops it afterwards."""
+def served(db_path, *extra: str, headers: dict | None = None, env: dict | None = None):
+    """``herne-tui serve`` on a free localhost port; yields its URL, stops it afterwards
+    (``headers``: what a request needs to be answered, e.g. the proxy's secret)."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -104,13 +105,15 @@ def served(db_path, *extra: str):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}/"
 
     def answers() -> bool:
         assert proc.poll() is None, proc.stdout.read()
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            request = urllib.request.Request(url, headers=headers or {})
+            with urllib.request.urlopen(request, timeout=2) as response:
                 return response.status == 200
         except OSError:
             return False
@@ -203,15 +206,124 @@ def test_a_key_in_the_browser_moves_a_card_in_the_database(browser_ready, db, tm
     )
 
 
+@contextmanager
+def reverse_proxy(port: int, upstream: str, add: dict[str, str]):
+    """A minimal nginx stand-in on 127.0.0.1:``port``: forwards HTTP and WebSockets to
+    ``upstream``, setting the ``add`` headers on each (browsers cannot add headers to a
+    WebSocket, only a proxy can)."""
+    import asyncio
+    import threading
+
+    import aiohttp
+    from aiohttp import web
+
+    hop = {"host", "connection", "upgrade", "content-length", "transfer-encoding"}
+    hop |= {"sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions"}
+    hop |= {h.lower() for h in add}
+
+    async def forward(request: web.Request) -> web.StreamResponse:
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in hop} | add
+        target = upstream.rstrip("/") + request.path_qs
+        async with aiohttp.ClientSession() as session:
+            if request.headers.get("Upgrade", "").lower() != "websocket":
+                async with session.get(target, headers=headers) as answer:
+                    body = await answer.read()
+                    kind = answer.headers.get("Content-Type", "text/plain").split(";")[0]
+                    return web.Response(body=body, status=answer.status, content_type=kind)
+            try:
+                up = await session.ws_connect(target.replace("http", "ws", 1), headers=headers)
+            except aiohttp.WSServerHandshakeError as exc:
+                return web.Response(status=exc.status, text="refused upstream")
+            down = web.WebSocketResponse()
+            await down.prepare(request)
+
+            async def pump(src, dst):
+                async for msg in src:
+                    if msg.type == aiohttp.WSMsgType.TEXT:
+                        await dst.send_str(msg.data)
+                    elif msg.type == aiohttp.WSMsgType.BINARY:
+                        await dst.send_bytes(msg.data)
+                await dst.close()
+
+            await asyncio.gather(pump(up, down), pump(down, up), return_exceptions=True)
+            return down
+
+    loop = asyncio.new_event_loop()
+    app = web.Application()
+    app.router.add_route("GET", "/{tail:.*}", forward)
+    runner = web.AppRunner(app)
+    loop.run_until_complete(runner.setup())
+    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+
+
 def test_the_proxy_header_names_who_changes(browser_ready, db, db_path, tmp_path):
+    secret = "geheim-nur-der-proxy-kennt-es"
+    proxy = {"X-Remote-User": "carla", "X-Herne-Proxy-Secret": secret}
+    front = free_port()
+    options = ("--user-header", "X-Remote-User", "--proxy-secret", secret)
+    public = ("--public-url", f"http://127.0.0.1:{front}")
     with (
-        served(db_path, "--user-header", "X-Remote-User") as url,
-        chromium(tmp_path, headers={"X-Remote-User": "carla"}) as page,
+        served(db_path, *options, *public, headers=proxy) as direct,
+        reverse_proxy(front, direct, proxy) as url,
+        chromium(tmp_path) as page,
     ):
         page.goto(url, wait_until="domcontentloaded")
         wait_for_screen(page, r"ARB-01")
         page.click("#terminal")
         page.keyboard.press("L")
         wait_for_status(str(db_path), "ARB-01", "vorbereitung")
+        # the same browser straight at the port, naming itself: refused (no secret)
+        page.goto(direct, wait_until="domcontentloaded")
+        assert "X-Herne-Proxy-Secret" in page.content()
     last = queries.history(db, entity="measure", entity_id="ARB-01")[-1]
     assert last.user == "carla"
+
+
+FOREIGN_PAGE = """<!doctype html><title>fremd</title><script>
+window.__herneResult = "pending";
+const ws = new WebSocket("WS_URL");
+ws.onopen = () => {
+  window.__herneResult = "open";
+  ws.send(JSON.stringify(["stdin", "L"]));  // would move the focused card
+};
+const refused = () => {
+  if (window.__herneResult === "pending") { window.__herneResult = "refused"; }
+};
+ws.onerror = refused;
+ws.onclose = refused;
+</script>"""
+
+
+def test_a_page_on_another_origin_cannot_open_the_websocket(browser_ready, db, db_path, tmp_path):
+    from pytest_httpserver import HTTPServer
+
+    foreign = HTTPServer(host="127.0.0.1", port=free_port())  # another port: another origin
+    foreign.start()
+    try:
+        with served(db_path, "--user", "opfer") as url, chromium(tmp_path) as page:
+            ws_url = url.replace("http://", "ws://") + "ws?width=80&height=24"
+            foreign.expect_request("/").respond_with_data(
+                FOREIGN_PAGE.replace("WS_URL", ws_url), content_type="text/html"
+            )
+            page.goto(foreign.url_for("/"), wait_until="domcontentloaded")
+            result = wait_until(
+                lambda: (r := page.evaluate("window.__herneResult")) != "pending" and r,
+                interval=0.1,
+                what="the foreign page's WebSocket to open or fail",
+            )
+            assert result == "refused"
+            # the page's own origin still works in the same browser
+            page.goto(url, wait_until="domcontentloaded")
+            wait_for_screen(page, r"ARB-01")
+    finally:
+        foreign.stop()
+    assert queries.get_measure(db, "ARB-01").status == "offen"
+    assert not [e for e in queries.history(db) if e.user == "opfer"]

@@ -227,8 +227,13 @@ def test_export_round_trip_is_byte_identical(db, tmp_path, clock, fresh_url):
     seed_database(fresh, load_seed(seed_file))
     assert export.export_text(fresh, "toml") == first
     assert export.export_text(fresh, "json") == export.export_text(db, "json")
+    csv_fresh = export.export_text(fresh, "csv")
     fresh.dispose()
-    assert export.export_text(db, "csv") == export.export_text(db, "csv")
+    csv_first = export.export_text(db, "csv")
+    assert csv_fresh == csv_first
+    # and the copy says what was changed, not just the same as the source
+    mob09 = next(line for line in csv_first.splitlines() if line.startswith("MOB-09"))
+    assert "umsetzung" in mob09 and "Tiefbauamt" in mob09 and "2026-06-30" in mob09
 
 
 def test_json_export_shape(db):

@@ -9,7 +9,7 @@ from herne_tui.backup.facts import BackupResult, DatabaseFacts, RestoreResult, i
 from herne_tui.backup.postgres import Notice, backup_postgres, restore_postgres
 from herne_tui.backup.postgres import inspect_source as inspect_for_postgres
 from herne_tui.backup.sqlite import backup_database, database_file, restore_database, restore_dump
-from herne_tui.db.schema import open_database
+from herne_tui.db.schema import ensure_folder, open_database
 from herne_tui.db.store import display_url, is_postgres, resolve_url
 from herne_tui.errors import InvalidInput
 
@@ -49,7 +49,7 @@ def inspect_source(db: str | None, source: Path) -> DatabaseFacts:
     url = resolve_url(db)
     if is_postgres(url):
         return inspect_for_postgres(source, url)
-    database_file(db)
+    ensure_folder(database_file(db), create=False)  # refused before anything is asked
     if _is_dump(source):
         return portable.inspect_dump(source)[0]
     return inspect_file(source)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from herne_tui.backup import portable
 from herne_tui.backup.facts import BackupResult, DatabaseFacts, RestoreResult, inspect_file
-from herne_tui.db.schema import open_database
+from herne_tui.db.schema import ensure_folder, open_database
 from herne_tui.db.snapshot import (
     connect_source,
     copy_database,
@@ -98,7 +98,7 @@ def _restore_into_live(source: Path, target: Path, saved: Path) -> None:
 
 
 def _restore_into_new(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    ensure_folder(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with (

@@ -22,7 +22,7 @@ def add_backup(sub: Subparsers) -> None:
         epilog=EPILOG,
     )
     add_common(p, read_only=False)
-    p.add_argument("dest", metavar="DEST", help="Zieldatei (oder Ordner: Name mit Datum)")
+    p.add_argument("dest", metavar="ZIEL", help="Zieldatei (oder Ordner: Name mit Datum)")
     p.add_argument("--force", action="store_true", help="eine vorhandene Zieldatei ersetzen")
     p.add_argument(
         "--format",
@@ -41,7 +41,7 @@ def add_restore(sub: Subparsers) -> None:
         epilog=EPILOG + " Der bisherige Stand wird daneben gesichert.",
     )
     add_common(p)
-    p.add_argument("source", metavar="SRC", help="Sicherungsdatei")
+    p.add_argument("source", metavar="QUELLE", help="Sicherungsdatei")
     p.add_argument("--yes", action="store_true", help="ohne Rückfrage ersetzen")
 
 

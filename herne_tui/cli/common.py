@@ -16,6 +16,8 @@ from herne_tui.domain.text import for_terminal
 from herne_tui.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from herne_tui.db.store import Database
 
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -44,7 +46,7 @@ def add_common(
     # A sub-command's option must not reset what was given before the command's name.
     default = None if top else argparse.SUPPRESS
     p.add_argument(
-        "--db", metavar="PATH_OR_URL", default=default, help="Datenbank (Datei oder URL)"
+        "--db", metavar="PFAD_ODER_URL", default=default, help="Datenbank (Datei oder URL)"
     )
     if user:
         p.add_argument(
@@ -63,17 +65,25 @@ def add_common(
 
 
 def open_db(
-    args: argparse.Namespace, *, read_only: bool = False, seed_if_empty: bool = True
+    args: argparse.Namespace,
+    *,
+    read_only: bool = False,
+    seed_if_empty: bool = True,
+    create: bool = False,
 ) -> Database:
-    """Open the database named by ``--db``; create and seed it on first use."""
+    """Open the database named by ``--db``; seed it when it holds no data yet.
+
+    Only with ``create`` (the app and ``seed``) is a missing SQLite file created, and only in
+    a folder that exists (or the default data directory); every other command refuses a
+    database that is not there, so a mistyped ``--db`` is one line, not a new database.
+    """
     from herne_tui.db.schema import open_database
     from herne_tui.seeding.apply import is_seeded, seed_database
     from herne_tui.seeding.load import load_seed
 
-    if args.db is not None and not str(args.db).strip():
-        raise InvalidInput("--db ist leer: einen Pfad oder eine URL angeben oder --db weglassen")
+    check_common(args)
     read_only = read_only or getattr(args, "read_only", False)
-    db = open_database(args.db, read_only=read_only)
+    db = open_database(args.db, read_only=read_only, create=create)
     if db.migration_backup is not None:
         print(
             f"Datenbank auf das neue Schema aktualisiert; Sicherung des alten Stands: "
@@ -86,6 +96,26 @@ def open_db(
             f"Neue Datenbank {db.where} angelegt und befüllt: {report.summary()}", file=sys.stderr
         )
     return db
+
+
+def check_common(args: argparse.Namespace) -> None:
+    """InvalidInput for an empty ``--db`` or a blank or over-long ``--user``; every command
+    checks these before it opens (and perhaps creates) a database."""
+    db = getattr(args, "db", None)
+    if db is not None and not str(db).strip():
+        raise InvalidInput("--db ist leer: einen Pfad oder eine URL angeben oder --db weglassen")
+    if getattr(args, "user", None) is not None:
+        user_name(args)
+
+
+def quick_file(args: argparse.Namespace) -> Path | None:
+    """The SQLite file ``--db`` names, for a read without the ORM (``db.quickstart``); None
+    for a URL. The quick readers say None again for anything that needs ``open_db`` (a
+    missing, old or unseeded file), and the command then takes that path."""
+    from herne_tui.paths import plain_sqlite_file
+
+    check_common(args)
+    return plain_sqlite_file(args.db)
 
 
 def user_name(args: argparse.Namespace) -> str:
@@ -126,9 +156,11 @@ class TerminalSafe:
         return getattr(self._stream, name)
 
 
-def write_output(text: str, output: str | None, args: argparse.Namespace | None = None) -> None:
-    """Write ``text`` to the file ``output`` (atomically, never over the database, over an
-    existing file only with ``--force``), or to standard output."""
+def write_output(
+    text: str | bytes, output: str | None, args: argparse.Namespace | None = None
+) -> None:
+    """Write ``text`` (or bytes) to the file ``output`` (atomically, never over the database,
+    over an existing file only with ``--force``), or to standard output."""
     if output:
         from herne_tui.files import atomic_write
         from herne_tui.paths import plain_sqlite_file
@@ -137,6 +169,10 @@ def write_output(text: str, output: str | None, args: argparse.Namespace | None 
         force = bool(getattr(args, "force", False))
         path = atomic_write(output, text, force=force, database=database)
         print(f"geschrieben: {path}", file=sys.stderr)
+    elif isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
     else:
         sys.stdout.write(text)
 

@@ -20,8 +20,30 @@ def add_seed(sub: Subparsers) -> None:
     p.add_argument(
         "--from",
         dest="source",
-        metavar="PATH",
+        metavar="PFAD",
         help="Seed-Datei oder -Ordner (Standard: der mitgelieferte Seed)",
+    )
+    actions = p.add_subparsers(dest="seed_action", metavar="new")
+    new = actions.add_parser(
+        "new",
+        help="einen neuen Seed aus dem Text einer Vereinbarung anlegen (ohne Datenbank)",
+        description="Legt in ORDNER ein Seed-Gerüst an: die Abschnitte des inhaltlichen Teils "
+        "als Themen, die Absätze als Maßnahmen (wörtlich), Aufzählungen als Unterpunkte, "
+        "wörtliche Wiederholungen als Wiederholungen. Die Kurztitel bleiben leer: "
+        "`herne-tui check ORDNER` meldet „Titel fehlt“, bis jeder eingetragen ist.",
+    )
+    new.add_argument("folder", metavar="ORDNER", help="neuer (oder leerer) Ordner für den Seed")
+    new.add_argument(
+        "--from-text",
+        dest="text",
+        metavar="DATEI",
+        required=True,
+        help="die Vereinbarung als Text oder Markdown (.txt, .md), mit Inhaltsverzeichnis",
+    )
+    new.add_argument(
+        "--part",
+        metavar="NAME",
+        help="der inhaltliche Teil im Inhaltsverzeichnis (sonst der mit den meisten Abschnitten)",
     )
 
 
@@ -32,10 +54,10 @@ def add_check(sub: Subparsers) -> None:
         help="Seed-Datei/-Ordner prüfen (ohne Datenbank), oder mit "
         "--db die Vorschlagsrechte und Verfahren einer Datenbank",
     )
-    p.add_argument("path", metavar="PATH", nargs="?", help="Seed-Datei oder -Ordner")
+    p.add_argument("path", metavar="PFAD", nargs="?", help="Seed-Datei oder -Ordner")
     p.add_argument(
         "--db",
-        metavar="PATH_OR_URL",
+        metavar="PFAD_ODER_URL",
         help="statt eines Seeds die Datenbank prüfen (Exit 2 bei Verstößen)",
     )
 
@@ -50,13 +72,49 @@ def add_forget(sub: Subparsers) -> None:
     p.add_argument("--yes", action="store_true", help="ohne Rückfrage ausführen")
 
 
+def cmd_seed_new(args: argparse.Namespace) -> int:
+    """``seed new``: a seed skeleton from an agreement's text; what it found, what to check."""
+    from datetime import date
+    from pathlib import Path
+
+    from herne_tui.seeding.draft import entries, read_agreement
+    from herne_tui.seeding.skeleton import write_skeleton
+
+    source = Path(args.text).expanduser()
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{source}: Byte {exc.start} ist kein UTF-8: die Datei als UTF-8 speichern"
+        ) from None
+    except OSError as exc:
+        raise InvalidInput(f"{source}: {exc.strerror or exc}") from None
+    draft = read_agreement(text, part=args.part)
+    written = write_skeleton(draft, Path(args.folder).expanduser(), date.today())
+    for note in draft.notes():
+        print(f"Hinweis: {note}", file=sys.stderr)
+    found = entries(draft)
+    measures = [e for e in found if e.id is not None]
+    for path in written:
+        print(f"geschrieben: {path}")
+    print(
+        f"{draft.name}: {len(draft.topics)} Themen aus „{draft.part}“, {len(measures)} "
+        f"Maßnahmen, {len(found) - len(measures)} Wiederholungen. Nächste Schritte: Partner, "
+        f"Daten und {len(measures)} Kurztitel eintragen (`herne-tui check {args.folder}` "
+        "zeigt, was fehlt), dann `herne-tui seed --from` mit diesem Ordner."
+    )
+    return 0
+
+
 def cmd_seed(args: argparse.Namespace) -> int:
     """``seed``: take a seed into the database; what was added, updated or kept."""
+    if getattr(args, "seed_action", None) == "new":
+        return cmd_seed_new(args)
     from herne_tui.seeding.apply import seed_database
     from herne_tui.seeding.load import load_seed
 
     loaded = load_seed(args.source)
-    db = open_db(args, seed_if_empty=False)
+    db = open_db(args, seed_if_empty=False, create=True)
     report = seed_database(db, loaded)
     for label, items in (
         ("hinzugefügt", report.added),
@@ -116,11 +174,10 @@ def _check_database(args: argparse.Namespace) -> int:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     """``forget``: replace a person's name everywhere, after a preview and a question."""
-    from herne_tui.services.privacy import check_name, check_not_vocabulary, forget
+    from herne_tui.services.privacy import check_name, forget
 
     name = check_name(args.name)
     db = open_db(args)
-    check_not_vocabulary(db, name)
     if not args.yes:
         if not sys.stdin.isatty():
             raise InvalidInput(
@@ -131,8 +188,10 @@ def cmd_forget(args: argparse.Namespace) -> int:
             print(line)
         if not preview.changed:
             return 0
+        count = preview.total
         answer = input(
-            f"„{name}“ überall durch „{preview.placeholder}“ ersetzen? Das ist endgültig. [j/N] "
+            f"„{name}“ an {count} Stelle{'' if count == 1 else 'n'} durch „{preview.placeholder}“ "
+            "ersetzen? Das ist endgültig. [j/N] "
         )
         if answer.strip().lower() not in ("j", "ja", "y", "yes"):
             print("abgebrochen: nichts geändert")

@@ -15,8 +15,16 @@ import sys
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, measures, reports, server
-from herne_tui.cli.common import EPILOG, Command, TerminalSafe, add_common, open_db, user_name
+from herne_tui.cli import backups, data, german, measures, reports, ris, server, settings, users
+from herne_tui.cli.common import (
+    EPILOG,
+    Command,
+    TerminalSafe,
+    add_common,
+    check_common,
+    open_db,
+    user_name,
+)
 from herne_tui.errors import Conflict, HerneError
 
 if TYPE_CHECKING:
@@ -37,12 +45,16 @@ def cmd_app(args: argparse.Namespace) -> int:
     read_only = bool(getattr(args, "read_only", False))
     # A current, seeded SQLite file paints at once; the ORM loads after the first paint.
     quick = quick_start(
-        args.db, read_only=read_only, opener=lambda: open_db(args, read_only=read_only)
+        args.db, read_only=read_only, opener=lambda: open_db(args, read_only=read_only, create=True)
     )
     if quick is not None:
         board, db = quick
-        return run_app(db, user=user_name(args), initial_board=board)
-    return run_app(open_db(args, read_only=read_only), user=user_name(args))
+        return run_app(db, user=user_name(args), initial_board=board, settings=args.settings)
+    return run_app(
+        open_db(args, read_only=read_only, create=True),
+        user=user_name(args),
+        settings=args.settings,
+    )
 
 
 # In the order ``--help`` lists them.
@@ -55,11 +67,15 @@ ORDER = (
     "set",
     "export",
     "report",
+    "digest",
     "history",
     "forget",
     "backup",
     "restore",
     "serve",
+    "ris",
+    "users",
+    "config",
 )
 
 COMMANDS: dict[str, Command] = {
@@ -69,17 +85,26 @@ COMMANDS: dict[str, Command] = {
     **reports.COMMANDS,
     **backups.COMMANDS,
     **server.COMMANDS,
+    **ris.COMMANDS,
+    **users.COMMANDS,
+    **settings.COMMANDS,
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command."""
+    """The argument parser with every sub-command (argparse's own words in German)."""
+    german.install()
     parser = argparse.ArgumentParser(
         prog="herne-tui",
         epilog=EPILOG,
         description="Koalitionsvertrag im Terminal verfolgen. Ohne Befehl startet die App.",
     )
-    parser.add_argument("--version", action="version", version=f"herne-tui {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"herne-tui {__version__}",
+        help="Versionsnummer zeigen und beenden",
+    )
     add_common(parser, user=True, top=True)
     sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
     for name in ORDER:
@@ -128,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(command: str, args: argparse.Namespace) -> int:
     try:
+        settings.apply_settings(args)  # the config file fills what no flag or variable set
+        check_common(args)  # before any command opens (and perhaps creates) a database
         return COMMANDS[command].run(args)
     except Conflict as exc:
         return _conflict(exc)
@@ -146,19 +173,10 @@ def _run(command: str, args: argparse.Namespace) -> int:
 def _crash() -> int:
     """An unexpected error: the traceback into a log file, one line naming it, exit 1."""
     import traceback
-    from datetime import datetime
 
-    from platformdirs import user_log_path
+    from herne_tui.paths import crash_line, write_crash_log
 
-    folder = user_log_path("herne-tui", appauthor=False)
-    log = folder / f"absturz-{datetime.now():%Y%m%d-%H%M%S}.log"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-    except OSError:
-        _fail("unerwarteter Fehler (Protokoll konnte nicht geschrieben werden)")
-        return 1
-    _fail(f"unerwarteter Fehler; Einzelheiten in {log} (bitte dem Betreuer schicken)")
+    _fail(crash_line(write_crash_log(traceback.format_exc())))
     return 1
 
 

@@ -7,7 +7,15 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from herne_tui.cli.common import EPILOG, Command, add_common, choice, open_db, user_name
+from herne_tui.cli.common import (
+    EPILOG,
+    Command,
+    add_common,
+    choice,
+    open_db,
+    quick_file,
+    user_name,
+)
 from herne_tui.domain.objects import Measure, format_date, format_datetime
 from herne_tui.domain.text import for_serialized, for_terminal
 from herne_tui.errors import InvalidInput
@@ -20,15 +28,15 @@ def add_list(sub: Subparsers) -> None:
     """The ``list`` parser."""
     p = sub.add_parser("list", help="Maßnahmen auflisten", epilog=EPILOG)
     add_common(p)
-    p.add_argument("--topic", metavar="KEY", help="nur dieses Thema (z. B. SCH)")
-    p.add_argument("--status", metavar="KEY", help="nur dieser Status (z. B. offen)")
+    p.add_argument("--topic", metavar="SCHLÜSSEL", help="nur dieses Thema (z. B. SCH)")
+    p.add_argument("--status", metavar="SCHLÜSSEL", help="nur dieser Status (z. B. offen)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
 
 def add_show(sub: Subparsers) -> None:
     """The ``show`` parser."""
     p = sub.add_parser("show", help="eine Maßnahme anzeigen", epilog=EPILOG)
-    add_common(p)
+    add_common(p, user=True)
     p.add_argument("id", metavar="ID")
 
 
@@ -37,11 +45,21 @@ def add_set(sub: Subparsers) -> None:
     p = sub.add_parser("set", help="eine Maßnahme ändern", epilog=EPILOG)
     add_common(p, user=True)
     p.add_argument("id", metavar="ID")
-    p.add_argument("--status", metavar="KEY")
+    p.add_argument("--status", metavar="SCHLÜSSEL")
     p.add_argument("--responsible", metavar="TEXT")
-    p.add_argument("--lead", metavar="SPD|CDU|gemeinsam")
-    p.add_argument("--due", metavar="DATE", help="31.03.2026 oder 2026-03-31; '' löscht")
+    p.add_argument("--lead", metavar="PARTNER|gemeinsam")
+    p.add_argument("--due", metavar="DATUM", help="31.03.2026 oder 2026-03-31; '' löscht")
     p.add_argument("--note", metavar="TEXT", help="Notiz anhängen")
+    p.add_argument(
+        "--intern",
+        action="store_true",
+        help="die Notiz nur für die eigene Partei (braucht eine Nutzerliste)",
+    )
+    p.add_argument(
+        "--origin",
+        metavar="PARTNER|gemeinsam",
+        help="aus wessen Programm die Maßnahme stammt; '' löscht",
+    )
     p.add_argument(
         "--if-version",
         type=int,
@@ -62,16 +80,21 @@ def add_history(sub: Subparsers) -> None:
         nargs="?",
         help="nur diese Maßnahme (oder dieser Ausschuss, Posten, Sitz)",
     )
-    p.add_argument("--since", metavar="DATE", help="ab diesem Tag (00:00 UTC)")
+    p.add_argument("--since", metavar="DATUM", help="ab diesem Tag (00:00 UTC)")
     p.add_argument("--user", dest="by_user", metavar="NAME", help="nur Änderungen von NAME")
     p.add_argument("--format", metavar="text|json", default="text")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     """``list``: the measures, optionally of one topic or status, as a table or JSON."""
-    from herne_tui.services.queries import load_board
+    from herne_tui.db.quickstart import read_board
 
-    board = load_board(open_db(args))
+    path = quick_file(args)
+    board = read_board(path) if path is not None else None
+    if board is None:  # a URL, or a file the ORM must open first (old, new, unseeded)
+        from herne_tui.services.queries import load_board
+
+        board = load_board(open_db(args))
     if args.topic and args.topic.upper() not in {t.key for t in board.topics}:
         raise InvalidInput(
             f"Thema „{args.topic}“ gibt es nicht (bekannt: "
@@ -118,18 +141,26 @@ def _json_row(m: Measure) -> dict[str, object]:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """``show``: one measure with its text, targets, duplicates, relations and notes."""
-    from herne_tui.services.queries import get_measure, load_board
+    from herne_tui.db.quickstart import read_measure
 
-    db = open_db(args)
-    m = get_measure(db, args.id.upper())
-    board = load_board(db)
-    topics = {t.key: t.name for t in board.topics}
-    labels = {s.key: s.label for s in board.statuses}
+    path = quick_file(args)
+    found = read_measure(path, args.id.upper()) if path is not None else None
+    if found is None:  # a URL, a file the ORM must open first, or an unknown id (it says so)
+        from herne_tui.services.queries import get_measure, labels
+
+        db = open_db(args)
+        m = get_measure(db, args.id.upper(), user=user_name(args))
+        found = (m, *labels(db))
+    m, topic_rows, status_rows = found
+    topics = {t.key: t.name for t in topic_rows}
+    status_labels = {s.key: s.label for s in status_rows}
     print(f"{m.id} – {m.title}")
     print(f"Thema:          {topics.get(m.topic, m.topic)} (Absatz {m.paragraph})")
-    print(f"Status:         {labels.get(m.status, m.status)}")
+    print(f"Status:         {status_labels.get(m.status, m.status)}")
     print(f"Verantwortlich: {m.responsible or '—'}")
     print(f"Federführung:   {m.lead or '—'}")
+    if m.origin:
+        print(f"Herkunft:       {m.origin}")
     print(f"Fällig:         {format_date(m.due) or '—'}")
     print(f"Version:        {m.version}")
     print()
@@ -146,7 +177,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if m.related:
         print(f"Verwandt: {', '.join(m.related)}")
     for note in m.notes:
-        print(f"Notiz {format_datetime(note.at.astimezone())} {note.author}: {note.text}")
+        mark = f" [intern {note.intern}]" if note.intern else ""
+        print(f"Notiz {format_datetime(note.at.astimezone())} {note.author}{mark}: {note.text}")
     return 0
 
 
@@ -156,13 +188,15 @@ def cmd_set(args: argparse.Namespace) -> int:
 
     changes = {
         k: getattr(args, k)
-        for k in ("status", "responsible", "lead", "due")
+        for k in ("status", "responsible", "lead", "due", "origin")
         if getattr(args, k) is not None
     }
     if not changes and args.note is None:
         raise InvalidInput(
-            "nichts zu ändern: --status, --responsible, --lead, --due oder --note angeben"
+            "nichts zu ändern: --status, --responsible, --lead, --due, --origin oder --note angeben"
         )
+    if args.intern and args.note is None:
+        raise InvalidInput("--intern gilt nur zusammen mit --note")
     db = open_db(args)
     m = update_measure(
         db,
@@ -173,6 +207,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         source=args.source,
         comment=args.comment,
         note=args.note,
+        intern=args.intern,
     )
     print(f"{m.id} gespeichert (Version {m.version})")
     return 0
@@ -181,7 +216,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     """``history``: the change log, oldest first, as text or JSON."""
     from herne_tui.services.history import entry_json, format_entry, parse_day, resolve_subject
-    from herne_tui.services.queries import history, load_board
+    from herne_tui.services.queries import history, labels
 
     fmt = choice(args.format, ("text", "json"), "--format")
     since = parse_day(args.since, "--since") if args.since is not None else None
@@ -195,9 +230,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    labels = {s.key: s.label for s in load_board(db).statuses}
+    status_labels = {s.key: s.label for s in labels(db)[1]}
     for e in entries:
-        print(format_entry(e, labels))
+        print(format_entry(e, status_labels))
     print(f"{len(entries)} Einträge", file=sys.stderr)
     return 0
 

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
-from herne_tui.cli.common import EPILOG, Command, add_common, choice, number, open_db, write_output
+from herne_tui.cli.common import (
+    EPILOG,
+    Command,
+    add_common,
+    choice,
+    number,
+    open_db,
+    user_name,
+    write_output,
+)
 from herne_tui.domain.objects import MAX_YEAR, MIN_YEAR
 from herne_tui.errors import InvalidInput
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
 
+EXPORT_FORMATS = ("toml", "json", "csv", "xlsx", "ics")
+
 # Which of the optional report settings each kind of report takes.
 REPORT_OPTIONS = {
-    "weekly": ("since", "stale_weeks"),
+    "weekly": ("since", "stale_weeks", "stale"),
     "annual": ("year",),
     "midterm": ("at",),
     "minutes": ("since",),
@@ -25,14 +37,26 @@ def add_export(sub: Subparsers) -> None:
     """The ``export`` parser."""
     p = sub.add_parser("export", help="aktuellen Stand exportieren", epilog=EPILOG)
     add_common(p)
-    p.add_argument("--format", choices=("toml", "json", "csv"), default="toml")
-    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="toml",
+        help="toml (ein gültiger Seed), json, csv, xlsx (Tabelle der Maßnahmen; braucht "
+        "-o, außer die Ausgabe geht in eine Datei oder Pipe) oder ics (Sitzungen, Fristen, "
+        "Fälligkeiten und Bilanzen als Kalender)",
+    )
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="mit --format csv: für deutsche Tabellenkalkulationen (UTF-8 mit BOM, Semikolon)",
+    )
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
     p.add_argument(
         "--as-of",
-        metavar="DATE",
+        metavar="DATUM",
         help="Stand am Ende dieses Tages (UTC), aus der Historie rekonstruiert",
     )
 
@@ -44,48 +68,157 @@ def add_report(sub: Subparsers) -> None:
         help="Bericht: weekly, annual (Jahresbilanz), midterm, minutes (Protokoll)",
         epilog=EPILOG,
     )
-    add_common(p)
+    add_common(p, user=True)
     p.add_argument(
         "kind",
         metavar="ART",
         help="weekly (Wochenrückblick), annual "
-        "(Jahresbilanz), midterm (Halbzeitbilanz) oder "
-        "minutes (Protokoll der Koordinierungsgruppe)",
+        "(Jahresbilanz), midterm (Halbzeitbilanz), "
+        "minutes (Protokoll der Koordinierungsgruppe) oder "
+        "positions (Positionsblatt einer Sitzung aus dem RIS)",
+    )
+    p.add_argument(
+        "meeting",
+        nargs="?",
+        metavar="MEETING",
+        help="positions: die Sitzung (OParl-URL, Datum und Gremium, oder Teil des Namens)",
     )
     p.add_argument(
         "--since",
-        metavar="DATE",
+        metavar="DATUM",
         help="weekly: ab diesem Tag (sonst seit der "
         "letzten Durchsicht, sonst 7 Tage); "
         "minutes: Entscheidungen ab diesem Tag",
     )
-    p.add_argument("--year", metavar="YYYY", help="annual: das Jahr (sonst das laufende)")
-    p.add_argument("--at", metavar="DATE", help="midterm: Stichtag (sonst Mitte der Wahlperiode)")
+    p.add_argument("--year", metavar="JJJJ", help="annual: das Jahr (sonst das laufende)")
+    p.add_argument("--at", metavar="DATUM", help="midterm: Stichtag (sonst Mitte der Wahlperiode)")
     p.add_argument(
         "--stale-weeks",
         metavar="N",
-        default="4",
-        help="weekly: ohne Bewegung seit N Wochen (Standard 4)",
+        help="weekly: ohne Bewegung seit N Wochen (sonst review_weeks der Konfiguration, sonst 4)",
+    )
+    p.add_argument(
+        "--stale",
+        action="store_true",
+        help="weekly: jede Maßnahme ohne Bewegung einzeln aufführen (sonst Anzahl je Thema)",
     )
     p.add_argument("--format", metavar="text|md|html", default="text")
-    p.add_argument("-o", "--output", metavar="FILE", help="Datei (sonst Standardausgabe)")
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
+    p.add_argument(
+        "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
+    )
+    p.add_argument(
+        "--intern",
+        action="store_true",
+        help="mit den internen Notizen der eigenen Partei (--user; nur für sie bestimmt)",
+    )
+
+
+def add_digest(sub: Subparsers) -> None:
+    """The ``digest`` parser."""
+    p = sub.add_parser(
+        "digest",
+        help="Übersicht für die Woche: Änderungen, Notizen, Fristen, Sitzungen, Verstöße, Dissense",
+        epilog=EPILOG,
+    )
+    add_common(p)
+    p.add_argument(
+        "--since",
+        metavar="last|DATE",
+        default="last",
+        help="ab der letzten Durchsicht (last, Standard; sonst 7 Tage) oder ab diesem Tag",
+    )
+    p.add_argument(
+        "--for",
+        dest="for_user",
+        metavar="USER",
+        help="ab der letzten Durchsicht dieser Person (sonst der gemeinsamen)",
+    )
+    p.add_argument("--format", metavar="text|md|html", default="text")
+    p.add_argument(
+        "--stale",
+        action="store_true",
+        help="jede Maßnahme ohne Bewegung einzeln aufführen (sonst Anzahl je Thema)",
+    )
+    p.add_argument(
+        "--stale-weeks",
+        metavar="N",
+        help="ohne Bewegung seit N Wochen (sonst review_weeks der Konfiguration, sonst 4)",
+    )
+    p.add_argument("-o", "--output", metavar="DATEI", help="Datei (sonst Standardausgabe)")
     p.add_argument(
         "--force", action="store_true", help="eine vorhandene Datei ersetzen (nie die Datenbank)"
     )
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    """``export``: the current state, or the state at the end of a day, as TOML, JSON or CSV."""
-    from herne_tui.reports.export import export_text
+def _stale_weeks(args: argparse.Namespace) -> int:
+    """``--stale-weeks``, else the config file's ``review_weeks``, else 4."""
+    if args.stale_weeks is not None:
+        return number(args.stale_weeks, "--stale-weeks", 1, 520)
+    settings = getattr(args, "settings", None)
+    return int(settings.get("review_weeks")) if settings is not None else 4
 
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``export``: the current state, or the state at the end of a day, as TOML, JSON, CSV
+    or an ``.xlsx`` workbook."""
+    from herne_tui.reports import export
+
+    if args.format == "ics" and not args.excel:
+        return _export_ics(args)
+    if args.excel and args.format != "csv":
+        raise InvalidInput(f"--excel gilt nur für --format csv, nicht für {args.format}")
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        raise InvalidInput(
+            "--format xlsx schreibt eine Binärdatei: bitte -o DATEI.xlsx angeben "
+            "(oder die Ausgabe in eine Datei umleiten)"
+        )
+    day = None
+    _say_internal_notes_left_out(args)
     if args.as_of is not None:
-        from herne_tui.reports.export import export_text_as_of
         from herne_tui.services.history import parse_day
 
         day = parse_day(args.as_of, "--as-of")
-        write_output(export_text_as_of(open_db(args), day, args.format), args.output, args)
-        return 0
-    write_output(export_text(open_db(args), args.format), args.output, args)
+    db = open_db(args)
+    if args.format == "xlsx":
+        write_output(export.export_xlsx(db, day), args.output, args)
+    elif day is not None:
+        write_output(
+            export.export_text_as_of(db, day, args.format, excel=args.excel), args.output, args
+        )
+    else:
+        write_output(export.export_text(db, args.format, excel=args.excel), args.output, args)
+    return 0
+
+
+def _say_internal_notes_left_out(args: argparse.Namespace) -> None:
+    """Exports never hold a party's internal notes; stderr says so (the file's first line
+    stays its header)."""
+    from herne_tui.services.queries import internal_note_count
+
+    count = internal_note_count(open_db(args))
+    if count:
+        print(
+            f"herne-tui: {count} interne Notiz(en) nicht im Export (nur für die eigene Partei)",
+            file=sys.stderr,
+        )
+
+
+def _export_ics(args: argparse.Namespace) -> int:
+    """``export --format ics``: the calendar; CRLF line ends, so raw bytes on standard output."""
+    from herne_tui.reports.calendar import export_ics
+
+    if args.as_of is not None:
+        raise InvalidInput(
+            "--as-of: gilt nicht für --format ics (der Kalender zeigt den Stand jetzt)"
+        )
+    text = export_ics(open_db(args))
+    if args.output:
+        write_output(text, args.output, args)
+    else:  # every text in it is already made safe (reports.calendar); keep its CR LF
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
     return 0
 
 
@@ -94,23 +227,73 @@ def cmd_report(args: argparse.Namespace) -> int:
     from herne_tui.reports import build
     from herne_tui.services.history import parse_day
 
+    if args.kind == "positions":
+        return _positions(args)
+    if args.meeting is not None:
+        raise InvalidInput(f"MEETING: gilt nur für den Bericht positions, nicht für {args.kind}")
     kind = choice(args.kind, build.KINDS, "Berichtsart")
     fmt = choice(args.format, build.FORMATS, "--format")
-    for option in ("since", "year", "at"):
-        if getattr(args, option) is not None and option not in REPORT_OPTIONS[kind]:
+    for option in ("since", "year", "at", "stale"):
+        if getattr(args, option) not in (None, False) and option not in REPORT_OPTIONS[kind]:
             raise InvalidInput(f"--{option}: gilt nicht für den Bericht {kind}")
     since = parse_day(args.since, "--since") if args.since is not None else None
     at = parse_day(args.at, "--at") if args.at is not None else None
     year = number(args.year, "--year", MIN_YEAR, MAX_YEAR) if args.year is not None else None
-    weeks = number(args.stale_weeks, "--stale-weeks", 1, 520)
+    weeks = _stale_weeks(args)
     text = build.build_report(
-        open_db(args), kind, fmt, since=since, year=year, at=at, stale_weeks=weeks
+        open_db(args),
+        kind,
+        fmt,
+        since=since,
+        year=year,
+        at=at,
+        stale_weeks=weeks,
+        list_stale=args.stale,
+        user=user_name(args),
+        viewer=user_name(args),
+        intern=args.intern,
     )
     write_output(text, args.output, args)
+    return 0
+
+
+def _positions(args: argparse.Namespace) -> int:
+    """``report positions MEETING``: the position sheet of a mirrored meeting."""
+    from herne_tui.reports.document import FORMATS
+    from herne_tui.reports.positions import render_positions
+
+    fmt = choice(args.format, FORMATS, "--format")
+    if not args.meeting:
+        raise InvalidInput("report positions: die Sitzung angeben (siehe herne-tui ris meetings)")
+    for option in ("since", "year", "at"):
+        if getattr(args, option) is not None:
+            raise InvalidInput(f"--{option}: gilt nicht für den Bericht positions")
+    write_output(render_positions(open_db(args), args.meeting, fmt), args.output, args)
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """``digest``: the week's changes and what comes up, for the inbox (text, md or html)."""
+    from herne_tui.cli.common import USER_MAX
+    from herne_tui.reports import build
+    from herne_tui.reports.review import weekly_review
+    from herne_tui.services.history import parse_day
+
+    fmt = choice(args.format, build.FORMATS, "--format")
+    since = None if args.since.strip() == "last" else parse_day(args.since, "--since")
+    user = args.for_user.strip() if args.for_user is not None else None
+    if user is not None and not 0 < len(user) <= USER_MAX:
+        raise InvalidInput(f"--for: einen Namen mit 1 bis {USER_MAX} Zeichen angeben")
+    weeks = _stale_weeks(args)
+    data = weekly_review(
+        open_db(args), since=since, stale_weeks=weeks, list_stale=args.stale, for_user=user
+    )
+    write_output(build.render_weekly(data, fmt, heading="Digest"), args.output, args)
     return 0
 
 
 COMMANDS = {
     "export": Command(add_export, cmd_export),
     "report": Command(add_report, cmd_report),
+    "digest": Command(add_digest, cmd_digest),
 }

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, Index, String, TypeDecorator
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 
@@ -82,6 +83,10 @@ class MeasureRow(SQLModel, table=True):
     version: int = 1
     seed_base: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    origin: str = Field(
+        default="", sa_column=Column(String, nullable=False, server_default=sql_text("''"))
+    )
+    """Issue 14: whose programme the measure came from (a partner, ``gemeinsam``, or "")."""
 
 
 class RepeatRow(SQLModel, table=True):
@@ -104,6 +109,10 @@ class NoteRow(SQLModel, table=True):
     author: str
     at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     text: str
+    intern: str = Field(
+        default="", sa_column=Column(String, nullable=False, server_default=sql_text("''"))
+    )
+    """Issue 14: the party the note is internal to (shown only to its users); "" = shared."""
 
 
 class CommitteeRow(SQLModel, table=True):
@@ -283,4 +292,198 @@ class DissentRow(SQLModel, table=True):
     procedure: str = ""
     decided_on: date | None = None
     participants: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    version: int = 1
+
+
+# RIS mirror (issue 13) ---------------------------------------------------------------------
+# A copy of one council body's OParl data. Each mirrored object keeps its cleaned JSON in
+# ``raw`` and the columns the queries need; references between them are OParl URLs without
+# foreign keys (real servers reference objects they never list). A sync replaces rows only
+# inside one write transaction (``ris.mirror.apply_snapshot``), so the mirror is always one
+# complete sync's state.
+class RisSourceRow(SQLModel, table=True):
+    """Where the mirror comes from and how far it is synced (one row, ``id`` 1)."""
+
+    __tablename__ = "ris_source"
+    id: int = Field(default=1, primary_key=True)
+    url: str
+    system_url: str = ""
+    body_url: str = ""
+    body_name: str = ""
+    oparl_version: str = ""
+    lists: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    last_sync: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    last_full_sync: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    last_requests: int = 0
+    last_objects: int = 0
+
+
+class RisOrganizationRow(SQLModel, table=True):
+    """An OParl Organization (council, committee, faction)."""
+
+    __tablename__ = "ris_organization"
+    url: str = Field(primary_key=True)
+    name: str = ""
+    short_name: str = ""
+    organization_type: str = ""
+    classification: str = ""
+    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RisPersonRow(SQLModel, table=True):
+    """An OParl Person."""
+
+    __tablename__ = "ris_person"
+    url: str = Field(primary_key=True)
+    name: str = ""
+    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RisMembershipRow(SQLModel, table=True):
+    """An OParl Membership of a person in an organization."""
+
+    __tablename__ = "ris_membership"
+    url: str = Field(primary_key=True)
+    person_url: str = Field(default="", index=True)
+    organization_url: str = Field(default="", index=True)
+    role: str = ""
+    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RisMeetingRow(SQLModel, table=True):
+    """An OParl Meeting."""
+
+    __tablename__ = "ris_meeting"
+    url: str = Field(primary_key=True)
+    name: str = ""
+    start: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, index=True))
+    end: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    cancelled: bool = False
+    meeting_state: str = ""
+    organization_urls: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    web: str = ""
+    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RisAgendaItemRow(SQLModel, table=True):
+    """An OParl AgendaItem of a meeting."""
+
+    __tablename__ = "ris_agenda_item"
+    url: str = Field(primary_key=True)
+    meeting_url: str = Field(default="", index=True)
+    number: str = ""
+    order: int | None = None
+    name: str = ""
+    public: bool | None = None
+    consultation_url: str = Field(default="", index=True)
+    result: str = ""
+    resolution_text: str = ""
+    web: str = ""
+    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RisPaperRow(SQLModel, table=True):
+    """An OParl Paper (Vorlage, Antrag); ``deleted`` keeps a linked paper deleted upstream."""
+
+    __tablename__ = "ris_paper"
+    url: str = Field(primary_key=True)
+    reference: str = Field(default="", index=True)
+    name: str = ""
+    paper_date: date | None = None
+    paper_type: str = ""
+    web: str = ""
+    deleted: bool = False
+    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RisConsultationRow(SQLModel, table=True):
+    """An OParl Consultation: a paper on a meeting's agenda in a committee's role."""
+
+    __tablename__ = "ris_consultation"
+    url: str = Field(primary_key=True)
+    paper_url: str = Field(default="", index=True)
+    meeting_url: str = Field(default="", index=True)
+    agenda_item_url: str = ""
+    organization_urls: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    role: str = ""
+    authoritative: bool | None = None
+    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RisFileRow(SQLModel, table=True):
+    """An OParl File's metadata (never its contents); ``parent_url`` is where it was embedded."""
+
+    __tablename__ = "ris_file"
+    url: str = Field(primary_key=True)
+    parent_url: str = Field(default="", index=True)
+    name: str = ""
+    file_name: str = ""
+    mime_type: str = ""
+    access_url: str = ""
+    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RisLinkRow(SQLModel, table=True):
+    """A measure (``measure:ID``) or coalition paper (``paper:N``) linked to a RIS paper.
+
+    ``state`` is ``linked`` (a user made it), ``suggested`` (text similarity after a sync) or
+    ``rejected`` (not suggested again). ``reference`` and ``name`` keep the paper's last known
+    values, and ``deleted_upstream`` says the RIS deleted it ("im RIS gelöscht").
+    """
+
+    __tablename__ = "ris_link"
+    __table_args__ = (Index("ix_ris_link_subject_paper", "subject", "paper_url", unique=True),)
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(index=True)
+    paper_url: str = Field(index=True)
+    reference: str = ""
+    name: str = ""
+    state: str = "linked"
+    score: float = 0.0
+    deleted_upstream: bool = False
+    created_by: str = ""
+    created_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    version: int = 1
+
+
+# -- issue 14: users, roles and proposals ---------------------------------------------------
+# Once a user exists, every write is checked against the writer's role (services.access);
+# a status change that needs the other partners' confirmation waits as a proposal.
+class UserRow(SQLModel, table=True):
+    """A herne-tui user: partner (party) and role ``lesen``, ``bearbeiten`` or ``koordination``."""
+
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+    name: str = Field(primary_key=True)
+    partner: str = ""
+    role: str = "lesen"
+    created_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    version: int = 1
+
+
+class ProposalRow(SQLModel, table=True):
+    """A change that waits for another partner's confirmation (e.g. a status to "done").
+
+    ``entity``/``entity_id``/``field`` name what would change, ``old``/``new`` are JSON text
+    as in the history. ``source`` says where it came from: empty for a user's own change, or
+    a URL (e.g. the OParl council resolution a status change is proposed from). ``state``
+    is ``offen``, ``bestaetigt`` or ``abgelehnt``.
+    """
+
+    __tablename__ = "proposal"
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str = "measure"
+    entity_id: str = Field(index=True)
+    field: str = "status"
+    old: str = "null"
+    new: str = "null"
+    proposed_by: str = ""
+    party: str = ""
+    proposed_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    source: str = ""
+    comment: str = ""
+    state: str = Field(default="offen", index=True)
+    decided_by: str = ""
+    decided_party: str = ""
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    txn: str = ""
     version: int = 1

@@ -15,44 +15,119 @@ import sqlite3
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from herne_tui import SCHEMA_VERSION
+from herne_tui.db.env import busy_timeout_default
 from herne_tui.domain import objects as d
 from herne_tui.paths import check_writable, plain_sqlite_file
 
+MEASURE_COLUMNS = (
+    "id, topic_key, title, text, status_key, position, paragraph, subitems, "
+    "targets, related, responsible, lead, due, version, origin"
+)
 
-def read_board(path: Path) -> d.Board | None:
-    """The board of a current, seeded herne-tui SQLite file, or None to take the slow path."""
+
+def _connect(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to a current herne-tui SQLite file, inside a read transaction
+    (None: take the slow path)."""
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=busy_timeout_default()
+        )
     except sqlite3.Error:
         return None
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if not row or str(row[0]) != str(SCHEMA_VERSION):
-            return None
-        conn.execute("BEGIN")
-        topics = tuple(
-            d.Topic(*r)
-            for r in conn.execute('SELECT key, name, "order" FROM topic ORDER BY "order"')
+        if row and str(row[0]) == str(SCHEMA_VERSION):
+            conn.execute("BEGIN")
+            return conn
+    except sqlite3.Error:
+        pass
+    conn.close()
+    return None
+
+
+def _labels(conn: sqlite3.Connection) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
+    topics = tuple(
+        d.Topic(*r) for r in conn.execute('SELECT key, name, "order" FROM topic ORDER BY "order"')
+    )
+    statuses = tuple(
+        d.Status(k, label, order, bool(done))
+        for k, label, order, done in conn.execute(
+            'SELECT key, label, "order", done FROM status ORDER BY "order"'
         )
-        statuses = tuple(
-            d.Status(k, label, order, bool(done))
-            for k, label, order, done in conn.execute(
-                'SELECT key, label, "order", done FROM status ORDER BY "order"'
+    )
+    return topics, statuses
+
+
+def read_measure(
+    path: Path, measure_id: str
+) -> tuple[d.Measure, tuple[d.Topic, ...], tuple[d.Status, ...]] | None:
+    """One measure with its notes, and the labels, read from a current, seeded SQLite file
+    without the ORM; None to take the slow path (also for an unknown id: it says why)."""
+    conn = _connect(path)
+    if conn is None:
+        return None
+    try:
+        topics, statuses = _labels(conn)
+        row = conn.execute(
+            f"SELECT {MEASURE_COLUMNS} FROM measure WHERE id = ?", (measure_id,)
+        ).fetchone()
+        if not topics or not statuses or row is None:
+            return None
+        places = [
+            d.Place(topic, paragraph)
+            for topic, paragraph in conn.execute(
+                "SELECT topic_key, paragraph FROM repeat WHERE of_measure = ? ORDER BY id",
+                (measure_id,),
+            )
+        ]
+        subject = f"measure:{measure_id}"
+        if conn.execute(
+            "SELECT 1 FROM note WHERE subject = ? AND intern != '' LIMIT 1", (subject,)
+        ).fetchone():
+            return None  # internal notes: who may read them is the services' decision
+        notes = tuple(
+            d.Note(nid, author, _utc(at), text)
+            for nid, author, at, text in conn.execute(
+                "SELECT id, author, at, text FROM note WHERE subject = ? ORDER BY at, id",
+                (subject,),
             )
         )
+        measure = _measure(row, Counter(), {measure_id: places})
+        conn.execute("COMMIT")
+        return replace(measure, notes=notes, note_count=len(notes)), topics, statuses
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        conn.close()
+
+
+def _utc(value: str) -> datetime:
+    """A stored (naive UTC) datetime as aware UTC."""
+    at = datetime.fromisoformat(value)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def read_board(path: Path) -> d.Board | None:
+    """The board of a current, seeded herne-tui SQLite file, or None to take the slow path."""
+    conn = _connect(path)
+    if conn is None:
+        return None
+    try:
+        topics, statuses = _labels(conn)
         if not topics or not statuses:
             return None
         notes = Counter(
             dict(
                 conn.execute(
                     "SELECT subject, count(*) FROM note WHERE subject LIKE 'measure:%' "
-                    "GROUP BY subject"
+                    "AND intern = '' GROUP BY subject"
                 )
             )
         )
@@ -63,10 +138,7 @@ def read_board(path: Path) -> d.Board | None:
             repeats[of].append(d.Place(topic, paragraph))
         measures = tuple(
             _measure(r, notes, repeats)
-            for r in conn.execute(
-                "SELECT id, topic_key, title, text, status_key, position, paragraph, subitems, "
-                "targets, related, responsible, lead, due, version FROM measure ORDER BY position"
-            )
+            for r in conn.execute(f"SELECT {MEASURE_COLUMNS} FROM measure ORDER BY position")
         )
         meta = {}
         for key, value in conn.execute("SELECT key, value FROM meta"):
@@ -74,8 +146,11 @@ def read_board(path: Path) -> d.Board | None:
                 meta[key] = json.loads(value)
             except ValueError:
                 meta[key] = value
+        (newest,) = conn.execute("SELECT max(id) FROM history").fetchone()
         conn.execute("COMMIT")
-        return d.Board(topics=topics, statuses=statuses, measures=measures, meta=meta)
+        return d.Board(
+            topics=topics, statuses=statuses, measures=measures, meta=meta, history_id=newest or 0
+        )
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None
     finally:
@@ -98,6 +173,7 @@ def _measure(r, notes: Counter, repeats) -> d.Measure:
         lead,
         due,
         version,
+        origin,
     ) = r
     return d.Measure(
         id=mid,
@@ -118,6 +194,7 @@ def _measure(r, notes: Counter, repeats) -> d.Measure:
         due=date.fromisoformat(due) if due else None,
         version=version,
         note_count=notes.get(f"measure:{mid}", 0),
+        origin=origin or "",
     )
 
 

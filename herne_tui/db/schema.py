@@ -27,7 +27,7 @@ from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel
 from herne_tui.db.snapshot import backup_before_upgrade
 from herne_tui.db.store import Database, check_readable, resolve_url
 from herne_tui.errors import HerneError, SchemaError, newer_schema
-from herne_tui.paths import check_writable, system_clock
+from herne_tui.paths import check_writable, default_db_path, system_clock
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 """Migration to version n, applied to a database at version n - 1.
@@ -46,11 +46,29 @@ def _v2_coalition_procedures(conn: Connection) -> None:
 
 MIGRATIONS[2] = _v2_coalition_procedures
 
-V3_TABLES: tuple[str, ...] = ()
+V3_TABLES: tuple[str, ...] = (
+    # the RIS mirror (issue 13)
+    "ris_source",
+    "ris_organization",
+    "ris_person",
+    "ris_membership",
+    "ris_meeting",
+    "ris_agenda_item",
+    "ris_paper",
+    "ris_consultation",
+    "ris_file",
+    "ris_link",
+    # users and proposals (issue 14)
+    "app_user",
+    "proposal",
+)
 """Tables schema 3 adds, parents first: the RIS mirror (issue 13), users and proposals (issue
 14), saved views (issue 16). Each new table's name goes here; ``create`` skips existing ones."""
 
-V3_COLUMNS: tuple[tuple[str, str], ...] = ()
+V3_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("note", "intern"),  # issue 14: internal notes
+    ("measure", "origin"),  # issue 14: whose programme a measure came from
+)
 """``(table, column)`` pairs schema 3 adds to tables that existed in schema 2. Such a column
 must be nullable or carry a ``server_default``, so that existing rows stay valid."""
 
@@ -171,24 +189,45 @@ def _check_file(database: Database, path: Path, *, create: bool) -> None:
     where = database.where
     if path.is_dir():
         raise SchemaError(f"{where} ist ein Verzeichnis: bitte eine Datei angeben (--db)")
-    if not path.exists() and not create:
-        raise SchemaError(f"{where} gibt es nicht: erst mit `herne-tui seed` anlegen")
     if not path.exists() and database.read_only:
         raise SchemaError(f"{where} gibt es nicht; im Nur-Lese-Modus wird nichts angelegt")
+    if not path.exists() and not create:
+        raise SchemaError(
+            f"{where} gibt es nicht: --db prüfen oder die Datenbank erst mit "
+            f"`herne-tui seed --db {where}` anlegen"
+        )
     if database.read_only:
         if problem := check_readable(path):
             raise SchemaError(problem)
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SchemaError(
-            f"{path.parent} kann nicht angelegt werden: "
-            f"{exc.strerror}; bitte --db auf ein beschreibbares "
-            "Verzeichnis setzen"
-        ) from None
+    ensure_folder(path)
     if problem := check_writable(path):
         raise SchemaError(problem)
+
+
+def ensure_folder(path: Path, *, create: bool = True) -> None:
+    """Make sure the folder for the SQLite file ``path`` exists (``create=False``: only check).
+
+    Only the default data directory is created (a first start needs no preparation); any
+    other missing folder is refused, so a mistyped ``--db`` never leaves new folders behind.
+    """
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if path != default_db_path().expanduser().absolute():
+        raise SchemaError(
+            f"Ordner {folder} gibt es nicht: --db prüfen oder den Ordner erst anlegen "
+            f"(mkdir -p {folder})"
+        )
+    if not create:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SchemaError(
+            f"{folder} kann nicht angelegt werden: {exc.strerror}; bitte --db auf ein "
+            "beschreibbares Verzeichnis setzen"
+        ) from None
 
 
 def _found_version(database: Database) -> int | None:

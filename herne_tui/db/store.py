@@ -31,10 +31,10 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
-from herne_tui.errors import DatabaseBusy, DatabaseUnavailable, InvalidInput, ReadOnly
+from herne_tui.db.env import busy_timeout_default
+from herne_tui.errors import DatabaseBusy, DatabaseUnavailable, DiskFull, InvalidInput, ReadOnly
 from herne_tui.paths import raw_target, system_clock
 
-ENV_BUSY = "HERNE_TUI_BUSY_TIMEOUT"
 """Seconds SQLite waits for another writer's lock before a retry (default 5)."""
 
 T = TypeVar("T")
@@ -106,26 +106,6 @@ def url_without_password(url: str) -> tuple[str, str | None]:
     return u._replace(password=None).render_as_string(hide_password=False), u.password
 
 
-BUSY_MAX = 600.0
-"""The longest busy timeout in seconds ``HERNE_TUI_BUSY_TIMEOUT`` may ask for."""
-
-
-def busy_timeout_default() -> float:
-    """The busy timeout in seconds: ``HERNE_TUI_BUSY_TIMEOUT`` (0 to 600), else 5."""
-    raw = os.environ.get(ENV_BUSY, "").strip()
-    if not raw:
-        return 5.0
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= BUSY_MAX:
-        raise InvalidInput(
-            f"{ENV_BUSY}={raw!r} ist ungültig: eine Zahl von 0 bis {BUSY_MAX:g} Sekunden angeben"
-        )
-    return value
-
-
 def _sqlstate(exc: BaseException) -> str | None:
     return getattr(getattr(exc, "orig", None), "sqlstate", None)
 
@@ -141,6 +121,17 @@ def _is_locked(exc: BaseException) -> bool:
 
 def _is_readonly(exc: BaseException) -> bool:
     return "readonly database" in str(exc).lower() or _sqlstate(exc) == "25006"
+
+
+def _is_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL and SQLITE_IOERR (a write beyond the disk or the file size limit);
+    PostgreSQL's disk_full (53100) and io_error (58030)."""
+    text = str(exc).lower()
+    return (
+        "database or disk is full" in text
+        or "disk i/o error" in text
+        or _sqlstate(exc) in ("53100", "58030")
+    )
 
 
 def _is_unreachable(exc: BaseException) -> bool:
@@ -431,6 +422,11 @@ class Database:
             return ReadOnly(
                 f"Datenbank {where} ist nicht beschreibbar: nichts gespeichert; "
                 "Rechte von Datei, -wal/-shm und Verzeichnis prüfen"
+            )
+        if _is_full(exc):
+            return DiskFull(
+                f"Datenbank {where}: kein Platz auf dem Datenträger (oder Schreibfehler) – "
+                "nichts gespeichert; Platz schaffen und erneut versuchen"
             )
         if self.is_postgres and _is_unreachable(exc):
             return DatabaseUnavailable(

@@ -6,10 +6,13 @@ keystroke.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from herne_tui.domain.objects import Board, Measure
+from herne_tui.domain.objects import Board, HistoryEntry, Measure
+from herne_tui.domain.search import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ def matches(m: Measure, f: BoardFilter, today: date, done: frozenset[str]) -> bo
     if f.overdue_only and not m.is_overdue(today, done):
         return False
     if f.text:
-        needle = f.text.casefold().strip()
+        needle = fold(f.text.strip())
         if needle and needle not in m.haystack():
             return False
     return True
@@ -84,3 +87,154 @@ def markers(m: Measure, today: date, done: frozenset[str]) -> str:
     if m.responsible:
         parts.append(f"@{m.responsible}")
     return " ".join(parts)
+
+
+class BoardModel:
+    """The board in memory, changed one measure at a time.
+
+    It holds every measure by id and, per status column, the measures that pass the filter in
+    board order (``shown``, with their sort keys beside them for bisection). ``put`` and
+    ``remove`` cost a dictionary lookup and two list edits whatever the board's size, and
+    return the status keys whose columns changed, so a screen repaints only those. Only
+    ``set_filter`` and ``set_day`` walk every measure.
+    """
+
+    __slots__ = (
+        "_board",
+        "_keys",
+        "by_id",
+        "done",
+        "filter",
+        "meta",
+        "shown",
+        "statuses",
+        "today",
+        "topics",
+    )
+
+    def __init__(self, board: Board, f: BoardFilter, today: date) -> None:
+        self.topics = board.topics
+        self.statuses = board.statuses
+        self.meta = board.meta
+        self.done = board.done_statuses
+        self.by_id: dict[str, Measure] = {m.id: m for m in board.measures}
+        self.filter = f
+        self.today = today
+        self.shown: dict[str, list[Measure]] = {}
+        self._keys: dict[str, list[tuple[int, str]]] = {}
+        self._board: Board | None = board
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.shown = {s.key: [] for s in self.statuses}
+        for m in sorted(self.by_id.values(), key=_order):
+            if m.status in self.shown and matches(m, self.filter, self.today, self.done):
+                self.shown[m.status].append(m)
+        self._keys = {key: [_order(m) for m in items] for key, items in self.shown.items()}
+
+    # -- whole-board changes (walk every measure) -------------------------------------------------
+    def set_filter(self, f: BoardFilter) -> None:
+        """Show only the measures that pass ``f``."""
+        self.filter = f
+        self._rebuild()
+
+    def set_day(self, today: date) -> bool:
+        """Count overdue from ``today``; True when that changed the day."""
+        if today == self.today:
+            return False
+        self.today = today
+        self._rebuild()
+        return True
+
+    # -- single-measure deltas --------------------------------------------------------------------
+    def put(self, m: Measure) -> set[str]:
+        """Add or replace one measure; the status keys of the columns that changed.
+
+        A copy older than the one shown (a lower version) is ignored: reads that raced with a
+        newer save must not undo it on screen.
+        """
+        old = self.by_id.get(m.id)
+        if old is not None and (old.version > m.version or old == m):
+            return set()
+        changed = self._take_out(old) if old is not None else set()
+        self.by_id[m.id] = m
+        self._board = None
+        if m.status in self.shown and matches(m, self.filter, self.today, self.done):
+            key = _order(m)
+            index = bisect_left(self._keys[m.status], key)
+            self._keys[m.status].insert(index, key)
+            self.shown[m.status].insert(index, m)
+            changed.add(m.status)
+        return changed
+
+    def remove(self, measure_id: str) -> set[str]:
+        """Drop a measure (deleted elsewhere); the status keys of the columns that changed."""
+        old = self.by_id.pop(measure_id, None)
+        if old is None:
+            return set()
+        self._board = None
+        return self._take_out(old)
+
+    def _take_out(self, m: Measure) -> set[str]:
+        index = self.locate(m)
+        if index is None:
+            return set()
+        del self._keys[m.status][index]
+        del self.shown[m.status][index]
+        return {m.status}
+
+    # -- reads --------------------------------------------------------------------------------
+    def locate(self, m: Measure) -> int | None:
+        """Where the shown copy of ``m`` stands in its column, or None when it is not shown."""
+        keys = self._keys.get(m.status)
+        if keys is None:
+            return None
+        index = bisect_left(keys, _order(m))
+        if index < len(keys) and keys[index][1] == m.id:
+            return index
+        return None
+
+    def find(self, measure_id: str) -> tuple[str, int] | None:
+        """(status key, row) of a shown measure, or None."""
+        m = self.by_id.get(measure_id)
+        index = None if m is None else self.locate(m)
+        return None if m is None or index is None else (m.status, index)
+
+    def status_keys(self) -> list[str]:
+        """Status keys in board order."""
+        return [s.key for s in self.statuses]
+
+    def board(self) -> Board:
+        """The whole board as a frozen snapshot (built on demand, then kept until a change)."""
+        if self._board is None:
+            measures = tuple(sorted(self.by_id.values(), key=_order))
+            self._board = Board(self.topics, self.statuses, measures, self.meta)
+        return self._board
+
+
+def _order(m: Measure) -> tuple[int, str]:
+    """A measure's place on the board: agreement order, the id breaking ties."""
+    return (m.position, m.id)
+
+
+OFF_BOARD = frozenset({"committee", "post", "seat", "holding", "paper", "dissent"})
+"""History entities the board does not show: their changes leave it as it is."""
+
+
+def measures_to_read(entries: Iterable[HistoryEntry] | None) -> set[str] | None:
+    """The measures to read again after these history entries; None: read the whole board.
+
+    ``None`` or no entries at all (e.g. after a restore), a re-seed, and changes to anything the
+    board shows besides measures (topics, statuses, metadata, a ``forget``) need the whole
+    board; changes of measures need only those measures.
+    """
+    if not entries:
+        return None
+    ids: set[str] = set()
+    for e in entries:
+        if e.entity in OFF_BOARD:
+            continue
+        if e.entity != "measure" or e.action == "seed" or not e.entity_id:
+            return None
+        ids.add(e.entity_id)
+    return ids

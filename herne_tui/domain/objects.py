@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-LEADS = ("SPD", "CDU", "gemeinsam")
-"""Allowed values of a measure's lead (the partners, or both together)."""
+from herne_tui.domain.search import fold
+
+JOINT_LEAD = "gemeinsam"
+"""The lead value for a measure the partners lead together."""
 
 POST_STATES = ("offen", "nominiert", "gewählt")
 """States of a mayor, deputy or Dezernat post."""
@@ -72,6 +74,137 @@ def format_datetime(value: datetime | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Partner:
+    """A party of the agreement: short name (the key everywhere), full name, colour."""
+
+    short: str
+    name: str = ""
+    colour: str = ""
+
+    @property
+    def label(self) -> str:
+        """The full name when the seed gives one, else the short name."""
+        return self.name or self.short
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """The agreement's own facts from the seed: names, partners, term, screen texts."""
+
+    name: str = ""
+    title: str = ""
+    city: str = ""
+    partners: tuple[Partner, ...] = ()
+    term_start: date | None = None
+    term_end: date | None = None
+    signed: date | None = None
+    screens: dict = field(default_factory=dict, hash=False, compare=True)
+    confirm_any_status: bool = False
+
+    @property
+    def shorts(self) -> tuple[str, ...]:
+        """The partners' short names, in the seed's order."""
+        return tuple(p.short for p in self.partners)
+
+    @property
+    def leads(self) -> tuple[str, ...]:
+        """Allowed values of a measure's lead: each partner, or all together."""
+        return leads_of(self.shorts)
+
+    def screen_text(self, screen: str, key: str, default: str = "") -> str:
+        """A screen's title or intro from the seed (``[meta.screens.<screen>]``)."""
+        value = (self.screens.get(screen) or {}).get(key, "")
+        return str(value) if value else default
+
+
+def leads_of(partners: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The lead choices for these partners: each of them, and ``gemeinsam``."""
+    return (*partners, JOINT_LEAD)
+
+
+def _partner(value: object) -> Partner:
+    if isinstance(value, dict):
+        return Partner(
+            str(value.get("short", "")), str(value.get("name", "")), str(value.get("colour", ""))
+        )
+    return Partner(str(value))
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def agreement_of(meta: dict) -> Agreement:
+    """The agreement from the stored metadata (``meta["agreement"]``, as the seed wrote it)."""
+    a = meta.get("agreement") or {}
+    details = a.get("partner_details") or a.get("partners") or ()
+    return Agreement(
+        name=str(a.get("name", "")),
+        title=str(a.get("title", "")),
+        city=str(a.get("city", "")),
+        partners=tuple(_partner(p) for p in details),
+        term_start=_day(a.get("term_start")),
+        term_end=_day(a.get("term_end")),
+        signed=_day(a.get("signed")),
+        screens=dict(a.get("screens") or {}),
+        confirm_any_status=bool(a.get("confirm_any_status", False)),
+    )
+
+
+ROLES = ("lesen", "bearbeiten", "koordination")
+"""A user's roles: read only; edit measures, notes, motions and the own party's positions;
+also the Koordinierungsgruppe's decisions, coalition-wide review marks, users and roles."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A herne-tui user with partner and role."""
+
+    name: str
+    partner: str
+    role: str
+    version: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """What one user may do: ``managed`` is False while the database has no users (then
+    everyone may do everything, as before users existed)."""
+
+    user: str
+    managed: bool = False
+    known: bool = False
+    partner: str = ""
+    role: str = ""
+
+    @property
+    def can_edit(self) -> bool:
+        """May change measures, notes, motions (and the own party's positions)."""
+        return not self.managed or self.role in ("bearbeiten", "koordination")
+
+    @property
+    def coordinates(self) -> bool:
+        """May decide for the Koordinierungsgruppe, mark reviews, manage users."""
+        return not self.managed or self.role == "koordination"
+
+    def why_read_only(self) -> str:
+        """One German line why this user may not change anything ("" when they may)."""
+        if not self.managed or self.can_edit:
+            return ""
+        if not self.known:
+            return (
+                f"„{self.user}“ steht nicht in der Nutzerliste: nur lesen (eine Person mit "
+                "der Rolle koordination trägt Sie mit herne-tui users add ein)"
+            )
+        return f"„{self.user}“ hat die Rolle lesen: nur lesen"
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     """A topic area (Themenfeld) of the agreement's policy part."""
 
@@ -98,6 +231,8 @@ class Note:
     author: str
     at: datetime
     text: str
+    intern: str = ""
+    """The party the note is internal to (issue 14); "" = shared with the coalition."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,14 +273,16 @@ class Measure:
     version: int = 1
     note_count: int = 0
     notes: tuple[Note, ...] = ()
+    origin: str = ""
+    """Whose programme the measure came from (issue 14): a partner, ``gemeinsam``, or ""."""
 
     def is_overdue(self, today: date, done_statuses: frozenset[str]) -> bool:
         """True when the due date has passed and the measure is not done."""
         return self.due is not None and self.due < today and self.status not in done_statuses
 
     def haystack(self) -> str:
-        """Lower-cased text the board's filter searches: id, title and text."""
-        return f"{self.id}\n{self.title}\n{self.text}\n{' '.join(self.subitems)}".casefold()
+        """Folded text the board's filter searches: id, title, text and sub-items."""
+        return fold(f"{self.id}\n{self.title}\n{self.text}\n{' '.join(self.subitems)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +409,8 @@ class Board:
     statuses: tuple[Status, ...]
     measures: tuple[Measure, ...]
     meta: dict = field(default_factory=dict, hash=False)
+    history_id: int = 0
+    """The newest history entry the board includes (0: unknown); changes come after it."""
 
     @property
     def done_statuses(self) -> frozenset[str]:
@@ -368,6 +507,7 @@ FIELD_LABELS = {
     "status": "Status",
     "responsible": "Verantwortlich",
     "lead": "Federführung",
+    "origin": "Herkunft",
     "due": "Fällig",
     "change_state": "Stand",
     "chair": "Vorsitz",
@@ -383,5 +523,6 @@ FIELD_LABELS = {
     "nominee_party": "Partei",
     "tender_done": "Ausgeschrieben",
     "note": "Notiz",
+    "ris_paper": "RIS-Vorlage",
 }
 """German labels of the user fields (history, conflicts, reports)."""

@@ -69,10 +69,23 @@ def verdict(
     return "zurückstellen"
 
 
+def group_limit(max_per_party: object, party: str) -> int:
+    """The Koordinierungsgruppe's size for one party: the seed gives one number for all, or
+    a table ``{PARTY = n}`` (a party it leaves out gets the default)."""
+    if isinstance(max_per_party, dict):
+        value = max_per_party.get(party, DEFAULT_MAX_PER_PARTY)
+    else:
+        value = max_per_party
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_PER_PARTY
+
+
 def check_participants(
     participants: dict[str, list[str]],
     partners: tuple[str, ...],
-    max_per_party: int = DEFAULT_MAX_PER_PARTY,
+    max_per_party: int | dict = DEFAULT_MAX_PER_PARTY,
 ) -> dict[str, list[str]]:
     """Clean the participant lists; InvalidInput when a party sends more than allowed."""
     clean: dict[str, list[str]] = {}
@@ -85,10 +98,11 @@ def check_participants(
         people = [" ".join(n.split()) for n in names if n and n.strip()]
         if len(set(people)) != len(people):
             raise InvalidInput(f"Koordinierungsgruppe: doppelte Namen bei {party}")
-        if len(people) > max_per_party:
+        limit = group_limit(max_per_party, party)
+        if len(people) > limit:
             raise InvalidInput(
                 f"Koordinierungsgruppe: {party} hat {len(people)} Teilnehmende,"
-                f" erlaubt sind höchstens {max_per_party} pro Partei"
+                f" erlaubt sind höchstens {limit} für {party}"
             )
         clean[party] = people
     return clean

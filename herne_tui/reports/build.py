@@ -22,6 +22,7 @@ from pathlib import Path
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.errors import InvalidInput
+from herne_tui.reports.digest import ahead_blocks, attention_blocks, stale_blocks
 from herne_tui.reports.document import FORMATS, Heading, Items, Para, Table, render
 from herne_tui.reports.document import Bar as _Bar
 from herne_tui.reports.review import (
@@ -294,8 +295,8 @@ def _change_line(c: StatusChange) -> str:
     return f"{_label(c.measure)}: {c.old_label or '—'} → {c.new_label} ({where})"
 
 
-def weekly_blocks(review: WeeklyReview) -> list:
-    """The weekly review as document blocks."""
+def weekly_blocks(review: WeeklyReview, heading: str = "Wochenrückblick") -> list:
+    """The weekly review (and the digest, with its own ``heading``) as document blocks."""
     how = {
         "mine": "seit meiner letzten Durchsicht",
         "mark": "seit der letzten Durchsicht",
@@ -303,7 +304,8 @@ def weekly_blocks(review: WeeklyReview) -> list:
     }.get(review.since_source, "ab dem gewählten Datum")
     labels = {s.key: s.label for s in review.progress.statuses}
     period = f"Zeitraum: {_local(review.since)} – {_local(review.until)} ({how})"
-    blocks = [Heading(1, f"Wochenrückblick {review.title}".strip()), Para(period)]
+    who = f" für {review.for_user}" if review.for_user else ""
+    blocks = [Heading(1, f"{heading} {review.title}{who}".strip()), Para(period)]
     blocks += [
         Heading(2, f"Statusänderungen ({len(review.status_changes)})"),
         Items(tuple(_change_line(c) for c in review.status_changes)),
@@ -317,6 +319,7 @@ def weekly_blocks(review: WeeklyReview) -> list:
             )
         ),
     ]
+    blocks += ahead_blocks(review) + attention_blocks(review)
     blocks += [
         Heading(2, f"Überfällig ({len(review.overdue)})"),
         Items(
@@ -327,14 +330,7 @@ def weekly_blocks(review: WeeklyReview) -> list:
             )
         ),
     ]
-    blocks += [
-        Heading(2, f"Ohne Bewegung seit {review.stale_weeks} Wochen ({len(review.stale)})"),
-        Items(
-            tuple(
-                f"{_label(s.measure)}: letzte Änderung {_day(s.last_change)}" for s in review.stale
-            )
-        ),
-    ]
+    blocks += stale_blocks(review)
     blocks += [
         Heading(2, "Fortschritt je Thema"),
         _progress_table(review.progress),
@@ -448,9 +444,9 @@ def midterm_blocks(report: MidtermReport) -> list:
 
 
 # -- renderers ------------------------------------------------------------------------------------
-def render_weekly(review: WeeklyReview, fmt: str) -> str:
-    """The weekly review as ``text``, ``md`` or ``html``."""
-    return render(weekly_blocks(review), fmt)
+def render_weekly(review: WeeklyReview, fmt: str, heading: str = "Wochenrückblick") -> str:
+    """The weekly review (or, with ``heading``, the digest) as ``text``, ``md`` or ``html``."""
+    return render(weekly_blocks(review, heading), fmt)
 
 
 def render_annual(data: AnnualReport, fmt: str) -> str:
@@ -473,26 +469,93 @@ def build_report(
     year: int | None = None,
     at: date | None = None,
     stale_weeks: int = 4,
+    list_stale: bool = False,
     user: str | None = None,
+    viewer: str = "",
+    intern: bool = False,
 ) -> str:
-    """Build and render one report (``weekly``, ``annual`` or ``midterm``) as text; a weekly
-    one starts at ``user``'s last review unless ``since`` says otherwise."""
+    """Build and render one report (``weekly``, ``annual``, ``midterm``, ``minutes``); a
+    weekly one starts at ``user``'s last review unless ``since`` says otherwise.
+
+    Internal notes (issue 14) are shared by nobody: only with ``intern`` and only those of
+    ``viewer``'s own party are added (the weekly report lists them); once the database has
+    users, every report says in one line whether they are included.
+    """
     from herne_tui.reports.review import weekly_review
 
     if kind not in KINDS:
         raise InvalidInput(f"Berichtsart: „{kind}“ gibt es nicht (bekannt: {', '.join(KINDS)})")
     if fmt not in FORMATS:
         raise InvalidInput(f"--format: „{fmt}“ gibt es nicht (bekannt: {', '.join(FORMATS)})")
+    scope = intern_scope(db, viewer, intern)
     if kind == "weekly":
-        review = weekly_review(db, since=since, stale_weeks=stale_weeks, user=user)
-        return render_weekly(review, fmt)
-    if kind == "minutes":
-        from herne_tui.reports.minutes import render_minutes
+        data = weekly_review(
+            db, since=since, stale_weeks=stale_weeks, list_stale=list_stale, user=user
+        )
+        blocks = weekly_blocks(data)
+        if scope.party:  # right after the shared notes
+            spot = next(
+                (i + 2 for i, b in enumerate(blocks) if isinstance(b, Heading) and
+                 b.text.startswith("Neue Notizen")), len(blocks)
+            )  # fmt: skip
+            blocks[spot:spot] = _intern_blocks(db, scope.party, data.since, data.until)
+    elif kind == "minutes":
+        from herne_tui.reports.minutes import minutes_blocks
 
-        return render_minutes(db, fmt, since)
-    if kind == "annual":
-        return render_annual(annual_report(db, year or utc(db.now()).year), fmt)
-    return render_midterm(midterm_report(db, at), fmt)
+        blocks = minutes_blocks(db, since.date() if isinstance(since, datetime) else since)
+    elif kind == "annual":
+        blocks = annual_blocks(annual_report(db, year or utc(db.now()).year))
+    else:
+        blocks = midterm_blocks(midterm_report(db, at))
+    if scope.line:
+        blocks.insert(1, Para(scope.line))
+    return render(blocks, fmt)
+
+
+@dataclass(frozen=True)
+class InternScope:
+    """Which party's internal notes a report includes ("" = none) and the line saying so."""
+
+    party: str = ""
+    line: str = ""
+
+
+def intern_scope(db: Database, viewer: str, intern: bool) -> InternScope:
+    """Check ``--intern`` against the viewer's party and word the report's line about it."""
+    from herne_tui.services.queries import user_access
+
+    access = user_access(db, viewer) if viewer else None
+    if access is None or not access.managed:
+        if intern:
+            raise InvalidInput(
+                "--intern: ohne Nutzerliste gibt es keine internen Notizen (herne-tui users add)"
+            )
+        return InternScope()
+    if not intern:
+        return InternScope(line="Ohne interne Notizen (gemeinsamer Bericht).")
+    if not access.known or not access.partner:
+        raise InvalidInput(
+            f"--intern: „{viewer}“ hat keine Partei in der Nutzerliste; nichts ausgegeben"
+        )
+    party = access.partner
+    return InternScope(
+        party, f"Mit internen Notizen von {party}: nur für {party} bestimmt, nicht weitergeben."
+    )
+
+
+def _intern_blocks(db: Database, party: str, since: datetime, until: datetime) -> list:
+    from herne_tui.services.queries import internal_notes
+
+    notes = internal_notes(db, party=party, since=since, until=until)
+    return [
+        Heading(2, f"Interne Notizen {party} ({len(notes)})"),
+        Items(
+            tuple(
+                f"{measure_id} – {n.author}, {_local(n.at)}: {' '.join(n.text.split())}"
+                for measure_id, n in notes
+            )
+        ),
+    ]
 
 
 def save_report(

@@ -1,4 +1,4 @@
-"""Exports of the current state: TOML (a valid seed), JSON and CSV.
+"""Exports of the current state: TOML (a valid seed), JSON, CSV and a spreadsheet (``sheet``).
 
 Deterministic: the same state gives byte-identical output (no timestamps, stable order,
 sorted keys). A TOML export seeded into a fresh database exports identically again.
@@ -6,8 +6,6 @@ sorted keys). A TOML export seeded into a fresh database exports identically aga
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from datetime import date, datetime
@@ -27,12 +25,14 @@ from herne_tui.db.models import (
     SeatRow,
 )
 from herne_tui.db.store import Database
-from herne_tui.domain.text import for_csv, for_serialized
+from herne_tui.domain.text import for_serialized
+from herne_tui.reports.sheet import render_csv, render_xlsx
 from herne_tui.seeding.load import SEED_FORMAT
 from herne_tui.services.history import cutoff, replayed
 from herne_tui.services.queries import aware, read_board, read_holdings, read_meta
 
 FORMATS = ("toml", "json", "csv")
+"""The text formats; ``xlsx`` (bytes) is ``export_xlsx``."""
 _META_DATES = ("term_start", "term_end", "signed")
 
 
@@ -55,7 +55,7 @@ def snapshot(session: Session) -> dict:
     notes = defaultdict(list)
     for n in session.exec(
         select(NoteRow)
-        .where(col(NoteRow.subject).like("measure:%"))
+        .where(col(NoteRow.subject).like("measure:%"), NoteRow.intern == "")  # never internal
         .order_by(col(NoteRow.at), col(NoteRow.id))
     ):
         notes[n.subject.split(":", 1)[1]].append(
@@ -261,22 +261,8 @@ def _json_default(value):
     raise TypeError(f"not serialisable: {type(value).__name__}")
 
 
-CSV_COLUMNS = (
-    "id",
-    "topic",
-    "status",
-    "title",
-    "responsible",
-    "lead",
-    "due",
-    "notes",
-    "related",
-    "text",
-)
-
-
-def render(data: dict, fmt: str, holdings=()) -> str:
-    """Render a snapshot as toml, json or csv text."""
+def render(data: dict, fmt: str, holdings=(), *, excel: bool = False) -> str:
+    """Render a snapshot as toml, json or csv text (``excel``: CSV for German spreadsheets)."""
     if fmt == "toml":
         return for_serialized(tomli_w.dumps(data, multiline_strings=False))
     if fmt == "json":
@@ -293,39 +279,27 @@ def render(data: dict, fmt: str, holdings=()) -> str:
             + "\n"
         )
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for m in data["measures"]:
-            writer.writerow(
-                [
-                    for_csv(str(cell))
-                    for cell in (
-                        m["id"],
-                        m["topic"],
-                        m["status"],
-                        m["title"],
-                        m.get("responsible", ""),
-                        m.get("lead", ""),
-                        m["due"].isoformat() if m.get("due") else "",
-                        len(m.get("notes", [])),
-                        " ".join(m.get("related", [])),
-                        m["text"],
-                    )
-                ]
-            )
-        return out.getvalue()
+        return render_csv(data, excel=excel)
     raise ValueError(f"unknown format {fmt}")
 
 
-def export_text(db: Database, fmt: str) -> str:
+def export_text(db: Database, fmt: str, *, excel: bool = False) -> str:
     """The current state exported in one read transaction."""
 
     def run(session: Session) -> str:
         data = snapshot(session)
-        return render(data, fmt, read_holdings(session) if fmt == "json" else ())
+        return render(data, fmt, read_holdings(session) if fmt == "json" else (), excel=excel)
 
     return db.read(run)
+
+
+def export_xlsx(db: Database, when: date | datetime | None = None) -> bytes:
+    """The measures as an ``.xlsx`` workbook: now, or as of ``when`` (a date: its end, UTC)."""
+
+    def run(session: Session) -> dict:
+        return snapshot(session) if when is None else export_snapshot(session, cutoff(when))
+
+    return render_xlsx(db.read(run))
 
 
 # -- export as of a date --------------------------------------------------------------------
@@ -368,12 +342,12 @@ def export_snapshot(session: Session, until: datetime) -> dict:
     return data
 
 
-def export_text_as_of(db: Database, when: date | datetime, fmt: str) -> str:
+def export_text_as_of(db: Database, when: date | datetime, fmt: str, *, excel: bool = False) -> str:
     """The export (toml, json or csv) of the state as of ``when`` (a date: its end, UTC)."""
     limit = cutoff(when)
 
     def run(session: Session) -> str:
         data = export_snapshot(session, limit)
-        return render(data, fmt, read_holdings(session) if fmt == "json" else ())
+        return render(data, fmt, read_holdings(session) if fmt == "json" else (), excel=excel)
 
     return db.read(run)

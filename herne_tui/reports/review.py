@@ -9,18 +9,32 @@ per-user ones are read through it). A review starts at the later of the two.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.errors import InvalidInput
+from herne_tui.reports.calendar import CalendarEvent, calendar_events
+from herne_tui.services.checks import nomination_violations
 from herne_tui.services.edits import set_meta
 from herne_tui.services.history import last_changes, start_of_day
+from herne_tui.services.papers import list_dissents
 from herne_tui.services.queries import get_meta, history, load_board, utc
 
 REVIEW_MARK = "review_mark"
-"""Meta key of the coalition-wide "reviewed now" (also where the old global mark lives)."""
+"""Meta key of the coalition-wide "reviewed now"; ``review_mark:<user>`` is one user's own."""
+AHEAD_DAYS = 14
+"""Deadlines and meetings this many days ahead belong in the review."""
+MEETING = "Sitzung"
+"""The calendar category of a meeting (``services.deadlines``; RIS meetings use it too)."""
+
+WaitingSource = Callable[[Database, "str | None"], Iterable[str]]
+"""Lines about proposals waiting for someone (the user given, or anyone)."""
+WAITING_SOURCES: list[WaitingSource] = []
+"""Where "waiting for confirmation" comes from: the coalition issue's proposed status changes
+append their source here; while the list is empty the review has no such section."""
 
 DEFAULT_DAYS = 7
 """Without a review mark, a review covers this many days."""
@@ -57,6 +71,15 @@ class StaleMeasure:
     measure: d.Measure
     last_change: datetime
     weeks: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    """How many measures of one topic something applies to (e.g. stale ones)."""
+
+    key: str
+    name: str
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +153,14 @@ class WeeklyReview:
     stale: tuple[StaleMeasure, ...]
     progress: Progress
     title: str = ""
+    upcoming: tuple[CalendarEvent, ...] = ()
+    meetings: tuple[CalendarEvent, ...] = ()
+    violations: tuple[d.Violation, ...] = ()
+    dissents: tuple[d.Dissent, ...] = ()
+    waiting: tuple[str, ...] | None = None  # None: no source of waiting proposals yet
+    stale_by_topic: tuple[TopicCount, ...] = ()
+    list_stale: bool = False
+    for_user: str = ""
 
 
 # -- term and progress --------------------------------------------------------------------------
@@ -275,7 +306,7 @@ def _changes_and_notes(
                     e.source,
                 )
             )
-        elif e.action == "note":
+        elif e.action == "note" and e.field == "note":  # internal notes: see build.intern
             notes.append(NewNote(m, e.user, e.at, _text(e.new)))
     return changes, notes
 
@@ -306,22 +337,56 @@ def _stale(db: Database, board: d.Board, now: datetime, weeks: int) -> tuple[Sta
     return tuple(stale)
 
 
+def stale_by_topic(board: d.Board, stale: tuple[StaleMeasure, ...]) -> tuple[TopicCount, ...]:
+    """Stale measures counted per topic, in the board's topic order (topics without any left
+    out)."""
+    counts: dict[str, int] = {}
+    for s in stale:
+        counts[s.measure.topic] = counts.get(s.measure.topic, 0) + 1
+    return tuple(TopicCount(t.key, t.name, counts[t.key]) for t in board.topics if t.key in counts)
+
+
+def _ahead(
+    db: Database, today: date
+) -> tuple[tuple[CalendarEvent, ...], tuple[CalendarEvent, ...]]:
+    """Deadlines and meetings from today up to ``AHEAD_DAYS`` days ahead, soonest first."""
+    last = today + timedelta(days=AHEAD_DAYS)
+    soon = [e for e in calendar_events(db) if today <= e.day <= last]
+    return (
+        tuple(e for e in soon if e.category != MEETING),
+        tuple(e for e in soon if e.category == MEETING),
+    )
+
+
+def _waiting(db: Database, user: str | None) -> tuple[str, ...] | None:
+    if not WAITING_SOURCES:
+        return None
+    return tuple(line for source in WAITING_SOURCES for line in source(db, user))
+
+
 def weekly_review(
     db: Database,
     *,
     since: date | datetime | None = None,
     stale_weeks: int = 4,
+    list_stale: bool = False,
+    for_user: str | None = None,
     user: str | None = None,
 ) -> WeeklyReview:
-    """Status changes and notes since ``since`` (by default since ``user``'s last review),
-    overdue and stale measures, progress."""
+    """What a coordinator reads every week: status changes and notes since ``since`` (else
+    since the last review of ``for_user`` — the digest's reader — or of ``user``, the one
+    asking, or the coalition's), deadlines and meetings of the next two weeks, rule
+    violations, open dissents, overdue and stale measures (listed with ``list_stale``, else
+    counted per topic), progress."""
     if stale_weeks < 1:
         raise InvalidInput(f"Wochen ohne Bewegung: {stale_weeks} ist zu klein (mindestens 1)")
     now = utc(db.now())
-    start, source = _review_start(db, since, user)
+    start, source = _review_start(db, since, for_user or user)
     board = load_board(db)
     changes, notes = _changes_and_notes(db, board, start, now)
     today = now.date()
+    stale = _stale(db, board, now, stale_weeks)
+    upcoming, meetings = _ahead(db, db.now().astimezone().date())
     return WeeklyReview(
         since=start,
         until=now,
@@ -330,7 +395,15 @@ def weekly_review(
         status_changes=tuple(changes),
         notes=tuple(notes),
         overdue=_overdue(board, today),
-        stale=_stale(db, board, now, stale_weeks),
+        stale=stale,
         progress=progress_of(board, today),
         title=(board.meta.get("agreement") or {}).get("name", ""),
+        upcoming=upcoming,
+        meetings=meetings,
+        violations=tuple(nomination_violations(db)),
+        dissents=list_dissents(db, open_only=True),
+        waiting=_waiting(db, for_user),
+        stale_by_topic=stale_by_topic(board, stale),
+        list_stale=list_stale,
+        for_user=for_user or "",
     )

@@ -96,6 +96,9 @@ class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
     def data_changed(self) -> None:
         """The past does not change when others edit today."""
 
+    def on_herne_screen_outdated(self, message: HerneScreen.Outdated) -> None:
+        message.prevent_default()  # today's changes never enter the past (the board reads them)
+
     def on_herne_screen_measure_changed(self, message: HerneScreen.MeasureChanged) -> None:
         message.prevent_default()  # today's state never enters the past (the board would apply it)
 

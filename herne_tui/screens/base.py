@@ -15,7 +15,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from herne_tui.domain.objects import Measure
+from herne_tui.domain.objects import HistoryEntry, Measure
 from herne_tui.errors import Conflict, HerneError
 
 if TYPE_CHECKING:
@@ -38,6 +38,11 @@ class HerneScreen(Screen):
 
     class Outdated(Message, bubble=False):
         """Others committed changes: a shown screen reloads, a hidden one when shown again."""
+
+        def __init__(self, entries: list[HistoryEntry] | None = None) -> None:
+            super().__init__()
+            self.entries = entries
+            """The new history entries (None or empty: unknown, e.g. after a restore)."""
 
     class MeasureChanged(Message, bubble=False):
         """A measure was saved on another screen: screens that show it take the new state."""
@@ -72,7 +77,7 @@ class HerneScreen(Screen):
         return not (action in self.EDITING and self.herne.read_only)
 
     # -- live refresh ------------------------------------------------------------------------------
-    def on_herne_screen_outdated(self) -> None:
+    def on_herne_screen_outdated(self, message: Outdated) -> None:
         if self in self.herne.screen_stack:  # the current mode's screens, not only the top one
             self.data_changed()
         else:

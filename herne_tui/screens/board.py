@@ -19,14 +19,20 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
-from herne_tui.domain.boardview import BoardFilter
-from herne_tui.domain.objects import Board, Measure
+from herne_tui.domain.boardview import BoardFilter, BoardModel
+from herne_tui.domain.objects import Board, Measure, agreement_of
 from herne_tui.errors import Conflict
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import ChoicePicker, FilterForm, Prompt, TopicPicker
 from herne_tui.widgets.card_column import CardList, CardView
 from herne_tui.widgets.shown import plain
+
+
+class Columns(HorizontalScroll, can_focus=False):
+    """The row of status columns. Never focused, so ``left``/``right`` stay the board's keys
+    (moving between columns) instead of scrolling the row by one cell; the board scrolls it
+    to keep the focused column in view."""
 
 
 class BoardScreen(HerneScreen):
@@ -78,6 +84,9 @@ class BoardScreen(HerneScreen):
         Binding("x", "dissent", "Dissens melden", id="board.dissent"),
     ]
     EDITING = frozenset({"move_card", "undo", "set_status", "note", "dissent"})
+    AUTO_FOCUS = ""
+    """Nothing is focused on the board: its keys are the screen's (the search field takes the
+    focus only while it is shown)."""
 
     DEFAULT_CSS = """
     BoardScreen #filterbar { height: 1; padding: 0 1; background: $boost; display: none; }
@@ -107,6 +116,15 @@ class BoardScreen(HerneScreen):
             self.measure = measure
             self.notice = notice
 
+    class CardsRead(Message):
+        """Measures others changed, read again by a worker (``gone``: deleted meanwhile)."""
+
+        def __init__(self, measures: dict[str, Measure], gone: frozenset[str], today: date) -> None:
+            super().__init__()
+            self.measures = measures
+            self.gone = gone
+            self.today = today
+
     class SelectMeasure(Message, bubble=False):
         """Put the focus on a measure (from the command palette)."""
 
@@ -116,24 +134,48 @@ class BoardScreen(HerneScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.board: Board | None = None
+        self.model: BoardModel | None = None
+        """The board in memory; edits and others' commits change it one measure at a time."""
         self.today = date.today()
-        self.filter = BoardFilter()
+        self._filter = BoardFilter()
         self.column_index = 0
         self.rows: dict[str, int] = {}
-        self.shown: dict[str, list[Measure]] = {}
         self.focus_id: str | None = None
+        self._views: dict[str, tuple[Measure, CardView]] = {}
+        """Each measure's card view, kept while the measure is the same object."""
+        self._topic_index: dict[str, int] = {}
         self._pending: dict[str, str] = {}
         """Status a card will have once the saves in flight are done."""
         self._saved_versions: dict[str, int] = {}
         """Version each of this screen's saves produced (the next save builds on it)."""
         self._write_lock = threading.Lock()
 
+    @property
+    def board(self) -> Board | None:
+        """The board shown, as a frozen snapshot (None before the first load)."""
+        return self.model.board() if self.model is not None else None
+
+    @property
+    def shown(self) -> dict[str, list[Measure]]:
+        """The measures each column shows (after the filter), in board order."""
+        return self.model.shown if self.model is not None else {}
+
+    @property
+    def filter(self) -> BoardFilter:
+        """The board's filters."""
+        return self._filter
+
+    @filter.setter
+    def filter(self, value: BoardFilter) -> None:
+        self._filter = value
+        if self.model is not None:
+            self.model.set_filter(value)
+
     # -- composition & loading ------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="filterbar", markup=False)
-        yield HorizontalScroll(id="columns")
+        yield Columns(id="columns")
         yield Static("Keine Maßnahmen.", id="empty")
         yield Input(placeholder="Suche in ID, Titel und Text – esc löscht", id="filter")
         yield Footer()
@@ -146,6 +188,17 @@ class BoardScreen(HerneScreen):
             self.post_message(self.Loaded(initial, system_clock().astimezone().date()))
         else:
             self.reload()
+        self.call_after_refresh(self.check_access)
+
+    @work(thread=True, group="access")
+    @guarded
+    def check_access(self) -> None:
+        """Ask the database what the user may do (issue 14); the app follows the answer."""
+        # deferred: after the first paint, like the board's own load
+        from herne_tui.services import queries
+
+        access = queries.user_access(self.herne.db, self.herne.user)
+        self.app.call_from_thread(self.herne.apply_access, access)
 
     @work(thread=True, exclusive=True, group="load")
     @guarded
@@ -160,16 +213,56 @@ class BoardScreen(HerneScreen):
             self.post_message(self.Loaded(board, db.now().astimezone().date()))
 
     async def on_board_screen_loaded(self, message: Loaded) -> None:
-        first = self.board is None
-        self.board = message.board
+        first = self.model is None
+        self.model = BoardModel(message.board, self.filter, message.today)
         self.today = message.today
+        self._views.clear()
+        self._topic_index = {t.key: i for i, t in enumerate(message.board.topics)}
         self.herne.labels = {s.key: s.label for s in message.board.statuses}
+        self.herne.show_agreement(message.board.meta)
+        self.herne.seen_history(message.board.history_id)
         if first:
             await self._build_columns(message.board)  # the columns exist before they are filled
         self._refresh_columns()
 
+    def on_herne_screen_outdated(self, message: HerneScreen.Outdated) -> None:
+        """Others committed: read again only the measures they changed (hidden or not)."""
+        ids = boardview.measures_to_read(message.entries)
+        if ids is None or self.model is None:
+            return  # the whole board: HerneScreen reloads it now or when shown again
+        message.prevent_default()
+        if ids:
+            self.read_cards(ids)
+
+    @work(thread=True, group="cards")
+    @guarded
+    def read_cards(self, ids: set[str]) -> None:
+        """Read some measures in a worker; they arrive as ``CardsRead``."""
+        # deferred: the board paints (from the quick start) before the ORM has loaded
+        from herne_tui.services import queries
+
+        db = self.herne.db
+        found = queries.cards(db, ids)
+        gone = frozenset(ids - found.keys())
+        self.post_message(self.CardsRead(found, gone, db.now().astimezone().date()))
+
+    def on_board_screen_cards_read(self, message: CardsRead) -> None:
+        if self.model is None:
+            return
+        if self.model.set_day(message.today):  # after midnight: overdue counts from today
+            self.today = message.today
+            self._views.clear()
+            self._refresh_columns()
+        changed: set[str] = set()
+        for measure in message.measures.values():
+            changed |= self.model.put(measure)
+        for measure_id in message.gone:
+            changed |= self.model.remove(measure_id)
+        if changed:
+            self._refresh_columns(changed)
+
     async def _build_columns(self, board: Board) -> None:
-        container = self.query_one("#columns", HorizontalScroll)
+        container = self.query_one("#columns", Columns)
         widgets = []
         for status in board.statuses:
             widgets.append(
@@ -199,27 +292,41 @@ class BoardScreen(HerneScreen):
 
     # -- state → widgets ---------------------------------------------------------------------
     def _status_keys(self) -> list[str]:
-        return self.board.status_keys() if self.board else []
+        return self.model.status_keys() if self.model else []
 
     def _has_columns(self) -> bool:
         return bool(self._status_keys()) and bool(self.query(CardList))
 
-    def _refresh_columns(self) -> None:
-        if self.board is None or not self.query(CardList):
+    def _card_view(self, m: Measure) -> CardView:
+        """The card of a measure, made once per version of it (when it is first drawn)."""
+        cached = self._views.get(m.id)
+        if cached is not None and cached[0] is m:
+            return cached[1]
+        done = self.model.done if self.model is not None else frozenset()
+        view = CardView(
+            m.id,
+            m.topic,
+            self._topic_index.get(m.topic, 0),
+            plain(m.title, one_line=True),
+            boardview.markers(m, self.today, done),
+            m.is_overdue(self.today, done),
+        )
+        self._views[m.id] = (m, view)
+        return view
+
+    def _refresh_columns(self, changed: set[str] | None = None) -> None:
+        """Show the model; only the columns in ``changed`` get new cards (None: all)."""
+        model = self.model
+        if model is None or not self.query(CardList):
             return
-        self.shown = boardview.columns(self.board, self.filter, self.today)
-        done = self.board.done_statuses
-        topic_index = {t.key: i for i, t in enumerate(self.board.topics)}
+        keys = model.status_keys()
         # keep the focus on the same card, wherever it is now
-        if self.focus_id:
-            for i, key in enumerate(self._status_keys()):
-                ids = [m.id for m in self.shown[key]]
-                if self.focus_id in ids:
-                    self.column_index = i
-                    self.rows[key] = ids.index(self.focus_id)
-                    break
-        for i, status in enumerate(self.board.statuses):
-            items = self.shown[status.key]
+        found = model.find(self.focus_id) if self.focus_id else None
+        if found is not None:
+            self.column_index = keys.index(found[0])
+            self.rows[found[0]] = found[1]
+        for i, status in enumerate(model.statuses):
+            items = model.shown[status.key]
             column = self.query_one(f"#col-{status.key}", Vertical)
             column.set_class(i == self.column_index, "-active")
             header = column.query_one(".column-header", Static)
@@ -227,30 +334,19 @@ class BoardScreen(HerneScreen):
             if str(header.content) != label:  # fixed height: no layout pass needed
                 header.update(label, layout=False)
             cards = self.query_one(f"#cards-{status.key}", CardList)
-            views = [
-                CardView(
-                    m.id,
-                    m.topic,
-                    topic_index.get(m.topic, 0),
-                    plain(m.title, one_line=True),
-                    boardview.markers(m, self.today, done),
-                    m.is_overdue(self.today, done),
-                )
-                for m in items
-            ]
-            if views != cards.cards:  # repaint only the columns that changed
-                cards.set_cards(views)
+            if changed is None or status.key in changed:  # repaint only what changed
+                cards.set_cards(items, self._card_view)
             row = min(self.rows.get(status.key, 0), max(0, len(items) - 1))
             self.rows[status.key] = row
             cards.selected = row if items else None
             cards.active = i == self.column_index
         bar = self.query_one("#filterbar", Static)
-        names = {t.key: t.name for t in self.board.topics}
-        shown = sum(len(v) for v in self.shown.values())
+        names = {t.key: t.name for t in model.topics}
+        shown = sum(len(v) for v in model.shown.values())
         if self.filter.active() or bar.has_class("-active"):
             bar.update(
                 f"Filter: {self.filter.describe(names)} – {shown} von "
-                f"{len(self.board.measures)} Maßnahmen (esc: alle)",
+                f"{len(model.by_id)} Maßnahmen (esc: alle)",
                 layout=False,
             )
             bar.set_class(self.filter.active(), "-active")
@@ -335,9 +431,9 @@ class BoardScreen(HerneScreen):
 
     def select_measure(self, measure_id: str) -> bool:
         """Put the focus on a measure (clearing filters that hide it); False if unknown."""
-        if self.board is None or measure_id not in {m.id for m in self.board.measures}:
+        if self.model is None or measure_id not in self.model.by_id:
             return False
-        if not any(m.id == measure_id for v in self.shown.values() for m in v):
+        if self.model.find(measure_id) is None:
             self.filter = BoardFilter()
         self.focus_id = measure_id
         self._refresh_columns()
@@ -402,6 +498,8 @@ class BoardScreen(HerneScreen):
         if self._pending.get(measure.id) == measure.status:  # on the main thread: no gap
             self._pending.pop(measure.id, None)
         self.apply_measure(measure)
+        # the watcher sees this commit now, not at its next tick: the app is idle sooner
+        self.herne.poll_now()
         if message.notice:
             self.notify(message.notice)
 
@@ -413,11 +511,11 @@ class BoardScreen(HerneScreen):
 
     def apply_measure(self, measure: Measure) -> None:
         """Show a committed measure; the focus follows it if it was focused."""
-        if self.board is None:
+        if self.model is None:
             return
-        measures = tuple(measure if m.id == measure.id else m for m in self.board.measures)
-        self.board = Board(self.board.topics, self.board.statuses, measures, self.board.meta)
-        self._refresh_columns()
+        changed = self.model.put(measure)
+        if changed:
+            self._refresh_columns(changed)
 
     def action_open_measure(self) -> None:
         """Open the focused measure."""
@@ -428,9 +526,9 @@ class BoardScreen(HerneScreen):
     def action_set_status(self) -> None:
         """Choose the focused card's status from a list."""
         measure = self.focused_measure()
-        if measure is None or self.board is None or not self.herne.check_writable():
+        if measure is None or self.model is None or not self.herne.check_writable():
             return
-        choices = [(s.key, s.label) for s in self.board.statuses]
+        choices = [(s.key, s.label) for s in self.model.statuses]
         self.herne.push_screen(
             ChoicePicker(f"Status für {measure.id}", choices, measure.status),
             lambda key: (
@@ -490,7 +588,7 @@ class BoardScreen(HerneScreen):
 
         def done(what: str) -> None:
             self.notify(f"Rückgängig: {what}")
-            self.reload()
+            self.herne.poll_now()  # the watcher brings the measures the undo changed
 
         self.write(undo, done, severity="warning")
 
@@ -532,16 +630,21 @@ class BoardScreen(HerneScreen):
 
     def action_pick_topic(self) -> None:
         """Choose a topic to filter by."""
-        if self.board is not None:
+        if self.model is not None:
             self.herne.push_screen(
-                TopicPicker(self.board.topics, self.filter.topic),
+                TopicPicker(self.model.topics, self.filter.topic),
                 lambda key: None if key is None else self._set_filter(topic=key),
             )
 
     def action_pick_filter(self) -> None:
         """Filter by lead party, responsible person, or overdue only."""
         self.herne.push_screen(
-            FilterForm(self.filter.lead, self.filter.responsible, self.filter.overdue_only),
+            FilterForm(
+                self.filter.lead,
+                self.filter.responsible,
+                self.filter.overdue_only,
+                agreement_of(self.board.meta).leads if self.board is not None else (),
+            ),
             lambda values: None if values is None else self._set_filter(**values),
         )
 

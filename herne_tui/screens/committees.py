@@ -20,10 +20,8 @@ class CommitteesScreen(PanelScreen):
     """Committees with the agreed change and its state, chair, chair's party, spokespeople."""
 
     PANEL_TITLE = "Ausschüsse"
-    INTRO = (
-        "Vereinbarte Änderungen an Ausschüssen (Personal und Beteiligungen › Ausschüsse; "
-        "Umbenennung aus Inhaltliche Punkte › Soziales). enter: bearbeiten"
-    )
+    SCREEN = "committees"
+    INTRO = "Vereinbarte Änderungen an Ausschüssen."
     COLUMNS = ("Ausschuss", "Änderung", "Stand", "Vorsitz", "Partei", "Sprecher", "Maßnahme")
 
     def fetch(self, db):

@@ -15,11 +15,10 @@ class CoordinationScreen(PanelScreen):
     """Open dissents first; enter records the group's decision (at most 8 per party)."""
 
     PANEL_TITLE = "Koordinierungsgruppe"
-    INTRO = (
-        "Bei Dissens entscheidet die Koordinierungsgruppe (höchstens 8 Personen pro "
-        "Partei): einstimmig, oder sie stellt den Dissens fest und regelt das Verfahren "
-        "für den Einzelfall. Beschlüsse werden protokolliert. enter: Entscheidung"
-    )
+    SCREEN = "coordination"
+    INTRO_RULES = ("dissent-decision", "koordinierungsgruppe", "decisions-recorded")
+    INTRO = "Bei Dissens entscheidet die Koordinierungsgruppe."
+    KEYS = "enter: Entscheidung"
     COLUMNS = (
         "Nr.",
         "Gegenstand",

@@ -1,4 +1,4 @@
-"""Panel 4: Dezernat III – the nomination right and the appointment procedure."""
+"""Panel 4: the Dezernat (a department head post; the seed names it): right and procedure."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from herne_tui.screens.posts import PostsScreen, post_problems
 
 
 class DezernatScreen(PostsScreen):
-    """Dezernat III: external tender, candidate, council vote, with states and dates."""
+    """The Dezernat posts: external tender, candidate, council vote, with states and dates."""
 
-    PANEL_TITLE = "Dezernat III"
-    INTRO = (
-        "Die SPD erhält das Vorschlagsrecht auf die Besetzung des Dezernates III. "
-        "Alle Stellenbesetzungsverfahren bedürfen der externen Ausschreibung. "
-        "enter: bearbeiten"
-    )
+    PANEL_TITLE = "Dezernat"
+    SCREEN = "dezernat"
+    INTRO_RULES = ("external-tender",)
+    INTRO = "Vorschlagsrecht und Besetzungsverfahren des Dezernats."
     COLUMNS = (
         "Posten",
         "Recht",

@@ -11,17 +11,22 @@ from textual.widgets import DataTable, Label
 from herne_tui.screens.pickers import MODAL_CSS
 
 
-def key_rows(sections: list[tuple[str, list[Binding]]]) -> list[tuple[str, str, str]]:
-    """(section, keys, description) for every binding, keys as the user types them."""
+def key_rows(
+    sections: list[tuple[str, list[Binding]]], keymap: dict[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(section, keys, description) for every binding, keys as the user types them (a keymap
+    entry for the binding's id replaces its keys)."""
     rows = []
     for section, bindings in sections:
         for b in bindings:
-            keys = " / ".join(k.strip() for k in b.key.split(","))
+            key = (keymap or {}).get(b.id or "", b.key)
+            keys = " / ".join(k.strip() for k in key.split(","))
             for name, char in (
                 ("slash", "/"),
                 ("question_mark", "?"),
                 ("left_square_bracket", "["),
                 ("right_square_bracket", "]"),
+                ("asterisk", "*"),
             ):
                 keys = keys.replace(name, char)
             rows.append((section, keys, b.description))
@@ -40,16 +45,19 @@ class HelpScreen(ModalScreen[None]):
     )
     BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Schließen", id="help.close")]
 
-    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+    def __init__(
+        self, sections: list[tuple[str, list[Binding]]], keymap: dict[str, str] | None = None
+    ) -> None:
         super().__init__()
         self.sections = sections
+        self.keymap = keymap or {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Tasten", classes="title")
             table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Bereich", "Taste", "Aktion")
-            for row in key_rows(self.sections):
+            for row in key_rows(self.sections, self.keymap):
                 table.add_row(*row)
             yield table
 

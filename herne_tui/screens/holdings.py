@@ -16,11 +16,9 @@ class HoldingsScreen(PanelScreen):
     BINDINGS = [Binding("n", "edit", "Nominieren", id="holdings.nominate")]
 
     PANEL_TITLE = "Beteiligungen"
-    INTRO = (
-        "CDU: WFG und Vorstand für Haushalt und Personal der Entsorgung Herne; SPD: alle "
-        "übrigen Besetzungsrechte. Jede Stellenbesetzung braucht eine externe "
-        "Ausschreibung. enter: bearbeiten"
-    )
+    SCREEN = "holdings"
+    INTRO_RULES = ("external-tender",)
+    INTRO = "Sitze der Beteiligungen und wer sie vorschlägt."
     COLUMNS = (
         "Beteiligung",
         "Sitz / Position",

@@ -7,11 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
 
 from herne_tui.domain.objects import (
     DATE_FORMS,
-    LEADS,
     DateError,
     HistoryEntry,
     Measure,
@@ -19,6 +18,8 @@ from herne_tui.domain.objects import (
     format_datetime,
     parse_date,
 )
+from herne_tui.domain.ris import LinkedPaper
+from herne_tui.ris import proposals
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
 from herne_tui.services import edits, history, queries
@@ -43,8 +44,9 @@ class MeasureScreen(KeepsInput, HerneScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Speichern", id="measure.save"),
         Binding("escape", "back", "Zurück", id="measure.back"),
+        Binding("ctrl+t", "toggle_intern", "Intern", id="measure.intern"),
     ]
-    EDITING = frozenset({"save"})
+    EDITING = frozenset({"save", "toggle_intern"})
 
     DEFAULT_CSS = """
     MeasureScreen #body { padding: 0 1; }
@@ -65,12 +67,14 @@ class MeasureScreen(KeepsInput, HerneScreen):
             timeline: tuple[HistoryEntry, ...],
             labels: dict[str, str],
             topics: dict[str, str],
+            leads: tuple[str, ...] = (),
         ) -> None:
             super().__init__()
             self.measure = measure
             self.timeline = timeline
             self.labels = labels
             self.topics = topics
+            self.leads = leads
 
     class Saved(Message):
         """This screen saved a measure; the app passes it on to the other screens."""
@@ -86,6 +90,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self.labels: dict[str, str] = {}
         self.topics: dict[str, str] = {}
         self.statuses: list[tuple[str, str]] = []
+        self.leads: list[tuple[str, str]] = [("—", "")]
         self.leave_when_saved = False
         """Set by "Speichern" in the dialog of esc: the screen closes once the save is done."""
 
@@ -100,9 +105,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
                     yield Select([("…", "")], id="status", allow_blank=False)
                 with Vertical():
                     yield Label("Federführung")
-                    yield Select(
-                        [("—", "")] + [(x, x) for x in LEADS], id="lead", allow_blank=False
-                    )
+                    yield Select([("—", "")], id="lead", allow_blank=False)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Verantwortlich")
@@ -113,7 +116,9 @@ class MeasureScreen(KeepsInput, HerneScreen):
                     yield Label("", id="date-error")
             yield Label("Neue Notiz (wird mit Name und Zeit angehängt)")
             yield TextArea(id="note", soft_wrap=True, show_line_numbers=False)
+            yield Checkbox("intern: nur für die eigene Partei (ctrl+t)", False, id="note-intern")
             yield Static(id="notes")
+            yield Static(id="ris")
             yield Static(id="timeline")
         yield Footer()
 
@@ -126,15 +131,19 @@ class MeasureScreen(KeepsInput, HerneScreen):
     def load(self) -> None:
         """Read the measure, its timeline and the labels in a worker."""
         db = self.herne.db
-        measure = queries.get_measure(db, self.measure_id)
+        measure = queries.get_measure(db, self.measure_id, user=self.herne.user)
         topics, statuses = queries.labels(db)
         timeline = queries.history(db, entity="measure", entity_id=self.measure_id)
+        self.herne.call_from_thread(
+            self._show_ris, proposals.linked_papers(db, f"measure:{self.measure_id}")
+        )
         self.post_message(
             self.Loaded(
                 measure,
                 timeline,
                 {s.key: s.label for s in statuses},
                 {t.key: t.name for t in topics},
+                queries.agreement(db).leads,
             )
         )
 
@@ -143,6 +152,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
         dirty = not first and self.is_dirty()
         self.labels, self.topics = message.labels, message.topics
         self.statuses = [(label, key) for key, label in message.labels.items()]
+        self.leads = [("—", ""), *((x, x) for x in message.leads)]
         self._show_read_only(message.measure, message.timeline)
         if dirty:
             self.notify(
@@ -180,7 +190,8 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self.query_one("#text", Static).update(text)
         notes = (
             "\n".join(
-                f"{format_datetime(n.at.astimezone())}  {_shown(n.author)}: {_shown(n.text)}"
+                f"{format_datetime(n.at.astimezone())}  {_shown(n.author)}"
+                f"{f' (intern {_shown(n.intern)})' if n.intern else ''}: {_shown(n.text)}"
                 for n in m.notes
             )
             or "—"
@@ -191,14 +202,30 @@ class MeasureScreen(KeepsInput, HerneScreen):
             "[b]Verlauf[/b]\n" + ("\n".join(lines[:50]) or "—")
         )
 
+    def _show_ris(self, papers: tuple[LinkedPaper, ...]) -> None:
+        """The linked RIS papers and their decisions (``herne-tui ris link``)."""
+        lines = []
+        for p in papers:
+            gone = " [b red](im RIS gelöscht)[/b red]" if p.deleted else ""
+            lines.append(f"{_shown(p.reference or p.url)} {_shown(p.name)}{gone}")
+            if p.decided:
+                lines.append(f"  {_shown(p.decided)}")
+        self.query_one("#ris", Static).update(
+            f"[b]Ratsinformationssystem ({len(papers)})[/b]\n" + "\n".join(lines) if papers else ""
+        )
+
     def _fill_form(self, m: Measure) -> None:
         status = self.query_one("#status", Select)
         status.set_options(self.statuses)
         status.value = m.status
-        self.query_one("#lead", Select).value = m.lead
+        lead = self.query_one("#lead", Select)
+        known = [v for _, v in self.leads]
+        lead.set_options(self.leads + ([] if m.lead in known else [(m.lead, m.lead)]))
+        lead.value = m.lead
         self.query_one("#responsible", Input).value = m.responsible
         self.query_one("#due", Input).value = format_date(m.due)
         self.query_one("#note", TextArea).text = ""
+        self.query_one("#note-intern", Checkbox).value = False
         self.query_one("#date-error", Label).update("")
 
     # -- editing -------------------------------------------------------------------------------
@@ -257,8 +284,14 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self._save(changes, note or None, self.measure.version)
         return True
 
+    def action_toggle_intern(self) -> None:
+        """The new note only for the own party, or shared (issue 14)."""
+        box = self.query_one("#note-intern", Checkbox)
+        box.value = not box.value
+
     def _save(self, changes: dict, note: str | None, version: int) -> None:
         app = self.herne
+        intern = self.query_one("#note-intern", Checkbox).value
         self.write(
             lambda: edits.update_measure(
                 app.db,
@@ -267,6 +300,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
                 user=app.user,
                 expected_version=version,
                 note=note,
+                intern=intern,
             ),
             self._saved,
             retry=lambda c: self._save(c.mine, note, c.version),

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.edit_form import EditForm, FormField
+from herne_tui.services import queries
 from herne_tui.widgets.shown import cell as _cell
 from herne_tui.widgets.shown import plain
 
@@ -79,7 +80,15 @@ class PanelScreen(HerneScreen):
     PanelScreen #problems { padding: 0 1; height: auto; color: $error; }
     """
     PANEL_TITLE = ""
+    """The title when the seed gives none (``[meta.screens.<SCREEN>] title``)."""
+    SCREEN = ""
+    """The screen's name in the seed's ``[meta.screens]``."""
+    INTRO_RULES: tuple[str, ...] = ()
+    """Rules whose summaries introduce the panel when the seed gives no intro text."""
     INTRO = ""
+    """The intro when the seed gives none and none of ``INTRO_RULES`` exists."""
+    KEYS = "enter: bearbeiten"
+    """The key hint after the intro."""
     COLUMNS: tuple[str, ...] = ()
 
     class Loaded(Message):
@@ -99,7 +108,7 @@ class PanelScreen(HerneScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.INTRO, id="intro")
+        yield Static(self.KEYS, id="intro", markup=False)
         # the first column (what the row is) stays put when a wide table scrolls sideways
         yield DataTable(cursor_type="row", zebra_stripes=True, fixed_columns=1, id="table")
         yield Static(id="problems", markup=False)
@@ -121,10 +130,30 @@ class PanelScreen(HerneScreen):
     def reload(self) -> None:
         """Fetch the panel's rows in a worker."""
         items, context = self.fetch(self.herne.db)
+        context.setdefault("title", self.PANEL_TITLE)
+        context.setdefault("intro", self.INTRO)
+        if self.SCREEN:
+            title, intro = self.texts(self.herne.db)
+            context.update(title=title, intro=intro)
         self.post_message(self.Loaded(items, context))
+
+    def texts(self, db) -> tuple[str, str]:
+        """The panel's title and intro: the seed's own, else the summaries of its rules."""
+        agreement = queries.agreement(db)
+        rules = {r.key: r.summary for r in queries.list_rules(db)}
+        fallback = " ".join(rules[k] for k in self.INTRO_RULES if rules.get(k)) or self.INTRO
+        return (
+            agreement.screen_text(self.SCREEN, "title", self.PANEL_TITLE),
+            agreement.screen_text(self.SCREEN, "intro", fallback),
+        )
 
     def on_panel_screen_loaded(self, message: Loaded) -> None:
         self.items, self.context = message.items, message.context
+        title = self.context.get("title") or self.PANEL_TITLE
+        if self.title != title:
+            self.title = title
+        intro = " ".join(x for x in (self.context.get("intro", ""), self.KEYS) if x)
+        self.query_one("#intro", Static).update(intro)
         self._show_rows()
         waiting, self._after_load = self._after_load, []
         for then in waiting:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
+from textual import work
 from textual.binding import Binding
 
 from herne_tui.domain.objects import PAPER_KINDS, POSITIONS, Paper, format_date
 from herne_tui.domain.procedures import CONSENSUS_LABELS
+from herne_tui.screens.base import guarded
 from herne_tui.screens.edit_form import FormField
 from herne_tui.screens.panel import PanelScreen, flag
 from herne_tui.screens.pickers import Prompt
@@ -17,7 +19,7 @@ from herne_tui.services import papers, queries
 BODY_HINT = "Gremium (Rat, Ausschuss für …, Bezirksvertretung …)"
 
 
-def paper_fields(p: Paper | None) -> list[FormField]:
+def paper_fields(p: Paper | None, council: str = "") -> list[FormField]:
     """The fields of the add/edit form of a paper."""
     return [
         FormField("title", "Titel", "text", p.title if p else ""),
@@ -29,7 +31,7 @@ def paper_fields(p: Paper | None) -> list[FormField]:
             tuple(PAPER_KINDS),
             PAPER_KINDS,
         ),
-        FormField("body", BODY_HINT, "text", p.body if p else "Rat der Stadt Herne"),
+        FormField("body", BODY_HINT, "text", p.body if p else council),
         FormField("meeting_date", "Sitzung am (TT.MM.JJJJ)", "date", p.meeting_date if p else None),
         FormField(
             "filing_deadline",
@@ -86,20 +88,21 @@ class PapersScreen(PanelScreen):
     | enter / e | edit it |
     | p | record the partners' positions |
     | x | report a dissent (to the Koordinierungsgruppe) |
+    | r | open the RIS paper whose reference is this paper's number |
     """
 
     BINDINGS = [
         Binding("a", "add", "Neu", id="papers.add"),
         Binding("p", "positions", "Positionen", id="papers.positions"),
         Binding("x", "dissent", "Dissens melden", id="papers.dissent"),
+        Binding("r", "ris_paper", "RIS-Vorlage", id="papers.ris-paper"),
     ]
     EDITING = PanelScreen.EDITING | {"add", "positions", "dissent"}
     PANEL_TITLE = "Anträge & Vorlagen"
-    INTRO = (
-        "Vorschläge für gemeinsame Anträge müssen 14 Kalendertage vor der Einreichfrist "
-        "beim Partner sein. Ohne Konsens bis zur Sitzung: zurückstellen – außer rechtlich "
-        "verpflichtend oder bei finanziellem Schaden. a: neu, p: Positionen, x: Dissens"
-    )
+    SCREEN = "papers"
+    INTRO_RULES = ("joint-motion-lead", "defer-without-consensus")
+    INTRO = "Anträge und Vorlagen mit den Positionen der Partner."
+    KEYS = "a: neu, p: Positionen, x: Dissens"
     COLUMNS = (
         "Nr.",
         "Titel",
@@ -115,7 +118,11 @@ class PapersScreen(PanelScreen):
     )
 
     def fetch(self, db):
-        return list(papers.list_papers(db)), {"partners": queries.partners(db)}
+        city = queries.agreement(db).city
+        return list(papers.list_papers(db)), {
+            "partners": queries.partners(db),
+            "council": f"Rat der Stadt {city}" if city else "",
+        }
 
     def key_of(self, p: Paper) -> str:
         return str(p.id)
@@ -157,13 +164,16 @@ class PapersScreen(PanelScreen):
         if self.herne.check_writable():
             self.edit_item(
                 None,
-                lambda _: ("Neuer Antrag / neue Vorlage", paper_fields(None)),
+                lambda _: (
+                    "Neuer Antrag / neue Vorlage",
+                    paper_fields(None, self.context.get("council", "")),
+                ),
                 self._add,
                 self._added,
             )
 
     def _add(self, db, _: None, values: dict) -> Paper:
-        base = {f.name: f.value for f in paper_fields(None)}
+        base = {f.name: f.value for f in paper_fields(None, self.context.get("council", ""))}
         base.update(values)
         return papers.add_paper(db, values=base, user=self.herne.user)
 
@@ -205,6 +215,28 @@ class PapersScreen(PanelScreen):
             user=self.herne.user,
             expected_versions={party: versions[party] for party in positions},
         )
+
+    def action_ris_paper(self) -> None:
+        """Open the mirrored RIS paper this motion's number names (or the one linked to it)."""
+        p = self.current()
+        if p is not None:
+            self._find_ris_paper(p)
+
+    @work(thread=True, exclusive=True, group="ris")
+    @guarded
+    def _find_ris_paper(self, p: Paper) -> None:
+        from herne_tui.ris import queries as ris_queries  # the mirror, only when asked
+
+        app = self.herne
+        found = [x for x in ris_queries.papers(app.db) if p.id in x.motions]
+        if found:
+            app.call_from_thread(app.open_ris_paper, found[0].url)
+        else:
+            app.call_from_thread(
+                self.notify,
+                f"Keine RIS-Vorlage zu „{p.number or p.title}“ im Spiegel "
+                "(Nummer wie im RIS eintragen, RIS abgleichen).",
+            )
 
     def action_dissent(self) -> None:
         """Report a dissent on this paper to the Koordinierungsgruppe."""

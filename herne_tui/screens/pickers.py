@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from herne_tui.domain.objects import LEADS, Topic
+from herne_tui.domain.objects import Topic
 from herne_tui.screens.unsaved import MODAL_CSS, KeepsInput
 
 
@@ -53,13 +53,18 @@ class FilterForm(KeepsInput, ModalScreen[dict | None]):
         Binding("ctrl+s", "apply", "Anwenden", id="filter-form.apply"),
     ]
 
-    def __init__(self, lead: str, responsible: str, overdue_only: bool) -> None:
+    def __init__(
+        self, lead: str, responsible: str, overdue_only: bool, leads: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
         self.values = (lead, responsible, overdue_only)
+        self.leads = leads
+        """The lead choices: the agreement's partners and ``gemeinsam``."""
 
     def compose(self) -> ComposeResult:
         lead, responsible, overdue = self.values
-        choices = [("Alle", ""), *[(x, x) for x in LEADS], ("ohne Federführung", "-")]
+        leads = (*self.leads, *(() if lead in (*self.leads, "", "-") else (lead,)))
+        choices = [("Alle", ""), *[(x, x) for x in leads], ("ohne Federführung", "-")]
         with Vertical():
             yield Label("Filter", classes="title")
             yield Label("Federführung")

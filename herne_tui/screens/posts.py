@@ -26,10 +26,8 @@ class PostsScreen(PanelScreen):
     BINDINGS = [Binding("n", "edit", "Nominieren", id="posts.nominate")]
 
     PANEL_TITLE = "Bürgermeister & Bezirke"
-    INTRO = (
-        "Bürgermeister (Rat) und je Bezirksvertretung Bezirksbürgermeister und erster "
-        "Stellvertreter. enter: bearbeiten"
-    )
+    SCREEN = "posts"
+    INTRO = "Posten mit Vorschlagsrecht: Bürgermeister und Bezirke."
     COLUMNS: tuple[str, ...] = (
         "Posten",
         "Gremium",

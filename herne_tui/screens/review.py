@@ -14,10 +14,14 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, ProgressBar, Static
 
+from herne_tui.domain.ris import StatusProposal
+from herne_tui.domain.text import for_markdown
 from herne_tui.errors import HerneError
 from herne_tui.reports import build, review
+from herne_tui.ris import proposals as ris_proposals
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import ChoicePicker, Prompt
+from herne_tui.services import edits
 from herne_tui.widgets.shown import plain
 
 GLYPHS = "·░▒▓█×+=-"
@@ -37,6 +41,7 @@ class ReviewScreen(HerneScreen):
     | r | mark as reviewed now, for me or for the whole coalition |
     | [ / ] | fewer / more weeks without change count as stale |
     | s | save the weekly report to a file (.md, .html or .txt) |
+    | b | take over the first proposed status change from a council decision |
     """
 
     BINDINGS = [
@@ -58,8 +63,9 @@ class ReviewScreen(HerneScreen):
             id="review.more-weeks",
         ),
         Binding("s", "save", "Bericht speichern", id="review.save"),
+        Binding("b", "confirm_decision", "Beschluss übernehmen", id="review.confirm-decision"),
     ]
-    EDITING = frozenset({"mark"})
+    EDITING = frozenset({"mark", "confirm_decision"})
     DEFAULT_CSS = """
     ReviewScreen #review { padding: 0 1; }
     ReviewScreen #state { padding: 0 1; height: auto; color: $text-muted; }
@@ -69,9 +75,16 @@ class ReviewScreen(HerneScreen):
     class Loaded(Message):
         """The review for ``stale_weeks`` arrived from a worker (``data`` None: it failed)."""
 
-        def __init__(self, data: review.WeeklyReview | None, text: str, stale_weeks: int) -> None:
+        def __init__(
+            self,
+            data: review.WeeklyReview | None,
+            text: str,
+            stale_weeks: int,
+            proposals: tuple[StatusProposal, ...] = (),
+        ) -> None:
             super().__init__()
             self.data, self.text, self.stale_weeks = data, text, stale_weeks
+            self.proposals = proposals
 
     def __init__(self) -> None:
         super().__init__()
@@ -81,6 +94,7 @@ class ReviewScreen(HerneScreen):
         """True while a worker computes the review."""
         self._again = False
         """Set when a newer setting (or change) arrived during the computation."""
+        self.proposals: tuple[StatusProposal, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -91,6 +105,7 @@ class ReviewScreen(HerneScreen):
 
     def on_mount(self) -> None:
         self.title = "Wochenrückblick"
+        self.stale_weeks = self.herne.review_weeks  # config ``review_weeks``
         self.reload()
 
     def reload(self) -> None:
@@ -107,12 +122,13 @@ class ReviewScreen(HerneScreen):
         app = self.herne
         try:
             data = review.weekly_review(app.db, stale_weeks=stale_weeks, user=app.user)
-            text = build.render_weekly(data, "md")
+            found = tuple(ris_proposals.status_proposals(app.db))
+            text = build.render_weekly(data, "md") + decisions_md(found)
         except HerneError as exc:
             app.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
             self.post_message(self.Loaded(None, "", stale_weeks))
             return
-        self.post_message(self.Loaded(data, text, stale_weeks))
+        self.post_message(self.Loaded(data, text, stale_weeks, found))
 
     def on_review_screen_loaded(self, message: Loaded) -> None:
         self.computing = False
@@ -124,6 +140,7 @@ class ReviewScreen(HerneScreen):
         if message.data is None:
             return
         self.data = message.data
+        self.proposals = message.proposals
         since = message.data.since.astimezone().strftime("%d.%m.%Y %H:%M")
         source = {
             "mine": "mein letzter Rückblick",
@@ -158,6 +175,32 @@ class ReviewScreen(HerneScreen):
         app = self.herne
         self.write(lambda: review.mark_reviewed(app.db, user=app.user, everyone=everyone), done)
 
+    def action_confirm_decision(self) -> None:
+        """Take over the first proposed status change; its source is the paper's RIS URL."""
+        if not self.proposals:
+            self.notify("Keine Statusvorschläge aus Beschlüssen.")
+            return
+        if not self.herne.check_writable():
+            return
+        p = self.proposals[0]
+        app = self.herne
+
+        def done(_: object) -> None:
+            self.notify(f"{p.measure_id}: Status → {p.proposed_label} ({p.reference})")
+            self.reload()
+
+        self.write(
+            lambda: edits.update_measure(
+                app.db,
+                measure_id=p.measure_id,
+                changes={"status": p.proposed},
+                user=app.user,
+                source=p.paper_url,
+                comment=p.decided,
+            ),
+            done,
+        )
+
     def action_stale(self, delta: int) -> None:
         """Change how many weeks without change count as stale."""
         self.stale_weeks = max(1, self.stale_weeks + delta)
@@ -180,6 +223,24 @@ class ReviewScreen(HerneScreen):
     def data_changed(self) -> None:
         """Someone committed a change: rebuild the review."""
         self.reload()
+
+
+def decisions_md(found: tuple[StatusProposal, ...]) -> str:
+    """The review's section of status changes proposed by council decisions (key b)."""
+    if not found:
+        return ""
+    lines = [
+        "",
+        "## Beschlüsse im Rat: vorgeschlagene Statusänderungen (b übernimmt die erste)",
+        "",
+    ]
+    for p in found:
+        lines.append(
+            f"- {for_markdown(p.measure_id)} {for_markdown(p.measure_title)}: "
+            f"{for_markdown(p.status)} → **{for_markdown(p.proposed_label)}** – "
+            f"{for_markdown(p.decided)} ({for_markdown(p.reference)})"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def bar(counts, width: int) -> Text:

@@ -328,7 +328,7 @@ class _Merger:
             )
 
     def _meta(self) -> None:
-        meta = self.seed.meta.model_dump(mode="json")
+        meta = self.seed.meta.stored()
         values = {"agreement": meta, "seed_format": self.seed.format}
         for key, value in values.items():
             entry = self.s.get(MetaEntry, key)

@@ -19,7 +19,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
-from herne_tui.domain.objects import CHANGE_STATES, LEADS, POST_STATES, SEAT_STATES
+from herne_tui.domain.objects import (
+    CHANGE_STATES,
+    JOINT_LEAD,
+    POST_STATES,
+    SEAT_STATES,
+    leads_of,
+)
 from herne_tui.errors import SeedProblems
 
 SEED_FORMAT = 1
@@ -33,18 +39,60 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class SeedPartner(_Strict):
+    """A partner given as a table: short name (the key), optional full name and colour."""
+
+    short: str
+    name: str = ""
+    colour: str = ""
+
+
+class SeedScreen(_Strict):
+    """A screen's own title and introductory text (verbatim from the agreement)."""
+
+    title: str = ""
+    intro: str = ""
+
+
 class SeedMeta(_Strict):
-    """The agreement itself: name, partners, term and signing."""
+    """The agreement itself: name, partners, term and signing; optional screen texts."""
 
     name: str
     title: str = ""
     city: str = ""
-    partners: list[str]
+    partners: list[str | SeedPartner]
     term_start: date
     term_end: date
     signed: date
     signed_place: str = ""
     signatories: list[str] = []
+    screens: dict[str, SeedScreen] = {}
+    confirm_any_status: bool = False
+
+    @property
+    def partner_keys(self) -> list[str]:
+        """The partners' short names, whichever form the seed uses."""
+        return [p if isinstance(p, str) else p.short for p in self.partners]
+
+    def stored(self) -> dict[str, Any]:
+        """The metadata as stored in ``meta["agreement"]``: partners as short names (as
+        schema 1 stored them), the tables in ``partner_details``; new optional fields only
+        when the seed sets them, so an unchanged seed stores the same text as before."""
+        out = self.model_dump(mode="json")
+        out["partners"] = self.partner_keys
+        details = [
+            p.model_dump() if isinstance(p, SeedPartner) else {"short": p} for p in self.partners
+        ]
+        if any(not isinstance(p, str) for p in self.partners):
+            out["partner_details"] = details
+        for key in ("screens", "confirm_any_status"):
+            if not out.get(key):
+                out.pop(key, None)
+        return out
+
+
+SCREENS = ("dezernat", "holdings", "posts", "committees", "papers", "coordination")
+"""Screens whose title and intro a seed may set under ``[meta.screens.<name>]``."""
 
 
 class SeedTopic(_Strict):
@@ -397,7 +445,7 @@ def load_seed(path: str | Path | None = None) -> LoadedSeed:
             if len(loc) == 1 and err["type"] == "missing":
                 problems.append(f"{name}:1: Abschnitt „{loc[0]}“ fehlt")
             else:
-                problems.append(f"{name}:{line}: {_describe(err) if len(loc) > 1 else err['msg']}")
+                problems.append(f"{name}:{line}: {_describe(err)}")
         raise SeedProblems(problems) from None
 
     def where(loc: tuple) -> str:
@@ -421,6 +469,8 @@ def _duplicates(
     out = []
     for i, item in enumerate(items):
         value = getattr(item, attr)
+        if value == "":  # reported as missing, not as a duplicate ("Titel fehlt")
+            continue
         if value in seen:
             out.append(f"{where((table, i, attr))}: {label} „{value}“ kommt doppelt vor")
         seen.add(value)
@@ -442,13 +492,13 @@ class _Known:
 
     @classmethod
     def of(cls, seed: Seed) -> _Known:
-        partners = set(seed.meta.partners)
+        partners = set(seed.meta.partner_keys)
         return cls(
             topics={t.key for t in seed.topics},
             statuses={s.key for s in seed.statuses},
             ids={m.id for m in seed.measures},
             partners=partners,
-            leads=partners | {"gemeinsam"} if partners else set(LEADS),
+            leads=set(leads_of(seed.meta.partner_keys)),
             committees={c.key for c in seed.committees},
             holdings={h.key for h in seed.holdings},
             seats={s.key for s in seed.seats},
@@ -462,8 +512,46 @@ def _check_header(seed: Seed, where: _Where) -> list[str]:
             f"{where(('format',))}: Seed-Format {seed.format} ist neuer als dieses "
             f"herne-tui ({SEED_FORMAT})"
         )
+    if not seed.meta.partners:
+        p.append(f"{where(('meta', 'partners'))}: Partner fehlen – die Parteien eintragen")
     if seed.meta.term_end < seed.meta.term_start:
         p.append(f"{where(('meta', 'term_end'))}: Ende der Wahlperiode liegt vor ihrem Beginn")
+    return p + _check_partners(seed, where)
+
+
+def _check_partners(seed: Seed, where: _Where) -> list[str]:
+    p: list[str] = []
+    keys = seed.meta.partner_keys
+    if len(keys) < 2:
+        p.append(f"{where(('meta', 'partners'))}: mindestens zwei Partner angeben")
+    for i, key in enumerate(keys):
+        at = where(("meta", "partners", i))
+        if not key.strip() or key != key.strip():
+            p.append(f"{at}: Kurzname „{key}“ ist leer oder hat Leerzeichen am Rand")
+        elif key == JOINT_LEAD:
+            p.append(f"{at}: „{JOINT_LEAD}“ ist kein Partnername")
+        elif keys.index(key) != i:
+            p.append(f"{at}: Partner „{key}“ kommt doppelt vor")
+    p += [
+        f"{where(('meta', 'screens', name))}: Ansicht „{name}“ unbekannt "
+        f"(bekannt: {', '.join(SCREENS)})"
+        for name in seed.meta.screens
+        if name not in SCREENS
+    ]
+    return p + _check_group_limits(seed, where)
+
+
+def _check_group_limits(seed: Seed, where: _Where) -> list[str]:
+    keys = seed.meta.partner_keys
+    p: list[str] = []
+    for i, rule in enumerate(seed.rules):
+        limit = rule.params.get("max_per_party") if rule.key == "koordinierungsgruppe" else None
+        for party in limit if isinstance(limit, dict) else ():
+            if party not in keys:
+                p.append(
+                    f"{where(('rules', i, 'params', 'max_per_party'))}: „{party}“ ist "
+                    f"keine Partei der Vereinbarung ({', '.join(keys)})"
+                )
     return p
 
 
@@ -503,7 +591,10 @@ def _check_measure_id(m: SeedMeasure, at: tuple[Any, ...], where: _Where) -> lis
 def _check_measure_texts(m: SeedMeasure, at: tuple[Any, ...], where: _Where) -> list[str]:
     p: list[str] = []
     if not m.title.strip():
-        p.append(f"{where(at + ('title',))}: Kurztitel ist leer")
+        p.append(
+            f"{where(at + ('title',))}: {m.id}: Titel fehlt – einen kurzen Titel "
+            f"(höchstens {TITLE_MAX} Zeichen) eintragen"
+        )
     if len(m.title) > TITLE_MAX:
         p.append(
             f"{where(at + ('title',))}: Kurztitel hat {len(m.title)} Zeichen "

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from herne_tui.db.models import DissentRow, PostRow, RuleRow
 from herne_tui.db.store import Database
+from herne_tui.domain import procedures
 from herne_tui.domain.objects import Holding, Seat, Violation
 from herne_tui.services.queries import read_holdings
 
@@ -95,17 +96,21 @@ def _seat_violations(h: Holding, s: Seat) -> list[Violation]:
 
 def _group_violations(session: Session) -> list[Violation]:
     rule = session.get(RuleRow, "koordinierungsgruppe")
-    limit = int((rule.params or {}).get("max_per_party", 8)) if rule else 8
+    limits = (
+        (rule.params or {}).get("max_per_party", procedures.DEFAULT_MAX_PER_PARTY)
+        if rule
+        else procedures.DEFAULT_MAX_PER_PARTY
+    )
     return [
         Violation(
             "koordinierungsgruppe",
             f"dissent:{dissent.id}",
             f"Koordinierungsgruppe (Dissens {dissent.id}): {party} mit "
-            f"{len(names)} Personen, höchstens {limit}",
+            f"{len(names)} Personen, höchstens {procedures.group_limit(limits, party)}",
         )
         for dissent in session.exec(select(DissentRow))
         for party, names in (dissent.participants or {}).items()
-        if len(names) > limit
+        if len(names) > procedures.group_limit(limits, party)
     ]
 
 

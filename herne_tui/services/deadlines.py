@@ -2,21 +2,56 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from herne_tui.db.models import MeasureRow, PaperRow, StatusRow
+from herne_tui.db.models import (
+    MeasureRow,
+    PaperRow,
+    RisMeetingRow,
+    RisOrganizationRow,
+    StatusRow,
+)
 from herne_tui.db.store import Database
 from herne_tui.domain import procedures
 from herne_tui.domain.objects import Deadline
 from herne_tui.services.papers import to_paper
 from herne_tui.services.queries import read_meta
 
+RIS_BEFORE = timedelta(days=7)
+RIS_AHEAD = timedelta(days=90)
+"""The window of mirrored RIS meetings the deadlines list shows around today."""
+
+
+def ris_meetings(session: Session, today: date) -> list[Deadline]:
+    """Meetings of the RIS mirror (issue 13) from a week ago to 90 days ahead."""
+    start = datetime.combine(today - RIS_BEFORE, time.min, tzinfo=UTC)
+    end = datetime.combine(today + RIS_AHEAD, time.max, tzinfo=UTC)
+    rows = session.exec(
+        select(RisMeetingRow).where(
+            col(RisMeetingRow.start) >= start, col(RisMeetingRow.start) <= end
+        )
+    ).all()
+    if not rows:
+        return []
+    orgs = {o.url: o.name or o.short_name for o in session.exec(select(RisOrganizationRow))}
+    out = []
+    for m in rows:
+        if m.start is None:  # never: the query excludes it; this tells the type checker
+            continue
+        names = ", ".join(orgs.get(u, "") for u in m.organization_urls if orgs.get(u))
+        gone = " (abgesagt)" if m.cancelled else ""
+        label = f"{names}: {m.name}{gone}" if names else f"{m.name}{gone}"
+        out.append(Deadline(m.start.astimezone().date(), "Sitzung", label, f"ris:{m.url}", False))
+    return out
+
 
 def deadlines_in(session: Session, today: date) -> list[Deadline]:
-    """Filing and partner deadlines, meetings, measure due dates, annual and mid-term reviews."""
-    out: list[Deadline] = []
+    """Filing and partner deadlines, meetings (from the RIS mirror, and those entered with
+    motions on days the mirror has none), measure due dates, annual and mid-term reviews."""
+    out: list[Deadline] = ris_meetings(session, today)
+    ris_days = {x.when for x in out}
     for row in session.exec(select(PaperRow)):
         paper = to_paper(session, row, today)
         ref = f"paper:{paper.id}"
@@ -41,7 +76,7 @@ def deadlines_in(session: Session, today: date) -> list[Deadline]:
                     paper.filing_deadline < today,
                 )
             )
-        if paper.meeting_date:
+        if paper.meeting_date and paper.meeting_date not in ris_days:
             out.append(
                 Deadline(
                     paper.meeting_date,

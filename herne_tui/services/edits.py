@@ -31,14 +31,16 @@ from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.domain.objects import FIELD_LABELS
 from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
-from herne_tui.services import validate
+from herne_tui.services import access, validate
 from herne_tui.services.queries import (
     measure_subject,
     read_holdings,
     read_measure,
+    read_meta,
     to_committee,
     to_post,
     utc,
+    viewer_party,
 )
 from herne_tui.services.validate import Validator
 
@@ -77,7 +79,19 @@ def record(
     comment: str = "",
     reverts: str = "",
 ) -> None:
-    """Append one history entry in the caller's transaction."""
+    """Append one history entry in the caller's transaction.
+
+    Every change a user makes is recorded here, so this is where the user's role is checked
+    (issue 14): a refusal raises ``NotAllowed`` and the caller's transaction is rolled back.
+    """
+    if action not in ("seed", "forget"):  # forget checks the user before replacing the name
+        access.authorize(
+            session,
+            user,
+            _kind(action, entity),
+            party=entity_id.partition(":")[2] if entity == "position" else "",
+            key=entity_id,
+        )
     session.add(
         HistoryRow(
             at=utc(at),
@@ -94,6 +108,15 @@ def record(
             reverts=reverts,
         )
     )
+
+
+def _kind(action: str, entity: str) -> str:
+    """The kind of change ``services.access`` checks, from a history entry's action/entity."""
+    if action == "note":
+        return "note"
+    if entity == "dissent" and action == "dissent":
+        return "dissent-raise"
+    return entity
 
 
 # -- what can be edited ----------------------------------------------------------------------
@@ -162,6 +185,10 @@ def _measure_changes(session: Session, entity: Entity, changes: dict[str, Any]) 
     clean = validate_fields(session, entity, changes)
     if "status" in clean:
         validate.known_status(session, clean["status"])
+    for field in ("lead", "origin"):
+        if clean.get(field):
+            leads = d.agreement_of(read_meta(session)).leads
+            clean[field] = validate.choice(leads)(clean[field], FIELD_LABELS[field])
     return clean
 
 
@@ -185,8 +212,9 @@ ENTITIES: dict[str, Entity] = {
         {
             "status": ("status_key", validate.text),  # must exist: checked by _measure_changes
             "responsible": ("responsible", validate.text),
-            "lead": ("lead", validate.choice(d.LEADS)),
+            "lead": ("lead", validate.text),  # a partner or gemeinsam: see _measure_changes
             "due": ("due", validate.day),
+            "origin": ("origin", validate.text),  # a partner or gemeinsam: see _measure_changes
         },
         validate=_measure_changes,
         read=read_measure,
@@ -377,9 +405,10 @@ def update_measure(
     source: str = "",
     comment: str = "",
     note: str | None = None,
+    intern: bool = False,
 ) -> d.Measure:
     """Change status, responsible, lead and/or due date of a measure, and optionally
-    append a note, all in one transaction."""
+    append a note (``intern``: only for the writer's party), all in one transaction."""
     body = _note_text(note) if note is not None else None
 
     def run(session: Session) -> d.Measure:
@@ -404,9 +433,46 @@ def update_measure(
                 at=at,
                 source=source,
                 comment=comment,
+                intern=intern,
             )
         session.flush()
-        return read_measure(session, measure_id)
+        return read_measure(session, measure_id, viewer_party(session, user))
+
+    return db.write(run)
+
+
+def update_measures(
+    db: Database,
+    *,
+    changes: dict[str, dict[str, Any]],
+    user: str,
+    versions: dict[str, int] | None = None,
+    source: str = "",
+    comment: str = "",
+) -> list[d.Measure]:
+    """A bulk edit: the same kind of change on several measures, one transaction, one txn id.
+
+    All or nothing: a measure someone else changed since ``versions`` raises ``Conflict``
+    naming it, and nothing is saved (a council resolution implementing several measures is
+    recorded as one decision or not at all). Undone as one by ``undo_last``.
+    """
+    if not changes:
+        raise HerneError("Keine Maßnahmen markiert")
+    versions = versions or {}
+
+    def run(session: Session) -> list[d.Measure]:
+        apply_batch(
+            session,
+            changes=[
+                Change("measure", mid, fields, versions.get(mid)) for mid, fields in changes.items()
+            ],
+            user=user,
+            at=db.now(),
+            source=source,
+            comment=comment,
+        )
+        session.flush()
+        return [read_measure(session, mid) for mid in changes]
 
     return db.write(run)
 
@@ -442,10 +508,18 @@ def _append_note(
     at: datetime,
     source: str = "",
     comment: str = "",
+    intern: bool = False,
 ) -> None:
     if session.get(MeasureRow, measure_id) is None:
         raise NotFound(f"Maßnahme „{measure_id}“ gibt es nicht")
-    session.add(NoteRow(subject=measure_subject(measure_id), author=user, at=utc(at), text=text))
+    party = _intern_party(session, user) if intern else ""
+    session.add(
+        NoteRow(
+            subject=measure_subject(measure_id), author=user, at=utc(at), text=text, intern=party
+        )
+    )
+    # an internal note's text stays in its row: the history (read by everyone) only says
+    # that one was written, and for which party
     record(
         session,
         at=at,
@@ -453,24 +527,51 @@ def _append_note(
         action="note",
         entity="measure",
         entity_id=measure_id,
-        field="note",
-        new=text,
+        field="note_intern" if party else "note",
+        new=party or text,
         txn=new_txn(),
         source=source,
         comment=comment,
     )
 
 
-def add_note(db: Database, *, measure_id: str, text: str, user: str, source: str = "") -> d.Measure:
-    """Append a note to a measure (never replaces; never conflicts)."""
+def _intern_party(session: Session, user: str) -> str:
+    a = access.access_in(session, user)
+    if not a.managed:
+        raise InvalidInput(
+            "Interne Notizen gibt es erst mit einer Nutzerliste (herne-tui users add): "
+            "ohne sie ist keine Partei bekannt; nichts gespeichert"
+        )
+    if not a.partner:
+        raise InvalidInput(f"„{user}“ hat keine Partei: keine interne Notiz möglich")
+    return a.partner
+
+
+def add_note(
+    db: Database,
+    *,
+    measure_id: str,
+    text: str,
+    user: str,
+    source: str = "",
+    intern: bool = False,
+) -> d.Measure:
+    """Append a note to a measure (never replaces; never conflicts); ``intern``: only the
+    writer's party sees it."""
     body = _note_text(text)
 
     def run(session: Session) -> d.Measure:
         _append_note(
-            session, measure_id=measure_id, text=body, user=user, at=db.now(), source=source
+            session,
+            measure_id=measure_id,
+            text=body,
+            user=user,
+            at=db.now(),
+            source=source,
+            intern=intern,
         )
         session.flush()
-        return read_measure(session, measure_id)
+        return read_measure(session, measure_id, viewer_party(session, user))
 
     return db.write(run)
 
@@ -572,31 +673,37 @@ def undo_last(db: Database, *, user: str) -> str:
         entries = session.exec(
             select(HistoryRow).where(HistoryRow.txn == txn).order_by(col(HistoryRow.id))
         ).all()
-        first = entries[0]
-        spec = ENTITIES[first.entity]
-        row = spec.load(session, spec, first.entity_id)
-        restore = {}
-        for e in entries:
-            current = encode(getattr(row, spec.fields[e.field][0]))
-            if current != e.new:
-                raise HerneError(
-                    f"Rückgängig nicht möglich: {FIELD_LABELS.get(e.field, e.field)} von "
-                    f"{first.entity_id} wurde seitdem geändert"
-                )
-            value = json.loads(e.old)
-            restore[e.field] = value
-        apply_changes(
-            session,
-            entity=first.entity,
-            key=first.entity_id,
-            changes=restore,
-            user=user,
-            at=db.now(),
-            action="undo",
-            reverts=txn,
-        )
-        what = ", ".join(f"{FIELD_LABELS.get(f, f)} → {v or '—'}" for f, v in restore.items())
-        return f"{first.entity_id}: {what}"
+        restores: dict[tuple[str, str], dict[str, Any]] = {}
+        for e in entries:  # a bulk edit touches several rows in one txn: undone together
+            restores.setdefault((e.entity, e.entity_id), {})[e.field] = e
+        at = db.now()
+        described = []
+        for (entity, key), fields in restores.items():
+            spec = ENTITIES[entity]
+            row = spec.load(session, spec, key)
+            restore = {}
+            for field, e in fields.items():
+                if encode(getattr(row, spec.fields[field][0])) != e.new:
+                    raise HerneError(
+                        f"Rückgängig nicht möglich: {FIELD_LABELS.get(field, field)} von "
+                        f"{key} wurde seitdem geändert"
+                    )
+                restore[field] = json.loads(e.old)
+            apply_changes(
+                session,
+                entity=entity,
+                key=key,
+                changes=restore,
+                user=user,
+                at=at,
+                action="undo",
+                reverts=txn,
+            )
+            what = ", ".join(f"{FIELD_LABELS.get(f, f)} → {v or '—'}" for f, v in restore.items())
+            described.append(f"{key}: {what}")
+        if len(described) > 3:
+            return f"{len(described)} Maßnahmen: " + "; ".join(described[:3]) + " …"
+        return "; ".join(described)
 
     return db.write(run)
 

@@ -60,6 +60,13 @@ ACTION_LABELS = {
     "note": "Notiz",
     "meta": "Einstellung",
     "forget": "Name entfernt",
+    "link": "verknüpft",
+    "unlink": "gelöst",
+    "reject": "abgelehnt",
+    "user": "Nutzerliste",
+    "propose": "Vorschlag",
+    "confirm": "bestätigt",
+    "decline": "zurückgewiesen",
 }
 """German labels of history actions."""
 
@@ -375,6 +382,8 @@ def describe(entry: d.HistoryEntry, status_labels: dict[str, str] | None = None)
         return f"Name einer Person durch Platzhalter ersetzt ({count} Werte)"
     if entry.field == "*":
         return "angelegt"
+    if entry.action == "note" and entry.field == "note_intern":
+        return f"interne Notiz ({entry.new})"  # the text is not in the history
     if entry.action == "note":
         return f"Notiz: {entry.new}"
     if entry.entity == "meta":

@@ -370,8 +370,8 @@ DISSENT = Entity(
 
 
 def _participants(session: Session, participants: dict[str, list[str]]) -> dict[str, list[str]]:
-    limit = int(
-        _param(session, "koordinierungsgruppe", "max_per_party", procedures.DEFAULT_MAX_PER_PARTY)
+    limit = _param(
+        session, "koordinierungsgruppe", "max_per_party", procedures.DEFAULT_MAX_PER_PARTY
     )
     people = procedures.check_participants(participants, _partners(session), limit)
     if not any(people.values()):

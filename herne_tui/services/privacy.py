@@ -41,6 +41,7 @@ from herne_tui.db.models import (
 )
 from herne_tui.db.store import Database
 from herne_tui.errors import InvalidInput
+from herne_tui.services import access
 from herne_tui.services.edits import encode, new_txn, record
 
 PLACEHOLDER = "[entfernt]"
@@ -120,9 +121,11 @@ def check_name(name: str) -> str:
 def check_not_vocabulary(db: Database, name: str) -> None:
     """InvalidInput when ``name`` is a word of the data's vocabulary, not a person's name."""
     from herne_tui.db.models import HoldingRow, StatusRow, TopicRow
-    from herne_tui.domain.objects import LEADS
+    from herne_tui.domain.objects import agreement_of
+    from herne_tui.services.queries import get_meta
 
-    words: dict[str, str] = {w.casefold(): "Federführung/Partei" for w in LEADS}
+    leads = agreement_of(get_meta(db)).leads
+    words: dict[str, str] = {w.casefold(): "Federführung/Partei" for w in leads}
     words["seed"] = "Nutzer des Seeds"
     with Session(db.engine) as s:
         for st in s.exec(select(StatusRow)):
@@ -242,8 +245,12 @@ def _untouched(session: Session, name: str) -> dict[str, int]:
 
 
 def forget(db: Database, *, name: str, user: str, dry_run: bool = False) -> ForgetReport:
-    """Replace a person's name everywhere (history included) with a placeholder; report it."""
+    """Replace a person's name everywhere (history included) with a placeholder; report it.
+
+    Refuses (InvalidInput, before anything is read or changed) names that are too short, part
+    of the placeholder, or a word of the data's vocabulary (status, topic, party, key, seed)."""
     clean = check_name(name)
+    check_not_vocabulary(db, clean)
 
     def preview(session: Session) -> ForgetReport:
         return ForgetReport(
@@ -259,6 +266,7 @@ def forget(db: Database, *, name: str, user: str, dry_run: bool = False) -> Forg
     def run(session: Session) -> ForgetReport:
         if db.is_sqlite:
             session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+        access.authorize(session, user, "privacy")
         counts = _scan(session, clean, True)
         if counts:
             session.flush()

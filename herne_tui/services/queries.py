@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import overload
 
@@ -80,7 +81,8 @@ def to_measure(row: MeasureRow, *, note_count: int = 0, notes=(), repeats=()) ->
         due=row.due,
         version=row.version,
         note_count=note_count or len(notes),
-        notes=tuple(d.Note(n.id, n.author, aware(n.at), n.text) for n in notes),
+        notes=tuple(d.Note(n.id, n.author, aware(n.at), n.text, n.intern) for n in notes),
+        origin=getattr(row, "origin", "") or "",
     )
 
 
@@ -212,7 +214,7 @@ def read_board(session: Session) -> d.Board:
     counts = dict(
         session.exec(
             select(NoteRow.subject, func.count())
-            .where(col(NoteRow.subject).like("measure:%"))
+            .where(col(NoteRow.subject).like("measure:%"), NoteRow.intern == "")
             .group_by(NoteRow.subject)
         ).all()
     )
@@ -223,11 +225,44 @@ def read_board(session: Session) -> d.Board:
         to_measure(m, note_count=counts.get(measure_subject(m.id), 0), repeats=repeats[m.id])
         for m in session.exec(select(MeasureRow).order_by(col(MeasureRow.position)))
     )
-    return d.Board(topics=topics, statuses=statuses, measures=measures, meta=read_meta(session))
+    newest = session.exec(select(func.max(HistoryRow.id))).one() or 0
+    return d.Board(
+        topics=topics,
+        statuses=statuses,
+        measures=measures,
+        meta=read_meta(session),
+        history_id=newest,
+    )
 
 
-def read_measure(session: Session, measure_id: str) -> d.Measure:
-    """One measure with its notes and repeats; NotFound for an unknown id."""
+def read_cards(session: Session, ids: Iterable[str]) -> dict[str, d.Measure]:
+    """The given measures as the board shows them (note counts, no note texts), by id; an id
+    that is not in the database (any more) is missing from the result."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    subjects = [measure_subject(i) for i in wanted]
+    counts = dict(
+        session.exec(
+            select(NoteRow.subject, func.count())
+            .where(col(NoteRow.subject).in_(subjects), NoteRow.intern == "")
+            .group_by(NoteRow.subject)
+        ).all()
+    )
+    repeats = defaultdict(list)
+    for r in session.exec(
+        select(RepeatRow).where(col(RepeatRow.of_measure).in_(wanted)).order_by(col(RepeatRow.id))
+    ):
+        repeats[r.of_measure].append(r)
+    return {
+        m.id: to_measure(m, note_count=counts.get(measure_subject(m.id), 0), repeats=repeats[m.id])
+        for m in session.exec(select(MeasureRow).where(col(MeasureRow.id).in_(wanted)))
+    }
+
+
+def read_measure(session: Session, measure_id: str, party: str = "") -> d.Measure:
+    """One measure with its shared notes (and those internal to ``party``, when given) and
+    its repeats; NotFound for an unknown id. Internal notes of other parties never leave."""
     row = session.get(MeasureRow, measure_id)
     if row is None:
         raise NotFound(
@@ -235,7 +270,10 @@ def read_measure(session: Session, measure_id: str) -> d.Measure:
         )
     notes = session.exec(
         select(NoteRow)
-        .where(NoteRow.subject == measure_subject(measure_id))
+        .where(
+            NoteRow.subject == measure_subject(measure_id),
+            col(NoteRow.intern).in_({"", party}),
+        )
         .order_by(col(NoteRow.at), col(NoteRow.id))
     ).all()
     repeats = session.exec(
@@ -271,14 +309,31 @@ def load_board(db: Database) -> d.Board:
     return db.read(read_board)
 
 
+def cards(db: Database, ids: Iterable[str]) -> dict[str, d.Measure]:
+    """Some measures as the board shows them, by id, in one short read (see ``read_cards``)."""
+    return db.read(lambda s: read_cards(s, ids))
+
+
 def labels(db: Database) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
     """Topics and statuses, without the measures."""
     return db.read(read_labels)
 
 
-def get_measure(db: Database, measure_id: str) -> d.Measure:
-    """One measure with notes; NotFound for an unknown id."""
-    return db.read(lambda s: read_measure(s, measure_id))
+def get_measure(db: Database, measure_id: str, user: str = "") -> d.Measure:
+    """One measure with notes (with ``user``: also those internal to the user's party);
+    NotFound for an unknown id."""
+    return db.read(lambda s: read_measure(s, measure_id, viewer_party(s, user)))
+
+
+def viewer_party(session: Session, user: str) -> str:
+    """The party whose internal notes ``user`` may read ("" for none: no user list, unknown
+    user, or no user given)."""
+    if not user:
+        return ""
+    from herne_tui.services.access import access_in
+
+    a = access_in(session, user)
+    return a.partner if a.known else ""
 
 
 def list_committees(db: Database) -> tuple[d.Committee, ...]:
@@ -319,8 +374,52 @@ def partners_of(meta: dict) -> tuple[str, ...]:
 
 
 def partners(db: Database) -> tuple[str, ...]:
-    """The parties of the agreement (e.g. SPD, CDU)."""
+    """The parties of the agreement (their short names, in the seed's order)."""
     return partners_of(get_meta(db))
+
+
+def internal_notes(
+    db: Database, *, party: str, since: datetime, until: datetime
+) -> tuple[tuple[str, d.Note], ...]:
+    """The notes internal to ``party`` written in ``[since, until]``, as (measure id, note)."""
+
+    def run(session: Session):
+        rows = session.exec(
+            select(NoteRow)
+            .where(NoteRow.intern == party, NoteRow.at >= utc(since), NoteRow.at <= utc(until))
+            .order_by(col(NoteRow.at), col(NoteRow.id))
+        )
+        return tuple(
+            (
+                n.subject.partition(":")[2],
+                d.Note(n.id or 0, n.author, aware(n.at), n.text, n.intern),
+            )
+            for n in rows
+        )
+
+    return db.read(run)
+
+
+def internal_note_count(db: Database) -> int:
+    """How many notes are internal to a party (issue 14; exports and shared reports leave
+    them out and say so)."""
+    return db.read(
+        lambda s: s.exec(
+            select(func.count()).select_from(NoteRow).where(NoteRow.intern != "")
+        ).one()
+    )
+
+
+def user_access(db: Database, user: str) -> d.Access:
+    """What ``user`` may do (issue 14: everything while the database has no users)."""
+    from herne_tui.services.access import access_in
+
+    return db.read(lambda s: access_in(s, user))
+
+
+def agreement(db: Database) -> d.Agreement:
+    """The agreement's own facts (name, partners with names and colours, term, screen texts)."""
+    return d.agreement_of(get_meta(db))
 
 
 def get_meta(db: Database) -> dict:
@@ -370,3 +469,15 @@ def _as_dt(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         return utc(value)
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+def last_changes(db: Database) -> dict[str, datetime]:
+    """When each measure last changed (its ``updated_at``; measures never edited are absent)."""
+
+    def run(session: Session) -> dict[str, datetime]:
+        q = select(MeasureRow.id, MeasureRow.updated_at).where(
+            col(MeasureRow.updated_at).isnot(None)
+        )
+        return {mid: aware(at) for mid, at in session.exec(q) if at is not None}
+
+    return db.read(run)

@@ -35,7 +35,9 @@ class ChangeWatcher:
     Thread-safe; meant to be called from a worker thread about every half second.
     """
 
-    def __init__(self, db: Database, *, use_data_version: bool | None = None):
+    def __init__(
+        self, db: Database, *, use_data_version: bool | None = None, since: int | None = None
+    ):
         self.db = db
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
@@ -46,8 +48,12 @@ class ChangeWatcher:
             self._conn = db.connect_raw()
         self._closed = False
         self._marker = self._probe()  # first, so a commit in between is not missed
-        self.last_id = self._max_id()
-        """The newest history id already handed out (or present when watching began)."""
+        newest = self._max_id()
+        self.last_id = newest if since is None else since
+        """The newest history id already handed out (or present when watching began, or
+        ``since``: what the caller has already seen)."""
+        self._behind = newest != self.last_id
+        """True while entries after ``since`` are still to be handed out."""
 
     # -- probes -----------------------------------------------------------------------------
     def _max_id(self) -> int:
@@ -71,7 +77,7 @@ class ChangeWatcher:
                 return None
             try:
                 marker = self._probe()
-                if marker == self._marker:
+                if marker == self._marker and not self._behind:
                     return None
                 entries = self._new_entries()
             except (sqlite3.OperationalError, OperationalError, DatabaseBusy, DatabaseUnavailable):
@@ -80,6 +86,7 @@ class ChangeWatcher:
                 return None
             if self._conn is not None:
                 self._marker = marker
+            self._behind = False
             return entries
 
     def _new_entries(self) -> list[d.HistoryEntry]:

@@ -1,12 +1,15 @@
 """A board column: a header with label and count, and its cards drawn line by line.
 
 Cards are painted with Textual's Line API, so only the visible rows cost anything, whether a
-column holds ten cards or ten thousand.
+column holds ten cards or ten thousand: the column holds the board's items and asks for a
+card's view (``CardView``) only when the card is drawn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -70,6 +73,10 @@ def _wrap(text: str, width: int, rows: int) -> list[str]:
     return [set_cell_size(line, width) for line in lines]
 
 
+def _as_view(card: Any) -> CardView:
+    return card
+
+
 class CardList(ScrollView, can_focus=False):
     """The cards of one status column, drawn with the Line API."""
 
@@ -96,11 +103,15 @@ class CardList(ScrollView, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.cards: list[CardView] = []
+        self.cards: Sequence[Any] = ()
+        """The column's items (the board's own list; a card's view is made when it is drawn)."""
+        self._view: Callable[[Any], CardView] = _as_view
 
-    def set_cards(self, cards: list[CardView]) -> None:
-        """Replace the cards (keeps the scroll position where possible)."""
+    def set_cards(self, cards: Sequence[Any], view: Callable[[Any], CardView] = _as_view) -> None:
+        """Show these items, each drawn as ``view(item)`` (keeps the scroll position where
+        possible). Call it again after the sequence changed in place."""
         self.cards = cards
+        self._view = view
         self.virtual_size = Size(self.size.width, len(cards) * CARD_HEIGHT)
         self.refresh()
 
@@ -139,7 +150,7 @@ class CardList(ScrollView, can_focus=False):
         index, row = divmod(line, CARD_HEIGHT)
         if index >= len(self.cards) or row == CARD_HEIGHT - 1 or width < 4:
             return Strip.blank(width, base)
-        card = self.cards[index]
+        card = self._view(self.cards[index])
         focused = index == self.selected
         marker = "▌" if focused else " "
         inner = width - 2

@@ -1,0 +1,88 @@
+"""The position sheet (``report positions MEETING``) from the RIS mirror and the coalition's
+own motions, positions and dissents."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_cli
+from oparl_server import FakeRis
+
+from herne_tui.errors import InvalidInput, NotFound
+from herne_tui.reports.positions import position_sheet, render_positions
+from herne_tui.ris import links
+from herne_tui.ris import queries as ris_queries
+from herne_tui.ris.client import Politeness
+from herne_tui.ris.sync import sync
+from herne_tui.services import papers
+
+FAST = Politeness(rate=0, backoff=0.001)
+
+
+@pytest.fixture
+def mirrored(db, httpserver):
+    ris = FakeRis(httpserver.url_for(""), "1.1").standard().serve(httpserver)
+    sync(db, ris.url("system"), politeness=FAST)
+    motion = papers.add_paper(
+        db,
+        values={
+            "title": "Schulessen verbessern",
+            "kind": "gemeinsamer-antrag",
+            "body": "Schulausschuss",
+            "meeting_date": "2026-11-25",
+            "filing_deadline": "2026-11-11",
+            "number": "2026/0902",  # resolves to the mirrored paper by its reference
+            "measure_ids": ["SCH-01"],
+        },
+        user="anna",
+    )
+    papers.set_position(db, paper_id=motion.id, party="SPD", position="zustimmen", user="anna")
+    papers.set_position(db, paper_id=motion.id, party="CDU", position="ablehnen", user="bernd")
+    papers.raise_dissent(
+        db, subject="measure:SCH-01", reason="Kosten unklar", user="bernd", party="CDU"
+    )
+    links.link(db, subject="SCH-09", reference="2026/0904", user="anna")
+    return ris
+
+
+def test_sheet_lists_items_papers_measures_positions_dissents_and_deadline(db, mirrored):
+    sheet = position_sheet(db, "25.11.2026 Schul")
+    assert [i.entry.paper_reference for i in sheet.items] == ["2026/0902", "2026/0904"]
+    first, second = sheet.items
+    assert [m[0] for m in first.measures] == ["SCH-01"]
+    (motion,) = first.motions
+    assert motion.consensus == "dissens"
+    assert [x.reason for x in first.dissents] == ["Kosten unklar"]
+    assert [m[0] for m in second.measures] == ["SCH-09"] and not second.motions
+    # the motion's number resolves to the mirrored paper (ris papers shows it too)
+    (mirrored_paper,) = ris_queries.papers(db, search="2026/0902")
+    assert mirrored_paper.motions == (motion.id,)
+    text = render_positions(db, "25.11.2026 Schul", "text")
+    assert "Positionsblatt: Sitzung des Schulausschusses" in text
+    assert "SPD: zustimmen, CDU: ablehnen" in text
+    assert "ohne Einigung bis zur Sitzung: zurückstellen" in text
+    assert (
+        "Partnerfrist für gemeinsame Anträge: 28.10.2026 (Einreichfrist 11.11.2026 − 14 Tage)"
+        in text
+    )
+    assert "Offener Dissens (CDU)" in text and "Kosten unklar" in text
+    md = render_positions(db, mirrored.url("meeting/3"), "md")
+    assert md.startswith("# Positionsblatt") and "| TOP |" in md
+    html = render_positions(db, "Schulausschuss", "html")
+    assert "<h1>Positionsblatt: Sitzung des Schulausschusses</h1>" in html
+
+
+def test_meeting_must_be_named_unambiguously(db, mirrored):
+    with pytest.raises(InvalidInput, match="mehrdeutig"):
+        position_sheet(db, "Sitzung")
+    with pytest.raises(NotFound, match="nicht im RIS-Spiegel"):
+        position_sheet(db, "01.01.2030")
+
+
+def test_report_positions_cli(db, db_path, mirrored):
+    db.dispose()
+    out = run_cli("report", "positions", "10.12.2026", "--db", str(db_path), "--format", "md")
+    assert out.returncode == 0, out.stderr
+    assert "TOP 5: Fortschreibung des Klimaschutzkonzepts" in out.stdout
+    assert "Ergebnis: unverändert beschlossen" in out.stdout
+    bad = run_cli("report", "positions", "--db", str(db_path))
+    assert bad.returncode == 2 and "die Sitzung angeben" in bad.stderr
