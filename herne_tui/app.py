@@ -15,9 +15,15 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from herne_tui.commands import MeasureProvider, RisPaperProvider, ScreenActionsProvider
+from herne_tui.commands import (
+    MeasureProvider,
+    RisPaperProvider,
+    ScreenActionsProvider,
+    ViewsProvider,
+)
 from herne_tui.domain.objects import (
     Access,
     Board,
@@ -34,6 +40,7 @@ from herne_tui.screens.help import HelpScreen
 from herne_tui.screens.pickers import Prompt
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
 from herne_tui.widgets.german import GermanApp
+from herne_tui.widgets.shown import plain
 
 if TYPE_CHECKING:  # both load the ORM; the app imports them only when they are needed
     from textual.theme import Theme
@@ -100,7 +107,12 @@ class HerneApp(GermanApp):
         name: _lazy(spec) for name, spec in _SCREEN_SPECS.items()
     }
     DEFAULT_MODE = "board"
-    COMMANDS = App.COMMANDS | {MeasureProvider, ScreenActionsProvider, RisPaperProvider}
+    COMMANDS = App.COMMANDS | {
+        MeasureProvider,
+        ViewsProvider,
+        ScreenActionsProvider,
+        RisPaperProvider,
+    }
     BINDINGS = [
         Binding("1", "panel('board')", "Board", show=False, id="app.panel-board"),
         Binding("2", "panel('committees')", "Ausschüsse", show=False, id="app.panel-committees"),
@@ -121,6 +133,15 @@ class HerneApp(GermanApp):
         Binding("w", "panel('review')", "Wochenrückblick", show=False, id="app.panel-review"),
         Binding("d", "panel('deadlines')", "Fristen", show=False, id="app.panel-deadlines"),
         Binding("v", "toggle_table", "Board/Tabelle", show=False, id="app.toggle-table"),
+        Binding("f1", "view(1)", "Ansicht 1", show=False, id="app.view-1"),
+        Binding("f2", "view(2)", "Ansicht 2", show=False, id="app.view-2"),
+        Binding("f3", "view(3)", "Ansicht 3", show=False, id="app.view-3"),
+        Binding("f4", "view(4)", "Ansicht 4", show=False, id="app.view-4"),
+        Binding("f5", "view(5)", "Ansicht 5", show=False, id="app.view-5"),
+        Binding("f6", "view(6)", "Ansicht 6", show=False, id="app.view-6"),
+        Binding("f7", "view(7)", "Ansicht 7", show=False, id="app.view-7"),
+        Binding("f8", "view(8)", "Ansicht 8", show=False, id="app.view-8"),
+        Binding("f9", "view(9)", "Ansicht 9", show=False, id="app.view-9"),
         Binding("m", "panel('meetings')", "Sitzungen", show=False, id="app.panel-meetings"),
         Binding("question_mark", "help", "Tasten", key_display="?", id="app.help"),
         Binding(
@@ -242,6 +263,84 @@ class HerneApp(GermanApp):
         if self.current_mode != mode:
             self.switch_mode(mode)
 
+    # -- saved views -------------------------------------------------------------------------------
+    def action_view(self, number: int) -> None:
+        """F1…F9: show the user's saved view of that number (views sorted by name)."""
+        self._open_view(number)
+
+    @work(thread=True, exclusive=True, group="views")
+    def _open_view(self, number: int) -> None:
+        from herne_tui.services import views
+
+        try:
+            found = views.list_views(self.db, self.user)
+        except HerneError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if not 1 <= number <= len(found):
+            self.call_from_thread(
+                self.notify,
+                f"Keine Ansicht {number}: Ansichten speichern über ctrl+p → „Ansicht speichern“.",
+            )
+            return
+        name, view = found[number - 1]
+        self.call_from_thread(self.show_view, name, view)
+
+    def show_view(self, name: str, view: dict) -> None:
+        """Switch to the view's board or table and apply its filters (and order, columns)."""
+        mode = "table" if view.get("mode") == "table" else "board"
+        self.action_panel(mode)
+
+        def apply() -> None:
+            screen = self.screen
+            if hasattr(screen, "apply_view"):
+                screen.apply_view(view)
+                self.notify(plain(f"Ansicht „{name}“", one_line=True), timeout=2)
+
+        self.call_after_refresh(apply)
+
+    def ask_save_view(self) -> None:
+        """Save the current board's or table's filters (and order, columns) under a name."""
+        screen = self.screen
+        if not hasattr(screen, "view_state"):
+            self.notify("Ansichten gibt es für das Board (1) und die Tabelle (v).")
+            return
+        state = screen.view_state()
+
+        def done(name: str | None) -> None:
+            if name:
+                self._save_view(name, state)
+
+        self.push_screen(Prompt("Ansicht speichern als", placeholder="Name"), done)
+
+    @work(thread=True, group="views")
+    def _save_view(self, name: str, state: dict) -> None:
+        from herne_tui.services import views
+
+        try:
+            stored = views.save_view(self.db, user=self.user, name=name, view=state)
+            names = [n for n, _ in views.list_views(self.db, self.user)]
+        except HerneError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        slot = names.index(stored) + 1
+        key = f" (F{slot})" if slot <= 9 else ""
+        self.call_from_thread(self.notify, plain(f"Ansicht „{stored}“ gespeichert{key}."))
+
+    def delete_view(self, name: str) -> None:
+        """Remove one of the user's saved views."""
+        from herne_tui.services import views
+
+        def run() -> None:
+            try:
+                views.delete_view(self.db, user=self.user, name=name)
+            except HerneError as exc:
+                self.call_from_thread(self.notify, exc.message, severity="error")
+                return
+            self.call_from_thread(self.notify, plain(f"Ansicht „{name}“ gelöscht."))
+
+        self.run_worker(run, thread=True, group="views")
+
     def action_toggle_table(self) -> None:
         """``v``: from the table back to the board, from anywhere else to the table."""
         self.action_panel("board" if self.current_mode == "table" else "table")
@@ -263,6 +362,11 @@ class HerneApp(GermanApp):
                 f"{title} ({key})", f"{title} anzeigen", lambda mode=mode: self.action_panel(mode)
             )
         yield SystemCommand("Tasten (?)", "Alle Tasten anzeigen", self.action_help)
+        yield SystemCommand(
+            "Ansicht speichern …",
+            "Filter (und in der Tabelle Sortierung und Spalten) unter einem Namen speichern",
+            self.ask_save_view,
+        )
         yield SystemCommand(
             "RIS abgleichen",
             "Sitzungen und Vorlagen aus dem Ratsinformationssystem (OParl) holen",
@@ -441,6 +545,25 @@ class HerneApp(GermanApp):
             await asyncio.sleep(0.05)
             busy = any(w.group == "write" and not w.is_finished for w in self.workers)
             quiet = 0 if busy else quiet + 1
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice, whoever raises it, shows its text as typed: control characters
+        visible, Rich markup literal (a notice often quotes what a user or a seed wrote)."""
+        super().notify(
+            plain(str(message)),
+            title=plain(title, one_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # -- writes ------------------------------------------------------------------------------------
     def check_writable(self) -> bool:

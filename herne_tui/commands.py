@@ -63,6 +63,43 @@ class MeasureProvider(HerneProvider):
                 )
 
 
+class ViewsProvider(HerneProvider):
+    """The user's saved views: "Ansicht: NAME (F1)" shows one, "Ansicht löschen: NAME"
+    removes it."""
+
+    async def startup(self) -> None:
+        from herne_tui.services import views
+
+        self.views = await asyncio.to_thread(views.list_views, self.herne.db, self.herne.user)
+
+    def _commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
+        for number, (name, view) in enumerate(self.views, start=1):
+            shown = for_terminal(name, one_line=True)
+            key = f" (F{number})" if number <= 9 else ""
+            where = "Tabelle" if view.get("mode") == "table" else "Board"
+            yield (
+                f"Ansicht: {shown}{key}",
+                partial(self.herne.show_view, name, view),
+                f"gespeicherte Ansicht ({where})",
+            )
+            yield (
+                f"Ansicht löschen: {shown}",
+                partial(self.herne.delete_view, name),
+                "die gespeicherte Ansicht entfernen",
+            )
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            if title.startswith("Ansicht: "):
+                yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            if score := matcher.match(title):
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
 class RisPaperProvider(HerneProvider):
     """Search the RIS mirror's papers by reference or words of the title; opens the paper."""
 

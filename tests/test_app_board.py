@@ -154,3 +154,25 @@ async def test_fast_repeated_moves_build_on_each_other(db):
         ("beratung", "umsetzung"),
         ("umsetzung", "beratung"),
     ]
+
+
+async def test_the_board_stops_at_its_edges_and_never_wraps(db):
+    async with started(db, size=(120, 40)) as (app, pilot):
+        screen = board(app)
+        last_column = len(screen._status_keys()) - 1
+        await pilot.press("k", "up", "h", "left")  # at the first card of the first column
+        assert screen.focused_measure().id == "ARB-01" and screen.column_index == 0
+        await pilot.press("G", "j", "down")  # the last card stays the last
+        assert screen.focused_measure().id == "DEM-01"
+        await pilot.press("g")
+        assert screen.focused_measure().id == "ARB-01"
+        await pilot.press(*["l"] * (last_column + 2))  # past the last column: it stays there
+        assert screen.column_index == last_column
+        await pilot.press(*["h"] * (last_column + 2))
+        assert screen.column_index == 0
+        # moving the first column's card further left is refused, not wrapped to the last
+        await pilot.press("H")
+        await settle(pilot)
+        assert queries.get_measure(db, "ARB-01").status == "offen"
+        assert "Keine weitere Spalte in dieser Richtung." in [n.message for n in app._notifications]
+        assert screen.focused_measure().id == "ARB-01"

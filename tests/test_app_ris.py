@@ -63,6 +63,10 @@ async def test_meetings_screen_agenda_and_paper_view(db, httpserver):
         assert len(steps) == 2 and "beschließend | ja | unverändert beschlossen" in steps[1]
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen, what="back on the meetings")
+        await pilot.press("c")
+        await pilot.press(*"schul", "enter")
+        await until(pilot, lambda: len(cells(screen, "meetings")) == 1, what="the filter")
+        assert "Sitzung des Schulausschusses" in cells(screen, "meetings")[0]
 
 
 async def test_palette_finds_papers_and_syncs(db, clock, httpserver):

@@ -66,11 +66,12 @@ def test_ics_has_every_date_all_day_with_stable_uids(db, db_path, cli, tmp_path)
     assert "\r\n" in again.stdout or again.stdout.count("BEGIN:VEVENT") == len(later)
 
 
-def test_ics_refuses_existing_file_without_force_and_as_of(db_path, cli, tmp_path):
+def test_ics_refuses_existing_file_without_force_and_as_of(db, db_path, cli, tmp_path):
     target = tmp_path / "k.ics"
     target.write_text("alt", encoding="utf-8")
     refused = cli("export", "--db", str(db_path), "--format", "ics", "-o", str(target))
     assert refused.returncode == 2 and target.read_text(encoding="utf-8") == "alt"
+    assert "gibt es schon" in refused.stderr
     forced = cli("export", "--db", str(db_path), "--format", "ics", "-o", str(target), "--force")
     assert forced.returncode == 0 and target.read_text(encoding="utf-8").startswith(
         "BEGIN:VCALENDAR"

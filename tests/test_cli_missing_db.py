@@ -48,6 +48,9 @@ REFUSING = {
     "backup": ["backup", "SICHERUNG"],
     "check": ["check"],
     "serve": ["serve", "--port", "PORT"],
+    "digest": ["digest"],
+    "ris papers": ["ris", "papers"],
+    "users list": ["users", "list"],
 }
 
 

@@ -208,3 +208,19 @@ async def test_app_shows_the_agreement_its_partners_and_its_own_screen_texts(dre
         intro = str(app.screen.query_one("#intro", Static).render())
         assert intro.startswith("Führungsposten werden öffentlich ausgeschrieben.")
         no_foreign("holdings", intro + " ".join(" ".join(r) for r in table_rows(app.screen)))
+
+
+def test_reports_give_the_share_implemented_per_origin(dreier):
+    from herne_tui.errors import InvalidInput
+    from herne_tui.reports import build
+
+    assert "Herkunft" not in build.build_report(dreier, "annual", "md")  # none set yet
+    for mid, origin in (("KLI-01", "GRÜNE"), ("BIL-01", "FDP"), ("VER-01", "FDP")):
+        edits.update_measure(dreier, measure_id=mid, changes={"origin": origin}, user="ada")
+    with pytest.raises(InvalidInput, match="erlaubt: GRÜNE, FDP, VOLT, gemeinsam"):
+        edits.update_measure(dreier, measure_id="KLI-02", changes={"origin": "SPD"}, user="a")
+    for kind in ("annual", "midterm"):
+        text = build.build_report(dreier, kind, "md")
+        assert "| FDP | 2 | 1 | 50 % |" in text, kind
+        assert "| GRÜNE | 1 | 0 | 0 % |" in text, kind
+    assert queries.get_measure(dreier, "BIL-01").origin == "FDP"

@@ -66,6 +66,8 @@ CASES = [
     Case("stale-version", ("set", "ARB-01", "--if-version", "99", "--status", "beratung"), 3),
     # huge and blank input
     Case("note-too-long", ("set", "ARB-01", "--note", "x" * 20_001), 2, "20000"),
+    Case("responsible-long", ("set", "ARB-01", "--responsible", "r" * 201), 2, "höchstens 200"),
+    Case("comment-long", ("set", "ARB-01", "--status", "beratung", "--comment", "c" * 20_001), 2),
     Case("user-blank", ("set", "ARB-01", "--status", "beratung", "--user", "   "), 2, "--user"),
     Case("user-long", ("set", "ARB-01", "--status", "beratung", "--user", "u" * 81), 2, "80"),
     Case("db-empty", ("list", "--db", ""), 2, "--db ist leer"),

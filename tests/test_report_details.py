@@ -1,1 +1,115 @@
-"""Placeholder."""
+"""Report details a reader relies on, as whole documents (checked by eye once, then fixed here).
+
+The scenario is small enough to read: one joint motion with split positions, a dissent on it
+that the Koordinierungsgruppe decided, and one still open.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from herne_tui.errors import InvalidInput
+from herne_tui.reports.build import build_report
+from herne_tui.services import papers
+
+MINUTES_MD = """\
+# Protokoll der Koordinierungsgruppe – HERNE 2030
+
+Zeitraum: gesamte Wahlperiode. Beschlüsse werden protokolliert.
+
+## Entscheidungen (1)
+
+### 04\\.03.2026: Papier 1 – Mehr Schulsozialarbeit
+
+- Dissens gemeldet von anna (CDU) am 02.03.2026 09:00: Finanzierung
+- Entscheidung: Dissens festgestellt
+- Verfahren für den Einzelfall: Abstimmung freigegeben
+- Teilnehmende CDU (1): Clara C
+- Teilnehmende SPD (2): Anna A, Bert B
+
+## Offene Dissense auf der Tagesordnung (1)
+
+- ARB-01 – Blumenthal-Quartier mit Seilbahn-Erschließung realisieren: Zeitplan (gemeldet von bernd, 02.03.2026 09:00)
+
+## Positionen zu Anträgen und Vorlagen (1)
+
+| Sitzung | Gremium | Papier | Positionen | Ergebnis |
+|---|---|---|---|---|
+| 05\\.03.2026 | Schulausschuss | 2026/0123 Mehr Schulsozialarbeit | SPD: zustimmen, CDU: ablehnen | zurückstellen |
+"""  # noqa: E501
+
+MINUTES_SINCE_TEXT = """\
+Protokoll der Koordinierungsgruppe – HERNE 2030
+===============================================
+Zeitraum: seit 06.03.2026. Beschlüsse werden protokolliert.
+
+Entscheidungen (0)
+------------------
+Keine Entscheidungen im Zeitraum.
+
+Offene Dissense auf der Tagesordnung (1)
+----------------------------------------
+  - ARB-01 – Blumenthal-Quartier mit Seilbahn-Erschließung realisieren: Zeitplan (gemeldet von bernd, 02.03.2026 09:00)
+
+Positionen zu Anträgen und Vorlagen (0)
+---------------------------------------
+Keine Sitzungen im Zeitraum.
+"""  # noqa: E501
+
+
+@pytest.fixture
+def coordinated(db, clock, monkeypatch):
+    """The scenario; times are shown in local time, so the zone is fixed to UTC."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    p = papers.add_paper(
+        db,
+        values={
+            "title": "Mehr Schulsozialarbeit",
+            "kind": "gemeinsamer-antrag",
+            "body": "Schulausschuss",
+            "meeting_date": "2026-03-05",
+            "filing_deadline": "16.03.2026",
+            "number": "2026/0123",
+        },
+        user="anna",
+    )
+    papers.set_position(db, paper_id=p.id, party="SPD", position="zustimmen", user="anna")
+    papers.set_position(db, paper_id=p.id, party="CDU", position="ablehnen", user="bernd")
+    d1 = papers.raise_dissent(
+        db, subject=f"paper:{p.id}", reason="Finanzierung", user="anna", party="CDU"
+    )
+    papers.raise_dissent(db, subject="measure:ARB-01", reason="Zeitplan", user="bernd", party="SPD")
+    papers.decide_dissent(
+        db,
+        dissent_id=d1.id,
+        decision="dissens-festgestellt",
+        outcome="",
+        procedure="Abstimmung freigegeben",
+        participants={"SPD": ["Anna A", "Bert B"], "CDU": ["Clara C"]},
+        decided_on="04.03.2026",
+        user="anna",
+    )
+    clock.advance(days=5)
+    yield db
+    monkeypatch.delenv("TZ")
+    time.tzset()
+
+
+def test_minutes_as_markdown(coordinated):
+    assert build_report(coordinated, "minutes", "md") == MINUTES_MD
+
+
+def test_minutes_since_a_day_leave_out_what_came_before(coordinated):
+    got = build_report(coordinated, "minutes", "text", since=date(2026, 3, 6))
+    assert got == MINUTES_SINCE_TEXT
+
+
+def test_unknown_report_kind_and_format(db):
+    with pytest.raises(InvalidInput, match="^Berichtsart: „monthly“ gibt es nicht \\(bekannt: "):
+        build_report(db, "monthly")
+    with pytest.raises(InvalidInput, match="^--format: „pdf“ gibt es nicht \\(bekannt: "):
+        build_report(db, "weekly", "pdf")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run_cli
+from helpers import free_port, run_cli
 from oparl_server import FakeRis
 from werkzeug import Response
 
@@ -13,6 +13,13 @@ from werkzeug import Response
 @pytest.fixture
 def ris(httpserver) -> FakeRis:
     return FakeRis(httpserver.url_for(""), "1.1").standard().serve(httpserver)
+
+
+@pytest.fixture
+def db_path(db_path):
+    """A seeded database file (commands other than ``seed`` create none)."""
+    ok(run_cli("seed", "--db", str(db_path)))
+    return db_path
 
 
 def ok(result) -> str:
@@ -128,9 +135,11 @@ def test_stored_url_env_url_and_deleted_paper_shown(ris, db_path):
 
 def test_errors_are_one_german_line(ris, db_path):
     db = str(db_path)
-    ok(run_cli("ris", "meetings", "--db", db))  # creates and seeds the database
     assert "keine RIS-Adresse" in one_line(run_cli("ris", "sync", "--db", db))
     assert "http- oder https-URL" in one_line(run_cli("ris", "sync", "ftp://x", "--db", db))
+    nobody = f"http://127.0.0.1:{free_port()}/oparl/system"
+    line = one_line(run_cli("ris", "sync", nobody, "--db", db, "--rate", "1000"))
+    assert nobody in line and "Verbindung fehlgeschlagen" in line and "4 Versuchen" in line
     ris.override["/oparl/body/1/paper"] = lambda r: Response(
         "<html>Fehler</html>", content_type="text/html"
     )

@@ -29,7 +29,7 @@ def test_the_worked_example_becomes_a_seed_a_new_user_can_finish(tmp_path):
     folder = tmp_path / "beispielstadt"
     made = run_cli("seed", "new", str(folder), "--from-text", str(source))
     assert made.returncode == 0, made.stderr
-    assert "3 Themen" in made.stdout and "6 Maßnahmen, 1 Wiederholungen" in made.stdout
+    assert "3 Themen" in made.stdout and "6 Maßnahmen, 1 Wiederholung" in made.stdout
     assert "„Bildung“: keine Überschrift im Text" in made.stderr
     assert "Jede Grundschule" in made.stderr
 
@@ -78,7 +78,7 @@ def test_the_worked_example_becomes_a_seed_a_new_user_can_finish(tmp_path):
     assert [re.search(r": (\w+-\d+): Titel fehlt", line)[1] for line in missing] == [
         m[0] for m in got
     ]
-    assert "Partner fehlen" in checked.stdout
+    assert "mindestens zwei Partner angeben" in checked.stdout
     assert len(checked.stdout.splitlines()) == 7
 
     # the user fills in the partners and the titles, then uses it

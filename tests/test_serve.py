@@ -21,7 +21,7 @@ def test_each_session_runs_this_installed_herne_tui_on_the_same_database(tmp_pat
         "herne_tui",
         "app",
         "--db",
-        f"sqlite:///{tmp_path}/mit leerzeichen.db",
+        f"{tmp_path}/mit leerzeichen.db",  # the file, not the URL: the quick start applies
         "--user",
         "Anna B.",
     ]

@@ -72,6 +72,10 @@ def add_forget(sub: Subparsers) -> None:
     p.add_argument("--yes", action="store_true", help="ohne Rückfrage ausführen")
 
 
+def _repeats(n: int) -> str:
+    return f"{n} Wiederholung" if n == 1 else f"{n} Wiederholungen"
+
+
 def cmd_seed_new(args: argparse.Namespace) -> int:
     """``seed new``: a seed skeleton from an agreement's text; what it found, what to check."""
     from datetime import date
@@ -99,7 +103,7 @@ def cmd_seed_new(args: argparse.Namespace) -> int:
         print(f"geschrieben: {path}")
     print(
         f"{draft.name}: {len(draft.topics)} Themen aus „{draft.part}“, {len(measures)} "
-        f"Maßnahmen, {len(found) - len(measures)} Wiederholungen. Nächste Schritte: Partner, "
+        f"Maßnahmen, {_repeats(len(found) - len(measures))}. Nächste Schritte: Partner, "
         f"Daten und {len(measures)} Kurztitel eintragen (`herne-tui check {args.folder}` "
         "zeigt, was fehlt), dann `herne-tui seed --from` mit diesem Ordner."
     )

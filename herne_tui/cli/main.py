@@ -11,11 +11,25 @@ exit codes.
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
-from herne_tui.cli import backups, data, german, measures, reports, ris, server, settings, users
+from herne_tui.cli import (
+    backups,
+    completion,
+    data,
+    german,
+    measures,
+    reports,
+    ris,
+    server,
+    settings,
+    users,
+)
 from herne_tui.cli.common import (
     EPILOG,
     Command,
@@ -25,10 +39,14 @@ from herne_tui.cli.common import (
     open_db,
     user_name,
 )
+from herne_tui.cli.logs import start_logging
 from herne_tui.errors import Conflict, HerneError
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
+
+log = logging.getLogger("herne_tui")
+log.addHandler(logging.NullHandler())  # without --verbose nothing, not even on stderr
 
 
 def add_app(sub: Subparsers) -> None:
@@ -76,6 +94,7 @@ ORDER = (
     "ris",
     "users",
     "config",
+    "completion",
 )
 
 COMMANDS: dict[str, Command] = {
@@ -88,6 +107,7 @@ COMMANDS: dict[str, Command] = {
     **ris.COMMANDS,
     **users.COMMANDS,
     **settings.COMMANDS,
+    **completion.COMMANDS,
 }
 
 
@@ -105,10 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
         version=f"herne-tui {__version__}",
         help="Versionsnummer zeigen und beenden",
     )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="Befehle, Datenbank und Fehler in die Protokolldatei schreiben "
+        "(herne-tui.log im Nutzer-Protokollverzeichnis)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="wie --verbose, dazu jede SQL-Anweisung"
+    )
     add_common(parser, user=True, top=True)
     sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
     for name in ORDER:
         COMMANDS[name].add(sub)
+    parser.set_defaults(root_parser=parser)  # ``completion`` writes its script from it
     return parser
 
 
@@ -151,14 +181,39 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = saved
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl+C, so every ``finally`` removes its temporary file and
+    open transactions roll back (a BaseException: no ``except Exception`` swallows it)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def _run(command: str, args: argparse.Namespace) -> int:
+    start_logging(verbose=args.verbose, debug=args.debug)
+    # app and serve stop on SIGTERM themselves; a signal handler needs the main thread
+    if command in ("app", "serve") or threading.current_thread() is not threading.main_thread():
+        return _guarded(command, args)
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _guarded(command, args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _guarded(command: str, args: argparse.Namespace) -> int:
     try:
         settings.apply_settings(args)  # the config file fills what no flag or variable set
         check_common(args)  # before any command opens (and perhaps creates) a database
+        log.info("herne-tui %s: %s (Datenbank: %s)", __version__, command, args.db or "Standard")
         return COMMANDS[command].run(args)
+    except Terminated:
+        return _fail("abgebrochen (SIGTERM): nichts halb Geschriebenes zurückgelassen", 143)
     except Conflict as exc:
         return _conflict(exc)
     except HerneError as exc:
+        log.warning("%s: %s", command, exc.message)
         return _fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         return 130
@@ -167,6 +222,7 @@ def _run(command: str, args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except Exception:
+        log.exception("%s: unerwarteter Fehler", command)
         return _crash()
 
 

@@ -210,6 +210,11 @@ def cmd_set(args: argparse.Namespace) -> int:
         intern=args.intern,
     )
     print(f"{m.id} gespeichert (Version {m.version})")
+    if m.pending and m.pending == changes.get("status"):
+        print(
+            f"{m.id}: Status {m.pending} ist vorgeschlagen und gilt erst nach Bestätigung "
+            f"durch {'/'.join(m.confirm_by)} (Wochenrückblick: b bestätigt, z weist zurück)"
+        )
     return 0
 
 

@@ -41,9 +41,9 @@ def add_export(sub: Subparsers) -> None:
         "--format",
         choices=EXPORT_FORMATS,
         default="toml",
-        help="toml (ein gültiger Seed), json, csv, xlsx (Tabelle der Maßnahmen; braucht "
-        "-o, außer die Ausgabe geht in eine Datei oder Pipe) oder ics (Sitzungen, Fristen, "
-        "Fälligkeiten und Bilanzen als Kalender)",
+        help="toml (ein gültiger Seed), json, csv, xlsx (Tabelle der Maßnahmen; braucht -o, "
+        "außer die Ausgabe geht in eine Datei oder Pipe) oder ics (Sitzungen, Fristen, "
+        "Fälligkeiten und Bilanzen als Kalender, iCalendar)",
     )
     p.add_argument(
         "--excel",
@@ -124,14 +124,14 @@ def add_digest(sub: Subparsers) -> None:
     add_common(p)
     p.add_argument(
         "--since",
-        metavar="last|DATE",
+        metavar="last|DATUM",
         default="last",
         help="ab der letzten Durchsicht (last, Standard; sonst 7 Tage) oder ab diesem Tag",
     )
     p.add_argument(
         "--for",
         dest="for_user",
-        metavar="USER",
+        metavar="NAME",
         help="ab der letzten Durchsicht dieser Person (sonst der gemeinsamen)",
     )
     p.add_argument("--format", metavar="text|md|html", default="text")
@@ -164,8 +164,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     or an ``.xlsx`` workbook."""
     from herne_tui.reports import export
 
-    if args.format == "ics" and not args.excel:
-        return _export_ics(args)
     if args.excel and args.format != "csv":
         raise InvalidInput(f"--excel gilt nur für --format csv, nicht für {args.format}")
     if args.format == "xlsx" and not args.output and sys.stdout.isatty():

@@ -34,7 +34,7 @@ def add_ris(sub: Subparsers) -> None:
     )
     own = p.add_subparsers(dest="ris_command", metavar="BEFEHL", required=True)
     s = own.add_parser("sync", help="RIS-Spiegel abgleichen (erst alles, dann Änderungen)")
-    add_common(s)
+    add_common(s, user=True)
     s.add_argument("url", nargs="?", metavar="URL", help="OParl-System- oder -Body-URL")
     s.add_argument("--full", action="store_true", help="alles neu lesen statt nur Änderungen")
     s.add_argument(
@@ -42,13 +42,13 @@ def add_ris(sub: Subparsers) -> None:
     )
     m = own.add_parser("meetings", help="Sitzungen mit Tagesordnung")
     add_common(m)
-    m.add_argument("--from", dest="since", metavar="DATE", help="ab diesem Tag")
-    m.add_argument("--to", dest="until", metavar="DATE", help="bis zu diesem Tag")
+    m.add_argument("--from", dest="since", metavar="DATUM", help="ab diesem Tag")
+    m.add_argument("--to", dest="until", metavar="DATUM", help="bis zu diesem Tag")
     m.add_argument("--committee", metavar="TEXT", default="", help="Gremium (Teil des Namens)")
     m.add_argument("--format", choices=FORMATS, default="table")
     pp = own.add_parser("papers", help="Vorlagen mit Beratungsfolge")
     add_common(pp)
-    pp.add_argument("--search", metavar="WORDS", default="", help="Nummer oder Wörter im Titel")
+    pp.add_argument("--search", metavar="WÖRTER", default="", help="Nummer oder Wörter im Titel")
     pp.add_argument("--format", choices=FORMATS, default="table")
     for name, text in (
         ("link", "Maßnahme oder Papier (paper:NR) mit einer Vorlage verknüpfen"),
@@ -57,10 +57,8 @@ def add_ris(sub: Subparsers) -> None:
     ):
         q = own.add_parser(name, help=text)
         add_common(q, user=True)
-        q.add_argument(
-            "measure", metavar="MEASURE_ID", help="Maßnahme (z. B. ARB-01) oder paper:NR"
-        )
-        q.add_argument("reference", metavar="REFERENCE", help="Vorlagennummer (z. B. 2026/0901)")
+        q.add_argument("measure", metavar="MASSNAHME", help="Maßnahme (z. B. ARB-01) oder paper:NR")
+        q.add_argument("reference", metavar="VORLAGE", help="Vorlagennummer (z. B. 2026/0901)")
     g = own.add_parser("suggestions", help="Verknüpfungsvorschläge und Statusvorschläge")
     add_common(g)
     g.add_argument("--format", choices=FORMATS, default="table")
@@ -131,12 +129,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     rate = number(args.rate, "--rate", 1, 1000)
     db = open_db(args)
     bar, report = _progress()
+    polite, user = Politeness(rate=rate), user_name(args)
     if bar is None:
-        result = sync(db, args.url, full=args.full, politeness=Politeness(rate=rate))
+        result = sync(db, args.url, full=args.full, politeness=polite, user=user)
     else:
         with bar:
             result = sync(
-                db, args.url, full=args.full, politeness=Politeness(rate=rate), progress=report
+                db, args.url, full=args.full, politeness=polite, progress=report, user=user
             )
     _summary(result)
     return 0

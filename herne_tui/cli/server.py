@@ -63,7 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     check_port(args.host, args.port)
     from herne_tui.services.queries import agreement
 
-    db = open_db(args, read_only=args.read_only)  # create, upgrade or refuse once, up front
+    db = open_db(args, read_only=args.read_only)  # upgrade or refuse once, up front (never create)
     url = db.url
     title = agreement(db).name or "herne-tui"
     db.dispose()

@@ -146,6 +146,7 @@ def read_board(path: Path) -> d.Board | None:
                 meta[key] = json.loads(value)
             except ValueError:
                 meta[key] = value
+        measures = _with_pending(conn, measures, meta)
         (newest,) = conn.execute("SELECT max(id) FROM history").fetchone()
         conn.execute("COMMIT")
         return d.Board(
@@ -155,6 +156,27 @@ def read_board(path: Path) -> d.Board | None:
         return None
     finally:
         conn.close()
+
+
+def _with_pending(conn, measures: tuple[d.Measure, ...], meta: dict) -> tuple[d.Measure, ...]:
+    """The cards' status proposals waiting for confirmation (issue 14), as the ORM reads them."""
+    waiting = dict(
+        conn.execute(
+            "SELECT entity_id, new || char(31) || party FROM proposal "
+            "WHERE entity = 'measure' AND state = 'offen'"
+        )
+    )
+    if not waiting:
+        return measures
+    partners = tuple((meta.get("agreement") or {}).get("partners") or ())
+    out = []
+    for m in measures:
+        if m.id in waiting:
+            new, _, party = waiting[m.id].partition(chr(31))
+            others = tuple(p for p in partners if p != party)
+            m = replace(m, pending=json.loads(new), confirm_by=others)
+        out.append(m)
+    return tuple(out)
 
 
 def _measure(r, notes: Counter, repeats) -> d.Measure:

@@ -77,6 +77,8 @@ def columns(board: Board, f: BoardFilter, today: date) -> dict[str, list[Measure
 def markers(m: Measure, today: date, done: frozenset[str]) -> str:
     """The card's marker line: notes, lead, due date or overdue; readable without colour."""
     parts = []
+    if m.pending:  # issue 14: a status change waits for another partner (first: always seen)
+        parts.append(f"⧗ Bestätigung: {'/'.join(m.confirm_by) or '—'}")
     if m.note_count:
         parts.append(f"✎{m.note_count}")
     if m.lead:

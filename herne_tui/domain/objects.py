@@ -205,6 +205,22 @@ class Access:
 
 
 @dataclass(frozen=True, slots=True)
+class Proposal:
+    """A status change waiting for another partner's confirmation (issue 14)."""
+
+    id: int
+    measure_id: str
+    old: str
+    new: str
+    proposed_by: str
+    party: str
+    proposed_at: datetime
+    source: str = ""
+    state: str = "offen"
+    confirm_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     """A topic area (Themenfeld) of the agreement's policy part."""
 
@@ -275,6 +291,10 @@ class Measure:
     notes: tuple[Note, ...] = ()
     origin: str = ""
     """Whose programme the measure came from (issue 14): a partner, ``gemeinsam``, or ""."""
+    pending: str = ""
+    """A proposed status waiting for confirmation (issue 14), "" when none."""
+    confirm_by: tuple[str, ...] = ()
+    """The partners who may confirm the pending status."""
 
     def is_overdue(self, today: date, done_statuses: frozenset[str]) -> bool:
         """True when the due date has passed and the measure is not done."""
@@ -508,6 +528,7 @@ FIELD_LABELS = {
     "responsible": "Verantwortlich",
     "lead": "Federführung",
     "origin": "Herkunft",
+    "proposal": "Vorschlag",
     "due": "Fällig",
     "change_state": "Stand",
     "chair": "Vorsitz",

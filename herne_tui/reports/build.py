@@ -36,7 +36,7 @@ from herne_tui.reports.review import (
     term_dates,
 )
 from herne_tui.services.history import cutoff, end_of_day, last_changes, state_as_of
-from herne_tui.services.queries import history, utc
+from herne_tui.services.queries import history, load_board, utc
 
 KINDS = ("weekly", "annual", "midterm", "minutes")
 """Report kinds of ``herne-tui report``."""
@@ -505,11 +505,43 @@ def build_report(
         blocks = minutes_blocks(db, since.date() if isinstance(since, datetime) else since)
     elif kind == "annual":
         blocks = annual_blocks(annual_report(db, year or utc(db.now()).year))
+        blocks += origin_blocks(load_board(db))
     else:
         blocks = midterm_blocks(midterm_report(db, at))
+        blocks += origin_blocks(load_board(db))
     if scope.line:
         blocks.insert(1, Para(scope.line))
     return render(blocks, fmt)
+
+
+def origin_share(board: d.Board) -> list[tuple[str, int, int]]:
+    """Per origin (each partner's programme, ``gemeinsam``, then "ohne Angabe"): measures and
+    how many of them are done (confirmed changes only: proposals do not move the status)."""
+    done = board.done_statuses
+    order = [*d.agreement_of(board.meta).leads, ""]
+    counts = {o: [0, 0] for o in order}
+    for m in board.measures:
+        c = counts.setdefault(m.origin, [0, 0])
+        c[0] += 1
+        c[1] += m.status in done
+    return [(o, total, n) for o, (total, n) in counts.items() if total]
+
+
+def origin_blocks(board: d.Board) -> list:
+    """Issue 14: the share implemented per origin (as coalition-agreement studies measure
+    it), so each partner can show what came from its programme; none while no measure has
+    an origin."""
+    shares = origin_share(board)
+    if all(o == "" for o, _, _ in shares):
+        return []
+    rows = tuple(
+        (o or "ohne Angabe", str(total), str(n), f"{round(100 * n / total)} %")
+        for o, total, n in shares
+    )
+    return [
+        Heading(2, "Umsetzung nach Herkunft (heutiger Stand)"),
+        Table(("Herkunft", "Maßnahmen", "umgesetzt", "Anteil"), rows),
+    ]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from herne_tui.domain import procedures
 from herne_tui.domain import ris as r
 from herne_tui.reports.document import Block, Heading, Items, Para, Table, render
 from herne_tui.ris import queries as ris_queries
-from herne_tui.ris.shapes import LOCAL
 from herne_tui.services import papers, queries
 
 
@@ -41,7 +40,7 @@ class Sheet:
 def position_sheet(db: Database, meeting: str) -> Sheet:
     """Gather the sheet for the meeting a user names (see ``ris.queries.find_meeting``)."""
     found = ris_queries.find_meeting(db, meeting)
-    day = found.start.astimezone(LOCAL).date() if found.start else None
+    day = found.start.astimezone().date() if found.start else None
     urls = [a.paper_url for a in found.agenda if a.paper_url]
     mirrored = {p.url: p for p in ris_queries.papers(db) if p.url in urls}
     motions = papers.list_papers(db)
@@ -144,7 +143,7 @@ def _deadline(sheet: Sheet) -> str:
 def sheet_blocks(sheet: Sheet) -> list[Block]:
     """The sheet as document blocks: a summary table, then one section per agenda item."""
     m = sheet.meeting
-    when = m.start.astimezone(LOCAL).strftime("%d.%m.%Y %H:%M") if m.start else "ohne Datum"
+    when = m.start.astimezone().strftime("%d.%m.%Y %H:%M") if m.start else "ohne Datum"
     rows = tuple(
         (
             i.entry.number or "–",

@@ -17,6 +17,7 @@ from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
 from herne_tui.errors import InvalidInput
 from herne_tui.reports.calendar import CalendarEvent, calendar_events
+from herne_tui.services import confirm
 from herne_tui.services.checks import nomination_violations
 from herne_tui.services.edits import set_meta
 from herne_tui.services.history import last_changes, start_of_day
@@ -361,7 +362,11 @@ def _ahead(
 def _waiting(db: Database, user: str | None) -> tuple[str, ...] | None:
     if not WAITING_SOURCES:
         return None
-    return tuple(line for source in WAITING_SOURCES for line in source(db, user))
+    lines = tuple(line for source in WAITING_SOURCES for line in source(db, user))
+    return lines if lines or confirm.in_use(db) else None  # no section before users exist
+
+
+WAITING_SOURCES.append(confirm.waiting_lines)  # issue 14: status changes to confirm
 
 
 def weekly_review(

@@ -21,7 +21,6 @@ from herne_tui.db.models import (
 )
 from herne_tui.db.store import Database
 from herne_tui.domain import ris as r
-from herne_tui.ris.shapes import LOCAL
 
 CHUNK = 500
 
@@ -41,7 +40,7 @@ def _org_names(session: Session) -> dict[str, str]:
 
 
 def _local_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL).astimezone(UTC)
+    return datetime.combine(day, time.min).astimezone().astimezone(UTC)  # the user's local day
 
 
 class Context:
@@ -251,7 +250,7 @@ def source(db: Database) -> RisSourceRow | None:
 
 
 def _describe(m: r.Meeting) -> str:
-    when = m.start.astimezone(LOCAL).strftime("%d.%m.%Y %H:%M") if m.start else "ohne Datum"
+    when = m.start.astimezone().strftime("%d.%m.%Y %H:%M") if m.start else "ohne Datum"
     return f"{when} {m.name}"
 
 
@@ -275,7 +274,7 @@ def find_meeting(db: Database, text: str) -> r.Meeting:
         found = [
             m
             for m in everything
-            if (day is None or (m.start and m.start.astimezone(LOCAL).date() == day))
+            if (day is None or (m.start and m.start.astimezone().date() == day))
             and all(
                 w in f"{m.name} {' '.join(m.organizations)}".casefold()
                 for w in rest.casefold().split()

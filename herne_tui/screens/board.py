@@ -8,6 +8,7 @@ the change is committed.
 from __future__ import annotations
 
 import threading
+from dataclasses import asdict
 from datetime import date
 
 from textual import on, work
@@ -94,7 +95,7 @@ class BoardScreen(HerneScreen):
     BoardScreen #columns { height: 1fr; }
     BoardScreen .column { width: 30; height: 100%; border-right: vkey $panel; }
     BoardScreen .column-header { height: 1; padding: 0 1; text-style: bold; background: $panel; }
-    BoardScreen .column.-active .column-header { background: $accent; color: $text; }
+    BoardScreen .column-header.-active { background: $accent; color: $text; }
     BoardScreen #filter { dock: bottom; display: none; }
     BoardScreen #filter.-visible { display: block; }
     BoardScreen #empty { padding: 1 2; display: none; }
@@ -328,8 +329,9 @@ class BoardScreen(HerneScreen):
         for i, status in enumerate(model.statuses):
             items = model.shown[status.key]
             column = self.query_one(f"#col-{status.key}", Vertical)
-            column.set_class(i == self.column_index, "-active")
             header = column.query_one(".column-header", Static)
+            # on the header, not the column: a class on the column restyles (repaints) it all
+            header.set_class(i == self.column_index, "-active")
             label = f"{status.label} ({len(items)})" + (" ✓" if status.done else "")
             if str(header.content) != label:  # fixed height: no layout pass needed
                 header.update(label, layout=False)
@@ -415,7 +417,7 @@ class BoardScreen(HerneScreen):
             active = i == self.column_index
             if cards.active != active:
                 cards.active = active
-                self.query_one(f"#col-{key}").set_class(active, "-active")
+                self.query_one(f"#col-{key} .column-header").set_class(active, "-active")
             cards.selected = self.rows.get(key, 0) if self.shown[key] else None
         self._sync_focus()
 
@@ -627,6 +629,16 @@ class BoardScreen(HerneScreen):
         values.update(changes)
         self.filter = BoardFilter(**values)
         self._refresh_columns()
+
+    # -- saved views ---------------------------------------------------------------------------
+    def view_state(self) -> dict:
+        """What a saved view keeps of the board: its filters."""
+        return {"mode": "board", "filter": asdict(self.filter)}
+
+    def apply_view(self, view: dict) -> None:
+        """Show a saved view: its filters replace the current ones."""
+        self.filter = BoardFilter()
+        self._set_filter(**view.get("filter", {}))
 
     def action_pick_topic(self) -> None:
         """Choose a topic to filter by."""

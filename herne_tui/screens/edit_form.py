@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from herne_tui.domain.objects import DateError, format_date, parse_date
 from herne_tui.screens.unsaved import DROP, MODAL_CSS, SAVE, KeepsInput, UnsavedDialog
+from herne_tui.widgets.shown import plain
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,8 @@ class EditForm(KeepsInput, ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Label(self.form_title, classes="title", markup=False)
-            yield Label(self.errors.get("", ""), classes="error", id="e-form", markup=False)
+            yield Label(plain(self.form_title), classes="title", markup=False)
+            yield Label(plain(self.errors.get("", "")), classes="error", id="e-form", markup=False)
             for f in self.fields:
                 value = self._shown(f)
                 if f.kind == "bool":
@@ -93,7 +94,7 @@ class EditForm(KeepsInput, ModalScreen[dict | None]):
                     placeholder = "TT.MM.JJJJ" if f.kind == "date" else ""
                     yield Input(shown, placeholder=placeholder, id=f"f-{f.name}")
                 message = self.errors.get(f.name, "")
-                yield Label(message, classes="error", id=f"e-{f.name}", markup=False)
+                yield Label(plain(message), classes="error", id=f"e-{f.name}", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Speichern (ctrl+s)", variant="primary", id="save")
                 yield Button("Abbrechen (esc)", id="cancel")
@@ -123,7 +124,7 @@ class EditForm(KeepsInput, ModalScreen[dict | None]):
                         error.update("")
                 except DateError as exc:
                     if show:
-                        error.update(str(exc))
+                        error.update(plain(str(exc)))
                     ok = False
             else:
                 values[f.name] = text

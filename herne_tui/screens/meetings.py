@@ -32,6 +32,7 @@ class MeetingsScreen(HerneScreen):
     | Key | Action |
     | :- | :- |
     | a | also show past meetings |
+    | c | only a committee's meetings (words of its name; empty shows all) |
     | p | the position sheet of the highlighted meeting |
     | g | link suggestions after a sync (accept or reject) |
     | enter | on an agenda item: open its paper |
@@ -39,6 +40,7 @@ class MeetingsScreen(HerneScreen):
 
     BINDINGS = [
         Binding("a", "toggle_past", "Vergangene", id="meetings.toggle-past"),
+        Binding("c", "committee", "Gremium", id="meetings.committee"),
         Binding("p", "positions", "Positionsblatt", id="meetings.positions"),
         Binding("g", "suggestions", "Vorschläge", id="meetings.suggestions"),
     ]
@@ -58,6 +60,7 @@ class MeetingsScreen(HerneScreen):
     def __init__(self) -> None:
         super().__init__()
         self.show_past = False
+        self.committee = ""
         self.shown: list[r.Meeting] = []
 
     def compose(self) -> ComposeResult:
@@ -81,7 +84,8 @@ class MeetingsScreen(HerneScreen):
     def reload(self) -> None:
         """Read the mirrored meetings in a worker."""
         db = self.herne.db
-        self.post_message(self.Loaded(queries.meetings(db), db.now().astimezone().date()))
+        found = queries.meetings(db, committee=self.committee)
+        self.post_message(self.Loaded(found, db.now().astimezone().date()))
 
     def on_meetings_screen_loaded(self, message: Loaded) -> None:
         today = message.today
@@ -104,6 +108,7 @@ class MeetingsScreen(HerneScreen):
             "oder herne-tui ris sync URL."
             if not message.meetings
             else f"{len(self.shown)} Sitzungen"
+            + (f" von „{self.committee}“" if self.committee else "")
             + (f" ({hidden} vergangene ausgeblendet – a zeigt sie)" if hidden else "")
         )
         self._show_agenda(0)
@@ -147,6 +152,19 @@ class MeetingsScreen(HerneScreen):
             self.notify("Zu diesem Tagesordnungspunkt gibt es keine Vorlage.")
             return
         self.herne.open_ris_paper(item.paper_url)
+
+    def action_committee(self) -> None:
+        """Ask for words of a committee's name; only its meetings are shown."""
+        from herne_tui.screens.pickers import Prompt
+
+        def done(answer: str | None) -> None:
+            if answer is not None:
+                self.committee = " ".join(answer.split())
+                self.reload()
+
+        self.herne.push_screen(
+            Prompt("Gremium (Teil des Namens, leer: alle)", self.committee), done
+        )
 
     def action_positions(self) -> None:
         """Show the position sheet of the highlighted meeting."""
@@ -192,7 +210,7 @@ def _sync(app: HerneApp) -> None:
             app.call_from_thread(app.notify, f"RIS: {kind} Seite {pages}{of}, {objects} Objekte")
 
     try:
-        result = sync(app.db, progress=progress)
+        result = sync(app.db, progress=progress, user=app.user)
     except HerneError as exc:
         app.call_from_thread(app.notify, exc.message, severity="error", timeout=10)
         return

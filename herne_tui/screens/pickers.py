@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from herne_tui.domain.objects import Topic
 from herne_tui.screens.unsaved import MODAL_CSS, KeepsInput
+from herne_tui.widgets.shown import cell, plain
 
 
 class TopicPicker(ModalScreen[str | None]):
@@ -29,7 +29,7 @@ class TopicPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = [Option("Alle Themen", id="")]
-        options += [Option(Text(f"{t.key}  {t.name}"), id=t.key) for t in self.topics]
+        options += [Option(cell(f"{t.key}  {t.name}"), id=t.key) for t in self.topics]
         with Vertical():
             yield Label("Nach Thema filtern", classes="title")
             yield OptionList(*options, id="topics")
@@ -130,10 +130,10 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, classes="title", markup=False)
+            yield Label(plain(self.question), classes="title", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(self.yes, variant="error", id="yes")
-                yield Button(self.no, variant="primary", id="no")
+                yield Button(plain(self.yes, one_line=True), variant="error", id="yes")
+                yield Button(plain(self.no, one_line=True), variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no").focus()
@@ -165,7 +165,7 @@ class Prompt(KeepsInput, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, classes="title", markup=False)
+            yield Label(plain(self.question), classes="title", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="answer")
             yield Label("", id="problem", classes="error", markup=False)
 
@@ -181,7 +181,7 @@ class Prompt(KeepsInput, ModalScreen[str | None]):
         text = self.query_one(Input).value.strip()
         problem = self.check(text) if self.check is not None else None
         if problem:
-            self.query_one("#problem", Label).update(problem)
+            self.query_one("#problem", Label).update(plain(problem))
             return False
         self.dismiss(text)
         return True
@@ -208,8 +208,8 @@ class ChoicePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.picker_title, classes="title", markup=False)
-            yield OptionList(*[Option(Text(label), id=key) for key, label in self.choices])
+            yield Label(plain(self.picker_title), classes="title", markup=False)
+            yield OptionList(*[Option(cell(label), id=key) for key, label in self.choices])
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)

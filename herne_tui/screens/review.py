@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, ProgressBar, Static
 
+from herne_tui.domain.objects import Proposal
 from herne_tui.domain.ris import StatusProposal
 from herne_tui.domain.text import for_markdown
 from herne_tui.errors import HerneError
@@ -21,7 +22,7 @@ from herne_tui.reports import build, review
 from herne_tui.ris import proposals as ris_proposals
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import ChoicePicker, Prompt
-from herne_tui.services import edits
+from herne_tui.services import confirm, edits
 from herne_tui.widgets.shown import plain
 
 GLYPHS = "·░▒▓█×+=-"
@@ -42,6 +43,7 @@ class ReviewScreen(HerneScreen):
     | [ / ] | fewer / more weeks without change count as stale |
     | s | save the weekly report to a file (.md, .html or .txt) |
     | b | take over the first proposed status change from a council decision |
+    | j / n | confirm / reject the first status change waiting for your party (issue 14) |
     """
 
     BINDINGS = [
@@ -64,8 +66,10 @@ class ReviewScreen(HerneScreen):
         ),
         Binding("s", "save", "Bericht speichern", show=False, id="review.save"),
         Binding("b", "confirm_decision", "Beschluss übernehmen", id="review.confirm-decision"),
+        Binding("j", "decide(True)", "Bestätigen", id="review.confirm"),
+        Binding("n", "decide(False)", "Zurückweisen", id="review.reject"),
     ]
-    EDITING = frozenset({"mark", "confirm_decision"})
+    EDITING = frozenset({"mark", "confirm_decision", "decide"})
     DEFAULT_CSS = """
     ReviewScreen #review { padding: 0 1; }
     ReviewScreen #state { padding: 0 1; height: auto; color: $text-muted; }
@@ -201,14 +205,32 @@ class ReviewScreen(HerneScreen):
             done,
         )
 
+    def action_decide(self, yes: bool) -> None:
+        """Confirm (or reject) the oldest status change waiting for another partner: the
+        list "Warten auf Bestätigung" shows it first."""
+        if not self.herne.check_writable():
+            return
+        app = self.herne
+
+        def done(p: Proposal) -> None:
+            what = "bestätigt" if yes else "zurückgewiesen"
+            self.notify(f"Vorschlag {p.id} ({p.measure_id} → {p.new}) {what}.")
+            self.reload()
+
+        decide = confirm.confirm if yes else confirm.reject
+        self.write(lambda: decide(app.db, user=app.user), done, severity="warning")
+
     def action_stale(self, delta: int) -> None:
         """Change how many weeks without change count as stale."""
         self.stale_weeks = max(1, self.stale_weeks + delta)
         self.reload()
 
     def action_save(self) -> None:
-        """Save the weekly report; the file name's extension picks the format."""
-        default = str(Path.home() / f"wochenbericht-{date.today():%Y-%m-%d}.md")
+        """Save the weekly report (in a browser tab: as a download); the file name's extension
+        picks the format."""
+        name = f"wochenbericht-{date.today():%Y-%m-%d}.md"
+        web = self.herne.is_web
+        default = name if web else str(Path.home() / name)
 
         def done(path: str | None) -> None:
             if path:
@@ -217,7 +239,12 @@ class ReviewScreen(HerneScreen):
                 )
 
         self.herne.push_screen(
-            Prompt("Wochenbericht speichern als (.md, .html oder .txt)", default), done
+            Prompt(
+                f"Wochenbericht {'als Download' if web else 'speichern als'} "
+                "(.md, .html oder .txt)",
+                default,
+            ),
+            done,
         )
 
     def data_changed(self) -> None:
@@ -312,12 +339,13 @@ class ProgressScreen(HerneScreen):
         out = Text()
         legend = Text("Legende: ")
         for i, s in enumerate(data.statuses):
-            legend.append(f"{GLYPHS[i % len(GLYPHS)]} {s.label}  ", style=COLOURS[i % 8])
+            label = plain(s.label, one_line=True)
+            legend.append(f"{GLYPHS[i % len(GLYPHS)]} {label}  ", style=COLOURS[i % 8])
         out.append_text(legend)
         out.append("\n\n")
         for row in (*data.topics, data.overall):
             done = sum(c.count for c in row.counts if c.done)
-            name = row.name if row is not data.overall else "Gesamt"
+            name = plain(row.name, one_line=True) if row is not data.overall else "Gesamt"
             if len(name) > name_width:
                 name = name[: name_width - 1] + "…"
             out.append(f"{name:<{name_width}} ")

@@ -16,9 +16,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
+from herne_tui.domain.limits import limit_for, too_long
 from herne_tui.domain.objects import (
     CHANGE_STATES,
     JOINT_LEAD,
@@ -33,10 +34,32 @@ TITLE_MAX = 60
 ID_PATTERN = re.compile(r"^([A-Z]{2,5})-(\d{2,3})$")
 
 
+def _texts(value: Any) -> list[str]:
+    """Every string in a field's value (also inside lists and tables)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [t for item in value for t in _texts(item)]
+    if isinstance(value, dict):
+        return [t for item in value.values() for t in _texts(item)]
+    return []
+
+
 class _Strict(BaseModel):
-    """Unknown fields are errors and values are not coerced."""
+    """Unknown fields are errors and values are not coerced; every text is bounded as the
+    app bounds what users type (``domain.limits``), so a seed cannot bring more."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*")
+    @classmethod
+    def _bounded(cls, value: Any, info: ValidationInfo) -> Any:
+        limit = limit_for(info.field_name or "")
+        for text in _texts(value):
+            why = too_long(text, limit)
+            if why:
+                raise PydanticCustomError("too_long", why)
+        return value
 
 
 class SeedPartner(_Strict):
@@ -276,12 +299,15 @@ class _Lines:
     tables: dict[str, int] = field(default_factory=dict)
     entries: dict[str, list[dict[str, int]]] = field(default_factory=dict)
     top: dict[str, int] = field(default_factory=dict)
+    subs: dict[tuple[int, str], dict[str, int]] = field(default_factory=dict)
+    """Entries of an array inside an entry (``[[measures.notes]]``), by (entry, "notes[i]")."""
 
     @classmethod
     def scan(cls, path: str, text: str) -> _Lines:
         out = cls(path)
         current: dict[str, int] = out.top
         in_multiline = None
+        parent: dict[str, int] = {}
         for number, line in enumerate(text.splitlines(), start=1):
             if in_multiline:
                 if line.count(in_multiline) % 2 == 1:
@@ -289,7 +315,15 @@ class _Lines:
                 continue
             if m := _ARRAY_HEADER.match(line):
                 name = m.group(1)
+                head, _, sub = name.partition(".")
+                if sub and head in out.entries and "." not in sub:  # [[measures.notes]]
+                    count = sum(1 for k in parent if k.startswith(f"{sub}["))
+                    current = {"": number}
+                    parent[f"{sub}[{count}]"] = number
+                    out.subs[(id(parent), f"{sub}[{count}]")] = current
+                    continue
                 current = {"": number}
+                parent = current
                 out.entries.setdefault(name, []).append(current)
                 out.tables.setdefault(name, number)
                 continue
@@ -325,6 +359,10 @@ class _Lines:
         else:
             rest = loc[2:] if len(loc) > 1 and isinstance(loc[1], int) else loc[1:]
         entry = entries[min(index, len(entries) - 1)]
+        if len(rest) > 1 and isinstance(rest[1], int):
+            sub = self.subs.get((id(entry), f"{rest[0]}[{rest[1]}]"))
+            if sub is not None:
+                return sub.get(str(rest[2]), sub[""]) if len(rest) > 2 else sub[""]
         if rest and str(rest[0]) in entry:
             return entry[str(rest[0])]
         return entry[""]
@@ -410,7 +448,7 @@ def _describe(err: ErrorDetails) -> str:
         return f"Pflichtfeld „{loc}“ fehlt"
     if kind == "extra_forbidden":
         return f"unbekanntes Feld „{loc}“"
-    if kind == "literal_error":
+    if kind in ("literal_error", "too_long"):
         return f"„{loc}“: {err['msg']}"
     expected = next((text for prefix, text in _TYPE_HINTS if kind.startswith(prefix)), err["msg"])
     return f"„{loc}“ hat den falschen Typ ({expected})"
@@ -512,8 +550,6 @@ def _check_header(seed: Seed, where: _Where) -> list[str]:
             f"{where(('format',))}: Seed-Format {seed.format} ist neuer als dieses "
             f"herne-tui ({SEED_FORMAT})"
         )
-    if not seed.meta.partners:
-        p.append(f"{where(('meta', 'partners'))}: Partner fehlen – die Parteien eintragen")
     if seed.meta.term_end < seed.meta.term_start:
         p.append(f"{where(('meta', 'term_end'))}: Ende der Wahlperiode liegt vor ihrem Beginn")
     return p + _check_partners(seed, where)

@@ -9,10 +9,9 @@ values and ours, and nothing is written.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
@@ -28,11 +27,14 @@ from herne_tui.db.models import (
     SeatRow,
 )
 from herne_tui.db.store import Database
+from herne_tui.domain import limits
 from herne_tui.domain import objects as d
 from herne_tui.domain.objects import FIELD_LABELS
 from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
-from herne_tui.services import access, validate
+from herne_tui.services import access, proposals, validate
+from herne_tui.services.journal import encode, new_txn, record
 from herne_tui.services.queries import (
+    NOTES_PAGE,
     measure_subject,
     read_holdings,
     read_measure,
@@ -44,79 +46,10 @@ from herne_tui.services.queries import (
 )
 from herne_tui.services.validate import Validator
 
-NOTE_MAX = 20_000
+NOTE_MAX = limits.NOTE_MAX
 
 
-def _iso(value: Any) -> str:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def encode(value: Any) -> str:
-    """A value as JSON text for the history (dates as ISO strings, also inside dicts)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_iso)
-
-
-def new_txn() -> str:
-    """A fresh id grouping the history entries of one change."""
-    return uuid.uuid4().hex[:16]
-
-
-def record(
-    session: Session,
-    *,
-    at: datetime,
-    user: str,
-    action: str,
-    entity: str,
-    entity_id: str,
-    field: str = "",
-    old: Any = None,
-    new: Any = None,
-    txn: str = "",
-    source: str = "",
-    comment: str = "",
-    reverts: str = "",
-) -> None:
-    """Append one history entry in the caller's transaction.
-
-    Every change a user makes is recorded here, so this is where the user's role is checked
-    (issue 14): a refusal raises ``NotAllowed`` and the caller's transaction is rolled back.
-    """
-    if action not in ("seed", "forget"):  # forget checks the user before replacing the name
-        access.authorize(
-            session,
-            user,
-            _kind(action, entity),
-            party=entity_id.partition(":")[2] if entity == "position" else "",
-            key=entity_id,
-        )
-    session.add(
-        HistoryRow(
-            at=utc(at),
-            user=user,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            field=field,
-            old=encode(old),
-            new=encode(new),
-            txn=txn,
-            source=source,
-            comment=comment,
-            reverts=reverts,
-        )
-    )
-
-
-def _kind(action: str, entity: str) -> str:
-    """The kind of change ``services.access`` checks, from a history entry's action/entity."""
-    if action == "note":
-        return "note"
-    if entity == "dissent" and action == "dissent":
-        return "dissent-raise"
-    return entity
+# the journal (encode, new_txn, record) lives in services.journal; re-exported here
 
 
 # -- what can be edited ----------------------------------------------------------------------
@@ -217,7 +150,7 @@ ENTITIES: dict[str, Entity] = {
             "origin": ("origin", validate.text),  # a partner or gemeinsam: see _measure_changes
         },
         validate=_measure_changes,
-        read=read_measure,
+        read=lambda session, key: read_measure(session, key, notes_limit=NOTES_PAGE),
     ),
     "committee": Entity(
         "committee",
@@ -313,6 +246,8 @@ def apply_changes(
     ``entity`` is a name in ``ENTITIES`` or an ``Entity`` description.
     """
     spec = ENTITIES[entity] if isinstance(entity, str) else entity
+    validate.long_text(source, "Quelle")  # bounded like every text (the history keeps them)
+    validate.long_text(comment, "Kommentar")
     clean = spec.validate(session, spec, changes)
     row = spec.load(session, spec, key)
     _check_version(session, spec, key, row, expected_version, clean)
@@ -413,11 +348,12 @@ def update_measure(
 
     def run(session: Session) -> d.Measure:
         at = db.now()
+        rest = _propose_if_needed(session, measure_id, changes, user, at, source, comment)
         apply_changes(
             session,
             entity="measure",
             key=measure_id,
-            changes=changes,
+            changes=rest,
             user=user,
             at=at,
             expected_version=expected_version,
@@ -436,9 +372,39 @@ def update_measure(
                 intern=intern,
             )
         session.flush()
-        return read_measure(session, measure_id, viewer_party(session, user))
+        return read_measure(session, measure_id, viewer_party(session, user), NOTES_PAGE)
 
     return db.write(run)
+
+
+def _propose_if_needed(
+    session: Session,
+    measure_id: str,
+    changes: dict,
+    user: str,
+    at: datetime,
+    source: str,
+    comment: str,
+) -> dict:
+    """The changes to apply now: a status change that needs another partner's confirmation
+    (issue 14) becomes a proposal instead."""
+    status = changes.get("status")
+    if not isinstance(status, str) or not proposals.needs_confirmation(session, status):
+        return changes
+    validate.known_status(session, status)
+    row = session.get(MeasureRow, measure_id)
+    if row is None or row.status_key == status:
+        return changes
+    proposals.propose_status(
+        session,
+        measure_id=measure_id,
+        status=status,
+        user=user,
+        at=at,
+        source=source,
+        comment=comment,
+    )
+    return {k: v for k, v in changes.items() if k != "status"}
 
 
 def update_measures(
@@ -461,18 +427,24 @@ def update_measures(
     versions = versions or {}
 
     def run(session: Session) -> list[d.Measure]:
+        at = db.now()
+        now = {  # status changes that need another partner's confirmation wait (issue 14)
+            mid: _propose_if_needed(session, mid, fields, user, at, source, comment)
+            for mid, fields in changes.items()
+        }
         apply_batch(
             session,
             changes=[
-                Change("measure", mid, fields, versions.get(mid)) for mid, fields in changes.items()
+                Change("measure", mid, fields, versions.get(mid)) for mid, fields in now.items()
             ],
             user=user,
-            at=db.now(),
+            at=at,
             source=source,
             comment=comment,
         )
         session.flush()
-        return [read_measure(session, mid) for mid in changes]
+        party = viewer_party(session, user)
+        return [read_measure(session, mid, party, NOTES_PAGE) for mid in changes]
 
     return db.write(run)
 
@@ -571,7 +543,7 @@ def add_note(
             intern=intern,
         )
         session.flush()
-        return read_measure(session, measure_id, viewer_party(session, user))
+        return read_measure(session, measure_id, viewer_party(session, user), NOTES_PAGE)
 
     return db.write(run)
 

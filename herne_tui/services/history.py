@@ -382,6 +382,13 @@ def describe(entry: d.HistoryEntry, status_labels: dict[str, str] | None = None)
         return f"Name einer Person durch Platzhalter ersetzt ({count} Werte)"
     if entry.field == "*":
         return "angelegt"
+    if entry.field == "proposal" and isinstance(entry.new, dict):  # issue 14
+        status = entry.new.get("status", "")
+        verb = {"propose": "vorgeschlagen", "confirm": "bestätigt", "decline": "zurückgewiesen"}
+        return (
+            f"Statusvorschlag {entry.new.get('id', '')} "
+            f"({_show('status', status, labels)}) {verb.get(entry.action, entry.action)}"
+        )
     if entry.action == "note" and entry.field == "note_intern":
         return f"interne Notiz ({entry.new})"  # the text is not in the history
     if entry.action == "note":

@@ -283,7 +283,7 @@ def raise_dissent(
     db: Database, *, subject: str, reason: str, user: str, party: str = ""
 ) -> d.Dissent:
     """Put a measure (``measure:ID``) or paper (``paper:N``) on the group's agenda."""
-    reason = (reason or "").strip()
+    reason = validate.long_text(reason, "Dissens: Begründung")
     if not reason:
         raise InvalidInput("Dissens: Begründung fehlt")
 
@@ -394,6 +394,8 @@ def decide_dissent(
     """Record the Koordinierungsgruppe's decision: unanimous with its outcome, or dissent
     recorded with the procedure agreed for the case; checks the participant limit."""
     when = _decision_date(decision, outcome, procedure, decided_on)
+    validate.long_text(outcome, "Ergebnis")
+    validate.long_text(procedure, "Verfahren")
 
     def run(session: Session) -> d.Dissent:
         values = {

@@ -12,19 +12,30 @@ from sqlmodel import Session, col, select
 
 from herne_tui.db.models import MeasureRow, StatusRow
 from herne_tui.domain import objects as d
+from herne_tui.domain.limits import LINE_MAX, TEXT_MAX, too_long
 from herne_tui.errors import InvalidInput
 
 Validator = Callable[[Any, str], Any]
 """A field validator: ``(value, label) -> clean value``."""
 
 
-def text(value: Any, field: str) -> str:
-    """One line collapsed to single spaces; text with line breaks only stripped."""
+def text(value: Any, field: str, limit: int = LINE_MAX) -> str:
+    """One line collapsed to single spaces; text with line breaks only stripped; at most
+    ``limit`` characters (a name, a title: ``LINE_MAX``)."""
     if value is None:
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"{field}: Text erwartet")
-    return " ".join(value.split()) if "\n" not in value else value.strip()
+    clean = " ".join(value.split()) if "\n" not in value else value.strip()
+    why = too_long(clean, limit)
+    if why:
+        raise InvalidInput(f"{field}: {why}")
+    return clean
+
+
+def long_text(value: Any, field: str) -> str:
+    """A paragraph (a paper's body, a reason, a decision): at most ``TEXT_MAX`` characters."""
+    return text(value, field, TEXT_MAX)
 
 
 def day(value: Any, field: str) -> date | None:
@@ -136,7 +147,7 @@ def _paper_field(session: Session, field: str, value: Any) -> Any:
         return bool(value)
     if field == "measure_ids":
         return measure_ids(session, value)
-    return text(value, field)
+    return long_text(value, field) if field == "body" else text(value, field)
 
 
 def paper_changes(session: Session, values: dict[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from herne_tui.db.store import is_postgres, url_without_password
+from herne_tui.db.store import is_postgres, sqlite_path, url_without_password
 from herne_tui.errors import InvalidInput
 
 USER_MAX = 80
@@ -128,7 +128,12 @@ def app_command(url: str, *, user: str | None, read_only: bool = False) -> tuple
         url, password = url_without_password(url)
         if password:
             env["PGPASSWORD"] = password
-    args = [sys.executable, "-m", "herne_tui", "app", "--db", url]
+    target = url
+    path = sqlite_path(url)
+    if path is not None and "://" not in str(path):
+        # a plain file path, not the URL: each tab then paints from the quick start
+        target = str(path.absolute())
+    args = [sys.executable, "-m", "herne_tui", "app", "--db", target]
     if user:
         args += ["--user", user]
     if read_only:

@@ -88,9 +88,9 @@ class CardList(ScrollView, can_focus=False):
     }
     """
 
-    selected: reactive[int | None] = reactive(None)
+    selected: reactive[int | None] = reactive(None, repaint=False)
     """Index of the highlighted card, or None."""
-    active: reactive[bool] = reactive(False)
+    active: reactive[bool] = reactive(False, repaint=False)
     """True when this column holds the board's focus."""
 
     class Clicked(Message):
@@ -127,7 +127,10 @@ class CardList(ScrollView, can_focus=False):
                 self.refresh(Region(0, index * CARD_HEIGHT - top, width, CARD_HEIGHT))
 
     def watch_active(self) -> None:
-        self.refresh()
+        # only the highlighted card looks different in an active column
+        if self.selected is not None:
+            top = int(self.scroll_y)
+            self.refresh(Region(0, self.selected * CARD_HEIGHT - top, self.size.width, CARD_HEIGHT))
 
     def scroll_to_card(self, index: int, animate: bool = False) -> None:
         """Scroll so that card ``index`` is fully visible."""

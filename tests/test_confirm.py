@@ -1,0 +1,84 @@
+"""Both partners confirm (issue 14, item 6): once users exist, a change to a done status is a
+proposal until a user of another partner confirms it; rejecting keeps the old status."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from herne_tui.domain.boardview import markers
+from herne_tui.errors import NotAllowed
+from herne_tui.reports import build
+from herne_tui.reports.review import weekly_review
+from herne_tui.services import confirm, edits, queries, users
+
+
+def two_parties(db) -> None:
+    users.add_user(db, name="anna", partner="SPD", role="koordination", user="anna")
+    users.add_user(db, name="sven", partner="SPD", role="bearbeiten", user="anna")
+    users.add_user(db, name="carl", partner="CDU", role="bearbeiten", user="anna")
+
+
+def done_count(db) -> int:
+    board = queries.load_board(db)
+    return sum(m.status in board.done_statuses for m in board.measures)
+
+
+def test_without_users_a_done_status_applies_at_once(db):
+    edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="anna")
+    assert queries.get_measure(db, "ARB-01").status == "umgesetzt"
+
+
+def test_a_proposal_waits_is_confirmed_by_the_other_party_and_only_then_counts(db):
+    two_parties(db)
+    before = done_count(db)
+    m = edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="sven")
+    assert (m.status, m.pending, m.confirm_by) == ("offen", "umgesetzt", ("CDU",))
+    assert done_count(db) == before
+    card = next(x for x in queries.load_board(db).measures if x.id == "ARB-01")
+    assert "⧗ Bestätigung: CDU" in markers(card, date(2026, 3, 2), frozenset())
+    review = weekly_review(db)
+    assert review.waiting and "ARB-01" in review.waiting[0]
+    assert not [c for c in review.status_changes if c.measure.id == "ARB-01"]
+    text = build.build_report(db, "weekly", "md")
+    assert "## Warten auf Bestätigung (1)" in text
+    with pytest.raises(NotAllowed, match="nur eine andere Partei"):
+        confirm.confirm(db, user="anna", proposal_id=review_id(db))
+    p = confirm.confirm(db, user="carl")
+    assert p.state == "bestaetigt"
+    m = queries.get_measure(db, "ARB-01")
+    assert (m.status, m.pending) == ("umgesetzt", "")
+    assert done_count(db) == before + 1
+    steps = [(e.user, e.action) for e in queries.history(db, entity_id="ARB-01")][-3:]
+    assert steps == [("sven", "propose"), ("carl", "edit"), ("carl", "confirm")]
+    assert "## Warten auf Bestätigung (0)" in build.build_report(db, "weekly", "md")
+
+
+def review_id(db) -> int:
+    return confirm.waiting(db)[0].id
+
+
+def test_rejecting_keeps_the_previous_status_and_is_in_the_history(db):
+    two_parties(db)
+    edits.move_measure(db, measure_id="ARB-01", status="beratung", user="sven")
+    edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="sven")
+    p = confirm.reject(db, user="carl")
+    assert p.state == "abgelehnt"
+    m = queries.get_measure(db, "ARB-01")
+    assert (m.status, m.pending) == ("beratung", "")
+    last = queries.history(db, entity_id="ARB-01")[-1]
+    assert (last.user, last.action) == ("carl", "decline")
+
+
+async def test_confirm_with_one_key_in_the_weekly_review(db):
+    from pilot import settle, started, until
+
+    two_parties(db)
+    edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="sven")
+    async with started(db, user="carl", size=(120, 40)) as (app, pilot):
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("j")
+        await until(pilot, lambda: queries.get_measure(db, "ARB-01").status == "umgesetzt")
+    assert not confirm.waiting(db)
