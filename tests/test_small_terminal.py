@@ -47,3 +47,16 @@ async def test_progress_lines_do_not_wrap(db):
         topics = [line for line in lines if "erledigt" in line]
         assert topics and all(len(line) <= bars.content_size.width for line in topics)
         assert any(line.startswith("Digitalisierung und moderne Verwaltung") for line in topics)
+
+
+async def test_every_screens_footer_keeps_help_and_quit(db):
+    async with started(db, size=SIZE) as (app, pilot):
+        for key in "w234567890d":
+            await pilot.press(key)
+            await settle(pilot)
+            shown = footer_keys(app.screen)
+            assert {"?", "q"} <= set(shown), (key, type(app.screen).__name__, sorted(shown))
+        await pilot.press("1")
+        await pilot.press("enter")  # the measure view
+        await settle(pilot)
+        assert {"?", "q"} <= set(footer_keys(app.screen))

@@ -95,7 +95,7 @@ class PapersScreen(PanelScreen):
         Binding("a", "add", "Neu", id="papers.add"),
         Binding("p", "positions", "Positionen", id="papers.positions"),
         Binding("x", "dissent", "Dissens melden", id="papers.dissent"),
-        Binding("r", "ris_paper", "RIS-Vorlage", id="papers.ris-paper"),
+        Binding("r", "ris_paper", "RIS-Vorlage", show=False, id="papers.ris-paper"),
     ]
     EDITING = PanelScreen.EDITING | {"add", "positions", "dissent"}
     PANEL_TITLE = "Anträge & Vorlagen"

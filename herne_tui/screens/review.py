@@ -64,7 +64,7 @@ class ReviewScreen(HerneScreen):
             show=False,
             id="review.more-weeks",
         ),
-        Binding("s", "save", "Bericht speichern", id="review.save"),
+        Binding("s", "save", "Bericht speichern", show=False, id="review.save"),
         Binding("b", "confirm_decision", "Beschluss übernehmen", id="review.confirm-decision"),
         Binding("j", "decide(True)", "Bestätigen", id="review.confirm"),
         Binding("n", "decide(False)", "Zurückweisen", id="review.reject"),
