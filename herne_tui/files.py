@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -74,19 +75,39 @@ def write_error(exc: OSError, path: Path) -> WriteFailed:
 
 @contextlib.contextmanager
 def temporary_beside(path: Path) -> Iterator[Path]:
-    """A fresh temporary file name in ``path``'s folder, removed afterwards unless moved."""
+    """A fresh temporary file name in ``path``'s folder, removed afterwards unless moved.
+
+    SIGTERM is held back while the file is created, so a termination (which the CLI turns
+    into an exception) always finds the name known and the file removed."""
+    tmp: Path | None = None
+    held = _hold_term()
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise write_error(exc, path) from None
-    os.close(fd)
-    tmp = Path(name)
-    try:
+        try:
+            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise write_error(exc, path) from None
+        tmp = Path(name)
+        os.close(fd)
+        _release_term(held)  # a SIGTERM that waited arrives here, with tmp known
+        held = None
         yield tmp
     finally:
-        for leftover in (tmp, Path(f"{tmp}-journal")):
+        _release_term(held)
+        for leftover in (tmp, Path(f"{tmp}-journal")) if tmp is not None else ():
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def _hold_term() -> set[int] | None:
+    """Block SIGTERM in this thread; the previous mask (None where signals cannot be masked)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return set(signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}))
+
+
+def _release_term(previous: set[int] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def publish(tmp: Path, dest: Path, *, force: bool) -> None:

@@ -134,3 +134,18 @@ async def test_bulk_edit_with_a_card_changed_meanwhile_saves_nothing(db):
         assert queries.get_measure(db, "ARB-02").responsible == "x"
         assert not queries.history(db, user="tester")
         assert table(app).marked == {"ARB-01", "ARB-02"}  # kept for another try
+
+
+async def test_search_matches_are_highlighted_in_the_title(db):
+    async with started(db) as (app, pilot):
+        await _open_table(app, pilot)
+        await pilot.press("slash", *"strasse", "enter")
+        await settle(pilot)
+        from textual.widgets import DataTable
+
+        data = app.screen.query_one(DataTable)
+        titles = [data.get_row_at(i)[2] for i in range(data.row_count)]
+        marked = [
+            t.plain[s.start : s.end] for t in titles for s in t.spans if "reverse" in str(s.style)
+        ]
+        assert marked and all(x.casefold() in ("straße", "strasse") for x in marked), marked

@@ -50,6 +50,7 @@ REFUSING = {
     "serve": ["serve", "--port", "PORT"],
     "digest": ["digest"],
     "ris papers": ["ris", "papers"],
+    "users list": ["users", "list"],
 }
 
 

@@ -50,7 +50,9 @@ def test_precedence_flag_env_config_default(tmp_path, cli):
     assert "user         = carla  (Konfiguration)" in shown.stdout
     assert "theme        = textual-dark  (Standard)" in shown.stdout
     # the config's database and user are used
-    assert cli("set", "ARB-01", "--note", "n", env=env).returncode == 0
+    assert cli("seed", env=env).returncode == 0
+    done = cli("set", "ARB-01", "--note", "n", env=env)
+    assert done.returncode == 0, done.stderr
     history = json.loads(cli("history", "ARB-01", "--db", from_config, "--format", "json").stdout)
     assert history[-1]["user"] == "carla"
     # the environment beats the file, a flag beats both

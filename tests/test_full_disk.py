@@ -219,3 +219,40 @@ def test_an_unexpected_error_in_the_app_exits_1_with_one_line_and_a_log(db, db_p
     text = logs[0].read_text(encoding="utf-8")
     assert "Traceback" in text and "geplanter Fehler" in text
     assert integrity_check(db_path) == "ok"
+
+
+def test_backup_killed_by_sigterm_leaves_no_temporary_file(db, db_path, tmp_path):
+    import sqlite3
+    import time
+
+    from helpers import wait_until
+
+    db.dispose()
+    with sqlite3.connect(db_path) as conn:  # big enough that the copy and its check take time
+        conn.execute("CREATE TABLE ballast (b BLOB)")
+        conn.executemany(
+            "INSERT INTO ballast VALUES (randomblob(4000))", ([] for _ in range(40_000))
+        )
+    out = tmp_path / "sicher"
+    out.mkdir()
+    dest = out / "backup.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "herne_tui", "backup", str(dest), "--db", str(db_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started = time.monotonic()
+    wait_until(
+        lambda: proc.poll() is not None or list(out.glob("*.tmp")),
+        interval=0.005,
+        what="the backup's temporary file",
+    )
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, (proc.returncode, stdout, stderr, time.monotonic() - started)
+    assert stderr.strip().splitlines() == [
+        "herne-tui: abgebrochen (SIGTERM): nichts halb Geschriebenes zurückgelassen"
+    ]
+    assert list(out.iterdir()) == []  # neither the .tmp nor a half backup
+    assert integrity_check(db_path) == "ok"

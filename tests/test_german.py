@@ -38,6 +38,9 @@ COMMANDS = [
     "ris link",
     "ris suggestions",
     "seed new",
+    "users",
+    "users add",
+    "config",
 ]
 
 
@@ -154,7 +157,7 @@ async def test_the_key_panel_lists_textuals_own_keys_in_german(db):
         console = Console(file=io.StringIO(), width=80)
         console.print(table.render())
         shown = console.file.getvalue()
-        assert "Nach oben blättern" in shown and "Nächstes Feld" in shown, shown
+        assert "Nächstes Feld" in shown and "Voriges Feld" in shown, shown
         assert not ENGLISH_KEYS.search(shown), shown
         # the bindings themselves, as the footer and the panel take them
         described = [

@@ -58,8 +58,8 @@ def entry(**kw) -> HistoryEntry:
         ({"field": "*", "action": "seed"}, "angelegt"),
         ({"field": "note", "action": "note", "new": "Hallo"}, "Notiz: Hallo"),
         (
-            {"entity": "meta", "entity_id": "review_mark", "field": "value", "new": "x"},
-            "review_mark: x",
+            {"entity": "meta", "entity_id": "eigener_wert", "field": "value", "new": "x"},
+            "eigener_wert: x",
         ),
         (
             {"action": "forget", "new": {"ersetzt": 3}},

@@ -137,7 +137,7 @@ def test_the_group_takes_at_most_eight_people_per_party(db):
     eight = [f"Person {i}" for i in range(8)]
     with pytest.raises(
         InvalidInput,
-        match="^Koordinierungsgruppe: CDU hat 9 Teilnehmende, erlaubt sind höchstens 8 pro Partei$",
+        match="^Koordinierungsgruppe: CDU hat 9 Teilnehmende, erlaubt sind höchstens 8 für CDU$",
     ):
         decide(db, d.id, {"SPD": eight, "CDU": [*eight, "Neun"]})
     decided = decide(db, d.id, {"SPD": eight, "CDU": ["  Clara   C ", "", "  "]})

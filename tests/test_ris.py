@@ -463,3 +463,18 @@ def test_a_list_url_with_its_own_query_keeps_it_with_the_filter(db, clock, ris11
     sync(db, politeness=FAST)
     last = ris11.asked("/body/1/paper")[-1]
     assert last["art"] == "alle" and last["modified_since"]
+
+
+def test_a_reader_cannot_change_the_shared_mirror(db, ris11):
+    from herne_tui.errors import NotAllowed
+    from herne_tui.services import users
+
+    users.add_user(db, name="chef", partner="SPD", role="koordination", user="chef")
+    users.add_user(db, name="leser", partner="CDU", role="lesen", user="chef")
+    with pytest.raises(NotAllowed):
+        run(db, ris11, user="leser")
+    assert not ris11.requests  # refused before the server was asked
+    run(db, ris11, user="chef")
+    with pytest.raises(NotAllowed):
+        links.link(db, subject="ARB-01", reference="2026/0901", user="leser")
+    assert len(queries.papers(db)) == 4

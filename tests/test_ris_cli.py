@@ -15,6 +15,13 @@ def ris(httpserver) -> FakeRis:
     return FakeRis(httpserver.url_for(""), "1.1").standard().serve(httpserver)
 
 
+@pytest.fixture
+def db_path(db_path):
+    """A seeded database file (commands other than ``seed`` create none)."""
+    ok(run_cli("seed", "--db", str(db_path)))
+    return db_path
+
+
 def ok(result) -> str:
     assert result.returncode == 0, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
@@ -128,7 +135,6 @@ def test_stored_url_env_url_and_deleted_paper_shown(ris, db_path):
 
 def test_errors_are_one_german_line(ris, db_path):
     db = str(db_path)
-    ok(run_cli("ris", "meetings", "--db", db))  # creates and seeds the database
     assert "keine RIS-Adresse" in one_line(run_cli("ris", "sync", "--db", db))
     assert "http- oder https-URL" in one_line(run_cli("ris", "sync", "ftp://x", "--db", db))
     nobody = f"http://127.0.0.1:{free_port()}/oparl/system"

@@ -78,7 +78,7 @@ def test_the_worked_example_becomes_a_seed_a_new_user_can_finish(tmp_path):
     assert [re.search(r": (\w+-\d+): Titel fehlt", line)[1] for line in missing] == [
         m[0] for m in got
     ]
-    assert "Partner fehlen" in checked.stdout
+    assert "mindestens zwei Partner angeben" in checked.stdout
     assert len(checked.stdout.splitlines()) == 7
 
     # the user fills in the partners and the titles, then uses it

@@ -82,7 +82,9 @@ def test_repeated_vocabulary_keys(tmp_path):
 
 
 def test_titles_and_texts(tmp_path):
-    assert problems(tmp_path, second("Zweite Maßnahme", "   ")) == ["s.toml:38: Kurztitel ist leer"]
+    assert problems(tmp_path, second("Zweite Maßnahme", "   ")) == [
+        "s.toml:38: ARB-02: Titel fehlt – einen kurzen Titel (höchstens 60 Zeichen) eintragen"
+    ]
     assert problems(tmp_path, second("Zweite Maßnahme", "x" * 61)) == [
         "s.toml:38: Kurztitel hat 61 Zeichen (höchstens 60)"
     ]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from herne_tui import __version__
@@ -179,13 +181,35 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = saved
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl+C, so every ``finally`` removes its temporary file and
+    open transactions roll back (a BaseException: no ``except Exception`` swallows it)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def _run(command: str, args: argparse.Namespace) -> int:
     start_logging(verbose=args.verbose, debug=args.debug)
+    # app and serve stop on SIGTERM themselves; a signal handler needs the main thread
+    if command in ("app", "serve") or threading.current_thread() is not threading.main_thread():
+        return _guarded(command, args)
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _guarded(command, args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _guarded(command: str, args: argparse.Namespace) -> int:
     try:
         settings.apply_settings(args)  # the config file fills what no flag or variable set
         check_common(args)  # before any command opens (and perhaps creates) a database
         log.info("herne-tui %s: %s (Datenbank: %s)", __version__, command, args.db or "Standard")
         return COMMANDS[command].run(args)
+    except Terminated:
+        return _fail("abgebrochen (SIGTERM): nichts halb Geschriebenes zurückgelassen", 143)
     except Conflict as exc:
         return _conflict(exc)
     except HerneError as exc:

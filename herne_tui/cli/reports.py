@@ -166,8 +166,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.excel and args.format != "csv":
         raise InvalidInput(f"--excel gilt nur für --format csv, nicht für {args.format}")
-    if args.format == "ics":
-        return _export_ics(args)
     if args.format == "xlsx" and not args.output and sys.stdout.isatty():
         raise InvalidInput(
             "--format xlsx schreibt eine Binärdatei: bitte -o DATEI.xlsx angeben "

@@ -34,7 +34,7 @@ def add_ris(sub: Subparsers) -> None:
     )
     own = p.add_subparsers(dest="ris_command", metavar="BEFEHL", required=True)
     s = own.add_parser("sync", help="RIS-Spiegel abgleichen (erst alles, dann Änderungen)")
-    add_common(s)
+    add_common(s, user=True)
     s.add_argument("url", nargs="?", metavar="URL", help="OParl-System- oder -Body-URL")
     s.add_argument("--full", action="store_true", help="alles neu lesen statt nur Änderungen")
     s.add_argument(
@@ -129,12 +129,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     rate = number(args.rate, "--rate", 1, 1000)
     db = open_db(args)
     bar, report = _progress()
+    polite, user = Politeness(rate=rate), user_name(args)
     if bar is None:
-        result = sync(db, args.url, full=args.full, politeness=Politeness(rate=rate))
+        result = sync(db, args.url, full=args.full, politeness=polite, user=user)
     else:
         with bar:
             result = sync(
-                db, args.url, full=args.full, politeness=Politeness(rate=rate), progress=report
+                db, args.url, full=args.full, politeness=polite, progress=report, user=user
             )
     _summary(result)
     return 0

@@ -29,6 +29,7 @@ from herne_tui.db.models import (
 )
 from herne_tui.db.store import Database
 from herne_tui.ris.fetch import Snapshot, Stored
+from herne_tui.services import access
 
 MODELS: dict[str, type[SQLModel]] = {
     "organization": RisOrganizationRow,
@@ -226,11 +227,13 @@ def _save_source(session: Session, snap: Snapshot, finished: datetime) -> None:
     session.add(row)
 
 
-def apply_snapshot(db: Database, snap: Snapshot, *, suggest=None) -> SyncResult:
+def apply_snapshot(db: Database, snap: Snapshot, *, user: str = "", suggest=None) -> SyncResult:
     """Write a snapshot into the mirror in one transaction; ``suggest(session, new_papers)``
-    adds link suggestions in the same transaction."""
+    adds link suggestions in the same transaction. With a user list, ``user`` must be allowed
+    to edit (``services.access``: a user who may only read cannot change the shared mirror)."""
 
     def run(session: Session) -> SyncResult:
+        access.authorize(session, user, "ris")
         added = updated = removed = 0
         new_papers: set[str] = set()
         gone_parents: set[str] = set()

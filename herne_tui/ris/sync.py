@@ -10,6 +10,7 @@ from herne_tui.ris import links
 from herne_tui.ris.client import Client, Politeness, Problems
 from herne_tui.ris.fetch import Fetcher, Progress
 from herne_tui.ris.mirror import SyncResult, apply_snapshot, known_urls, stored_source
+from herne_tui.services import access
 
 ENV_URL = "HERNE_TUI_RIS_URL"
 """The OParl System or Body URL when ``ris sync`` is given none."""
@@ -38,11 +39,13 @@ def sync(
     full: bool = False,
     politeness: Politeness | None = None,
     progress: Progress | None = None,
+    user: str = "",
 ) -> SyncResult:
     """Mirror the body behind ``url`` (or the stored one): everything on the first sync or
     with ``full``, else only what changed since the last complete sync. Nothing is written
     unless everything was read."""
     target = source_url(db, url)
+    check_user(db, user)
     stored = stored_source(db)
     full = full or stored is None or stored.url != target
     client = Client(Problems(), politeness)
@@ -51,4 +54,9 @@ def sync(
         snapshot = fetcher.run(target, stored=stored, started=db.now(), full=full)
     finally:
         client.close()
-    return apply_snapshot(db, snapshot, suggest=links.suggest_for)
+    return apply_snapshot(db, snapshot, user=user, suggest=links.suggest_for)
+
+
+def check_user(db: Database, user: str) -> None:
+    """Refuse before any request when ``user`` may not change the mirror (issue 14's roles)."""
+    db.read(lambda session: access.authorize(session, user, "ris"))

@@ -83,6 +83,7 @@ class BoardScreen(HerneScreen):
         Binding("s", "set_status", "Status setzen", id="board.status"),
         Binding("n", "note", "Notiz", id="board.note"),
         Binding("x", "dissent", "Dissens melden", id="board.dissent"),
+        Binding("z", "toggle_density", "Kompakt", show=False, id="board.density"),
     ]
     EDITING = frozenset({"move_card", "undo", "set_status", "note", "dissent"})
     AUTO_FOCUS = ""
@@ -95,7 +96,7 @@ class BoardScreen(HerneScreen):
     BoardScreen #columns { height: 1fr; }
     BoardScreen .column { width: 30; height: 100%; border-right: vkey $panel; }
     BoardScreen .column-header { height: 1; padding: 0 1; text-style: bold; background: $panel; }
-    BoardScreen .column.-active .column-header { background: $accent; color: $text; }
+    BoardScreen .column-header.-active { background: $accent; color: $text; }
     BoardScreen #filter { dock: bottom; display: none; }
     BoardScreen #filter.-visible { display: block; }
     BoardScreen #empty { padding: 1 2; display: none; }
@@ -150,6 +151,8 @@ class BoardScreen(HerneScreen):
         self._saved_versions: dict[str, int] = {}
         """Version each of this screen's saves produced (the next save builds on it)."""
         self._write_lock = threading.Lock()
+        self.compact = False
+        """One line per card (config ``density = "compact"``, ``z`` toggles)."""
 
     @property
     def board(self) -> Board | None:
@@ -182,6 +185,7 @@ class BoardScreen(HerneScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.compact = getattr(self.herne, "density", "normal") == "compact"
         self.title = "Board"
         initial = self.herne.initial_board
         if initial is not None:  # painted from the quick start; the ORM is not needed yet
@@ -275,7 +279,18 @@ class BoardScreen(HerneScreen):
                 )
             )
         await container.mount_all(widgets)
+        self._apply_density()
         self._fit_columns()
+
+    def _apply_density(self) -> None:
+        for cards in self.query(CardList):
+            cards.set_compact(self.compact)
+        self._sync_focus()
+
+    def action_toggle_density(self) -> None:
+        """One line per card, or the full cards."""
+        self.compact = not self.compact
+        self._apply_density()
 
     COLUMN_MIN_WIDTH = 26
 
@@ -329,8 +344,9 @@ class BoardScreen(HerneScreen):
         for i, status in enumerate(model.statuses):
             items = model.shown[status.key]
             column = self.query_one(f"#col-{status.key}", Vertical)
-            column.set_class(i == self.column_index, "-active")
             header = column.query_one(".column-header", Static)
+            # on the header, not the column: a class on the column restyles (repaints) it all
+            header.set_class(i == self.column_index, "-active")
             label = f"{status.label} ({len(items)})" + (" ✓" if status.done else "")
             if str(header.content) != label:  # fixed height: no layout pass needed
                 header.update(label, layout=False)
@@ -416,7 +432,7 @@ class BoardScreen(HerneScreen):
             active = i == self.column_index
             if cards.active != active:
                 cards.active = active
-                self.query_one(f"#col-{key}").set_class(active, "-active")
+                self.query_one(f"#col-{key} .column-header").set_class(active, "-active")
             cards.selected = self.rows.get(key, 0) if self.shown[key] else None
         self._sync_focus()
 
@@ -632,10 +648,14 @@ class BoardScreen(HerneScreen):
     # -- saved views ---------------------------------------------------------------------------
     def view_state(self) -> dict:
         """What a saved view keeps of the board: its filters."""
-        return {"mode": "board", "filter": asdict(self.filter)}
+        density = "compact" if self.compact else "normal"
+        return {"mode": "board", "filter": asdict(self.filter), "density": density}
 
     def apply_view(self, view: dict) -> None:
         """Show a saved view: its filters replace the current ones."""
+        if view.get("density") in ("compact", "normal"):
+            self.compact = view["density"] == "compact"
+            self._apply_density()
         self.filter = BoardFilter()
         self._set_filter(**view.get("filter", {}))
 

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from herne_tui.domain.objects import format_date
+from herne_tui.domain.objects import Deadline, format_date
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.services import checks, deadlines
 from herne_tui.widgets.shown import cell
@@ -39,6 +39,8 @@ class DeadlinesScreen(HerneScreen):
     def __init__(self) -> None:
         super().__init__()
         self.show_past = False
+        self.items: list[Deadline] = []
+        """The rows shown, in their order (``enter`` opens a measure's)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,6 +66,7 @@ class DeadlinesScreen(HerneScreen):
         table.clear()
         items = [x for x in message.items if self.show_past or x.overdue or x.when >= message.today]
         items.sort(key=lambda x: (not x.overdue, x.when))
+        self.items = items
         for x in items:
             style = "bold red" if x.overdue else ""
             table.add_row(
@@ -78,6 +81,14 @@ class DeadlinesScreen(HerneScreen):
             f"{len(items)} Fristen, davon {overdue} überfällig"
             f"{'' if self.show_past else ' (vergangene ausgeblendet – a zeigt sie)'}"
         )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """``enter`` on a measure's due date opens the measure."""
+        items = getattr(self, "items", [])
+        if 0 <= event.cursor_row < len(items) and items[event.cursor_row].ref.startswith(
+            "measure:"
+        ):
+            self.herne.open_measure(items[event.cursor_row].ref.removeprefix("measure:"))
 
     def action_toggle_past(self) -> None:
         """Show or hide items whose date has passed (overdue ones always show)."""

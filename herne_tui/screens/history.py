@@ -9,7 +9,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from herne_tui.domain.objects import DateError, format_date, format_datetime, parse_date
+from herne_tui.domain.objects import (
+    DateError,
+    HistoryEntry,
+    format_date,
+    format_datetime,
+    parse_date,
+)
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Prompt, TopicPicker
 from herne_tui.services import history, queries
@@ -36,6 +42,7 @@ class HistoryScreen(HerneScreen):
     | t | filter by topic |
     | z | filter by period (since a date) |
     | escape | clear the filters |
+    | enter | open the measure of the entry |
     """
 
     BINDINGS = [
@@ -59,6 +66,8 @@ class HistoryScreen(HerneScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self.entries: list[HistoryEntry] = []
+        """The rows shown, newest first (``enter`` opens a measure's)."""
         self.user: str | None = None
         self.topic: str | None = None
         self.since = None
@@ -92,6 +101,7 @@ class HistoryScreen(HerneScreen):
         self.topics = message.topics
         table = self.query_one(DataTable)
         table.clear()
+        self.entries = list(message.entries)
         for e in message.entries:
             table.add_row(
                 Text(format_datetime(e.at.astimezone())),
@@ -111,6 +121,13 @@ class HistoryScreen(HerneScreen):
             f"{' (neueste ' + str(LIMIT) + ')' if len(message.entries) == LIMIT else ''}"
             "  ·  p Person, t Thema, z Zeitraum, esc alle"
         )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """``enter`` on a measure's entry opens that measure."""
+        if 0 <= event.cursor_row < len(self.entries):
+            entry = self.entries[event.cursor_row]
+            if entry.entity == "measure":
+                self.herne.open_measure(entry.entity_id)
 
     def action_person(self) -> None:
         """Filter by the person who made the change."""

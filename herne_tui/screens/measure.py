@@ -7,7 +7,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TextArea,
+)
 
 from herne_tui.domain.objects import (
     DATE_FORMS,
@@ -23,6 +33,7 @@ from herne_tui.ris import proposals
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
 from herne_tui.services import edits, history, queries
+from herne_tui.services.queries import NOTES_PAGE
 from herne_tui.widgets.shown import markup as _shown
 from herne_tui.widgets.shown import plain
 
@@ -30,6 +41,10 @@ from herne_tui.widgets.shown import plain
 def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
     """One German line for a history entry: when, who, what changed."""
     return f"{format_datetime(e.at.astimezone())}  {e.user}: {history.describe(e, labels)}"
+
+
+TIMELINE = 50
+"""History entries the measure view shows (the newest)."""
 
 
 class MeasureScreen(KeepsInput, HerneScreen):
@@ -93,6 +108,9 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self.leads: list[tuple[str, str]] = [("—", "")]
         self.leave_when_saved = False
         """Set by "Speichern" in the dialog of esc: the screen closes once the save is done."""
+        self.notes_shown = NOTES_PAGE
+        self._paging = False
+        """How many of the newest notes are read and shown ("Ältere Notizen laden" adds more)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,6 +137,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
             yield Checkbox("intern: nur für die eigene Partei (ctrl+t)", False, id="note-intern")
             yield Static(id="notes")
             yield Static(id="ris")
+            yield Button("Ältere Notizen laden", id="older-notes", variant="default")
             yield Static(id="timeline")
         yield Footer()
 
@@ -131,9 +150,18 @@ class MeasureScreen(KeepsInput, HerneScreen):
     def load(self) -> None:
         """Read the measure, its timeline and the labels in a worker."""
         db = self.herne.db
-        measure = queries.get_measure(db, self.measure_id, user=self.herne.user)
+        measure = queries.get_measure(
+            db, self.measure_id, user=self.herne.user, notes_limit=self.notes_shown
+        )
         topics, statuses = queries.labels(db)
-        timeline = queries.history(db, entity="measure", entity_id=self.measure_id)
+        timeline = queries.history(
+            db,
+            entity="measure",
+            entity_id=self.measure_id,
+            limit=TIMELINE,
+            newest_first=True,
+            by_id=True,
+        )
         self.herne.call_from_thread(
             self._show_ris, proposals.linked_papers(db, f"measure:{self.measure_id}")
         )
@@ -154,6 +182,9 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self.statuses = [(label, key) for key, label in message.labels.items()]
         self.leads = [("—", ""), *((x, x) for x in message.leads)]
         self._show_read_only(message.measure, message.timeline)
+        paging, self._paging = self._paging, False
+        if dirty and paging:
+            return  # older notes arrived: the form keeps what was typed, nothing else changed
         if dirty:
             self.notify(
                 "Diese Maßnahme wurde geändert; Ihre ungespeicherten Eingaben bleiben. "
@@ -196,11 +227,25 @@ class MeasureScreen(KeepsInput, HerneScreen):
             )
             or "—"
         )
-        self.query_one("#notes", Static).update(f"[b]Notizen ({len(m.notes)})[/b]\n{notes}")
-        lines = [_shown(describe_entry(e, self.labels)) for e in reversed(timeline)]
-        self.query_one("#timeline", Static).update(
-            "[b]Verlauf[/b]\n" + ("\n".join(lines[:50]) or "—")
+        older = m.note_count - len(m.notes)
+        count = (
+            f"{m.note_count}" if not older else f"die neuesten {len(m.notes)} von {m.note_count}"
         )
+        self.query_one("#notes", Static).update(f"[b]Notizen ({count})[/b]\n{notes}")
+        button = self.query_one("#older-notes", Button)
+        button.display = older > 0
+        button.label = f"Ältere Notizen laden ({min(older, NOTES_PAGE)} von {older} weiteren)"
+        lines = [_shown(describe_entry(e, self.labels)) for e in timeline]  # newest first
+        self.query_one("#timeline", Static).update(
+            "[b]Verlauf[/b]\n" + ("\n".join(lines[:TIMELINE]) or "—")
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "older-notes":
+            event.stop()
+            self.notes_shown += NOTES_PAGE
+            self._paging = True
+            self.load()
 
     def _show_ris(self, papers: tuple[LinkedPaper, ...]) -> None:
         """The linked RIS papers and their decisions (``herne-tui ris link``)."""

@@ -210,7 +210,7 @@ def _sync(app: HerneApp) -> None:
             app.call_from_thread(app.notify, f"RIS: {kind} Seite {pages}{of}, {objects} Objekte")
 
     try:
-        result = sync(app.db, progress=progress)
+        result = sync(app.db, progress=progress, user=app.user)
     except HerneError as exc:
         app.call_from_thread(app.notify, exc.message, severity="error", timeout=10)
         return

@@ -226,8 +226,11 @@ class ReviewScreen(HerneScreen):
         self.reload()
 
     def action_save(self) -> None:
-        """Save the weekly report; the file name's extension picks the format."""
-        default = str(Path.home() / f"wochenbericht-{date.today():%Y-%m-%d}.md")
+        """Save the weekly report (in a browser tab: as a download); the file name's extension
+        picks the format."""
+        name = f"wochenbericht-{date.today():%Y-%m-%d}.md"
+        web = self.herne.is_web
+        default = name if web else str(Path.home() / name)
 
         def done(path: str | None) -> None:
             if path:
@@ -236,7 +239,12 @@ class ReviewScreen(HerneScreen):
                 )
 
         self.herne.push_screen(
-            Prompt("Wochenbericht speichern als (.md, .html oder .txt)", default), done
+            Prompt(
+                f"Wochenbericht {'als Download' if web else 'speichern als'} "
+                "(.md, .html oder .txt)",
+                default,
+            ),
+            done,
         )
 
     def data_changed(self) -> None:

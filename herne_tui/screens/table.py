@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter
 from herne_tui.domain.objects import Board, HistoryEntry, Measure, agreement_of, format_date
+from herne_tui.domain.search import spans
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
@@ -191,14 +192,14 @@ class TableScreen(HerneScreen):
     BINDINGS = [
         Binding("o", "sort_next", "Sortieren", id="table.sort"),
         Binding("O", "sort_reverse", "Umkehren", show=False, id="table.sort-reverse"),
-        Binding("c", "choose_columns", "Spalten", id="table.columns"),
+        Binding("c", "choose_columns", "Spalten", show=False, id="table.columns"),
         Binding("p", "toggle_detail", "Details", id="table.detail"),
-        Binding("slash", "start_filter", "Suche", key_display="/", id="table.search"),
-        Binding("t", "pick_topic", "Thema", id="table.topic"),
-        Binding("f", "pick_filter", "Filter", id="table.filter"),
+        Binding("slash", "start_filter", "Suche", key_display="/", show=False, id="table.search"),
+        Binding("t", "pick_topic", "Thema", show=False, id="table.topic"),
+        Binding("f", "pick_filter", "Filter", show=False, id="table.filter"),
         Binding("escape", "clear_filter", "Filter aus", show=False, id="table.clear-filter"),
         Binding("enter", "open_measure", "Öffnen", show=False, id="table.open"),
-        Binding("space", "mark", "Markieren", id="table.mark"),
+        Binding("space", "mark", "Markieren", key_display="␣", id="table.mark"),
         Binding(
             "asterisk",
             "mark_all",
@@ -208,8 +209,8 @@ class TableScreen(HerneScreen):
             id="table.mark-all",
         ),
         Binding("s", "bulk_status", "Status setzen", id="table.status"),
-        Binding("e", "bulk_edit", "Sammeländerung", id="table.bulk-edit"),
-        Binding("u", "undo", "Rückgängig", id="table.undo"),
+        Binding("e", "bulk_edit", "Sammeländerung", show=False, id="table.bulk-edit"),
+        Binding("u", "undo", "Rückgängig", show=False, id="table.undo"),
     ]
     EDITING = frozenset({"bulk_status", "bulk_edit", "undo"})
 
@@ -315,7 +316,7 @@ class TableScreen(HerneScreen):
         self.rows = self.shown_measures()
         for m in self.rows:
             mark = "✓" if m.id in self.marked else " "
-            texts = (cell(BY_KEY[k].text(m, self.data)) for k in self.columns)
+            texts = (self._cell(k, m) for k in self.columns)
             table.add_row(mark, *texts, key=m.id)
         if focused is not None:
             index = next((i for i, m in enumerate(self.rows) if m.id == focused.id), 0)
@@ -328,6 +329,14 @@ class TableScreen(HerneScreen):
         bar.set_class(self.filter.active() or bool(self.marked), "-active")
         self.sub_title = f"{len(self.rows)} Maßnahmen, sortiert nach {BY_KEY[self.sort_key].label}"
         self._show_detail()
+
+    def _cell(self, key: str, measure: Measure) -> Text:
+        """One cell; in the id and title columns a text search's matches are highlighted."""
+        shown = cell(BY_KEY[key].text(measure, self.data))
+        if key in ("id", "title") and self.filter.text.strip():
+            for start, end in spans(shown.plain, self.filter.text):
+                shown.stylize("reverse", start, end)
+        return shown
 
     def focused_measure(self) -> Measure | None:
         """The measure under the cursor."""

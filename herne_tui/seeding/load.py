@@ -550,8 +550,6 @@ def _check_header(seed: Seed, where: _Where) -> list[str]:
             f"{where(('format',))}: Seed-Format {seed.format} ist neuer als dieses "
             f"herne-tui ({SEED_FORMAT})"
         )
-    if not seed.meta.partners:
-        p.append(f"{where(('meta', 'partners'))}: Partner fehlen – die Parteien eintragen")
     if seed.meta.term_end < seed.meta.term_start:
         p.append(f"{where(('meta', 'term_end'))}: Ende der Wahlperiode liegt vor ihrem Beginn")
     return p + _check_partners(seed, where)

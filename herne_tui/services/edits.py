@@ -34,6 +34,7 @@ from herne_tui.errors import Conflict, HerneError, InvalidInput, NotFound
 from herne_tui.services import access, proposals, validate
 from herne_tui.services.journal import encode, new_txn, record
 from herne_tui.services.queries import (
+    NOTES_PAGE,
     measure_subject,
     read_holdings,
     read_measure,
@@ -149,7 +150,7 @@ ENTITIES: dict[str, Entity] = {
             "origin": ("origin", validate.text),  # a partner or gemeinsam: see _measure_changes
         },
         validate=_measure_changes,
-        read=read_measure,
+        read=lambda session, key: read_measure(session, key, notes_limit=NOTES_PAGE),
     ),
     "committee": Entity(
         "committee",
@@ -371,7 +372,7 @@ def update_measure(
                 intern=intern,
             )
         session.flush()
-        return read_measure(session, measure_id, viewer_party(session, user))
+        return read_measure(session, measure_id, viewer_party(session, user), NOTES_PAGE)
 
     return db.write(run)
 
@@ -443,7 +444,7 @@ def update_measures(
         )
         session.flush()
         party = viewer_party(session, user)
-        return [read_measure(session, mid, party) for mid in changes]
+        return [read_measure(session, mid, party, NOTES_PAGE) for mid in changes]
 
     return db.write(run)
 
@@ -542,7 +543,7 @@ def add_note(
             intern=intern,
         )
         session.flush()
-        return read_measure(session, measure_id, viewer_party(session, user))
+        return read_measure(session, measure_id, viewer_party(session, user), NOTES_PAGE)
 
     return db.write(run)
 

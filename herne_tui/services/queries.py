@@ -284,26 +284,43 @@ def with_pending(session: Session, measures: tuple[d.Measure, ...]) -> tuple[d.M
     return tuple(out)
 
 
-def read_measure(session: Session, measure_id: str, party: str = "") -> d.Measure:
-    """One measure with its shared notes (and those internal to ``party``, when given) and
-    its repeats; NotFound for an unknown id. Internal notes of other parties never leave."""
+NOTES_PAGE = 50
+"""Notes the measure view shows at first (the newest), and how many more each "Ältere
+Notizen laden" adds: a measure with 100,000 notes opens as fast as one with ten."""
+
+
+def read_measure(
+    session: Session, measure_id: str, party: str = "", notes_limit: int | None = None
+) -> d.Measure:
+    """One measure with its shared notes (and those internal to ``party``, when given): all,
+    oldest first, or the newest ``notes_limit`` of them (``note_count`` counts every visible
+    one); and its repeats. NotFound for an unknown id. Other parties' internal notes never
+    leave."""
     row = session.get(MeasureRow, measure_id)
     if row is None:
         raise NotFound(
             f"Maßnahme „{measure_id}“ gibt es nicht (z. B. ARB-01; `herne-tui list` zeigt alle)"
         )
-    notes = session.exec(
-        select(NoteRow)
-        .where(
-            NoteRow.subject == measure_subject(measure_id),
-            col(NoteRow.intern).in_({"", party}),
+    visible = (
+        NoteRow.subject == measure_subject(measure_id),
+        col(NoteRow.intern).in_({"", party}),
+    )
+    if notes_limit is None:
+        notes = list(
+            session.exec(select(NoteRow).where(*visible).order_by(col(NoteRow.at), col(NoteRow.id)))
         )
-        .order_by(col(NoteRow.at), col(NoteRow.id))
-    ).all()
+        total = len(notes)
+    else:
+        # the most recently added (the subject index serves id order without sorting), shown
+        # oldest first like all notes
+        newest = select(NoteRow).where(*visible).order_by(col(NoteRow.id).desc())
+        notes = sorted(session.exec(newest.limit(notes_limit)), key=lambda n: (n.at, n.id))
+        total = session.exec(select(func.count()).select_from(NoteRow).where(*visible)).one()
     repeats = session.exec(
         select(RepeatRow).where(RepeatRow.of_measure == measure_id).order_by(col(RepeatRow.id))
     ).all()
-    return with_pending(session, (to_measure(row, notes=notes, repeats=repeats),))[0]
+    measure = to_measure(row, note_count=total, notes=notes, repeats=repeats)
+    return with_pending(session, (measure,))[0]
 
 
 def read_holdings(session: Session) -> tuple[d.Holding, ...]:
@@ -343,10 +360,12 @@ def labels(db: Database) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
     return db.read(read_labels)
 
 
-def get_measure(db: Database, measure_id: str, user: str = "") -> d.Measure:
-    """One measure with notes (with ``user``: also those internal to the user's party);
-    NotFound for an unknown id."""
-    return db.read(lambda s: read_measure(s, measure_id, viewer_party(s, user)))
+def get_measure(
+    db: Database, measure_id: str, user: str = "", *, notes_limit: int | None = None
+) -> d.Measure:
+    """One measure with notes (with ``user``: also those internal to the user's party; all,
+    or the newest ``notes_limit``); NotFound for an unknown id."""
+    return db.read(lambda s: read_measure(s, measure_id, viewer_party(s, user), notes_limit))
 
 
 def viewer_party(session: Session, user: str) -> str:
@@ -461,8 +480,11 @@ def history(
     until: date | datetime | None = None,
     limit: int | None = None,
     newest_first: bool = False,
+    by_id: bool = False,
 ) -> tuple[d.HistoryEntry, ...]:
-    """History entries, oldest first (or newest first), filtered as asked."""
+    """History entries, oldest first (or newest first), filtered as asked; ``by_id`` orders
+    by commit order instead of time, which the indexes serve without sorting (fast for the
+    last few of a measure with 100,000 entries)."""
 
     def run(session: Session):
         q = select(HistoryRow)
@@ -476,11 +498,12 @@ def history(
             q = q.where(HistoryRow.at >= _as_dt(since))
         if until is not None:
             q = q.where(HistoryRow.at < _as_dt(until))
-        order = (
-            (col(HistoryRow.at).desc(), col(HistoryRow.id).desc())
-            if newest_first
-            else (HistoryRow.at, HistoryRow.id)
-        )
+        if by_id:
+            order: tuple = (col(HistoryRow.id).desc(),) if newest_first else (col(HistoryRow.id),)
+        elif newest_first:
+            order = (col(HistoryRow.at).desc(), col(HistoryRow.id).desc())
+        else:
+            order = (col(HistoryRow.at), col(HistoryRow.id))
         q = q.order_by(*order)
         if limit:
             q = q.limit(limit)

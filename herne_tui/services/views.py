@@ -1,9 +1,9 @@
 """Saved views: a named set of filters, order and columns, per user, in the database.
 
 A view is stored in ``meta`` under ``view:<user>:<name>`` (one JSON object: ``mode`` board or
-table, ``filter`` with the board's filter fields, and for the table ``sort``, ``reverse``,
-``columns``), written and removed through the recorded write path, so a view is in the
-history like every change. The first nine views by name are on F1…F9.
+table, ``filter`` with the board's filter fields, the board's ``density``, and for the table
+``sort``, ``reverse``, ``columns``), written and removed through the recorded write path,
+so a view is in the history like every change. The first nine views by name are on F1…F9.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ def clean_view(view: dict[str, Any]) -> dict[str, Any]:
     filt: dict[str, Any] = {f: str(raw.get(f, "") or "") for f in FILTER_FIELDS[:-1]}
     filt["overdue_only"] = bool(raw.get("overdue_only", False))
     out: dict[str, Any] = {"mode": mode, "filter": filt}
+    if view.get("density") in ("compact", "normal"):
+        out["density"] = view["density"]
     if mode == "table":
         out["sort"] = str(view.get("sort") or "id")
         out["reverse"] = bool(view.get("reverse", False))

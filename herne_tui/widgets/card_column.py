@@ -22,6 +22,8 @@ from textual.strip import Strip
 
 CARD_HEIGHT = 5
 """Rows per card: id and topic, two rows of title, markers, and a gap."""
+COMPACT_HEIGHT = 1
+"""Rows per card in the compact density: id and title on one line (``!`` marks overdue)."""
 
 TOPIC_COLOURS = (
     "red",
@@ -88,9 +90,9 @@ class CardList(ScrollView, can_focus=False):
     }
     """
 
-    selected: reactive[int | None] = reactive(None)
+    selected: reactive[int | None] = reactive(None, repaint=False)
     """Index of the highlighted card, or None."""
-    active: reactive[bool] = reactive(False)
+    active: reactive[bool] = reactive(False, repaint=False)
     """True when this column holds the board's focus."""
 
     class Clicked(Message):
@@ -106,17 +108,27 @@ class CardList(ScrollView, can_focus=False):
         self.cards: Sequence[Any] = ()
         """The column's items (the board's own list; a card's view is made when it is drawn)."""
         self._view: Callable[[Any], CardView] = _as_view
+        self.card_height = CARD_HEIGHT
+        """Rows per card: ``CARD_HEIGHT``, or ``COMPACT_HEIGHT`` for one line per card."""
+
+    def set_compact(self, compact: bool) -> None:
+        """One line per card (compact) or the full card."""
+        height = COMPACT_HEIGHT if compact else CARD_HEIGHT
+        if height != self.card_height:
+            self.card_height = height
+            self.virtual_size = Size(self.size.width, len(self.cards) * height)
+            self.refresh()
 
     def set_cards(self, cards: Sequence[Any], view: Callable[[Any], CardView] = _as_view) -> None:
         """Show these items, each drawn as ``view(item)`` (keeps the scroll position where
         possible). Call it again after the sequence changed in place."""
         self.cards = cards
         self._view = view
-        self.virtual_size = Size(self.size.width, len(cards) * CARD_HEIGHT)
+        self.virtual_size = Size(self.size.width, len(cards) * self.card_height)
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.cards) * CARD_HEIGHT)
+        self.virtual_size = Size(self.size.width, len(self.cards) * self.card_height)
 
     def watch_selected(self, old: int | None, new: int | None) -> None:
         # repaint only the two cards involved: a keystroke costs a few lines over SSH
@@ -124,22 +136,28 @@ class CardList(ScrollView, can_focus=False):
         top = int(self.scroll_y)
         for index in (old, new):
             if index is not None:
-                self.refresh(Region(0, index * CARD_HEIGHT - top, width, CARD_HEIGHT))
+                self.refresh(Region(0, index * self.card_height - top, width, self.card_height))
 
     def watch_active(self) -> None:
-        self.refresh()
+        # only the highlighted card looks different in an active column
+        if self.selected is not None:
+            top = int(self.scroll_y)
+            self.refresh(
+                Region(0, self.selected * self.card_height - top, self.size.width, self.card_height)
+            )
 
     def scroll_to_card(self, index: int, animate: bool = False) -> None:
         """Scroll so that card ``index`` is fully visible."""
-        top = index * CARD_HEIGHT
+        top = index * self.card_height
         height = self.scrollable_content_region.height
+        shown = 1 if self.card_height == COMPACT_HEIGHT else self.card_height - 1  # no gap row
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=animate)
-        elif top + CARD_HEIGHT - 1 > self.scroll_y + height:
-            self.scroll_to(y=top + CARD_HEIGHT - 1 - height, animate=animate)
+        elif top + shown > self.scroll_y + height:
+            self.scroll_to(y=top + shown - height, animate=animate)
 
     def on_click(self, event) -> None:
-        index = int(self.scroll_y + event.y) // CARD_HEIGHT
+        index = int(self.scroll_y + event.y) // self.card_height
         if 0 <= index < len(self.cards):
             self.post_message(self.Clicked(self, index))
 
@@ -147,8 +165,9 @@ class CardList(ScrollView, can_focus=False):
         width = self.scrollable_content_region.width
         base = self.rich_style
         line = int(self.scroll_y) + y
-        index, row = divmod(line, CARD_HEIGHT)
-        if index >= len(self.cards) or row == CARD_HEIGHT - 1 or width < 4:
+        index, row = divmod(line, self.card_height)
+        compact = self.card_height == COMPACT_HEIGHT
+        if index >= len(self.cards) or (row == self.card_height - 1 and not compact) or width < 4:
             return Strip.blank(width, base)
         card = self._view(self.cards[index])
         focused = index == self.selected
@@ -161,7 +180,17 @@ class CardList(ScrollView, can_focus=False):
             if focused
             else base
         )
-        if row == 0:
+        if compact:
+            flag = "!" if card.overdue else " "
+            text = set_cell_size(f"{card.id} {' '.join(card.title.split())}", inner - 1)
+            extra = Style(color="red", bold=True) if card.overdue else Style()
+            segments = [
+                Segment(marker, style),
+                Segment(flag, style + extra),
+                Segment(text, style),
+                Segment(" ", style),
+            ]
+        elif row == 0:
             tag = f"[{card.topic}]"
             ident = set_cell_size(card.id, max(0, inner - len(tag) - 1))
             colour = TOPIC_COLOURS[card.topic_index % len(TOPIC_COLOURS)]
