@@ -115,7 +115,7 @@ def sorted_measures(
 
 
 def detail_text(
-    measure: Measure, history: tuple[HistoryEntry, ...], statuses: dict[str, str]
+    measure: Measure, history: list[tuple[HistoryEntry, str]], statuses: dict[str, str]
 ) -> str:
     """The detail pane's plain text: the verbatim text, sub-items, notes, recent history."""
     lines = [f"{measure.id} · {measure.title}", "", measure.text]
@@ -135,9 +135,9 @@ def detail_text(
             lines.append(f"  {at} {note.author}: {note.text}")
     if history:
         lines += ["", "Verlauf:"]
-        for entry in history:
+        for entry, what in history:
             at = entry.at.astimezone().strftime("%d.%m.%Y")
-            lines.append(f"  {at} {entry.user}: {entry.field or entry.action}")
+            lines.append(f"  {at} {entry.user}: {what}")
     return "\n".join(lines)
 
 
@@ -406,7 +406,10 @@ class TableScreen(HerneScreen):
 
         db = self.herne.db
         measure = queries.get_measure(db, measure_id, user=self.herne.user)
-        history = queries.history(db, entity_id=measure_id, limit=5, newest_first=True)
+        from herne_tui.services.history import describe
+
+        entries = queries.history(db, entity_id=measure_id, limit=5, newest_first=True)
+        history = [(e, describe(e, self.data.statuses)) for e in entries]
         if get_current_worker().is_cancelled:
             return
         text = plain(detail_text(measure, history, self.data.statuses))
