@@ -70,6 +70,9 @@ def entry(**kw) -> HistoryEntry:
             "Name einer Person durch Platzhalter ersetzt (0 Werte)",
         ),
     ],
+    ids=lambda v: (
+        None if isinstance(v, dict) else "".join(c for c in v if c.isascii() and c.isalnum())
+    ),
 )
 def test_describe_says_what_changed_in_german(kw, line):
     assert describe(entry(**kw), LABELS) == line

@@ -35,7 +35,7 @@ def test_a_post_filled_by_the_wrong_party_names_both_parties(db):
 @pytest.mark.parametrize(
     "changes",
     [{"state": "gewählt"}, {"state": "nominiert"}, {"vote_date": "2026-02-01"}],
-    ids=["gewählt", "nominiert", "Ratsbeschluss"],
+    ids=["gewaehlt", "nominiert", "ratsbeschluss"],  # ASCII ids: mutmut passes them back,
 )
 def test_dezernat_filled_or_voted_without_a_tender(db, changes):
     edits.update_post(db, key="dezernat-3", changes=changes, user="a")
