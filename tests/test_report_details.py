@@ -11,9 +11,9 @@ from datetime import date
 
 import pytest
 
-from herne_tui.errors import InvalidInput
+from herne_tui.errors import Conflict, HerneError, InvalidInput
 from herne_tui.reports.build import build_report
-from herne_tui.services import papers
+from herne_tui.services import edits, papers
 
 MINUTES_MD = """\
 # Protokoll der Koordinierungsgruppe – HERNE 2030
@@ -113,3 +113,69 @@ def test_unknown_report_kind_and_format(db):
         build_report(db, "monthly")
     with pytest.raises(InvalidInput, match="^--format: „pdf“ gibt es nicht \\(bekannt: "):
         build_report(db, "weekly", "pdf")
+
+
+def test_two_decisions_are_listed_by_their_date(db):
+    later = papers.raise_dissent(db, subject="measure:ARB-01", reason="a", user="anna")
+    earlier = papers.raise_dissent(db, subject="measure:ARB-02", reason="b", user="anna")
+    for d, day in ((later, "10.03.2026"), (earlier, "04.03.2026")):
+        papers.decide_dissent(
+            db,
+            dissent_id=d.id,
+            decision="einstimmig",
+            outcome="ok",
+            participants={"SPD": ["A"]},
+            decided_on=day,
+            user="anna",
+        )
+    text = build_report(db, "minutes", "text")
+    assert text.index("04.03.2026: ARB-02") < text.index("10.03.2026: ARB-01")
+    assert "Entscheidung: einstimmig beschlossen" in text
+
+
+def test_each_kind_of_report_is_the_one_asked_for(db):
+    assert build_report(db, "weekly", "md").startswith("# Wochenrückblick")
+    assert build_report(db, "midterm", "md").startswith("# Halbzeitbilanz")
+    assert build_report(db, "annual", "md", year=2026).startswith("# Jahresbilanz")
+
+
+def test_progress_counts_per_status(db):
+    from herne_tui.reports import review
+
+    edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="a")
+    overall = review.progress(db).overall
+    assert (overall.total, overall.count("umgesetzt"), overall.count("offen")) == (140, 1, 139)
+    assert overall.count("gibt-es-nicht") == 0
+    assert overall.done == 1
+
+
+def test_saving_a_report_over_a_file_needs_force(tmp_path):
+    from herne_tui.reports.build import save_report
+
+    target = tmp_path / "bericht.md"
+    target.write_text("alt", encoding="utf-8")
+    with pytest.raises(HerneError):
+        save_report("neu", target)
+    save_report("neu", target, force=True)
+    assert target.read_text(encoding="utf-8") == "neu"
+
+
+def test_is_seeded(db, tmp_path):
+    from herne_tui.db.schema import open_database
+    from herne_tui.seeding.apply import is_seeded
+
+    assert is_seeded(db)
+    empty = open_database(str(tmp_path / "leer.db"))
+    try:
+        assert not is_seeded(empty)
+    finally:
+        empty.dispose()
+
+
+def test_a_stale_position_is_refused(db):
+    p = papers.add_paper(db, values={"title": "T", "kind": "vorlage", "body": "Rat"}, user="anna")
+    papers.set_position(db, paper_id=p.id, party="SPD", position="zustimmen", user="anna")
+    with pytest.raises(Conflict):
+        papers.set_position(
+            db, paper_id=p.id, party="SPD", position="ablehnen", user="bernd", expected_version=0
+        )
