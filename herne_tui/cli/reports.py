@@ -161,11 +161,13 @@ def _stale_weeks(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``export``: the current state, or the state at the end of a day, as TOML, JSON, CSV
-    or an ``.xlsx`` workbook."""
+    or an ``.xlsx`` workbook; or the coalition's dates as iCalendar."""
     from herne_tui.reports import export
 
     if args.excel and args.format != "csv":
         raise InvalidInput(f"--excel gilt nur für --format csv, nicht für {args.format}")
+    if args.format == "ics":
+        return _export_ics(args)
     if args.format == "xlsx" and not args.output and sys.stdout.isatty():
         raise InvalidInput(
             "--format xlsx schreibt eine Binärdatei: bitte -o DATEI.xlsx angeben "
