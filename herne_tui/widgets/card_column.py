@@ -182,7 +182,12 @@ class CardList(ScrollView, can_focus=False):
         )
         if compact:
             flag = "!" if card.overdue else " "
-            text = set_cell_size(f"{card.id} {' '.join(card.title.split())}", inner - 1)
+            full = f"{card.id} {' '.join(card.title.split())}"
+            text = (
+                set_cell_size(full, inner - 1)
+                if cell_len(full) <= inner - 1
+                else set_cell_size(full, inner - 2) + "…"
+            )
             extra = Style(color="red", bold=True) if card.overdue else Style()
             segments = [
                 Segment(marker, style),
