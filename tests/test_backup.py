@@ -50,13 +50,13 @@ def test_backup_while_another_process_writes_is_valid_and_complete(db, db_path, 
     assert result.returncode == 0, result.stderr
     assert still_writing and all(line.startswith("ok") for line in more)
     match = re.search(
-        r"Sicherung (.+): (\d+) kB, Schema (\d+), 140 Maßnahmen, (\d+) Notizen, "
+        r"Sicherung (.+): (\d+(?:,\d+)? [kM]B), Schema (\d+), 140 Maßnahmen, (\d+) Notizen, "
         r"(\d+) Verlaufseinträge; integrity_check ok \((\d+,\d+) s\)",
         result.stdout,
     )
     assert match, result.stdout
     assert Path(match[1]) == dest and int(match[3]) == SCHEMA_VERSION
-    print(f"\nbackup while writing: {match[2]} kB in {match[6]} s")
+    print(f"\nbackup while writing: {match[2]} in {match[6]} s")
     assert integrity_check(dest) == "ok"
     assert not Path(f"{dest}-wal").exists()
     assert _values(dest, "PRAGMA journal_mode") == ["delete"]

@@ -169,7 +169,7 @@ def test_a_newer_schema_is_refused_and_left_alone(pg_url):
 
 # -- backup and restore ------------------------------------------------------------------------
 BACKUP_LINE = re.compile(
-    r"Sicherung (.+): (\d+) kB, Schema (\d+), 140 Maßnahmen, (\d+) Notizen, "
+    r"Sicherung (.+): (\d+(?:,\d+)? [kM]B), Schema (\d+), 140 Maßnahmen, (\d+) Notizen, "
     r"(\d+) Verlaufseinträge; (.+) \((\d+,\d+) s\)"
 )
 
