@@ -690,17 +690,37 @@ def set_meta(db: Database, *, key: str, value: Any, user: str) -> None:
             entry = MetaEntry(key=key)
         entry.value = encode(value)
         session.add(entry)
-        record(
-            session,
-            at=db.now(),
-            user=user,
-            action="meta",
-            entity="meta",
-            entity_id=key,
-            field=key,
-            old=old,
-            new=value,
-            txn=new_txn(),
-        )
+        _record_meta(session, db, key=key, user=user, old=old, new=value)
 
     db.write(run)
+
+
+def delete_meta(db: Database, *, key: str, user: str, missing: str) -> None:
+    """Remove a fact from ``meta`` and record it; NotFound with ``missing`` if there is none."""
+
+    def run(session: Session) -> None:
+        entry = session.get(MetaEntry, key)
+        if entry is None:
+            raise NotFound(missing)
+        old = json.loads(entry.value) if entry.value else None
+        session.delete(entry)
+        _record_meta(session, db, key=key, user=user, old=old, new=None)
+
+    db.write(run)
+
+
+def _record_meta(
+    session: Session, db: Database, *, key: str, user: str, old: Any, new: Any
+) -> None:
+    record(
+        session,
+        at=db.now(),
+        user=user,
+        action="meta",
+        entity="meta",
+        entity_id=key,
+        field=key,
+        old=old,
+        new=new,
+        txn=new_txn(),
+    )

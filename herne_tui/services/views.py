@@ -15,8 +15,8 @@ from sqlmodel import Session, col, select
 
 from herne_tui.db.models import MetaEntry
 from herne_tui.db.store import Database
-from herne_tui.errors import InvalidInput, NotFound
-from herne_tui.services.edits import new_txn, record, set_meta
+from herne_tui.errors import InvalidInput
+from herne_tui.services.edits import delete_meta, set_meta
 
 PREFIX = "view:"
 MAX_NAME = 60
@@ -87,25 +87,4 @@ def list_views(db: Database, user: str) -> list[tuple[str, dict[str, Any]]]:
 
 def delete_view(db: Database, *, user: str, name: str) -> None:
     """Remove ``user``'s view ``name`` (recorded); NotFound if there is none."""
-    key = key_of(user, name)
-
-    def run(session: Session) -> None:
-        entry = session.get(MetaEntry, key)
-        if entry is None:
-            raise NotFound(f"Ansicht „{name}“ gibt es nicht")
-        old = json.loads(entry.value) if entry.value else None
-        session.delete(entry)
-        record(
-            session,
-            at=db.now(),
-            user=user,
-            action="meta",
-            entity="meta",
-            entity_id=key,
-            field=key,
-            old=old,
-            new=None,
-            txn=new_txn(),
-        )
-
-    db.write(run)
+    delete_meta(db, key=key_of(user, name), user=user, missing=f"Ansicht „{name}“ gibt es nicht")
