@@ -8,7 +8,7 @@ the change is committed.
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 
 from textual import on, work
@@ -637,12 +637,7 @@ class BoardScreen(HerneScreen):
         self._refresh_columns()
 
     def _set_filter(self, **changes) -> None:
-        values = {
-            f: getattr(self.filter, f)
-            for f in ("text", "topic", "lead", "responsible", "overdue_only")
-        }
-        values.update(changes)
-        self.filter = BoardFilter(**values)
+        self.filter = replace(self.filter, **changes)
         self._refresh_columns()
 
     # -- saved views ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ the table without opening it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
 from rich.text import Text
@@ -450,15 +450,7 @@ class TableScreen(HerneScreen):
         self.refresh_table()
 
     def _set_filter(self, **changes: object) -> None:
-        values = {
-            "text": self.filter.text,
-            "topic": self.filter.topic,
-            "lead": self.filter.lead,
-            "responsible": self.filter.responsible,
-            "overdue_only": self.filter.overdue_only,
-        }
-        values.update(changes)
-        self.filter = BoardFilter(**values)  # type: ignore[arg-type]
+        self.filter = replace(self.filter, **changes)  # type: ignore[arg-type]
         self.refresh_table()
 
     def action_pick_topic(self) -> None:
