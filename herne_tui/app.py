@@ -6,14 +6,16 @@ import asyncio
 import importlib
 import io
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -566,6 +568,24 @@ class HerneApp(GermanApp):
         )
 
     # -- writes ------------------------------------------------------------------------------------
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """In a read-only app an editing key answers with one line (its binding is hidden
+        from the footer by ``HerneScreen.check_action``, which would ignore it silently)."""
+        if (
+            self.read_only
+            and isinstance(action, str)
+            and isinstance(default_namespace, HerneScreen)
+            and action.split("(", 1)[0] in default_namespace.EDITING
+        ):
+            self.check_writable()
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
     def check_writable(self) -> bool:
         """False (with a notice) when the app runs read-only."""
         if self.read_only:

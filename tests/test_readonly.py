@@ -229,6 +229,8 @@ async def test_read_only_app_says_so_in_every_header_and_hides_editing_keys(db_p
     from pilot import settle, started
     from textual.widgets import Header
 
+    from herne_tui.screens.board import BoardScreen
+
     viewer = open_database(str(db_path), clock=clock, read_only=True)
     async with started(viewer, user="gast", size=(160, 40)) as (app, pilot):
         for key, hidden in (
@@ -245,9 +247,13 @@ async def test_read_only_app_says_so_in_every_header_and_hides_editing_keys(db_p
             assert {"?", "q"} <= shown, (key, shown)
         await pilot.press("1")
         await settle(pilot)
-        await pilot.press("s")  # disabled: nothing opens, nothing is written
-        await settle(pilot)
-        assert app.screen.focused_measure().id == "ARB-01"
+        for key in ("s", "L", "n"):  # each answers with one line; nothing opens or is written
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, BoardScreen), key
+            assert app.screen.focused_measure().id == "ARB-01"
+        said = [n.message for n in app._notifications]
+        assert said.count("Nur-Lese-Modus: hier wird nichts geändert.") == 3, said
     assert queries.get_measure(db, "ARB-01").version == 1
 
 
