@@ -108,6 +108,16 @@ def test_state_fields_refer_to_what_the_seed_defines(tmp_path):
     assert load_seed(good).seed.measures[1].lead == "gemeinsam"
 
 
+def test_an_origin_is_a_partner_or_gemeinsam(tmp_path):
+    text = second("paragraph = 2\n", 'paragraph = 2\nlead = "SPD"\norigin = "FDP"\n')
+    assert problems(tmp_path, text) == [
+        "s.toml:39: Herkunft „FDP“ ist keiner von CDU, SPD, gemeinsam",
+    ]
+    good = tmp_path / "good.toml"
+    good.write_text(second("paragraph = 2\n", 'paragraph = 2\norigin = "CDU"\n'), encoding="utf-8")
+    assert [m.origin for m in load_seed(good).seed.measures] == ["", "CDU"]
+
+
 def test_related_measures_must_exist_and_not_be_itself(tmp_path):
     text = second("paragraph = 2\n", 'paragraph = 2\nrelated = ["ARB-09", "ARB-02"]\n')
     assert problems(tmp_path, text) == [

@@ -162,7 +162,7 @@ class SeedNote(_Strict):
 
 
 class SeedMeasure(_Strict):
-    """A measure of the agreement; status, responsible, lead and due are the users'."""
+    """A measure of the agreement; status, responsible, lead, due and origin are the users'."""
 
     id: str
     topic: str
@@ -176,6 +176,8 @@ class SeedMeasure(_Strict):
     responsible: str = ""
     lead: str = ""
     due: date | None = None
+    origin: str = ""
+    """Whose programme the measure came from: a partner or ``gemeinsam`` (issue 14)."""
     notes: list[SeedNote] = []
 
 
@@ -663,6 +665,11 @@ def _check_measure(m: SeedMeasure, at: tuple[Any, ...], where: _Where, known: _K
     if m.lead and m.lead not in known.leads:
         p.append(
             f"{where(at + ('lead',))}: Federführung „{m.lead}“ ist keiner von "
+            f"{', '.join(sorted(known.leads))}"
+        )
+    if m.origin and m.origin not in known.leads:
+        p.append(
+            f"{where(at + ('origin',))}: Herkunft „{m.origin}“ ist keiner von "
             f"{', '.join(sorted(known.leads))}"
         )
     return p + _check_measure_related(m, at, where, known)
