@@ -218,6 +218,14 @@ class Proposal:
     source: str = ""
     state: str = "offen"
     confirm_by: tuple[str, ...] = ()
+    old_label: str = ""
+    new_label: str = ""
+    """The statuses' labels ("Umgesetzt"), for showing; ``old``/``new`` are their keys."""
+
+    @property
+    def change(self) -> str:
+        """The status change as a user reads it: "Offen → Umgesetzt"."""
+        return f"{self.old_label or self.old} → {self.new_label or self.new}"
 
 
 @dataclass(frozen=True, slots=True)
