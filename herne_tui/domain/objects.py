@@ -458,6 +458,13 @@ PAPER_KINDS = {
 }
 """Kinds of council papers the coalition handles (key → German label)."""
 
+
+def paper_label(title: str, number: str = "") -> str:
+    """A paper as users know it: its title and, when it has one, its number
+    ("Papier „Mehr Schulsozialarbeit“ (2026/0123)"), never the internal row id."""
+    return f"Papier „{title}“" + (f" ({number})" if number else "")
+
+
 POSITIONS = ("zustimmen", "ablehnen", "enthalten", "offen")
 """A partner's position on a paper before its meeting."""
 
@@ -489,6 +496,11 @@ class Paper:
     def kind_label(self) -> str:
         """German label of the paper's kind."""
         return PAPER_KINDS.get(self.kind, self.kind)
+
+    @property
+    def label(self) -> str:
+        """Title and number, as everywhere a paper is named."""
+        return paper_label(self.title, self.number)
 
 
 @dataclass(frozen=True, slots=True)
