@@ -459,6 +459,11 @@ PAPER_KINDS = {
 """Kinds of council papers the coalition handles (key → German label)."""
 
 
+def measures_count(n: int) -> str:
+    """ "1 Maßnahme", "0 Maßnahmen", "12 Maßnahmen"."""
+    return f"{n} Maßnahme" if n == 1 else f"{n} Maßnahmen"
+
+
 def paper_label(title: str, number: str = "") -> str:
     """A paper as users know it: its title and, when it has one, its number
     ("Papier „Mehr Schulsozialarbeit“ (2026/0123)"), never the internal row id."""
