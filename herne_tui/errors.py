@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from herne_tui import __version__
+
 
 class HerneError(Exception):
     """Base of every error meant to be shown to a user as one line (no traceback)."""
@@ -88,10 +90,13 @@ def already_exists(path: object) -> InvalidInput:
     return InvalidInput(f"{path} gibt es schon: anderen Namen wählen oder --force angeben")
 
 
-def newer_schema(where: object, found: object, known: int, *, pip_hint: bool = True) -> SchemaError:
-    """The refusal of a database or backup whose schema version is newer than ``known``."""
-    how = " (pip install -U herne-tui)" if pip_hint else ""
+def newer_schema(where: object, found: object, known: int) -> SchemaError:
+    """The refusal of a database or backup whose schema version is newer than ``known``.
+
+    herne-tui is installed from its source, not from a package index: the hint names the
+    version to install, not a ``pip install -U`` that would find nothing."""
     return SchemaError(
-        f"{where} hat Schema-Version {found}, dieses herne-tui kennt nur bis {known}: "
-        f"bitte herne-tui aktualisieren{how}"
+        f"{where} hat Schema-Version {found}, dieses herne-tui ({__version__}) kennt nur bis "
+        f"{known}: bitte die neuere herne-tui-Version installieren, die sie geschrieben hat "
+        "(in deren Quellordner: pip install .); nichts geändert"
     )

@@ -149,3 +149,16 @@ async def test_search_matches_are_highlighted_in_the_title(db):
             t.plain[s.start : s.end] for t in titles for s in t.spans if "reverse" in str(s.style)
         ]
         assert marked and all(x.casefold() in ("straße", "strasse") for x in marked), marked
+
+
+async def test_one_measure_is_counted_in_the_singular(db):
+    title = queries.get_measure(db, "MOB-09").title
+    async with started(db) as (app, pilot):
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, TableScreen) and app.screen.rows)
+        assert table(app).sub_title.startswith(f"{len(shown_ids(app))} Maßnahmen, sortiert")
+        await pilot.press("slash", *title, "enter")
+        await until(pilot, lambda: shown_ids(app) == ["MOB-09"], what="only MOB-09 shown")
+        assert table(app).sub_title.startswith("1 Maßnahme, sortiert nach"), table(app).sub_title
+        bar = str(table(app).query_one("#filterbar").render())
+        assert "· 1 Maßnahme" in bar and "1 Maßnahmen" not in bar

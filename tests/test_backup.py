@@ -172,6 +172,7 @@ def test_restore_refuses_a_newer_schema_and_other_files(db, db_path, tmp_path):
     edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna")
     line = _one_line_error(run_cli("restore", str(newer), "--db", str(db_path), "--yes"))
     assert f"Schema-Version {SCHEMA_VERSION + 1}" in line and f"bis {SCHEMA_VERSION}" in line
+    assert "neuere herne-tui-Version installieren" in line and "pip install -U" not in line
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"kein sqlite" * 100)
     assert "keine SQLite-Datenbank" in _one_line_error(

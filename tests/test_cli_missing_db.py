@@ -51,6 +51,8 @@ REFUSING = {
     "digest": ["digest"],
     "ris papers": ["ris", "papers"],
     "users list": ["users", "list"],
+    "proposals list": ["proposals", "list"],
+    "proposals confirm": ["proposals", "confirm", "1"],
 }
 
 

@@ -43,6 +43,9 @@ def test_a_proposal_waits_is_confirmed_by_the_other_party_and_only_then_counts(d
     assert not [c for c in review.status_changes if c.measure.id == "ARB-01"]
     text = build.build_report(db, "weekly", "md")
     assert "## Warten auf Bestätigung (1)" in text
+    waiting_line = next(line for line in text.splitlines() if "Vorschlag " in line)
+    assert "ARB-01 Offen → Umgesetzt" in waiting_line  # the labels, not the status keys
+    assert "offen" not in waiting_line and "umgesetzt" not in waiting_line
     with pytest.raises(NotAllowed, match="nur eine andere Partei"):
         confirm.confirm(db, user="anna", proposal_id=review_id(db))
     p = confirm.confirm(db, user="carl")
@@ -81,4 +84,18 @@ async def test_confirm_with_one_key_in_the_weekly_review(db):
         await settle(pilot)
         await pilot.press("j")
         await until(pilot, lambda: queries.get_measure(db, "ARB-01").status == "umgesetzt")
+        notices = await until(
+            pilot, lambda: [n.message for n in app._notifications if "Vorschlag" in n.message]
+        )
     assert not confirm.waiting(db)
+    assert any("ARB-01: Offen → Umgesetzt) bestätigt" in n for n in notices), notices
+
+
+def test_cli_set_names_the_proposed_status_by_its_label(db, db_path):
+    from helpers import run_cli
+
+    two_parties(db)
+    out = run_cli("set", "--db", str(db_path), "--user", "sven", "ARB-01", "--status", "umgesetzt")
+    assert out.returncode == 0, out.stderr
+    assert "Status „Umgesetzt“ ist vorgeschlagen" in out.stdout
+    assert "herne-tui proposals confirm" in out.stdout

@@ -139,7 +139,7 @@ def _ignore_xfsz() -> None:
     [
         'await pilot.press("L")',  # move the focused card ARB-01 on
         'await pilot.press("n"); '
-        'await until(lambda: type(app.screen).__name__ == "Prompt", "the note prompt"); '
+        'await until(lambda: type(app.screen).__name__ == "NotePrompt", "the note prompt"); '
         'await pilot.press(*"notiz", "enter")',
     ],
     ids=["move", "note"],

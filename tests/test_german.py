@@ -40,6 +40,8 @@ COMMANDS = [
     "seed new",
     "users",
     "users add",
+    "proposals",
+    "proposals confirm",
     "config",
 ]
 

@@ -7,7 +7,7 @@ from pilot import settle, started, until
 from sqlmodel import Session
 
 from herne_tui.db.models import MeasureRow, TopicRow
-from herne_tui.screens.pickers import ChoicePicker
+from herne_tui.screens.pickers import ChoicePicker, Prompt
 
 SEQUENCE = "\x1b]52;c;ZWNobyBwd25lZA==\a\x1b[2J"
 SHOWN = "␛]52;c;ZWNobyBwd25lZA==␇␛[2J"
@@ -47,7 +47,7 @@ async def test_the_note_prompt_title_shows_the_title_as_typed(db):
     hostile_seed_text(db)
     async with started(db) as (app, pilot):
         await pilot.press("n")  # note on the focused card, ARB-01
-        await until(pilot, lambda: type(app.screen).__name__ == "Prompt", what="the prompt")
+        await until(pilot, lambda: isinstance(app.screen, Prompt), what="the prompt")
         await until(pilot, lambda: "Titel␛]52;" in screen(app), what="the prompt's title")
         assert "\x1b" not in screen(app)
 

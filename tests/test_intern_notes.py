@@ -94,3 +94,59 @@ async def test_app_writes_an_internal_note_and_the_other_party_does_not_see_it(d
         await settle(pilot)
         shown = str(app.screen.query_one("#notes", Static).render())
         assert "Notizen (0)" in shown and SECRET not in shown
+
+
+async def test_board_quick_note_can_be_internal(db):
+    """`n` on the board, ctrl+t in the prompt: the note is SPD's own; carl never sees it."""
+    from pilot import settle, started, until
+    from textual.widgets import Input, Label
+
+    from herne_tui.screens.pickers import NotePrompt
+
+    two_parties(db)
+    async with started(db, user="anna", size=(120, 40)) as (app, pilot):
+        await until(pilot, lambda: app.access is not None, what="the user's access")
+        await pilot.press("n")
+        prompt = await until(pilot, lambda: isinstance(app.screen, NotePrompt) and app.screen)
+        line = prompt.query_one("#intern", Label)
+        assert "für alle sichtbar" in str(line.render())
+        await pilot.press("ctrl+t")
+        assert "intern: nur für SPD" in str(line.render())
+        prompt.query_one("#answer", Input).value = SECRET
+        await pilot.press("enter")
+        await until(pilot, lambda: queries.get_measure(db, "ARB-01", user="anna").notes)
+        await settle(pilot)
+    assert [(n.text, n.intern) for n in queries.get_measure(db, "ARB-01", user="anna").notes] == [
+        (SECRET, "SPD")
+    ]
+    assert queries.get_measure(db, "ARB-01", user="carl").notes == ()
+    async with started(db, user="carl", size=(120, 40)) as (app, pilot):
+        await until(pilot, lambda: app.access is not None, what="the user's access")
+        await pilot.press("n")
+        prompt = await until(pilot, lambda: isinstance(app.screen, NotePrompt) and app.screen)
+        prompt.query_one("#answer", Input).value = "für alle"
+        await pilot.press("enter")
+        await until(pilot, lambda: queries.get_measure(db, "ARB-01", user="carl").notes)
+    assert [(n.text, n.intern) for n in queries.get_measure(db, "ARB-01", user="carl").notes] == [
+        ("für alle", "")
+    ]
+
+
+async def test_board_quick_note_offers_no_intern_without_a_user_list(db):
+    from pilot import started, until
+    from textual.css.query import NoMatches
+    from textual.widgets import Input
+
+    from herne_tui.screens.pickers import NotePrompt
+
+    async with started(db, size=(120, 40)) as (app, pilot):
+        await until(pilot, lambda: app.access is not None, what="the user's access")
+        await pilot.press("n")
+        prompt = await until(pilot, lambda: isinstance(app.screen, NotePrompt) and app.screen)
+        with pytest.raises(NoMatches):
+            prompt.query_one("#intern")
+        await pilot.press("ctrl+t")
+        prompt.query_one("#answer", Input).value = "geteilt"
+        await pilot.press("enter")
+        await until(pilot, lambda: queries.get_measure(db, "ARB-01").notes)
+    assert [n.intern for n in queries.get_measure(db, "ARB-01").notes] == [""]

@@ -325,3 +325,26 @@ def test_a_decision_on_a_stale_dissent_is_refused_and_every_decision_is_a_new_ve
     decisions = [h for h in queries.history(db, entity="dissent") if h.action == "decision"]
     assert {h.user for h in decisions} == {"anna"}
     assert len({h.txn for h in decisions}) == 1
+
+
+def test_a_paper_is_named_by_title_and_number_never_by_its_row_id(db):
+    """Issue 12, item 8: "Papier 1" is the row id, which no user ever typed."""
+    from herne_tui.reports.minutes import render_minutes
+
+    p = joint_motion(db)
+    papers.update_paper(db, paper_id=p.id, changes={"body": "Rat"}, user="anna")
+    with pytest.raises(Conflict) as err:
+        papers.update_paper(
+            db, paper_id=p.id, changes={"body": "Schulausschuss"}, user="b", expected_version=1
+        )
+    assert err.value.message.startswith("Papier „Mehr Schulsozialarbeit“ (2026/0123) wurde")
+    papers.raise_dissent(db, subject=f"paper:{p.id}", reason="Kosten", user="anna")
+    [dissent] = papers.list_dissents(db)
+    assert dissent.subject_label == "Papier „Mehr Schulsozialarbeit“ (2026/0123)"
+    assert f"Papier {p.id}" not in render_minutes(db, "text")
+    plain = papers.add_paper(
+        db, values={"title": "Ohne Nummer", "kind": "anfrage", "body": "Rat"}, user="a"
+    )
+    papers.raise_dissent(db, subject=f"paper:{plain.id}", reason="Form", user="anna")
+    labels = {x.subject_label for x in papers.list_dissents(db)}
+    assert "Papier „Ohne Nummer“" in labels

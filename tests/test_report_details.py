@@ -22,7 +22,7 @@ Zeitraum: gesamte Wahlperiode. Beschlüsse werden protokolliert.
 
 ## Entscheidungen (1)
 
-### 04\\.03.2026: Papier 1 – Mehr Schulsozialarbeit
+### 04\\.03.2026: Papier „Mehr Schulsozialarbeit“ (2026/0123)
 
 - Dissens gemeldet von anna (CDU) am 02.03.2026 09:00: Finanzierung
 - Entscheidung: Dissens festgestellt

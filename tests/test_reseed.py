@@ -91,6 +91,57 @@ def test_a_user_value_equal_to_the_new_seed_is_no_conflict_and_follows_later_see
     assert report.kept == [] and report.updated == ["measure SCH-02"]
 
 
+def test_an_origin_from_the_seed_counts_in_the_reports_and_users_changes_win(db, seed_dir):
+    from herne_tui.reports import build
+
+    assert "Umsetzung nach Herkunft" not in build.build_report(db, "annual", "md")
+    edit_measure_block(seed_dir, "SCH-02", 'origin = "CDU"\nstatus = "umgesetzt"\n')
+    edit_measure_block(seed_dir, "SCH-03", 'origin = "CDU"\n')
+    edit_measure_block(seed_dir, "ARB-01", 'origin = "gemeinsam"\n')
+    report = seed_database(db, load_seed(seed_dir))
+    assert report.kept == []
+    assert queries.get_measure(db, "SCH-02").origin == "CDU"
+    text = build.build_report(db, "annual", "md")
+    assert "Umsetzung nach Herkunft" in text
+    assert "| CDU | 2 | 1 | 50 % |" in text
+    assert "| gemeinsam | 1 | 0 | 0 % |" in text
+    # a user's origin wins over later seeds (reported as kept); untouched ones follow the seed
+    edits.update_measure(db, measure_id="SCH-03", changes={"origin": "SPD"}, user="anna")
+    replace_in(seed_dir, "measures.toml", 'origin = "gemeinsam"\n', 'origin = "SPD"\n')
+    replace_in(seed_dir, "measures.toml", 'origin = "CDU"\n', 'origin = "gemeinsam"\n')
+    for _ in range(2):
+        report = seed_database(db, load_seed(seed_dir))
+        assert report.kept == ["measure SCH-03: origin"]
+        assert queries.get_measure(db, "SCH-03").origin == "SPD"
+    assert queries.get_measure(db, "SCH-02").origin == "gemeinsam"
+    assert queries.get_measure(db, "ARB-01").origin == "SPD"
+
+
+def test_a_seed_base_from_before_origins_takes_the_seeds_origin(db, seed_dir):
+    """Databases seeded before origins existed: an origin nobody set follows the seed, one a
+    user set stays."""
+    from sqlmodel import select
+
+    from herne_tui.db.models import MeasureRow
+
+    edits.update_measure(db, measure_id="SCH-03", changes={"origin": "SPD"}, user="anna")
+
+    def forget_origin_base(session) -> None:
+        for row in session.exec(select(MeasureRow)):
+            base = dict(row.seed_base or {})
+            base.pop("origin", None)
+            row.seed_base = base
+            session.add(row)
+
+    db.write(forget_origin_base)
+    edit_measure_block(seed_dir, "SCH-02", 'origin = "CDU"\n')
+    edit_measure_block(seed_dir, "SCH-03", 'origin = "CDU"\n')
+    report = seed_database(db, load_seed(seed_dir))
+    assert report.kept == ["measure SCH-03: origin"]
+    assert queries.get_measure(db, "SCH-02").origin == "CDU"
+    assert queries.get_measure(db, "SCH-03").origin == "SPD"
+
+
 def test_the_agreements_own_text_always_follows_the_seed(db, seed_dir):
     edits.update_measure(db, measure_id="ARB-01", changes={"status": "beratung"}, user="anna")
     version = queries.get_measure(db, "ARB-01").version
@@ -136,7 +187,11 @@ def test_an_exported_board_reseeds_onto_itself_without_duplicates(db, tmp_path):
     from herne_tui.reports import export
 
     edits.update_measure(
-        db, measure_id="MOB-09", changes={"status": "umsetzung"}, user="anna", note="Notiz 1"
+        db,
+        measure_id="MOB-09",
+        changes={"status": "umsetzung", "origin": "CDU"},
+        user="anna",
+        note="Notiz 1",
     )
     folder = tmp_path / "exported"
     folder.mkdir()

@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from herne_tui.errors import SeedProblems
 from herne_tui.seeding.load import load_seed
@@ -106,6 +109,16 @@ def test_state_fields_refer_to_what_the_seed_defines(tmp_path):
         encoding="utf-8",
     )
     assert load_seed(good).seed.measures[1].lead == "gemeinsam"
+
+
+def test_an_origin_is_a_partner_or_gemeinsam(tmp_path):
+    text = second("paragraph = 2\n", 'paragraph = 2\nlead = "SPD"\norigin = "FDP"\n')
+    assert problems(tmp_path, text) == [
+        "s.toml:39: Herkunft „FDP“ ist keiner von CDU, SPD, gemeinsam",
+    ]
+    good = tmp_path / "good.toml"
+    good.write_text(second("paragraph = 2\n", 'paragraph = 2\norigin = "CDU"\n'), encoding="utf-8")
+    assert [m.origin for m in load_seed(good).seed.measures] == ["", "CDU"]
 
 
 def test_related_measures_must_exist_and_not_be_itself(tmp_path):
@@ -215,3 +228,103 @@ def test_multiline_strings_do_not_shift_the_lines(tmp_path):
         'text = "Zweiter Absatz."', 'text = """Zweiter\nid = "X"\nAbsatz."""\nrelated = ["ARB-07"]'
     )
     assert problems(tmp_path, text) == ["s.toml:42: verwandte Maßnahme „ARB-07“ gibt es nicht"]
+
+
+# -- wrong types: German, with the key as written (issue 14 leftovers) -------------------------
+
+
+def test_wrong_partner_types_name_the_entry_not_pydantics_union_members(tmp_path):
+    text = VALID.replace('partners = ["SPD", "CDU"]', "partners = [1, 2]")
+    assert problems(tmp_path, text) == [
+        "s.toml:5: „partners“ (Eintrag 1) hat den falschen Typ (Text oder Tabelle erwartet)",
+        "s.toml:5: „partners“ (Eintrag 2) hat den falschen Typ (Text oder Tabelle erwartet)",
+    ]
+    table = VALID.replace('partners = ["SPD", "CDU"]', 'partners = [{ short = 1 }, "CDU"]')
+    assert problems(tmp_path, table) == [
+        "s.toml:5: „partners.short“ (Eintrag 1) hat den falschen Typ (Text erwartet)"
+    ]
+    extra = VALID.replace('partners = ["SPD", "CDU"]', 'partners = [{ short = "X", Farbe = 1 }]')
+    assert problems(tmp_path, extra) == ["s.toml:5: unbekanntes Feld „partners.Farbe“ (Eintrag 1)"]
+
+
+def test_wrong_measure_types_name_the_key_and_its_line(tmp_path):
+    extra = 'targets = [{ label = "Plätze", value = "viele", unit = "" }]\nsubitems = [1]\n'
+    assert problems(tmp_path, second("paragraph = 2\n", "paragraph = 2\n" + extra)) == [
+        "s.toml:39: „subitems“ (Eintrag 1) hat den falschen Typ (Text erwartet)",
+        "s.toml:38: „targets.value“ (Eintrag 1) hat den falschen Typ (Ganzzahl oder Zahl erwartet)",
+    ]
+
+
+def test_a_literal_choice_is_refused_in_german(tmp_path):
+    text = VALID + '\n[[committees]]\nkey = "AUS"\nname = "Ausschuss"\nchange = "neuu"\n'
+    [line] = problems(tmp_path, text)
+    assert line == (
+        "s.toml:44: „change“: „neuu“ ist keiner von neu, aufgeteilt, erweitert, umbenannt, "
+        "unveraendert"
+    )
+
+
+# a value of each TOML type, written as TOML, and the fields it may be planted in
+WRONG = {
+    "integer": "7",
+    "float": "1.5",
+    "bool": "true",
+    "date": "2026-03-31",
+    "text": '"sieben"',
+    "list": "[1, 2]",
+    "table": "{ a = 1 }",
+}
+FIELDS = {  # key in the second measure (line 38 after the insert) → the TOML types it accepts
+    "paragraph": {"integer"},
+    "title": {"text"},
+    "responsible": {"text"},
+    "lead": {"text"},
+    "origin": {"text"},
+    "due": {"date"},
+    "subitems": {"list"},
+    "related": {"list"},
+    "status": {"text"},
+}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(field=st.sampled_from(sorted(FIELDS)), kind=st.sampled_from(sorted(WRONG)))
+def test_any_wrong_type_is_one_german_line_with_the_key_as_written(tmp_path, field, kind):
+    if kind in FIELDS[field]:
+        return
+    head, sep, tail = VALID.partition('id = "ARB-02"')
+    body = (sep + tail).replace(f"\n{field} = ", "\n_old = ")  # the planted key replaces it
+    body = body.replace("topic = ", f"{field} = {WRONG[kind]}\ntopic = ", 1)
+    text = head + "\n".join(line for line in body.split("\n") if not line.startswith("_old"))
+    found = problems(tmp_path, text)
+    assert found, (field, kind)
+    for line in found:
+        assert line.startswith("s.toml:36: "), line  # the planted key's own line
+        assert f"„{field}“" in line or "Pflichtfeld" in line, line
+        assert not re.search(r"Input should|should be|\.str\b|Seed[A-Z]|\[|type=", line), line
+
+
+ENGLISH = re.compile(r"Input should|should be|\.str\b|Seed[A-Z]|\[|type=|Field required")
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    kind=st.sampled_from(sorted(set(WRONG) - {"text"})),
+    where=st.sampled_from(['partners = [X, "CDU"]', "partners = X", "name = X"]),
+)
+def test_a_wrong_type_in_meta_is_german_too(tmp_path, kind, where):
+    key = where.split(" ")[0]
+    line = f"{key} = " + ('["SPD", "CDU"]' if key == "partners" else '"MINI 2030"')
+    if where == "partners = X" and kind == "list":
+        return  # a list is right there
+    text = VALID.replace(line, where.replace("X", WRONG[kind]))
+    found = problems(tmp_path, text)
+    assert found, (kind, where)
+    for problem in found:
+        assert problem.startswith(f"s.toml:{4 if key == 'name' else 5}: "), problem
+        assert f"„{key}" in problem, problem
+        assert not ENGLISH.search(problem), problem

@@ -280,6 +280,10 @@ def test_newer_schema_is_refused(db):
     with pytest.raises(SchemaError, match="Schema-Version") as err:
         open_database(db.url)
     assert "\n" not in err.value.message and "herne@" not in err.value.message
+    # herne-tui is not on a package index: no "pip install -U herne-tui" that finds nothing
+    assert "pip install -U" not in err.value.message
+    assert "bitte die neuere herne-tui-Version installieren" in err.value.message
+    assert "(in deren Quellordner: pip install .); nichts geändert" in err.value.message
 
 
 def test_not_a_database_is_refused(tmp_path):

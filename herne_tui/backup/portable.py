@@ -121,7 +121,7 @@ def read_dump(path: Path) -> dict:
         )
     version = data.get("schema_version")
     if isinstance(version, int) and version > SCHEMA_VERSION:
-        raise newer_schema(path, version, SCHEMA_VERSION, pip_hint=False)
+        raise newer_schema(path, version, SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
         raise SchemaError(
             f"{path} hat Schema-Version {version}, dieses herne-tui schreibt {SCHEMA_VERSION}: "

@@ -48,14 +48,12 @@ def _options(parser: argparse.ArgumentParser) -> list[Option]:
 
 
 def _positional_choices(parser: argparse.ArgumentParser) -> tuple[str, ...]:
+    """The first positional's fixed choices: a group's sub-commands (``users list|add|…``) or
+    a positional's choices (``completion bash|zsh``)."""
     for action in parser._actions:
-        if not action.option_strings and action.choices and not _is_subparsers(action):
+        if not action.option_strings and action.choices:
             return tuple(str(c) for c in action.choices)
     return ()
-
-
-def _is_subparsers(action: argparse.Action) -> bool:
-    return isinstance(action, argparse._SubParsersAction)
 
 
 def commands_of(parser: argparse.ArgumentParser) -> dict[str, tuple[str, argparse.ArgumentParser]]:

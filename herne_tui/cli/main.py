@@ -24,6 +24,7 @@ from herne_tui.cli import (
     data,
     german,
     measures,
+    proposals,
     reports,
     ris,
     server,
@@ -93,6 +94,7 @@ ORDER = (
     "serve",
     "ris",
     "users",
+    "proposals",
     "config",
     "completion",
 )
@@ -106,6 +108,7 @@ COMMANDS: dict[str, Command] = {
     **server.COMMANDS,
     **ris.COMMANDS,
     **users.COMMANDS,
+    **proposals.COMMANDS,
     **settings.COMMANDS,
     **completion.COMMANDS,
 }

@@ -211,9 +211,13 @@ def cmd_set(args: argparse.Namespace) -> int:
     )
     print(f"{m.id} gespeichert (Version {m.version})")
     if m.pending and m.pending == changes.get("status"):
+        from herne_tui.services.queries import labels
+
+        shown = {s.key: s.label for s in labels(db)[1]}.get(m.pending, m.pending)
         print(
-            f"{m.id}: Status {m.pending} ist vorgeschlagen und gilt erst nach Bestätigung "
-            f"durch {'/'.join(m.confirm_by)} (Wochenrückblick: b bestätigt, z weist zurück)"
+            f"{m.id}: Status „{for_terminal(shown, one_line=True)}“ ist vorgeschlagen und gilt "
+            f"erst nach Bestätigung durch {'/'.join(m.confirm_by)} (herne-tui proposals "
+            "confirm ID; im Wochenrückblick j bestätigt, n weist zurück)"
         )
     return 0
 

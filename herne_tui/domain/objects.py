@@ -218,6 +218,14 @@ class Proposal:
     source: str = ""
     state: str = "offen"
     confirm_by: tuple[str, ...] = ()
+    old_label: str = ""
+    new_label: str = ""
+    """The statuses' labels ("Umgesetzt"), for showing; ``old``/``new`` are their keys."""
+
+    @property
+    def change(self) -> str:
+        """The status change as a user reads it: "Offen → Umgesetzt"."""
+        return f"{self.old_label or self.old} → {self.new_label or self.new}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,6 +458,18 @@ PAPER_KINDS = {
 }
 """Kinds of council papers the coalition handles (key → German label)."""
 
+
+def measures_count(n: int) -> str:
+    """ "1 Maßnahme", "0 Maßnahmen", "12 Maßnahmen"."""
+    return f"{n} Maßnahme" if n == 1 else f"{n} Maßnahmen"
+
+
+def paper_label(title: str, number: str = "") -> str:
+    """A paper as users know it: its title and, when it has one, its number
+    ("Papier „Mehr Schulsozialarbeit“ (2026/0123)"), never the internal row id."""
+    return f"Papier „{title}“" + (f" ({number})" if number else "")
+
+
 POSITIONS = ("zustimmen", "ablehnen", "enthalten", "offen")
 """A partner's position on a paper before its meeting."""
 
@@ -481,6 +501,11 @@ class Paper:
     def kind_label(self) -> str:
         """German label of the paper's kind."""
         return PAPER_KINDS.get(self.kind, self.kind)
+
+    @property
+    def label(self) -> str:
+        """Title and number, as everywhere a paper is named."""
+        return paper_label(self.title, self.number)
 
 
 @dataclass(frozen=True, slots=True)

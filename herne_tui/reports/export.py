@@ -79,6 +79,7 @@ def snapshot(session: Session) -> dict:
                     "responsible": m.responsible,
                     "lead": m.lead,
                     "due": m.due,
+                    "origin": m.origin,
                     "notes": notes.get(m.id, []),
                 }
             )

@@ -25,7 +25,7 @@ from herne_tui.domain.objects import Board, Measure, agreement_of
 from herne_tui.errors import Conflict
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
-from herne_tui.screens.pickers import ChoicePicker, FilterForm, Prompt, TopicPicker
+from herne_tui.screens.pickers import ChoicePicker, FilterForm, NotePrompt, Prompt, TopicPicker
 from herne_tui.widgets.card_column import CardList, CardView
 from herne_tui.widgets.shown import plain
 
@@ -560,24 +560,29 @@ class BoardScreen(HerneScreen):
         measure = self.focused_measure()
         if measure is None or not self.herne.check_writable():
             return
+        access = self.herne.access
+        # internal notes need a user list and a party (issue 14), as in the measure view
+        party = access.partner if access is not None and access.managed else ""
+        prompt = NotePrompt(f"Notiz zu {measure.id} – {measure.title}", party)
         self.herne.push_screen(
-            Prompt(f"Notiz zu {measure.id} – {measure.title}"),
-            lambda text: self._note(measure.id, text) if text else None,
+            prompt,
+            lambda text: self._note(measure.id, text, prompt.intern) if text else None,
         )
 
-    def _note(self, measure_id: str, text: str) -> None:
+    def _note(self, measure_id: str, text: str, intern: bool = False) -> None:
         def add() -> Measure:
             # deferred: the board paints before the ORM has loaded (this runs in the worker)
             from herne_tui.services import edits
 
             return edits.add_note(
-                self.herne.db, measure_id=measure_id, text=text, user=self.herne.user
+                self.herne.db, measure_id=measure_id, text=text, user=self.herne.user, intern=intern
             )
 
+        what = "Interne Notiz" if intern else "Notiz"
         self.write(
             add,
             lambda measure: self.post_message(
-                self.Saved(measure, f"Notiz zu {measure_id} gespeichert.")
+                self.Saved(measure, f"{what} zu {measure_id} gespeichert.")
             ),
         )
 

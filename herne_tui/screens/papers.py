@@ -128,8 +128,7 @@ class PapersScreen(PanelScreen):
         return str(p.id)
 
     def label_of(self, p: Paper) -> str:
-        number = f" ({p.number})" if p.number else ""
-        return f"Papier „{p.title}“{number}"
+        return p.label
 
     def row(self, p: Paper) -> tuple:
         deadline = format_date(p.partner_deadline) or "—"

@@ -214,7 +214,7 @@ class ReviewScreen(HerneScreen):
 
         def done(p: Proposal) -> None:
             what = "bestätigt" if yes else "zurückgewiesen"
-            self.notify(f"Vorschlag {p.id} ({p.measure_id} → {p.new}) {what}.")
+            self.notify(f"Vorschlag {p.id} ({p.measure_id}: {p.change}) {what}.")
             self.reload()
 
         decide = confirm.confirm if yes else confirm.reject

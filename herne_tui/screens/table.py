@@ -25,7 +25,14 @@ from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter
-from herne_tui.domain.objects import Board, HistoryEntry, Measure, agreement_of, format_date
+from herne_tui.domain.objects import (
+    Board,
+    HistoryEntry,
+    Measure,
+    agreement_of,
+    format_date,
+    measures_count,
+)
 from herne_tui.domain.search import spans
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.paths import system_clock
@@ -325,9 +332,11 @@ class TableScreen(HerneScreen):
         topics = self.data.topics
         described = self.filter.describe(topics)
         marked = f" · {len(self.marked)} markiert" if self.marked else ""
-        bar.update(plain(f"{described} · {len(self.rows)} Maßnahmen{marked}", one_line=True))
+        bar.update(plain(f"{described} · {measures_count(len(self.rows))}{marked}", one_line=True))
         bar.set_class(self.filter.active() or bool(self.marked), "-active")
-        self.sub_title = f"{len(self.rows)} Maßnahmen, sortiert nach {BY_KEY[self.sort_key].label}"
+        self.sub_title = (
+            f"{measures_count(len(self.rows))}, sortiert nach {BY_KEY[self.sort_key].label}"
+        )
         self._show_detail()
 
     def _cell(self, key: str, measure: Measure) -> Text:
@@ -493,7 +502,7 @@ class TableScreen(HerneScreen):
         bar = self.query_one("#filterbar", Static)
         described = self.filter.describe(self.data.topics)
         marked = f" · {len(self.marked)} markiert" if self.marked else ""
-        bar.update(plain(f"{described} · {len(self.rows)} Maßnahmen{marked}", one_line=True))
+        bar.update(plain(f"{described} · {measures_count(len(self.rows))}{marked}", one_line=True))
         bar.set_class(self.filter.active() or bool(self.marked), "-active")
 
     def targets(self) -> list[Measure]:
@@ -552,7 +561,9 @@ class TableScreen(HerneScreen):
 
         def done(saved: list[Measure]) -> None:
             self.marked.clear()
-            self.notify(f"{len(saved)} Maßnahmen gespeichert (u macht alle zusammen rückgängig).")
+            self.notify(
+                f"{measures_count(len(saved))} gespeichert (u macht alle zusammen rückgängig)."
+            )
 
         def save() -> list[Measure]:
             try:

@@ -62,6 +62,7 @@ _USER_FIELDS = {
         "responsible": "responsible",
         "lead": "lead",
         "due": "due",
+        "origin": "origin",
     },
     CommitteeRow: {
         "change_state": "change_state",
@@ -86,6 +87,9 @@ _USER_FIELDS = {
         "state_date": "state_date",
     },
 }
+_ADDED_LATER = {"origin": ""}
+"""User fields newer than some databases' ``seed_base``: there, the base is the column's
+default (a user who changed it differs from it, and keeps the change)."""
 _USER_ROWS = (MeasureRow, CommitteeRow, PostRow, SeatRow)
 _UserRow = MeasureRow | CommitteeRow | PostRow | SeatRow
 """The tables with user fields, each carrying ``version`` and ``seed_base``."""
@@ -173,6 +177,8 @@ class _Merger:
         for f, value in user.items():
             column = columns[f]
             current = getattr(row, column)
+            if f not in base and f in _ADDED_LATER:
+                base[f] = encode(_ADDED_LATER[f])
             if encode(current) == encode(value):
                 base[f] = encode(value)
             elif f in base and encode(current) == base[f]:
@@ -366,6 +372,7 @@ class _Merger:
                     "responsible": m.responsible,
                     "lead": m.lead,
                     "due": m.due,
+                    "origin": m.origin,
                 },
             )
         self.s.flush()

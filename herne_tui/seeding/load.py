@@ -162,7 +162,7 @@ class SeedNote(_Strict):
 
 
 class SeedMeasure(_Strict):
-    """A measure of the agreement; status, responsible, lead and due are the users'."""
+    """A measure of the agreement; status, responsible, lead, due and origin are the users'."""
 
     id: str
     topic: str
@@ -176,6 +176,8 @@ class SeedMeasure(_Strict):
     responsible: str = ""
     lead: str = ""
     due: date | None = None
+    origin: str = ""
+    """Whose programme the measure came from: a partner or ``gemeinsam`` (issue 14)."""
     notes: list[SeedNote] = []
 
 
@@ -438,32 +440,107 @@ def _loc_line(
     return name, (table.line_of(loc) if table else 1)
 
 
-def _describe(err: ErrorDetails) -> str:
-    parts = (
-        err["loc"][2:] if len(err["loc"]) > 1 and isinstance(err["loc"][1], int) else err["loc"][1:]
-    )
-    loc = ".".join(str(p) for p in parts if not isinstance(p, int)) or str(err["loc"][-1])
+_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "date", "datetime", "list", "dict"})
+
+
+def _model_names() -> set[str]:
+    names, todo = set(), [_Strict]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
+
+
+def _is_tag(part: object, models: set[str]) -> bool:
+    """A union member's name pydantic puts into a location (``str``, ``SeedPartner``,
+    ``function-after[…]``): never a key the user wrote."""
+    return isinstance(part, str) and (part in _TYPE_TAGS or part in models or "[" in part)
+
+
+def _user_loc(err: ErrorDetails, models: set[str]) -> tuple:
+    """The error's location as the user wrote it: union members' names left out (the key of
+    an unknown field, always last, is kept as written)."""
+    loc = tuple(err["loc"])
+    if err["type"] == "extra_forbidden" and loc:
+        return tuple(p for p in loc[:-1] if not _is_tag(p, models)) + loc[-1:]
+    return tuple(p for p in loc if not _is_tag(p, models))
+
+
+def _field_words(loc: tuple) -> str:
+    """``„subitems“ (Eintrag 2)`` for ('measures', 1, 'subitems', 1): the key path inside the
+    entry, and the position in a list the user wrote (the line says which entry)."""
+    parts = loc[2:] if len(loc) > 1 and isinstance(loc[1], int) else loc[1:]
+    names = ".".join(str(p) for p in parts if not isinstance(p, int)) or str(loc[-1] if loc else "")
+    indexes = [p for p in parts if isinstance(p, int)]
+    return f"„{names}“" + (f" (Eintrag {indexes[-1] + 1})" if indexes else "")
+
+
+def _expected(kind: str) -> tuple[str, str] | None:
+    return next(((noun, ex) for prefix, noun, ex in _TYPE_HINTS if kind.startswith(prefix)), None)
+
+
+def _describe(
+    err: ErrorDetails, loc: tuple, alternatives: list[tuple[str, str] | None] | None = None
+) -> str:
+    """One German problem for one pydantic error (``alternatives``: what the other members
+    of a union expected at the same place)."""
+    field = _field_words(loc)
     kind = err["type"]
     if kind == "missing":
-        return f"Pflichtfeld „{loc}“ fehlt"
+        return f"Pflichtfeld {field} fehlt"
     if kind == "extra_forbidden":
-        return f"unbekanntes Feld „{loc}“"
-    if kind in ("literal_error", "too_long"):
-        return f"„{loc}“: {err['msg']}"
-    expected = next((text for prefix, text in _TYPE_HINTS if kind.startswith(prefix)), err["msg"])
-    return f"„{loc}“ hat den falschen Typ ({expected})"
+        return f"unbekanntes Feld {field}"
+    if kind == "too_long":  # our own German message (domain.limits)
+        return f"{field}: {err['msg']}"
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+        return f"{field}: „{err['input']}“ ist keiner von {', '.join(allowed)}"
+    hints = [h for h in (alternatives or [_expected(kind)]) if h is not None]
+    if not hints:
+        return f"{field} hat einen ungültigen Wert"
+    nouns = " oder ".join(dict.fromkeys(noun for noun, _ in hints))
+    examples = "".join(dict.fromkeys(ex for _, ex in hints))
+    return f"{field} hat den falschen Typ ({nouns} erwartet{examples})"
 
 
-_TYPE_HINTS = (
-    ("int", "Ganzzahl erwartet"),
-    ("float", "Zahl erwartet"),
-    ("string", "Text erwartet"),
-    ("datetime", "Zeitpunkt erwartet, z. B. 2026-03-31T10:00:00Z"),
-    ("date", "Datum erwartet, z. B. 2026-03-31 ohne Anführungszeichen"),
-    ("bool", "true oder false erwartet"),
-    ("list", "Liste erwartet"),
-    ("dict", "Tabelle erwartet"),
-    ("model", "Tabelle erwartet"),
+def _problems(exc: ValidationError, where: Callable[[tuple], tuple[str, int]]) -> list[str]:
+    """Every validation error as ``file:line: message``; the members of a union that failed at
+    the same place become one line ("Text oder Tabelle erwartet"), and a member whose error
+    lies deeper (the user wrote a table) wins over the others' type errors."""
+    models = _model_names()
+    errors = [(err, _user_loc(err, models)) for err in exc.errors()]
+    deeper = {loc[:n] for _, loc in errors for n in range(len(loc))}
+    grouped: dict[tuple, list[ErrorDetails]] = {}
+    for err, loc in errors:
+        from_union = len(loc) < len(err["loc"])
+        if from_union and loc in deeper and err["type"] != "extra_forbidden":
+            continue
+        grouped.setdefault(loc, []).append(err)
+    problems = []
+    for loc, errs in grouped.items():
+        name, line = where(loc)
+        if len(loc) == 1 and errs[0]["type"] == "missing":
+            problems.append(f"{name}:1: Abschnitt „{loc[0]}“ fehlt")
+            continue
+        types = [_expected(e["type"]) for e in errs] if len(errs) > 1 else None
+        if types is not None and all(types):
+            problems.append(f"{name}:{line}: {_describe(errs[0], loc, types)}")
+        else:
+            problems += [f"{name}:{line}: {_describe(e, loc)}" for e in errs]
+    return problems
+
+
+_TYPE_HINTS = (  # pydantic's error type prefix → what was expected, an example
+    ("int", "Ganzzahl", ""),
+    ("float", "Zahl", ""),
+    ("string", "Text", ""),
+    ("datetime", "Zeitpunkt", ", z. B. 2026-03-31T10:00:00Z"),
+    ("date", "Datum", ", z. B. 2026-03-31 ohne Anführungszeichen"),
+    ("bool", "true oder false", ""),
+    ("list", "Liste", ""),
+    ("dict", "Tabelle", ""),
+    ("model", "Tabelle", ""),
 )
 
 
@@ -477,13 +554,7 @@ def load_seed(path: str | Path | None = None) -> LoadedSeed:
     try:
         seed = Seed.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            name, line = _loc_line(loc, lines, owner, first)
-            if len(loc) == 1 and err["type"] == "missing":
-                problems.append(f"{name}:1: Abschnitt „{loc[0]}“ fehlt")
-            else:
-                problems.append(f"{name}:{line}: {_describe(err)}")
+        problems += _problems(exc, lambda loc: _loc_line(loc, lines, owner, first))
         raise SeedProblems(problems) from None
 
     def where(loc: tuple) -> str:
@@ -663,6 +734,11 @@ def _check_measure(m: SeedMeasure, at: tuple[Any, ...], where: _Where, known: _K
     if m.lead and m.lead not in known.leads:
         p.append(
             f"{where(at + ('lead',))}: Federführung „{m.lead}“ ist keiner von "
+            f"{', '.join(sorted(known.leads))}"
+        )
+    if m.origin and m.origin not in known.leads:
+        p.append(
+            f"{where(at + ('origin',))}: Herkunft „{m.origin}“ ist keiner von "
             f"{', '.join(sorted(known.leads))}"
         )
     return p + _check_measure_related(m, at, where, known)

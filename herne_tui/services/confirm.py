@@ -91,7 +91,7 @@ def in_use(db: Database) -> bool:
 def waiting_lines(db: Database, user: str | None) -> list[str]:
     """One German line per waiting proposal (for the weekly review and the digest)."""
     return [
-        f"Vorschlag {p.id}: {p.measure_id} {p.old} → {p.new} ({p.proposed_by}, {p.party or '—'}"
+        f"Vorschlag {p.id}: {p.measure_id} {p.change} ({p.proposed_by}, {p.party or '—'}"
         f"{', aus ' + p.source if p.source else ''}) – Bestätigung: {'/'.join(p.confirm_by)}"
         for p in waiting(db)
     ]

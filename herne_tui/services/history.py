@@ -328,8 +328,7 @@ def _describe_meta(entry: d.HistoryEntry, labels: dict[str, str]) -> str:
 
 
 def _paper_label(p: PaperRow) -> str:
-    number = f" ({p.number})" if p.number else ""
-    return f"Papier „{p.title}“{number}"
+    return d.paper_label(p.title, p.number)
 
 
 def _labels_in(session: Session) -> dict[tuple[str, str], str]:
@@ -346,7 +345,7 @@ def _labels_in(session: Session) -> dict[tuple[str, str], str]:
     out.update({("paper", str(k)): _paper_label(p) for k, p in papers.items()})
     for pos in session.exec(select(PositionRow)):
         paper = papers.get(pos.paper_id)
-        shown = _paper_label(paper) if paper else f"Papier {pos.paper_id}"
+        shown = _paper_label(paper) if paper else "Papier (gelöscht)"
         out["position", pos.key] = f"{shown}: Position {pos.party}"
     for x in session.exec(select(DissentRow)):
         out["dissent", str(x.id)] = f"Dissens {x.id}"

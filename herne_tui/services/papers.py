@@ -39,7 +39,7 @@ def _load_paper(session: Session, entity: Entity, key: str) -> PaperRow:
 
 
 def _paper_stale(entity: Entity, key: str, row: Any, expected: int) -> str:
-    return f"Papier {key} wurde inzwischen geändert; nichts gespeichert"
+    return f"{d.paper_label(row.title, row.number)} wurde inzwischen geändert; nichts gespeichert"
 
 
 PAPER = Entity(
@@ -69,10 +69,7 @@ def _load_position(session: Session, entity: Entity, key: str) -> PositionRow:
 
 
 def _position_stale(entity: Entity, key: str, row: Any, expected: int) -> str:
-    return (
-        f"Position {row.party} zu Papier {row.paper_id} wurde inzwischen "
-        "geändert; nichts gespeichert"
-    )
+    return f"Position {row.party} zu diesem Papier wurde inzwischen geändert; nichts gespeichert"
 
 
 POSITION = Entity(
@@ -255,7 +252,7 @@ def _subject_label(session: Session, subject: str) -> str:
         return f"{ref} – {measure.title}" if measure else ref
     if kind == "paper":
         paper = session.get(PaperRow, int(ref)) if ref.isdigit() else None
-        return f"Papier {ref} – {paper.title}" if paper else f"Papier {ref}"
+        return d.paper_label(paper.title, paper.number) if paper else "Papier (gelöscht)"
     return subject
 
 

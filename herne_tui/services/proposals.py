@@ -87,18 +87,26 @@ def propose_status(
 def to_proposal(session: Session, row: ProposalRow) -> d.Proposal:
     """A proposal row as a domain object, with the partners who may confirm it."""
     partners = partners_of(read_meta(session))
+    old, new = json.loads(row.old), json.loads(row.new)
     return d.Proposal(
         id=row.id or 0,
         measure_id=row.entity_id,
-        old=json.loads(row.old),
-        new=json.loads(row.new),
+        old=old,
+        new=new,
         proposed_by=row.proposed_by,
         party=row.party,
         proposed_at=row.proposed_at,
         source=row.source,
         state=row.state,
         confirm_by=tuple(p for p in partners if p != row.party),
+        old_label=_label(session, old),
+        new_label=_label(session, new),
     )
+
+
+def _label(session: Session, status: str) -> str:
+    row = session.get(StatusRow, status)
+    return row.label if row is not None else status
 
 
 def waiting(db: Database) -> tuple[d.Proposal, ...]:
