@@ -128,10 +128,6 @@ def _label(m: d.Measure) -> str:
     return f"{m.id} {m.title}"
 
 
-def _count(n: int) -> str:
-    return f"{n} Maßnahme" if n == 1 else f"{n} Maßnahmen"
-
-
 def _local(value: datetime | None) -> str:
     return d.format_datetime(value.astimezone()) if value else "—"
 
@@ -345,7 +341,7 @@ def annual_blocks(report: AnnualReport) -> list:
         Heading(1, f"Jahresbilanz {report.year} {report.title}".strip()),
         Para(
             f"Stand: {_local(report.as_of)}. Im Jahr {report.year} umgesetzt: "
-            f"{_count(report.done_in_year())}."
+            f"{d.measures_count(report.done_in_year())}."
         ),
     ]
     blocks.append(

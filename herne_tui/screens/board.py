@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter, BoardModel
-from herne_tui.domain.objects import Board, Measure, agreement_of
+from herne_tui.domain.objects import Board, Measure, agreement_of, measures_count
 from herne_tui.errors import Conflict
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
@@ -363,7 +363,7 @@ class BoardScreen(HerneScreen):
         if self.filter.active() or bar.has_class("-active"):
             bar.update(
                 f"Filter: {self.filter.describe(names)} – {shown} von "
-                f"{len(model.by_id)} Maßnahmen (esc: alle)",
+                f"{measures_count(len(model.by_id))} (esc: alle)",
                 layout=False,
             )
             bar.set_class(self.filter.active(), "-active")
