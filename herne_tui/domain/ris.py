@@ -31,6 +31,11 @@ class Meeting:
     agenda: tuple[AgendaEntry, ...]
     cancelled: bool = False
     web: str = ""
+    end: datetime | None = None
+    location: str = ""
+    """The room and address as one line, when the server embeds the Location object."""
+    date_only: bool = False
+    """The server gave only a date (``start`` is that day's local midnight): no time known."""
 
 
 @dataclass(frozen=True, slots=True)
