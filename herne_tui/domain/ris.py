@@ -96,6 +96,7 @@ class StatusProposal:
     reference: str
     decided: str
     """German line: "Beschlossen am 10.12.2026 im Rat der Stadt: unverändert beschlossen"."""
+    paper_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
