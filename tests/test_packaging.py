@@ -163,3 +163,7 @@ def test_verbose_and_debug_log_to_the_user_log_folder(cli, tmp_path, own_user_da
     assert "SELECT" not in text
     assert cli("--debug", "export", "--db", db).returncode == 0  # through SQLAlchemy
     assert "SELECT" in log.read_text(encoding="utf-8")
+    log.unlink()
+    assert cli("--debug", "list", "--db", db).returncode == 0  # the quick reader, no ORM
+    quick = log.read_text(encoding="utf-8")
+    assert "herne_tui.db.quickstart: SELECT" in quick and "sqlalchemy" not in quick
