@@ -67,6 +67,10 @@ def test_bash_completion_knows_sub_commands_and_checked_choices(cli):
     assert _bash_complete(script, "digest", "--format", "") == ["text", "md", "html"]
     assert _bash_complete(script, "report", "--format", "") == ["text", "md", "html"]
     assert _bash_complete(script, "digest", "--since", "") == ["last"]
+    from herne_tui.reports.build import KINDS
+
+    kinds = _bash_complete(script, "report", "")
+    assert kinds[: len(KINDS) + 1] == [*KINDS, "positions"]
     # sourced the way the README says, in a real bash
     herne = Path(sys.executable).with_name("herne-tui")
     program = (

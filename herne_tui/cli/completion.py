@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from herne_tui.cli.common import EPILOG, Command
+from herne_tui.cli.common import COMPLETES, EPILOG, Command
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
@@ -36,6 +36,8 @@ def _choices(action: argparse.Action) -> tuple[str, ...]:
     value is one German line)."""
     if action.choices:
         return tuple(str(c) for c in action.choices)
+    if getattr(action, COMPLETES, ()):
+        return tuple(getattr(action, COMPLETES))
     metavar = action.metavar if isinstance(action.metavar, str) else ""
     if "|" not in metavar:
         return ()
@@ -60,8 +62,10 @@ def _options(parser: argparse.ArgumentParser) -> list[Option]:
 
 def _positional_choices(parser: argparse.ArgumentParser) -> tuple[str, ...]:
     for action in parser._actions:
-        if not action.option_strings and action.choices and not _is_subparsers(action):
-            return tuple(str(c) for c in action.choices)
+        if action.option_strings or _is_subparsers(action):
+            continue
+        if action.choices or getattr(action, COMPLETES, ()):
+            return _choices(action)
     return ()
 
 
