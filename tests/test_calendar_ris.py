@@ -123,3 +123,28 @@ def test_hostile_ris_text_stays_inside_its_property(mirrored, db_path, cli):
     # a web address with a line break is dropped for the meeting's OParl URL
     assert str(district["URL"]) == mirrored.url("meeting/4")
     assert not any(line.startswith(("ATTACH", "SUMMARY:böse")) for line in lines)
+
+
+def test_a_motions_meeting_on_a_mirrored_day_is_not_doubled(db, mirrored, db_path, cli):
+    from herne_tui.services import papers
+
+    for title, day in (("Seilbahn prüfen", "2026-12-10"), ("Radwege", "2026-12-03")):
+        papers.add_paper(
+            db,
+            values={
+                "kind": "gemeinsamer-antrag",
+                "body": "Rat",
+                "title": title,
+                "meeting_date": day,
+            },
+            user="anna",
+        )
+    # in August the council's meeting lies beyond the deadlines list's 90 days: the calendar
+    # still has it (every mirrored meeting), and so leaves the motion's meeting date out itself
+    august = {"HERNE_TUI_NOW": "2026-08-01T09:00:00+00:00"}
+    out = cli("export", "--db", str(db_path), "--format", "ics", env=august)
+    assert out.returncode == 0, out.stderr
+    summaries = [str(e["SUMMARY"]) for e in _events(out.stdout).values()]
+    assert not any("Seilbahn prüfen" in s and s.startswith("Sitzung") for s in summaries)
+    assert any(s.startswith("Sitzung: Rat: Radwege") for s in summaries), summaries
+    assert sum("Sitzung des Rates" in s for s in summaries) == 1

@@ -150,6 +150,12 @@ def calendar_meetings(session: Session) -> tuple[r.Meeting, ...]:
     return tuple(ctx.meeting(m, []) for m in rows)
 
 
+def meeting_starts(session: Session) -> list[datetime]:
+    """The start of every mirrored meeting that has one (cheap: no JSON, no names)."""
+    rows = session.exec(select(RisMeetingRow.start).where(col(RisMeetingRow.start).is_not(None)))
+    return [start for start in rows if start is not None]
+
+
 def _matches(row: RisMeetingRow, names: tuple[str, ...], committee: str) -> bool:
     wanted = committee.casefold()
     return any(wanted in n.casefold() for n in names) or wanted in row.name.casefold()
