@@ -177,6 +177,17 @@ def write_output(
         sys.stdout.write(text)
 
 
+COMPLETES = "herne_completes"
+"""Attribute of an argparse action: the values shell completion offers for an argument the
+command checks itself (``choice``), so that a wrong value is one German line."""
+
+
+def offer(action: argparse.Action, values: tuple[str, ...]) -> argparse.Action:
+    """Let shell completion offer ``values`` for ``action`` (see ``COMPLETES``)."""
+    setattr(action, COMPLETES, values)
+    return action
+
+
 def choice(value: str, options: tuple[str, ...], field: str) -> str:
     """``value`` if it is one of ``options``, else InvalidInput naming the known ones."""
     if value not in options:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from herne_tui.cli.common import EPILOG, Command
+from herne_tui.cli.common import COMPLETES, EPILOG, Command
 
 if TYPE_CHECKING:
     from herne_tui.cli.common import Subparsers
@@ -30,30 +30,47 @@ class Option:
     choices: tuple[str, ...]
 
 
+def _choices(action: argparse.Action) -> tuple[str, ...]:
+    """An option's fixed values: its ``choices``, else the literal words of a metavar such as
+    ``text|md|html`` or ``last|DATUM`` (options checked by the command itself, so that a wrong
+    value is one German line)."""
+    if action.choices:
+        return tuple(str(c) for c in action.choices)
+    if getattr(action, COMPLETES, ()):
+        return tuple(getattr(action, COMPLETES))
+    metavar = action.metavar if isinstance(action.metavar, str) else ""
+    if "|" not in metavar:
+        return ()
+    return tuple(w for w in metavar.split("|") if w.isascii() and w.isalpha() and w.islower())
+
+
 def _options(parser: argparse.ArgumentParser) -> list[Option]:
     out = []
     for action in parser._actions:
         if not action.option_strings or action.help == argparse.SUPPRESS:
             continue
-        choices = tuple(str(c) for c in action.choices) if action.choices else ()
         out.append(
             Option(
                 tuple(action.option_strings),
                 str(action.help or ""),
                 action.nargs != 0,
-                choices,
+                _choices(action),
             )
         )
     return out
 
 
 def _positional_choices(parser: argparse.ArgumentParser) -> tuple[str, ...]:
-    """The first positional's fixed choices: a group's sub-commands (``users list|add|…``) or
-    a positional's choices (``completion bash|zsh``)."""
     for action in parser._actions:
-        if not action.option_strings and action.choices:
-            return tuple(str(c) for c in action.choices)
+        if action.option_strings or _is_subparsers(action):
+            continue
+        if action.choices or getattr(action, COMPLETES, ()):
+            return _choices(action)
     return ()
+
+
+def _is_subparsers(action: argparse.Action) -> bool:
+    return isinstance(action, argparse._SubParsersAction)
 
 
 def commands_of(parser: argparse.ArgumentParser) -> dict[str, tuple[str, argparse.ArgumentParser]]:
@@ -65,34 +82,63 @@ def commands_of(parser: argparse.ArgumentParser) -> dict[str, tuple[str, argpars
     return {}
 
 
+def command_tree(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
+    """Every command and sub-command (``ris sync``, ``users add``) with its parser; the
+    top level is ``""``."""
+    out: list[tuple[str, argparse.ArgumentParser]] = [("", parser)]
+    for name, (_, sub) in commands_of(parser).items():
+        out.append((name, sub))
+        out += [(f"{name} {inner}", p) for inner, (_, p) in commands_of(sub).items()]
+    return out
+
+
 # -- bash -----------------------------------------------------------------------------------------
 def _words(items) -> str:
     return " ".join(items)
+
+
+def _bash_value_cases(tree: list[tuple[str, argparse.ArgumentParser]]) -> list[str]:
+    cases = []
+    for name, sub in tree:
+        for o in _options(sub):
+            if not o.takes_value:
+                continue
+            pattern = "|".join(f'"{name}:{flag}"' for flag in o.flags)
+            reply = (
+                f'COMPREPLY=($(compgen -W "{_words(o.choices)}" -- "$cur"))'
+                if o.choices
+                else "COMPREPLY=()"  # -o default: file names
+            )
+            cases.append(f"    {pattern}) {reply}; return ;;")
+    return cases
 
 
 def bash_script(parser: argparse.ArgumentParser) -> str:
     """A bash completion function for ``herne-tui`` (source it, or put it in
     ``~/.local/share/bash-completion/completions/herne-tui``)."""
     commands = commands_of(parser)
-    top = _options(parser)
-    value_cases, word_cases = [], []
-    for name, (_, sub) in [("", ("", parser)), *commands.items()]:
-        options = top if name == "" else _options(sub)
-        for o in options:
-            if not o.takes_value:
-                continue
-            pattern = "|".join(f"{name}:{flag}" for flag in o.flags)
-            reply = (
-                f'COMPREPLY=($(compgen -W "{_words(o.choices)}" -- "$cur"))'
-                if o.choices
-                else "COMPREPLY=()"  # -o default: file names
-            )
-            value_cases.append(f"    {pattern}) {reply}; return ;;")
-        if name:
-            flags = [f for o in options for f in o.flags]
-            words = _words([*_positional_choices(sub), *flags])
-            word_cases.append(f'    {name}) COMPREPLY=($(compgen -W "{words}" -- "$cur")) ;;')
-    top_words = _words([*commands, *(f for o in top for f in o.flags)])
+    tree = command_tree(parser)
+    nested = [
+        f'"{name}:{inner}"' for name, (_, sub) in commands.items() for inner in commands_of(sub)
+    ]
+    word_cases = []
+    for name, sub in tree:
+        flags = [f for o in _options(sub) for f in o.flags]
+        words = _words([*commands_of(sub), *_positional_choices(sub), *flags])
+        word_cases.append(f'    "{name}") COMPREPLY=($(compgen -W "{words}" -- "$cur")) ;;')
+    second = (
+        [
+            '  if [[ -n "$cmd" ]]; then',
+            "    for ((i = i + 1; i < COMP_CWORD; i++)); do",
+            '      case "$cmd:${COMP_WORDS[i]}" in',
+            f'        {"|".join(nested)}) cmd="$cmd ${{COMP_WORDS[i]}}"; break ;;',
+            "      esac",
+            "    done",
+            "  fi",
+        ]
+        if nested
+        else []
+    )
     return "\n".join(
         [
             "# bash completion for herne-tui (generated by: herne-tui completion bash)",
@@ -104,11 +150,11 @@ def bash_script(parser: argparse.ArgumentParser) -> str:
             f'      {"|".join(commands)}) cmd="${{COMP_WORDS[i]}}"; break ;;',
             "    esac",
             "  done",
+            *second,
             '  case "$cmd:$prev" in',
-            *value_cases,
+            *_bash_value_cases(tree),
             "  esac",
             '  case "$cmd" in',
-            f'    "") COMPREPLY=($(compgen -W "{top_words}" -- "$cur")) ;;',
             *word_cases,
             "  esac",
             "}",
@@ -144,17 +190,47 @@ def _zsh_specs(options: list[Option], positional: tuple[str, ...]) -> list[str]:
     return specs
 
 
+def _zsh_described(commands: dict[str, tuple[str, argparse.ArgumentParser]]) -> list[str]:
+    return [f"'{name}:{_zsh_quote(text)}'" for name, (text, _) in commands.items()]
+
+
+def _zsh_case(name: str, sub: argparse.ArgumentParser, indent: str) -> list[str]:
+    """The ``case`` branch of one command: its options, and its own commands if it has any."""
+    inner = commands_of(sub)
+    if not inner:
+        specs = f" \\\n{indent}    ".join(_zsh_specs(_options(sub), _positional_choices(sub)))
+        return [
+            f"{indent}{name})",
+            f"{indent}  _arguments \\",
+            f"{indent}    {specs}",
+            f"{indent}  ;;",
+        ]
+    own = [x for x in _zsh_specs(_options(sub), ()) if not x.startswith("'*")]
+    lines = [f"{indent}{name})", f"{indent}  local -a subcommands"]
+    lines.append(f"{indent}  subcommands=({' '.join(_zsh_described(inner))})")
+    lines.append(f"{indent}  _arguments -C \\")
+    lines += [f"{indent}    {x} \\" for x in own]
+    lines += [f"{indent}    '1: :->sub' \\", f"{indent}    '*:: :->subargs'"]
+    lines += [
+        f"{indent}  case $state in",
+        f"{indent}    sub) _describe -t commands 'Befehl' subcommands ;;",
+        f"{indent}    subargs)",
+        f"{indent}      case $words[1] in",
+    ]
+    for inner_name, (_, p) in inner.items():
+        lines += _zsh_case(inner_name, p, indent + "        ")
+    lines += [f"{indent}      esac", f"{indent}      ;;", f"{indent}  esac", f"{indent}  ;;"]
+    return lines
+
+
 def zsh_script(parser: argparse.ArgumentParser) -> str:
     """A zsh completion function for ``herne-tui`` (save as ``_herne-tui`` in ``$fpath``)."""
     commands = commands_of(parser)
-    described = [f"    '{name}:{_zsh_quote(text)}'" for name, (text, _) in commands.items()]
+    described = [f"    {x}" for x in _zsh_described(commands)]
     top = [
         f"    {spec} \\" for spec in _zsh_specs(_options(parser), ()) if not spec.startswith("'*")
     ]
-    cases = []
-    for name, (_, sub) in commands.items():
-        specs = " \\\n            ".join(_zsh_specs(_options(sub), _positional_choices(sub)))
-        cases.append(f"        {name})\n          _arguments \\\n            {specs}\n          ;;")
+    cases = [line for name, (_, sub) in commands.items() for line in _zsh_case(name, sub, " " * 8)]
     return "\n".join(
         [
             "#compdef herne-tui",
@@ -179,7 +255,12 @@ def zsh_script(parser: argparse.ArgumentParser) -> str:
             "      ;;",
             "  esac",
             "}",
-            '_herne_tui "$@"',
+            "# from $fpath this file is the function _herne-tui: complete; sourced: register",
+            'if [[ "${funcstack[1]}" == _herne-tui ]]; then',
+            '  _herne_tui "$@"',
+            "else",
+            "  compdef _herne_tui herne-tui",
+            "fi",
             "",
         ]
     )

@@ -12,6 +12,7 @@ from herne_tui.cli.common import (
     add_common,
     choice,
     number,
+    offer,
     open_db,
     user_name,
     write_output,
@@ -61,15 +62,21 @@ def add_export(sub: Subparsers) -> None:
     )
 
 
+REPORT_KINDS = ("weekly", "annual", "midterm", "minutes", "positions")
+"""What ``report`` offers in shell completion: ``reports.build.KINDS`` and the position sheet
+(spelled out: building the parser imports no report code)."""
+
+
 def add_report(sub: Subparsers) -> None:
     """The ``report`` parser."""
     p = sub.add_parser(
         "report",
-        help="Bericht: weekly, annual (Jahresbilanz), midterm, minutes (Protokoll)",
+        help="Bericht: weekly, annual (Jahresbilanz), midterm, minutes (Protokoll), "
+        "positions (Positionsblatt)",
         epilog=EPILOG,
     )
     add_common(p, user=True)
-    p.add_argument(
+    kind = p.add_argument(
         "kind",
         metavar="ART",
         help="weekly (Wochenrückblick), annual "
@@ -77,6 +84,7 @@ def add_report(sub: Subparsers) -> None:
         "minutes (Protokoll der Koordinierungsgruppe) oder "
         "positions (Positionsblatt einer Sitzung aus dem RIS)",
     )
+    offer(kind, REPORT_KINDS)
     p.add_argument(
         "meeting",
         nargs="?",

@@ -11,6 +11,7 @@ a missing, old or unseeded file, an unwritable one) takes the normal path throug
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections import Counter, defaultdict
@@ -23,6 +24,8 @@ from herne_tui import SCHEMA_VERSION
 from herne_tui.db.env import busy_timeout_default
 from herne_tui.domain import objects as d
 from herne_tui.paths import check_writable, plain_sqlite_file
+
+_log = logging.getLogger(__name__)
 
 MEASURE_COLUMNS = (
     "id, topic_key, title, text, status_key, position, paragraph, subitems, "
@@ -41,6 +44,8 @@ def _connect(path: Path) -> sqlite3.Connection | None:
         )
     except sqlite3.Error:
         return None
+    if _log.isEnabledFor(logging.DEBUG):  # --debug logs this reader's SQL too, like the ORM's
+        conn.set_trace_callback(_log.debug)
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row and str(row[0]) == str(SCHEMA_VERSION):

@@ -31,6 +31,11 @@ class Meeting:
     agenda: tuple[AgendaEntry, ...]
     cancelled: bool = False
     web: str = ""
+    end: datetime | None = None
+    location: str = ""
+    """The room and address as one line, when the server embeds the Location object."""
+    date_only: bool = False
+    """The server gave only a date (``start`` is that day's local midnight): no time known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +96,7 @@ class StatusProposal:
     reference: str
     decided: str
     """German line: "Beschlossen am 10.12.2026 im Rat der Stadt: unverändert beschlossen"."""
+    paper_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

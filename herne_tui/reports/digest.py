@@ -9,12 +9,15 @@ Every text here is data; the document renderers escape it per format.
 from __future__ import annotations
 
 from herne_tui.domain import objects as d
+from herne_tui.domain.ris import StatusProposal
+from herne_tui.reports.calendar import CalendarEvent
 from herne_tui.reports.document import Block, Heading, Items, Para, Table
 from herne_tui.reports.review import AHEAD_DAYS, WeeklyReview
 
 
-def _event_line(e) -> str:
-    return f"{d.format_date(e.day)}: {e.summary}"
+def _event_line(e: CalendarEvent) -> str:
+    where = f" ({e.location})" if e.location else ""
+    return f"{e.when}: {e.summary}{where}"
 
 
 def ahead_blocks(review: WeeklyReview) -> list[Block]:
@@ -32,9 +35,34 @@ def _dissent_line(x: d.Dissent) -> str:
     return f"{x.subject_label}: {x.party} ({x.raised_by}, {raised}) – {' '.join(x.reason.split())}"
 
 
+DECISIONS = "Gremienbeschlüsse – Status übernehmen?"
+"""The heading of the status changes that linked papers' authoritative results propose."""
+
+
+def _decision_line(p: StatusProposal, labels: dict[str, str]) -> str:
+    now = labels.get(p.status, p.status)
+    name = f" „{' '.join(p.paper_name.split())}“" if p.paper_name.strip() else ""
+    return (
+        f"{p.measure_id} {p.measure_title}: {now} → {p.proposed_label} – "
+        f"Vorlage {p.reference or p.paper_url}{name}, {' '.join(p.decided.split())}"
+    )
+
+
+def decision_blocks(review: WeeklyReview) -> list[Block]:
+    """Council decisions that propose a status (once there is a RIS mirror)."""
+    if review.decisions is None:
+        return []
+    labels = {s.key: s.label for s in review.progress.statuses}
+    return [
+        Heading(2, f"{DECISIONS} ({len(review.decisions)})"),
+        Items(tuple(_decision_line(p, labels) for p in review.decisions)),
+    ]
+
+
 def attention_blocks(review: WeeklyReview) -> list[Block]:
-    """Proposals waiting (once there is a source), rule violations, open dissents."""
-    blocks: list[Block] = []
+    """Council decisions and proposals waiting (once there is a source), rule violations,
+    open dissents."""
+    blocks: list[Block] = decision_blocks(review)
     if review.waiting is not None:
         blocks += [
             Heading(2, f"Warten auf Bestätigung ({len(review.waiting)})"),

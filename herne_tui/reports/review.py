@@ -15,8 +15,11 @@ from datetime import date, datetime, timedelta
 
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
+from herne_tui.domain.ris import StatusProposal
 from herne_tui.errors import InvalidInput
-from herne_tui.reports.calendar import CalendarEvent, calendar_events
+from herne_tui.reports.calendar import MEETING, CalendarEvent, calendar_events
+from herne_tui.ris import proposals as ris_proposals
+from herne_tui.ris.queries import source as ris_source
 from herne_tui.services import confirm
 from herne_tui.services.checks import nomination_violations
 from herne_tui.services.edits import set_meta
@@ -28,8 +31,6 @@ REVIEW_MARK = "review_mark"
 """Meta key of the coalition-wide "reviewed now"; ``review_mark:<user>`` is one user's own."""
 AHEAD_DAYS = 14
 """Deadlines and meetings this many days ahead belong in the review."""
-MEETING = "Sitzung"
-"""The calendar category of a meeting (``services.deadlines``; RIS meetings use it too)."""
 
 WaitingSource = Callable[[Database, "str | None"], Iterable[str]]
 """Lines about proposals waiting for someone (the user given, or anyone)."""
@@ -162,6 +163,9 @@ class WeeklyReview:
     stale_by_topic: tuple[TopicCount, ...] = ()
     list_stale: bool = False
     for_user: str = ""
+    decisions: tuple[StatusProposal, ...] | None = None
+    """Status changes proposed by linked papers' authoritative results (the RIS mirror);
+    None while there is no mirror."""
 
 
 # -- term and progress --------------------------------------------------------------------------
@@ -369,6 +373,13 @@ def _waiting(db: Database, user: str | None) -> tuple[str, ...] | None:
 WAITING_SOURCES.append(confirm.waiting_lines)  # issue 14: status changes to confirm
 
 
+def _decisions(db: Database) -> tuple[StatusProposal, ...] | None:
+    """What council decisions propose (issue 13); None before the first RIS sync."""
+    if ris_source(db) is None:
+        return None
+    return ris_proposals.status_proposals(db)
+
+
 def weekly_review(
     db: Database,
     *,
@@ -411,4 +422,5 @@ def weekly_review(
         stale_by_topic=stale_by_topic(board, stale),
         list_stale=list_stale,
         for_user=for_user or "",
+        decisions=_decisions(db),
     )

@@ -116,6 +116,7 @@ def status_proposals(db: Database) -> tuple[r.StatusProposal, ...]:
                     paper_url=paper.url,
                     reference=paper.reference,
                     decided=decision_line(step),
+                    paper_name=paper.name,
                 )
             )
         return tuple(out)

@@ -21,6 +21,7 @@ from herne_tui.db.models import (
 )
 from herne_tui.db.store import Database
 from herne_tui.domain import ris as r
+from herne_tui.ris.shapes import MISSING
 
 CHUNK = 500
 
@@ -108,7 +109,51 @@ class Context:
             agenda=tuple(agenda),
             cancelled=row.cancelled,
             web=row.web,
+            end=row.end,
+            location=location_of(row.raw),
+            date_only=_is_date(row.raw.get("start") if isinstance(row.raw, dict) else None),
         )
+
+
+def _is_date(value: object) -> bool:
+    """Whether a server's ``start``/``end`` is a bare date (``2026-12-10``): no time known."""
+    return isinstance(value, str) and len(value.strip()) == 10
+
+
+_LOCATION_FIELDS = ("description", "room", "streetAddress")
+
+
+def location_of(raw: object) -> str:
+    """A meeting's place as one line (description, room, street, postcode and town) when the
+    server embedded its Location object; a bare reference (a URL) gives nothing."""
+    place = raw.get("location") if isinstance(raw, dict) else None
+    if isinstance(place, list):  # a sloppy server: a list where one object belongs
+        place = place[0] if place else None
+    if not isinstance(place, dict):
+        return ""
+    parts = [place.get(k) for k in _LOCATION_FIELDS]
+    town = " ".join(
+        v.strip() for v in (place.get("postalCode"), place.get("locality")) if isinstance(v, str)
+    )
+    out: list[str] = []
+    for part in [*parts, town]:
+        text = " ".join(part.split()) if isinstance(part, str) else ""
+        if text and text.lower() not in MISSING and text not in out:
+            out.append(text)
+    return ", ".join(out)
+
+
+def calendar_meetings(session: Session) -> tuple[r.Meeting, ...]:
+    """Every mirrored meeting with a start (past ones too), without agendas: the calendar's."""
+    ctx = Context(session)
+    rows = session.exec(select(RisMeetingRow).where(col(RisMeetingRow.start).is_not(None)))
+    return tuple(ctx.meeting(m, []) for m in rows)
+
+
+def meeting_starts(session: Session) -> list[datetime]:
+    """The start of every mirrored meeting that has one (cheap: no JSON, no names)."""
+    rows = session.exec(select(RisMeetingRow.start).where(col(RisMeetingRow.start).is_not(None)))
+    return [start for start in rows if start is not None]
 
 
 def _matches(row: RisMeetingRow, names: tuple[str, ...], committee: str) -> bool:

@@ -16,10 +16,9 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 
 from herne_tui.domain.objects import Proposal
 from herne_tui.domain.ris import StatusProposal
-from herne_tui.domain.text import for_markdown
 from herne_tui.errors import HerneError
 from herne_tui.reports import build, review
-from herne_tui.ris import proposals as ris_proposals
+from herne_tui.reports.digest import DECISIONS
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import ChoicePicker, Prompt
 from herne_tui.services import confirm, edits
@@ -126,8 +125,8 @@ class ReviewScreen(HerneScreen):
         app = self.herne
         try:
             data = review.weekly_review(app.db, stale_weeks=stale_weeks, user=app.user)
-            found = tuple(ris_proposals.status_proposals(app.db))
-            text = build.render_weekly(data, "md") + decisions_md(found)
+            found = data.decisions or ()
+            text = build.render_weekly(data, "md") + (DECISIONS_HINT if found else "")
         except HerneError as exc:
             app.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
             self.post_message(self.Loaded(None, "", stale_weeks))
@@ -252,22 +251,8 @@ class ReviewScreen(HerneScreen):
         self.reload()
 
 
-def decisions_md(found: tuple[StatusProposal, ...]) -> str:
-    """The review's section of status changes proposed by council decisions (key b)."""
-    if not found:
-        return ""
-    lines = [
-        "",
-        "## Beschlüsse im Rat: vorgeschlagene Statusänderungen (b übernimmt die erste)",
-        "",
-    ]
-    for p in found:
-        lines.append(
-            f"- {for_markdown(p.measure_id)} {for_markdown(p.measure_title)}: "
-            f"{for_markdown(p.status)} → **{for_markdown(p.proposed_label)}** – "
-            f"{for_markdown(p.decided)} ({for_markdown(p.reference)})"
-        )
-    return "\n".join(lines) + "\n"
+DECISIONS_HINT = f"\n*b übernimmt den ersten Vorschlag unter „{DECISIONS}“.*\n"
+"""Below the report: the key that takes over a council decision's proposed status."""
 
 
 def bar(counts, width: int) -> Text:
