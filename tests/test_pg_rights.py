@@ -163,6 +163,9 @@ def test_users_set_and_remove_change_and_drop_the_role(coalition):
     # a coordinator logged in with her own role may not manage roles: one line, nothing saved
     line = one_line(c.cli("users", "remove", c.carl, url=c.login_url(c.anna)))
     assert "nur der Eigentümer der Datenbank" in line
+    # nor run forget, which must reach every party's internal notes
+    line = one_line(c.cli("forget", "Kämmerer", "--yes", url=c.login_url(c.anna)))
+    assert "forget braucht" in line and "Eigentümer" in line
     ok(c.cli("users", "remove", c.carl))
     with c.server.admin.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role_name(c.carl),))

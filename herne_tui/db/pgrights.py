@@ -2,7 +2,7 @@
 
 Each herne-tui user is one PostgreSQL role, named by ``role_name`` (``herne_`` + the name's
 ASCII letters and digits in lower case + ``_`` + 8 hex digits of the name's MD5; e.g. „Anna
-Müller“ → ``herne_anna_m_ller_1a2b3c4d``). The same function exists on the server
+Müller“ → ``herne_anna_m_ller_ba117730``). The same function exists on the server
 (``herne_role_name``), so the policy finds the user behind ``current_user`` without a second
 list. A person logs in with their own role (the URL's user), never with a shared one: then
 even ``psql`` on that login sees what herne-tui would show that person.
@@ -88,6 +88,8 @@ class Status:
     """The connected role may manage roles and grants here (owns ``note``, CREATEROLE)."""
     role: str
     """The connected role (``current_user``)."""
+    owner: bool = False
+    """The connected role owns ``note`` (or is a superuser): the policy does not apply."""
 
 
 def status(conn: Connection | Session) -> Status:
@@ -96,7 +98,7 @@ def status(conn: Connection | Session) -> Status:
         text(
             "SELECT c.relrowsecurity, "
             "       (r.rolsuper OR (r.rolcreaterole AND pg_has_role(c.relowner, 'USAGE'))), "
-            "       current_user "
+            "       current_user, (r.rolsuper OR pg_has_role(c.relowner, 'USAGE')) "
             "FROM pg_class AS c, pg_roles AS r "
             "WHERE c.oid = to_regclass(quote_ident(current_schema()) || '.note') "
             "AND r.rolname = current_user"
@@ -104,7 +106,7 @@ def status(conn: Connection | Session) -> Status:
     ).one_or_none()
     if row is None:
         return Status(False, False, "")
-    return Status(bool(row[0]), bool(row[1]), str(row[2]))
+    return Status(bool(row[0]), bool(row[1]), str(row[2]), bool(row[3]))
 
 
 def _with_literal(conn: Connection, template: str, value: str) -> None:
@@ -217,6 +219,21 @@ def check_manager(session: Session) -> None:
     found = status(conn)
     if found.enabled and not found.manager:
         _refuse(found)
+
+
+def check_owner(session: Session, what: str) -> None:
+    """NotAllowed when rights are on and the connected role is subject to the policy: ``what``
+    (e.g. ``forget``) must reach every party's internal notes, so only the owner runs it."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    found = status(conn)
+    if found.enabled and not found.owner:
+        raise NotAllowed(
+            f"{what} braucht auf PostgreSQL mit Rechten die Anmeldung des Eigentümers der "
+            f"Datenbank (angemeldet als {found.role}, sieht nicht alle internen Notizen); "
+            "nichts gespeichert"
+        )
 
 
 def setup(session: Session, users: list[tuple[str, str]]) -> list[tuple[str, str, bool]]:
