@@ -140,6 +140,11 @@ def test_a_reading_role_cannot_write_and_an_editor_cannot_change_the_user_list(c
                 "VALUES ('measure:ARB-01', 'carl', now(), 'x', 'SPD')"
             )
 
+    # nor may the coordinator Anna with her own login: only the owner changes the user list
+    with psycopg.connect(c.conninfo(c.anna)) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE app_user SET partner = 'CDU'")
+
     # herne-tui with Bert's login refuses his write in one German line, and also when he
     # claims to be the coordinator Anna (herne-tui's own check passes; the server's does not)
     for claimed in (c.bert, c.anna):
