@@ -111,9 +111,12 @@ def test_the_other_partys_role_cannot_read_an_internal_note_even_with_plain_sql(
     with psycopg.connect(pgtools_conninfo(c.url)) as conn:
         assert conn.execute("SELECT count(*) FROM note WHERE intern = 'SPD'").fetchone() == (1,)
 
-    # herne-tui run with Bert's login shows the shared note, never Anna's internal one
-    shown = ok(c.cli("show", "ARB-01", url=c.login_url(c.bert), user=c.bert))
-    assert SHARED in shown and SECRET not in shown
+    # herne-tui run with Bert's login shows the shared note, never Anna's internal one, also
+    # when it claims to be Anna: the server, not herne-tui's filter, keeps it out
+    for claimed in (c.bert, c.anna):
+        shown = ok(c.cli("show", "ARB-01", url=c.login_url(c.bert), user=claimed))
+        assert SHARED in shown and SECRET not in shown
+    assert SECRET in ok(c.cli("show", "ARB-01", url=c.login_url(c.anna)))
 
 
 def test_a_reading_role_cannot_write_and_an_editor_cannot_change_the_user_list(coalition):
@@ -175,6 +178,21 @@ def test_users_set_and_remove_change_and_drop_the_role(coalition):
     with c.server.admin.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role_name(c.carl),))
         assert cur.fetchone() is None
+
+
+def test_a_migration_grants_again(coalition):
+    """A table or column a migration adds is granted to the users' roles in the same step."""
+    c = coalition
+    set_up(c)
+    with psycopg.connect(pgtools_conninfo(c.url), autocommit=True) as conn:
+        conn.execute(f"REVOKE SELECT ON measure FROM {role_name(c.bert)}")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with psycopg.connect(c.conninfo(c.bert)) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT count(*) FROM measure")
+    open_database(c.url).dispose()  # the owner opens it: schema 3 again, grants again
+    with psycopg.connect(c.conninfo(c.bert)) as conn:
+        assert conn.execute("SELECT count(*) FROM measure").fetchone()[0] > 0
 
 
 def test_the_servers_role_names_are_herne_tuis(coalition):
