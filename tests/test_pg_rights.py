@@ -144,9 +144,11 @@ def test_a_reading_role_cannot_write_and_an_editor_cannot_change_the_user_list(c
             )
 
     # nor may the coordinator Anna with her own login: only the owner changes the user list
-    with psycopg.connect(c.conninfo(c.anna)) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("UPDATE app_user SET partner = 'CDU'")
+    with (
+        psycopg.connect(c.conninfo(c.anna)) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        conn.execute("UPDATE app_user SET partner = 'CDU'")
 
     # herne-tui with Bert's login refuses his write in one German line, and also when he
     # claims to be the coordinator Anna (herne-tui's own check passes; the server's does not)
@@ -165,6 +167,18 @@ def test_users_set_and_remove_change_and_drop_the_role(coalition):
     ok(c.cli("users", "set", c.bert, "--role", "bearbeiten"))
     ok(c.cli("set", "ARB-01", "--note", "von Bert", url=c.login_url(c.bert), user=c.bert))
     assert ("von Bert", "") in notes_seen_by(c, c.bert)
+    # logged in with his own role and no --user, herne-tui acts as Bert (not the system user)
+    plain = run_cli(
+        "set", "ARB-01", "--note", "ohne --user", "--db", c.login_url(c.bert),
+        env={"HERNE_TUI_USER": ""},
+    )  # fmt: skip
+    ok(plain)
+    db = open_database(c.url)
+    try:
+        notes = queries.get_measure(db, "ARB-01").notes
+    finally:
+        db.dispose()
+    assert [n.author for n in notes if n.text == "ohne --user"] == [c.bert]
 
     listed = ok(c.cli("users", "list"))
     assert role_name(c.carl) in listed and "PostgreSQL setzt die Rollen durch" in listed
@@ -187,9 +201,11 @@ def test_a_migration_grants_again(coalition):
     with psycopg.connect(pgtools_conninfo(c.url), autocommit=True) as conn:
         conn.execute(f"REVOKE SELECT ON measure FROM {role_name(c.bert)}")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    with psycopg.connect(c.conninfo(c.bert)) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("SELECT count(*) FROM measure")
+    with (
+        psycopg.connect(c.conninfo(c.bert)) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        conn.execute("SELECT count(*) FROM measure")
     open_database(c.url).dispose()  # the owner opens it: schema 3 again, grants again
     with psycopg.connect(c.conninfo(c.bert)) as conn:
         assert conn.execute("SELECT count(*) FROM measure").fetchone()[0] > 0

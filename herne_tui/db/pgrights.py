@@ -221,6 +221,15 @@ def check_manager(session: Session) -> None:
         _refuse(found)
 
 
+def user_of_login(session: Session) -> str | None:
+    """The herne-tui user whose role is ``current_user`` (None: rights off, or no such user)."""
+    if not status(session).enabled:
+        return None
+    rows = session.execute(text("SELECT name FROM app_user")).scalars()
+    current = session.execute(text("SELECT current_user")).scalar()
+    return next((str(n) for n in rows if role_name(str(n)) == current), None)
+
+
 def check_owner(session: Session, what: str) -> None:
     """NotAllowed when rights are on and the connected role is subject to the policy: ``what``
     (e.g. ``forget``) must reach every party's internal notes, so only the owner runs it."""

@@ -165,6 +165,13 @@ def rights_on(db: Database) -> bool:
     return db.read(lambda s: pgrights.status(s).enabled)
 
 
+def login_user(db: Database) -> str | None:
+    """The user whose PostgreSQL role this connection logged in as (rights on), else None."""
+    if not db.is_postgres:
+        return None
+    return db.read(pgrights.user_of_login)
+
+
 def list_users(db: Database) -> tuple[d.User, ...]:
     """Every user, by name."""
     return db.read(access.list_users)
