@@ -248,3 +248,27 @@ def test_pg_setup_on_sqlite_says_it_is_a_convention_there(db_path, db):
 
 def pgtools_conninfo(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def test_the_app_on_the_other_partys_login_never_shows_the_internal_note(coalition):
+    """The app with Bert's login, even told it is Anna (SPD), gets no SPD note from the server."""
+    from pilot import settle, started, until
+    from textual.widgets import Static
+
+    from herne_tui.screens.measure import MeasureScreen
+
+    c = coalition
+    set_up(c)
+    ok(c.cli("set", "ARB-01", "--note", SECRET, "--intern"))
+    ok(c.cli("set", "ARB-01", "--note", SHARED))
+    db = open_database(c.login_url(c.bert))
+    try:
+        async with started(db, user=c.anna, size=(120, 50)) as (app, pilot):
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, MeasureScreen) and app.screen.measure)
+            await settle(pilot)
+            assert app.screen.measure.id == "ARB-01"
+            shown = str(app.screen.query_one("#notes", Static).render())
+            assert SHARED in shown and SECRET not in shown
+    finally:
+        db.dispose()
