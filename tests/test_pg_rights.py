@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from helpers import run_cli
+from helpers import run_cli, wait_until
 from sqlalchemy.engine import make_url
 
 from herne_tui.db.pgrights import role_name
@@ -49,9 +49,20 @@ class Coalition:
     def cli(self, *args: str, url: str | None = None, user: str | None = None, **kw):
         return run_cli(*args, "--db", url or self.url, "--user", user or self.anna, **kw)
 
-    def drop_roles(self) -> None:
-        for role in self.roles:
-            self.server.admin.execute(f"DROP ROLE IF EXISTS {role}")
+    def sessions_of_users(self) -> list:
+        """Backends still logged in as one of the users' roles (a closed connection's backend
+        may take a moment to exit; the owner may not terminate it, so DROP DATABASE waits)."""
+        return self.server.admin.execute(
+            "SELECT usename, state FROM pg_stat_activity WHERE usename = ANY(%s)", (self.roles,)
+        ).fetchall()
+
+    def drop(self) -> None:
+        try:
+            wait_until(lambda: not self.sessions_of_users(), what=self.sessions_of_users)
+            self.server.drop(self.url)  # first the database (its grants go with it)
+        finally:
+            for role in self.roles:
+                self.server.admin.execute(f"DROP ROLE IF EXISTS {role}")
 
 
 @pytest.fixture
@@ -61,8 +72,7 @@ def coalition(pg_server):
     try:
         yield c
     finally:
-        pg_server.drop(url)  # first the database (the grants go with it), then the roles
-        c.drop_roles()
+        c.drop()
 
 
 def ok(result) -> str:
