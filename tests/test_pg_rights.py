@@ -95,7 +95,8 @@ def set_up(c: Coalition) -> None:
     ok(c.cli("users", "add", c.bert, "--partner", "CDU", "--role", "lesen"))
     out = ok(c.cli("users", "pg-setup"))
     assert role_name(c.bert) in out and "interne Notizen geschützt" in out
-    ok(c.cli("users", "add", c.carl, "--partner", "CDU", "--role", "bearbeiten"))  # after setup
+    added = ok(c.cli("users", "add", c.carl, "--partner", "CDU", "--role", "bearbeiten"))
+    assert f"PostgreSQL-Rolle {role_name(c.carl)} angelegt" in added  # after setup: at once
     for name in (c.anna, c.bert, c.carl):
         ok(c.cli("users", "pg-login", name, "--password-stdin", input=PASSWORD + "\n"))
 

@@ -72,6 +72,13 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.users_command == "add":
         u = users.add_user(db, name=args.name, partner=args.partner, role=args.role, user=me)
         print(f"Nutzer {for_terminal(u.name, one_line=True)} eingetragen ({u.partner}, {u.role})")
+        if users.rights_on(db):
+            from herne_tui.db.pgrights import role_name
+
+            print(
+                f"PostgreSQL-Rolle {role_name(u.name)} angelegt (ohne Anmeldung; Passwort: "
+                "herne-tui users pg-login NAME)"
+            )
     elif args.users_command == "set":
         u = users.set_user(db, name=args.name, partner=args.partner, role=args.role, user=me)
         print(f"Nutzer {for_terminal(u.name, one_line=True)}: {u.partner}, {u.role}")
