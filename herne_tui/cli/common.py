@@ -90,12 +90,28 @@ def open_db(
             f"{db.migration_backup}",
             file=sys.stderr,
         )
+    _user_from_login(args, db)
     if seed_if_empty and not read_only and not is_seeded(db):
         report = seed_database(db, load_seed())
         print(
             f"Neue Datenbank {db.where} angelegt und befüllt: {report.summary()}", file=sys.stderr
         )
     return db
+
+
+def _user_from_login(args: argparse.Namespace, db) -> None:
+    """On PostgreSQL with rights (``users pg-setup``), logged in with a user's own role and no
+    ``--user``, $HERNE_TUI_USER or config ``user``: that user acts (not the system user)."""
+    import os
+
+    from herne_tui.paths import ENV_USER
+
+    if not db.is_postgres or getattr(args, "user", "") is not None or os.environ.get(ENV_USER):
+        return
+    from herne_tui.services.users import login_user
+
+    if name := login_user(db):
+        args.user = name
 
 
 def check_common(args: argparse.Namespace) -> None:

@@ -19,13 +19,16 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, inspect, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import SQLModel
 
 from herne_tui import SCHEMA_VERSION  # defined ORM-free, for the quick start
-from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from herne_tui.db import (
+    models,  # noqa: F401  (registers the tables on SQLModel.metadata)
+    pgrights,
+)
 from herne_tui.db.snapshot import backup_before_upgrade
-from herne_tui.db.store import Database, check_readable, resolve_url
+from herne_tui.db.store import Database, check_readable, is_refused, resolve_url
 from herne_tui.errors import HerneError, SchemaError, newer_schema
 from herne_tui.paths import check_writable, default_db_path, system_clock
 
@@ -145,6 +148,7 @@ def _migrate(db: Database, found: int) -> Path | None:
                     text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
                     {"v": str(target)},
                 )
+                _regrant(conn)
         except HerneError:
             raise
         except Exception as exc:
@@ -156,6 +160,15 @@ def _migrate(db: Database, found: int) -> Path | None:
                 f"{target - 1}{saved}"
             ) from None
     return backup
+
+
+def _regrant(conn: Connection) -> None:
+    """PostgreSQL with the server's rights on (``users pg-setup``): the users' grants again,
+    so a table or column a migration added is covered too."""
+    if conn.dialect.name != "postgresql" or not inspect(conn).has_table("app_user"):
+        return
+    rows = conn.execute(text("SELECT name, role FROM app_user")).all()
+    pgrights.regrant_all(conn, [(str(n), str(r)) for n, r in rows])
 
 
 def open_database(
@@ -278,7 +291,7 @@ def _prepare_schema(database: Database, *, create: bool) -> None:
 
 def _unreadable(database: Database, exc: Exception) -> Exception:
     """The one-line error for a database that failed while being read."""
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and is_refused(exc)):
         explained = database.explain(exc)  # locked, read-only, unreachable
         if isinstance(explained, HerneError):
             return explained

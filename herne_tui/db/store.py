@@ -28,11 +28,18 @@ from typing import TypeVar
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 from herne_tui.db.env import busy_timeout_default
-from herne_tui.errors import DatabaseBusy, DatabaseUnavailable, DiskFull, InvalidInput, ReadOnly
+from herne_tui.errors import (
+    DatabaseBusy,
+    DatabaseUnavailable,
+    DiskFull,
+    InvalidInput,
+    NotAllowed,
+    ReadOnly,
+)
 from herne_tui.paths import raw_target, system_clock
 
 """Seconds SQLite waits for another writer's lock before a retry (default 5)."""
@@ -117,6 +124,12 @@ def _is_locked(exc: BaseException) -> bool:
         or "database is busy" in text
         or _sqlstate(exc) in _PG_LOCK_STATES
     )
+
+
+def is_refused(exc: BaseException) -> bool:
+    """PostgreSQL's insufficient_privilege: the login role lacks a grant, or a row-level
+    security policy refused a row (issue 14: the server enforces the roles)."""
+    return _sqlstate(exc) == "42501"
 
 
 def _is_readonly(exc: BaseException) -> bool:
@@ -380,7 +393,11 @@ class Database:
             try:
                 with Session(self._read_engine, expire_on_commit=False) as session:
                     return fn(session)
-            except OperationalError as exc:
+            except DBAPIError as exc:
+                if is_refused(exc):
+                    raise self.explain(exc) from None
+                if not isinstance(exc, OperationalError):
+                    raise
                 if not _is_locked(exc) or attempt == self.retries - 1:
                     raise self.explain(exc) from None
                 time.sleep(0.05 * (attempt + 1))
@@ -397,15 +414,28 @@ class Database:
                     result = fn(session)
                     session.commit()
                     return result
-            except OperationalError as exc:
+            except DBAPIError as exc:
+                if is_refused(exc):
+                    raise self.explain(exc, writing=True) from None
+                if not isinstance(exc, OperationalError):
+                    raise
                 if not _is_locked(exc) or attempt == self.retries - 1:
                     raise self.explain(exc) from None
                 time.sleep(0.1 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def explain(self, exc: Exception) -> Exception:
-        """The user-facing error for a locked, read-only or unreachable database; else ``exc``."""
+    def explain(self, exc: Exception, *, writing: bool = False) -> Exception:
+        """The user-facing error for a locked, read-only, refused or unreachable database;
+        else ``exc``."""
         where = self.where
+        if self.is_postgres and is_refused(exc):
+            login = make_url(self.url).username or "?"
+            what = "die Änderung" if writing else "das Lesen"
+            return NotAllowed(
+                f"Der PostgreSQL-Server verweigert {what}: die Anmeldung {login} hat dafür "
+                f"keine Rechte (Rolle prüfen: herne-tui users list)"
+                + ("; nichts gespeichert" if writing else "")
+            )
         if _is_locked(exc):
             return DatabaseBusy(
                 f"Datenbank {where} ist von einem anderen Programm gesperrt; "
@@ -512,4 +542,5 @@ __all__ = [
     "pg_reason",
     "PG_WRITE_LOCK",
     "PG_DRIVER",
+    "is_refused",
 ]

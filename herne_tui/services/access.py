@@ -4,8 +4,9 @@ A database without users behaves as before users existed: everyone may do everyt
 one user exists, ``authorize`` refuses a change the writer's role does not allow; the one
 write path (``services.edits``) and every service that adds rows call it, so the app, the
 CLI and the tests obey the same rules. On SQLite this is a convention herne-tui keeps (whoever
-can read the file can read and change everything); on PostgreSQL as well for now (one database
-role for every user; row-level security per user is not built yet).
+can read the file can read and change everything); on PostgreSQL, after ``users pg-setup``,
+the server enforces it as well (``db.pgrights``: a role per user, row-level security on the
+internal notes, grants per role), whatever a client claims as its ``--user``.
 """
 
 from __future__ import annotations

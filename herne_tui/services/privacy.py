@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Text, cast, func, or_, text
 from sqlmodel import Session, SQLModel, select
 
+from herne_tui.db import pgrights
 from herne_tui.db.models import (
     CommitteeRow,
     DissentRow,
@@ -267,6 +268,7 @@ def forget(db: Database, *, name: str, user: str, dry_run: bool = False) -> Forg
         if db.is_sqlite:
             session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
         access.authorize(session, user, "privacy")
+        pgrights.check_owner(session, "forget")  # another party's internal notes too
         counts = _scan(session, clean, True)
         if counts:
             session.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from herne_tui.db import pgrights
 from herne_tui.db.models import UserRow
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
@@ -43,6 +44,7 @@ def add_user(db: Database, *, name: str, partner: str, role: str, user: str) -> 
     """Add a user; the first one must have the role ``koordination``."""
 
     def run(session: Session) -> d.User:
+        pgrights.check_manager(session)
         clean, party, kind = _clean(session, name, partner, role)
         if not access.users_exist(session) and kind != "koordination":
             raise InvalidInput(
@@ -60,6 +62,7 @@ def add_user(db: Database, *, name: str, partner: str, role: str, user: str) -> 
         row = UserRow(name=clean, partner=party, role=kind, created_at=at)
         session.add(row)
         session.flush()
+        pgrights.sync_user(session, clean, kind)  # PostgreSQL with rights: the user's role
         return access.to_user(row)
 
     return db.write(run)
@@ -71,6 +74,7 @@ def set_user(
     """Change a user's partner and/or role."""
 
     def run(session: Session) -> d.User:
+        pgrights.check_manager(session)
         clean, party, kind = _clean(session, name, partner, role)
         row = session.get(UserRow, clean)
         if row is None:
@@ -89,6 +93,7 @@ def set_user(
             row.version += 1
         session.add(row)
         session.flush()
+        pgrights.sync_user(session, clean, row.role)
         return access.to_user(row)
 
     return db.write(run)
@@ -98,6 +103,7 @@ def remove_user(db: Database, *, name: str, user: str) -> None:
     """Remove a user (their history stays); never the last coordinator."""
 
     def run(session: Session) -> None:
+        pgrights.check_manager(session)
         clean = " ".join((name or "").split())
         row = session.get(UserRow, clean)
         if row is None:
@@ -114,8 +120,56 @@ def remove_user(db: Database, *, name: str, user: str) -> None:
             field="*", old={"partner": row.partner, "role": row.role}, new=None, txn=new_txn(),
         )  # fmt: skip
         session.delete(row)
+        session.flush()
+        pgrights.sync_user(session, clean, None)
 
     db.write(run)
+
+
+def setup_rights(db: Database, *, user: str) -> list[tuple[str, str, bool]]:
+    """Switch on (or refresh) the server's rights on PostgreSQL: row-level security on the
+    notes, a role per user with its grants (``db.pgrights``). Returns (user, role, created)."""
+    if not db.is_postgres:
+        raise InvalidInput(
+            "PostgreSQL-Rechte gibt es nur auf PostgreSQL; auf SQLite sind die Rollen eine "
+            "Absprache, die herne-tui einhält (wer die Datei lesen kann, liest alles)"
+        )
+
+    def run(session: Session) -> list[tuple[str, str, bool]]:
+        access.authorize(session, user, "user")
+        rows = session.exec(select(UserRow).order_by(UserRow.name)).all()
+        return pgrights.setup(session, [(r.name, r.role) for r in rows])
+
+    return db.write(run)
+
+
+def set_login(db: Database, *, name: str, password: str | None, user: str) -> str:
+    """Give user ``name``'s PostgreSQL role a password and LOGIN (None: NOLOGIN again)."""
+    if not db.is_postgres:
+        raise InvalidInput("Anmeldungen pro Nutzer gibt es nur auf PostgreSQL")
+
+    def run(session: Session) -> str:
+        access.authorize(session, user, "user")
+        clean = " ".join((name or "").split())
+        if session.get(UserRow, clean) is None:
+            raise NotFound(f"Nutzer „{clean}“ gibt es nicht (herne-tui users list)")
+        return pgrights.set_login(session, clean, password)
+
+    return db.write(run)
+
+
+def rights_on(db: Database) -> bool:
+    """True when the PostgreSQL server enforces the roles here (``users pg-setup`` ran)."""
+    if not db.is_postgres:
+        return False
+    return db.read(lambda s: pgrights.status(s).enabled)
+
+
+def login_user(db: Database) -> str | None:
+    """The user whose PostgreSQL role this connection logged in as (rights on), else None."""
+    if not db.is_postgres:
+        return None
+    return db.read(pgrights.user_of_login)
 
 
 def list_users(db: Database) -> tuple[d.User, ...]:
