@@ -143,8 +143,9 @@ class BoardScreen(HerneScreen):
         self.column_index = 0
         self.rows: dict[str, int] = {}
         self.focus_id: str | None = None
-        self._views: dict[str, tuple[Measure, CardView]] = {}
-        """Each measure's card view, kept while the measure is the same object."""
+        self._views: dict[str, tuple[Measure, str, CardView]] = {}
+        """Each measure's card view, kept while the measure is the same object and the search
+        text the same (its matches are highlighted on the card)."""
         self._topic_index: dict[str, int] = {}
         self._pending: dict[str, str] = {}
         """Status a card will have once the saves in flight are done."""
@@ -314,10 +315,12 @@ class BoardScreen(HerneScreen):
         return bool(self._status_keys()) and bool(self.query(CardList))
 
     def _card_view(self, m: Measure) -> CardView:
-        """The card of a measure, made once per version of it (when it is first drawn)."""
+        """The card of a measure, made once per version of it and search text (when it is
+        first drawn)."""
+        needle = self._filter.text.strip()
         cached = self._views.get(m.id)
-        if cached is not None and cached[0] is m:
-            return cached[1]
+        if cached is not None and cached[0] is m and cached[1] == needle:
+            return cached[2]
         done = self.model.done if self.model is not None else frozenset()
         view = CardView(
             m.id,
@@ -326,8 +329,9 @@ class BoardScreen(HerneScreen):
             plain(m.title, one_line=True),
             boardview.markers(m, self.today, done),
             m.is_overdue(self.today, done),
+            needle,
         )
-        self._views[m.id] = (m, view)
+        self._views[m.id] = (m, needle, view)
         return view
 
     def _refresh_columns(self, changed: set[str] | None = None) -> None:

@@ -26,13 +26,12 @@ from textual.worker import get_current_worker
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter
 from herne_tui.domain.objects import Board, HistoryEntry, Measure, agreement_of, format_date
-from herne_tui.domain.search import spans
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.edit_form import EditForm, FormField
 from herne_tui.screens.pickers import ChoicePicker, FilterForm, TopicPicker
-from herne_tui.widgets.shown import cell, plain
+from herne_tui.widgets.shown import cell, highlighted, plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,10 +332,7 @@ class TableScreen(HerneScreen):
     def _cell(self, key: str, measure: Measure) -> Text:
         """One cell; in the id and title columns a text search's matches are highlighted."""
         shown = cell(BY_KEY[key].text(measure, self.data))
-        if key in ("id", "title") and self.filter.text.strip():
-            for start, end in spans(shown.plain, self.filter.text):
-                shown.stylize("reverse", start, end)
-        return shown
+        return highlighted(shown, self.filter.text) if key in ("id", "title") else shown
 
     def focused_measure(self) -> Measure | None:
         """The measure under the cursor."""
