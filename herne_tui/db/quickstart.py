@@ -22,6 +22,7 @@ from pathlib import Path
 from herne_tui import SCHEMA_VERSION
 from herne_tui.db.env import busy_timeout_default
 from herne_tui.domain import objects as d
+from herne_tui.domain import search
 from herne_tui.paths import check_writable, plain_sqlite_file
 
 MEASURE_COLUMNS = (
@@ -123,21 +124,23 @@ def read_board(path: Path) -> d.Board | None:
         topics, statuses = _labels(conn)
         if not topics or not statuses:
             return None
-        notes = Counter(
-            dict(
-                conn.execute(
-                    "SELECT subject, count(*) FROM note WHERE subject LIKE 'measure:%' "
-                    "AND intern = '' GROUP BY subject"
-                )
-            )
-        )
+        shared: dict[str, list[str]] = defaultdict(list)  # the shared notes only (issue 14)
+        for subject, text in conn.execute(
+            "SELECT subject, text FROM note WHERE subject LIKE 'measure:%' AND intern = '' "
+            "ORDER BY id"
+        ):
+            shared[subject].append(text)
+        notes = Counter({subject: len(texts) for subject, texts in shared.items()})
         repeats = defaultdict(list)
         for of, topic, paragraph in conn.execute(
             "SELECT of_measure, topic_key, paragraph FROM repeat ORDER BY id"
         ):
             repeats[of].append(d.Place(topic, paragraph))
         measures = tuple(
-            _measure(r, notes, repeats)
+            replace(
+                _measure(r, notes, repeats),
+                notes_text=search.notes_text(shared.get(f"measure:{r[0]}", ())),
+            )
             for r in conn.execute(f"SELECT {MEASURE_COLUMNS} FROM measure ORDER BY position")
         )
         meta = {}

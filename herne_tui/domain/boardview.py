@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from herne_tui.domain.objects import Board, HistoryEntry, Measure
@@ -59,7 +59,7 @@ def matches(m: Measure, f: BoardFilter, today: date, done: frozenset[str]) -> bo
         return False
     if f.text:
         needle = fold(f.text.strip())
-        if needle and needle not in m.haystack():
+        if needle and needle not in m.haystack() and needle not in (m.notes_text or ""):
             return False
     return True
 
@@ -156,6 +156,8 @@ class BoardModel:
         newer save must not undo it on screen.
         """
         old = self.by_id.get(m.id)
+        if old is not None and m.notes_text is None:  # a save's result: notes as read before
+            m = replace(m, notes_text=old.notes_text)
         if old is not None and (old.version > m.version or old == m):
             return set()
         changed = self._take_out(old) if old is not None else set()

@@ -9,6 +9,7 @@ highlighting, although folding changes the length of a text.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 _GERMAN = {"ä": "ae", "ö": "oe", "ü": "ue"}  # ß and ẞ: casefold() gives "ss"
@@ -43,6 +44,12 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     return "".join(_fold_char(c) for c in text)
+
+
+def notes_text(texts: Iterable[str]) -> str:
+    """The folded text of some notes as the board searches it: one line per note (a search
+    never spans two), white space within a note collapsed."""
+    return "\n".join(fold(" ".join(text.split())) for text in texts)
 
 
 def spans(text: str, needle: str) -> list[tuple[int, int]]:

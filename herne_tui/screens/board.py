@@ -182,7 +182,7 @@ class BoardScreen(HerneScreen):
         yield Static(id="filterbar", markup=False)
         yield Columns(id="columns")
         yield Static("Keine Maßnahmen.", id="empty")
-        yield Input(placeholder="Suche in ID, Titel und Text – esc löscht", id="filter")
+        yield Input(placeholder="Suche in ID, Titel, Text und Notizen – esc löscht", id="filter")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -254,7 +254,7 @@ class TableScreen(HerneScreen):
             yield DataTable(id="measures", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
                 yield Static(id="detail-text", markup=False)
-        yield Input(placeholder="Suche in ID, Titel und Text – esc löscht", id="filter")
+        yield Input(placeholder="Suche in ID, Titel, Text und Notizen – esc löscht", id="filter")
         yield Footer()
 
     def on_mount(self) -> None:
