@@ -69,3 +69,33 @@ async def test_narrow_terminal_keeps_the_pane_hidden_with_a_notice(db):
         await until(pilot, lambda: pane.display and pane_text(app).startswith("ARB-01"))
         await pilot.resize_terminal(90, 30)
         await until(pilot, lambda: not pane.display)
+
+
+async def test_while_one_read_runs_only_the_measure_focused_last_is_read_next():
+    import threading
+
+    from textual.app import App
+
+    release = threading.Event()
+    reads: list[str] = []
+
+    def read(measure_id: str) -> str:
+        reads.append(measure_id)
+        if measure_id == "A":
+            release.wait(10)
+        return f"Text von {measure_id}"
+
+    class One(App):
+        def compose(self):
+            yield DetailPane(read, id="detail")
+
+    app = One()
+    async with app.run_test() as pilot:
+        pane = app.query_one(DetailPane)
+        pane.set_visible(True)
+        for measure_id in ("A", "B", "C", "D"):  # the focus moves on while A is read
+            pane.show(measure_id)
+        await until(pilot, lambda: reads == ["A"])
+        release.set()
+        await until(pilot, lambda: "Text von D" in pane_text(app), what=lambda: pane_text(app))
+        assert reads == ["A", "D"]  # one read at a time; B and C were never read
