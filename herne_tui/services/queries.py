@@ -367,6 +367,11 @@ def cards(db: Database, ids: Iterable[str]) -> dict[str, d.Measure]:
     return db.read(lambda s: read_cards(s, ids))
 
 
+def measure_ids(db: Database) -> frozenset[str]:
+    """Every measure's id (what a line of a report may name, e.g. to open it)."""
+    return db.read(lambda s: frozenset(s.exec(select(MeasureRow.id)).all()))
+
+
 def labels(db: Database) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
     """Topics and statuses, without the measures."""
     return db.read(read_labels)
