@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pilot import settle, started, until
 
 from herne_tui.screens.board import BoardScreen
@@ -95,6 +96,7 @@ async def test_a_note_word_finds_the_measure(db):
         assert shown == [first]
 
 
+@pytest.mark.both_backends
 async def test_another_partys_internal_note_is_never_found(db):
     users.add_user(db, name="anna", partner="SPD", role="koordination", user="anna")
     users.add_user(db, name="carl", partner="CDU", role="bearbeiten", user="anna")

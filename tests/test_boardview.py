@@ -124,3 +124,15 @@ def test_the_notes_text_is_searched_and_kept_when_a_save_result_has_none():
     model.put(saved)
     assert [m.lead for m in model.shown["offen"]] == ["SPD"]  # the save is shown, still found
     assert model.by_id["SCH-02"].notes_text == read.notes_text
+
+
+def test_the_kept_haystack_follows_a_changed_measure():
+    from herne_tui.domain.boardview import BoardModel
+
+    board = Board((), (Status("offen", "Offen", 1, False),), (measure(),), {})
+    model = BoardModel(board, BoardFilter(text="hauptschule"), TODAY)
+    assert [m.id for m in model.shown["offen"]] == ["SCH-02"]
+    model.put(measure(version=2, title="Gesamtschule", text="Eine neue Gesamtschule."))
+    assert model.shown["offen"] == []  # the old title's words find it no more
+    model.set_filter(BoardFilter(text="gesamtschule"))
+    assert [m.title for m in model.shown["offen"]] == ["Gesamtschule"]

@@ -24,7 +24,7 @@ def test_quick_board_equals_the_orm_board(db, db_path):
     quick, orm = read_board(db_path), queries.load_board(db)
     assert quick == orm
     first = next(m for m in quick.measures if m.id == "ARB-01")
-    assert first.notes_text == "eine notiz\nzweite notiz: grosse strasse"  # no internal note
+    assert first.notes_text == "eine notiz\nzweite  notiz:\tgrosse strasse"  # no internal note
     assert first.note_count == 2
 
 

@@ -137,10 +137,7 @@ def read_board(path: Path) -> d.Board | None:
         ):
             repeats[of].append(d.Place(topic, paragraph))
         measures = tuple(
-            replace(
-                _measure(r, notes, repeats),
-                notes_text=search.notes_text(shared.get(f"measure:{r[0]}", ())),
-            )
+            _measure(r, notes, repeats, search.notes_text(shared.get(f"measure:{r[0]}", ())))
             for r in conn.execute(f"SELECT {MEASURE_COLUMNS} FROM measure ORDER BY position")
         )
         meta = {}
@@ -182,7 +179,7 @@ def _with_pending(conn, measures: tuple[d.Measure, ...], meta: dict) -> tuple[d.
     return tuple(out)
 
 
-def _measure(r, notes: Counter, repeats) -> d.Measure:
+def _measure(r, notes: Counter, repeats, notes_text: str | None = None) -> d.Measure:
     (
         mid,
         topic,
@@ -220,6 +217,7 @@ def _measure(r, notes: Counter, repeats) -> d.Measure:
         version=version,
         note_count=notes.get(f"measure:{mid}", 0),
         origin=origin or "",
+        notes_text=notes_text,
     )
 
 

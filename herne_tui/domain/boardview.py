@@ -45,8 +45,11 @@ class BoardFilter:
         return " · ".join(parts)
 
 
-def matches(m: Measure, f: BoardFilter, today: date, done: frozenset[str]) -> bool:
-    """True when a measure passes every active filter (text search is case-insensitive)."""
+def matches(
+    m: Measure, f: BoardFilter, today: date, done: frozenset[str], hay: str | None = None
+) -> bool:
+    """True when a measure passes every active filter (text search is case-insensitive and
+    folded; ``hay``: ``m.haystack()`` when the caller keeps it)."""
     if f.topic and m.topic != f.topic:
         return False
     if f.lead == "-" and m.lead:
@@ -59,7 +62,11 @@ def matches(m: Measure, f: BoardFilter, today: date, done: frozenset[str]) -> bo
         return False
     if f.text:
         needle = fold(f.text.strip())
-        if needle and needle not in m.haystack() and needle not in (m.notes_text or ""):
+        if (
+            needle
+            and needle not in (m.haystack() if hay is None else hay)
+            and (needle not in (m.notes_text or ""))
+        ):
             return False
     return True
 
@@ -103,6 +110,7 @@ class BoardModel:
 
     __slots__ = (
         "_board",
+        "_hay",
         "_keys",
         "by_id",
         "done",
@@ -125,14 +133,26 @@ class BoardModel:
         self.shown: dict[str, list[Measure]] = {}
         self._keys: dict[str, list[tuple[int, str]]] = {}
         self._board: Board | None = board
+        self._hay: dict[str, tuple[Measure, str]] = {}
+        """Each measure's folded haystack, kept while the measure is the same object: a key
+        typed in the search folds nothing again."""
         self._rebuild()
 
     def _rebuild(self) -> None:
         self.shown = {s.key: [] for s in self.statuses}
         for m in sorted(self.by_id.values(), key=_order):
-            if m.status in self.shown and matches(m, self.filter, self.today, self.done):
+            if m.status in self.shown and self._passes(m):
                 self.shown[m.status].append(m)
         self._keys = {key: [_order(m) for m in items] for key, items in self.shown.items()}
+
+    def _passes(self, m: Measure) -> bool:
+        hay = None
+        if self.filter.text:
+            kept = self._hay.get(m.id)
+            if kept is None or kept[0] is not m:
+                kept = self._hay[m.id] = (m, m.haystack())
+            hay = kept[1]
+        return matches(m, self.filter, self.today, self.done, hay)
 
     # -- whole-board changes (walk every measure) -------------------------------------------------
     def set_filter(self, f: BoardFilter) -> None:
@@ -163,7 +183,7 @@ class BoardModel:
         changed = self._take_out(old) if old is not None else set()
         self.by_id[m.id] = m
         self._board = None
-        if m.status in self.shown and matches(m, self.filter, self.today, self.done):
+        if m.status in self.shown and self._passes(m):
             key = _order(m)
             index = bisect_left(self._keys[m.status], key)
             self._keys[m.status].insert(index, key)
@@ -174,6 +194,7 @@ class BoardModel:
     def remove(self, measure_id: str) -> set[str]:
         """Drop a measure (deleted elsewhere); the status keys of the columns that changed."""
         old = self.by_id.pop(measure_id, None)
+        self._hay.pop(measure_id, None)
         if old is None:
             return set()
         self._board = None
