@@ -71,6 +71,27 @@ def matches(
     return True
 
 
+class Haystacks:
+    """Each measure's folded haystack, kept while the measure is the same object: a key typed
+    in the search folds nothing again (the board and the table keep one each)."""
+
+    __slots__ = ("_kept",)
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[Measure, str]] = {}
+
+    def of(self, m: Measure) -> str:
+        """``m.haystack()``, folded once per measure object."""
+        kept = self._kept.get(m.id)
+        if kept is None or kept[0] is not m:
+            kept = self._kept[m.id] = (m, m.haystack())
+        return kept[1]
+
+    def forget(self, measure_id: str) -> None:
+        """Drop a measure that left the board."""
+        self._kept.pop(measure_id, None)
+
+
 def columns(board: Board, f: BoardFilter, today: date) -> dict[str, list[Measure]]:
     """Measures per status key, in agreement order, after filtering."""
     done = board.done_statuses
@@ -133,9 +154,7 @@ class BoardModel:
         self.shown: dict[str, list[Measure]] = {}
         self._keys: dict[str, list[tuple[int, str]]] = {}
         self._board: Board | None = board
-        self._hay: dict[str, tuple[Measure, str]] = {}
-        """Each measure's folded haystack, kept while the measure is the same object: a key
-        typed in the search folds nothing again."""
+        self._hay = Haystacks()
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -146,12 +165,7 @@ class BoardModel:
         self._keys = {key: [_order(m) for m in items] for key, items in self.shown.items()}
 
     def _passes(self, m: Measure) -> bool:
-        hay = None
-        if self.filter.text:
-            kept = self._hay.get(m.id)
-            if kept is None or kept[0] is not m:
-                kept = self._hay[m.id] = (m, m.haystack())
-            hay = kept[1]
+        hay = self._hay.of(m) if self.filter.text else None
         return matches(m, self.filter, self.today, self.done, hay)
 
     # -- whole-board changes (walk every measure) -------------------------------------------------
@@ -194,7 +208,7 @@ class BoardModel:
     def remove(self, measure_id: str) -> set[str]:
         """Drop a measure (deleted elsewhere); the status keys of the columns that changed."""
         old = self.by_id.pop(measure_id, None)
-        self._hay.pop(measure_id, None)
+        self._hay.forget(measure_id)
         if old is None:
             return set()
         self._board = None

@@ -218,6 +218,7 @@ class TableScreen(HerneScreen):
         self.rows: list[Measure] = []
         self.marked: set[str] = set()
         """Measures marked for a bulk edit (kept while the filter changes)."""
+        self._hay = boardview.Haystacks()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -267,8 +268,11 @@ class TableScreen(HerneScreen):
         if self.board is None:
             return []
         done = self.board.done_statuses
+        f, hay = self.filter, self._hay
         hits = [
-            m for m in self.board.measures if boardview.matches(m, self.filter, self.today, done)
+            m
+            for m in self.board.measures
+            if boardview.matches(m, f, self.today, done, hay.of(m) if f.text else None)
         ]
         return sorted_measures(hits, self.sort_key, self.reverse, self.data)
 
