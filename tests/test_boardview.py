@@ -108,3 +108,31 @@ def test_columns_keep_agreement_order_and_only_known_statuses():
     assert columns(board, BoardFilter(overdue_only=True), TODAY) == {"offen": [], "umgesetzt": []}
     assert markers(ms[4], TODAY, board.done_statuses) == "fällig 01.01.26"
     assert markers(measure(lead="SPD", due=date(2026, 3, 2)), TODAY, DONE) == "SPD fällig 02.03.26"
+
+
+def test_the_notes_text_is_searched_and_kept_when_a_save_result_has_none():
+    from herne_tui.domain.boardview import BoardModel
+    from herne_tui.domain.search import notes_text
+
+    read = measure(notes_text=notes_text(["Termin mit dem Förderverein"]), note_count=1)
+    assert matches(read, BoardFilter(text="Foerderverein"), TODAY, DONE)
+    assert not matches(measure(), BoardFilter(text="Foerderverein"), TODAY, DONE)
+    board = Board((), (Status("offen", "Offen", 1, False),), (read,), {})
+    model = BoardModel(board, BoardFilter(text="förderverein"), TODAY)
+    assert [m.id for m in model.shown["offen"]] == ["SCH-02"]
+    saved = measure(version=2, lead="SPD", note_count=1)  # a save's result: no notes_text
+    model.put(saved)
+    assert [m.lead for m in model.shown["offen"]] == ["SPD"]  # the save is shown, still found
+    assert model.by_id["SCH-02"].notes_text == read.notes_text
+
+
+def test_the_kept_haystack_follows_a_changed_measure():
+    from herne_tui.domain.boardview import BoardModel
+
+    board = Board((), (Status("offen", "Offen", 1, False),), (measure(),), {})
+    model = BoardModel(board, BoardFilter(text="hauptschule"), TODAY)
+    assert [m.id for m in model.shown["offen"]] == ["SCH-02"]
+    model.put(measure(version=2, title="Gesamtschule", text="Eine neue Gesamtschule."))
+    assert model.shown["offen"] == []  # the old title's words find it no more
+    model.set_filter(BoardFilter(text="gesamtschule"))
+    assert [m.title for m in model.shown["offen"]] == ["Gesamtschule"]

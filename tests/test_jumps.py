@@ -34,3 +34,24 @@ async def test_enter_on_a_due_date_opens_the_measure(db):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, MeasureScreen))
         assert app.screen.measure_id == "MOB-03"
+
+
+async def test_enter_on_a_related_id_opens_that_measure(db):
+    from textual.widgets import Button
+
+    async with started(db) as (app, pilot):
+        await pilot.press("enter")  # the focused card, ARB-01 ("Verwandt: MOB-17")
+        await until(pilot, lambda: isinstance(app.screen, MeasureScreen) and app.screen.measure)
+        first = app.screen
+        await until(pilot, lambda: first.query(".related"))
+        related = first.query_one(".related", Button)
+        assert related.name == "MOB-17" and "MOB-17" in str(related.label)
+        await pilot.press("shift+tab")  # from the status field back to the related id
+        assert app.focused is related
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: isinstance(app.screen, MeasureScreen) and app.screen is not first
+        )
+        assert app.screen.measure_id == "MOB-17"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is first)

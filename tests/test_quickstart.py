@@ -6,7 +6,7 @@ import sqlite3
 
 from herne_tui.db.quickstart import DeferredDatabase, quick_start, read_board
 from herne_tui.db.schema import open_database
-from herne_tui.services import edits, papers, queries
+from herne_tui.services import edits, papers, queries, users
 
 
 def test_quick_board_equals_the_orm_board(db, db_path):
@@ -18,7 +18,14 @@ def test_quick_board_equals_the_orm_board(db, db_path):
         note="eine Notiz",
     )
     papers.add_paper(db, values={"title": "x", "kind": "vorlage", "body": "Rat"}, user="a")
-    assert read_board(db_path) == queries.load_board(db)
+    edits.add_note(db, measure_id="ARB-01", text="Zweite  Notiz:\tGroße Straße", user="b")
+    users.add_user(db, name="a", partner="SPD", role="koordination", user="a")
+    edits.add_note(db, measure_id="ARB-01", text="nur intern", user="a", intern=True)
+    quick, orm = read_board(db_path), queries.load_board(db)
+    assert quick == orm
+    first = next(m for m in quick.measures if m.id == "ARB-01")
+    assert first.notes_text == "eine notiz\nzweite  notiz:\tgrosse strasse"  # no internal note
+    assert first.note_count == 2
 
 
 def test_quick_start_steps_aside(tmp_path, db, db_path):

@@ -109,3 +109,31 @@ async def test_the_first_visit_shows_a_loading_state_and_does_not_block(db, monk
         await pilot.press("w")
         await until(pilot, lambda: screen.data is not None, what="the review")
         assert not str(screen.query_one("#state").render()).strip()
+
+
+async def test_enter_on_a_review_line_opens_its_measure(db):
+    from textual.widgets import OptionList
+
+    from herne_tui.screens.measure import MeasureScreen
+
+    edits.move_measure(db, measure_id="KJF-02", status="beratung", user="anna")
+    edits.add_note(db, measure_id="SCH-04", text="Elternabend am Montag", user="anna")
+    async with started(db, size=(120, 40)) as (app, pilot):
+        await pilot.press("w")
+        screen = await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen)
+        await until(pilot, lambda: screen.lines, what="the review's measure lines")
+        lines = screen.query_one(OptionList)
+        assert app.focused is lines
+        # the cursor starts on the first measure line (headings are skipped) ...
+        assert screen.lines[lines.highlighted_option.id] == "KJF-02"
+        await pilot.press("down")  # ... and down goes to the next measure line
+        assert screen.lines[lines.highlighted_option.id] == "SCH-04"
+        assert "Elternabend" in str(lines.highlighted_option.prompt)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MeasureScreen))
+        assert app.screen.measure_id == "SCH-04"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.press("up", "enter")
+        await until(pilot, lambda: isinstance(app.screen, MeasureScreen))
+        assert app.screen.measure_id == "KJF-02"

@@ -45,3 +45,10 @@ def test_board_filter_finds_by_folded_words(db) -> None:  # noqa: ANN001
     }
     expected = {m.id for m in board.measures if "Südpool" in m.text or "Südpool" in m.title}
     assert expected and hits == expected
+
+
+@given(st.text())
+def test_folding_a_text_equals_folding_each_character(text: str) -> None:
+    from herne_tui.domain.search import _fold_char
+
+    assert fold(text) == "".join(_fold_char(c) for c in text)

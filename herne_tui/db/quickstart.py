@@ -23,6 +23,7 @@ from pathlib import Path
 from herne_tui import SCHEMA_VERSION
 from herne_tui.db.env import busy_timeout_default
 from herne_tui.domain import objects as d
+from herne_tui.domain import search
 from herne_tui.paths import check_writable, plain_sqlite_file
 
 _log = logging.getLogger(__name__)
@@ -128,21 +129,20 @@ def read_board(path: Path) -> d.Board | None:
         topics, statuses = _labels(conn)
         if not topics or not statuses:
             return None
-        notes = Counter(
-            dict(
-                conn.execute(
-                    "SELECT subject, count(*) FROM note WHERE subject LIKE 'measure:%' "
-                    "AND intern = '' GROUP BY subject"
-                )
-            )
-        )
+        shared: dict[str, list[str]] = defaultdict(list)  # the shared notes only (issue 14)
+        for subject, text in conn.execute(
+            "SELECT subject, text FROM note WHERE subject LIKE 'measure:%' AND intern = '' "
+            "ORDER BY id"
+        ):
+            shared[subject].append(text)
+        notes = Counter({subject: len(texts) for subject, texts in shared.items()})
         repeats = defaultdict(list)
         for of, topic, paragraph in conn.execute(
             "SELECT of_measure, topic_key, paragraph FROM repeat ORDER BY id"
         ):
             repeats[of].append(d.Place(topic, paragraph))
         measures = tuple(
-            _measure(r, notes, repeats)
+            _measure(r, notes, repeats, search.notes_text(shared.get(f"measure:{r[0]}", ())))
             for r in conn.execute(f"SELECT {MEASURE_COLUMNS} FROM measure ORDER BY position")
         )
         meta = {}
@@ -184,7 +184,7 @@ def _with_pending(conn, measures: tuple[d.Measure, ...], meta: dict) -> tuple[d.
     return tuple(out)
 
 
-def _measure(r, notes: Counter, repeats) -> d.Measure:
+def _measure(r, notes: Counter, repeats, notes_text: str | None = None) -> d.Measure:
     (
         mid,
         topic,
@@ -222,6 +222,7 @@ def _measure(r, notes: Counter, repeats) -> d.Measure:
         version=version,
         note_count=notes.get(f"measure:{mid}", 0),
         origin=origin or "",
+        notes_text=notes_text,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from herne_tui.domain.objects import Board, HistoryEntry, Measure
@@ -45,8 +45,11 @@ class BoardFilter:
         return " · ".join(parts)
 
 
-def matches(m: Measure, f: BoardFilter, today: date, done: frozenset[str]) -> bool:
-    """True when a measure passes every active filter (text search is case-insensitive)."""
+def matches(
+    m: Measure, f: BoardFilter, today: date, done: frozenset[str], hay: str | None = None
+) -> bool:
+    """True when a measure passes every active filter (text search is case-insensitive and
+    folded; ``hay``: ``m.haystack()`` when the caller keeps it)."""
     if f.topic and m.topic != f.topic:
         return False
     if f.lead == "-" and m.lead:
@@ -59,9 +62,34 @@ def matches(m: Measure, f: BoardFilter, today: date, done: frozenset[str]) -> bo
         return False
     if f.text:
         needle = fold(f.text.strip())
-        if needle and needle not in m.haystack():
+        if (
+            needle
+            and needle not in (m.haystack() if hay is None else hay)
+            and (needle not in (m.notes_text or ""))
+        ):
             return False
     return True
+
+
+class Haystacks:
+    """Each measure's folded haystack, kept while the measure is the same object: a key typed
+    in the search folds nothing again (the board and the table keep one each)."""
+
+    __slots__ = ("_kept",)
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[Measure, str]] = {}
+
+    def of(self, m: Measure) -> str:
+        """``m.haystack()``, folded once per measure object."""
+        kept = self._kept.get(m.id)
+        if kept is None or kept[0] is not m:
+            kept = self._kept[m.id] = (m, m.haystack())
+        return kept[1]
+
+    def forget(self, measure_id: str) -> None:
+        """Drop a measure that left the board."""
+        self._kept.pop(measure_id, None)
 
 
 def columns(board: Board, f: BoardFilter, today: date) -> dict[str, list[Measure]]:
@@ -103,6 +131,7 @@ class BoardModel:
 
     __slots__ = (
         "_board",
+        "_hay",
         "_keys",
         "by_id",
         "done",
@@ -125,14 +154,19 @@ class BoardModel:
         self.shown: dict[str, list[Measure]] = {}
         self._keys: dict[str, list[tuple[int, str]]] = {}
         self._board: Board | None = board
+        self._hay = Haystacks()
         self._rebuild()
 
     def _rebuild(self) -> None:
         self.shown = {s.key: [] for s in self.statuses}
         for m in sorted(self.by_id.values(), key=_order):
-            if m.status in self.shown and matches(m, self.filter, self.today, self.done):
+            if m.status in self.shown and self._passes(m):
                 self.shown[m.status].append(m)
         self._keys = {key: [_order(m) for m in items] for key, items in self.shown.items()}
+
+    def _passes(self, m: Measure) -> bool:
+        hay = self._hay.of(m) if self.filter.text else None
+        return matches(m, self.filter, self.today, self.done, hay)
 
     # -- whole-board changes (walk every measure) -------------------------------------------------
     def set_filter(self, f: BoardFilter) -> None:
@@ -156,12 +190,14 @@ class BoardModel:
         newer save must not undo it on screen.
         """
         old = self.by_id.get(m.id)
+        if old is not None and m.notes_text is None:  # a save's result: notes as read before
+            m = replace(m, notes_text=old.notes_text)
         if old is not None and (old.version > m.version or old == m):
             return set()
         changed = self._take_out(old) if old is not None else set()
         self.by_id[m.id] = m
         self._board = None
-        if m.status in self.shown and matches(m, self.filter, self.today, self.done):
+        if m.status in self.shown and self._passes(m):
             key = _order(m)
             index = bisect_left(self._keys[m.status], key)
             self._keys[m.status].insert(index, key)
@@ -172,6 +208,7 @@ class BoardModel:
     def remove(self, measure_id: str) -> set[str]:
         """Drop a measure (deleted elsewhere); the status keys of the columns that changed."""
         old = self.by_id.pop(measure_id, None)
+        self._hay.forget(measure_id)
         if old is None:
             return set()
         self._board = None

@@ -303,13 +303,18 @@ class Measure:
     """A proposed status waiting for confirmation (issue 14), "" when none."""
     confirm_by: tuple[str, ...] = ()
     """The partners who may confirm the pending status."""
+    notes_text: str | None = None
+    """The shared notes' folded text (``search.notes_text``), read with the board for its
+    search; internal notes are never in it. None: not read (a save's result; the board keeps
+    the text it has)."""
 
     def is_overdue(self, today: date, done_statuses: frozenset[str]) -> bool:
         """True when the due date has passed and the measure is not done."""
         return self.due is not None and self.due < today and self.status not in done_statuses
 
     def haystack(self) -> str:
-        """Folded text the board's filter searches: id, title, text and sub-items."""
+        """Folded text the board's filter searches: id, title, text and sub-items (and
+        ``notes_text``, searched beside it)."""
         return fold(f"{self.id}\n{self.title}\n{self.text}\n{' '.join(self.subitems)}")
 
 

@@ -143,6 +143,15 @@ class HerneScreen(Screen):
             ),
         )
 
+    def read_detail(self, measure_id: str) -> str:
+        """The detail pane's text for a measure (``p``; runs in the pane's worker)."""
+        # deferred: the board imports this module, and the ORM loads only after the first paint
+        from herne_tui.services.history import measure_detail
+        from herne_tui.widgets.detail import detail_text
+
+        measure, history, labels = measure_detail(self.herne.db, measure_id, user=self.herne.user)
+        return detail_text(measure, history, labels)
+
 
 def guarded(method: Callable[Concatenate[S, P], None]) -> Callable[Concatenate[S, P], None]:
     """Run a worker body; a HerneError (database gone, locked, …) becomes a notice."""

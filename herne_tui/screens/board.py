@@ -14,7 +14,7 @@ from datetime import date
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalScroll, Vertical
+from textual.containers import Horizontal, HorizontalScroll, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
@@ -27,6 +27,7 @@ from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import ChoicePicker, FilterForm, NotePrompt, Prompt, TopicPicker
 from herne_tui.widgets.card_column import CardList, CardView
+from herne_tui.widgets.detail import DetailPane
 from herne_tui.widgets.shown import plain
 
 
@@ -48,6 +49,7 @@ class BoardScreen(HerneScreen):
     | / | filter by text; esc clears |
     | t / f | filter by topic / by lead, person or overdue |
     | u | undo your own last change |
+    | p | detail pane beside the board on/off (from 100 columns) |
     | s / n / x | set the status / add a note / report a dissent |
     """
 
@@ -84,6 +86,7 @@ class BoardScreen(HerneScreen):
         Binding("n", "note", "Notiz", id="board.note"),
         Binding("x", "dissent", "Dissens melden", id="board.dissent"),
         Binding("z", "toggle_density", "Kompakt", show=False, id="board.density"),
+        Binding("p", "toggle_detail", "Details", show=False, id="board.detail"),
     ]
     EDITING = frozenset({"move_card", "undo", "set_status", "note", "dissent"})
     AUTO_FOCUS = ""
@@ -93,7 +96,8 @@ class BoardScreen(HerneScreen):
     DEFAULT_CSS = """
     BoardScreen #filterbar { height: 1; padding: 0 1; background: $boost; display: none; }
     BoardScreen #filterbar.-active { display: block; }
-    BoardScreen #columns { height: 1fr; }
+    BoardScreen #body { height: 1fr; }
+    BoardScreen #columns { height: 100%; width: 1fr; }
     BoardScreen .column { width: 30; height: 100%; border-right: vkey $panel; }
     BoardScreen .column-header { height: 1; padding: 0 1; text-style: bold; background: $panel; }
     BoardScreen .column-header.-active { background: $accent; color: $text; }
@@ -143,8 +147,9 @@ class BoardScreen(HerneScreen):
         self.column_index = 0
         self.rows: dict[str, int] = {}
         self.focus_id: str | None = None
-        self._views: dict[str, tuple[Measure, CardView]] = {}
-        """Each measure's card view, kept while the measure is the same object."""
+        self._views: dict[str, tuple[Measure, str, CardView]] = {}
+        """Each measure's card view, kept while the measure is the same object and the search
+        text the same (its matches are highlighted on the card)."""
         self._topic_index: dict[str, int] = {}
         self._pending: dict[str, str] = {}
         """Status a card will have once the saves in flight are done."""
@@ -153,6 +158,8 @@ class BoardScreen(HerneScreen):
         self._write_lock = threading.Lock()
         self.compact = False
         """One line per card (config ``density = "compact"``, ``z`` toggles)."""
+        self.detail_wanted = False
+        """``p`` asked for the detail pane (shown while the terminal is wide enough)."""
 
     @property
     def board(self) -> Board | None:
@@ -179,9 +186,11 @@ class BoardScreen(HerneScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="filterbar", markup=False)
-        yield Columns(id="columns")
+        with Horizontal(id="body"):
+            yield Columns(id="columns")
+            yield DetailPane(self.read_detail, id="detail")
         yield Static("Keine Maßnahmen.", id="empty")
-        yield Input(placeholder="Suche in ID, Titel und Text – esc löscht", id="filter")
+        yield Input(placeholder="Suche in ID, Titel, Text und Notizen – esc löscht", id="filter")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -293,8 +302,11 @@ class BoardScreen(HerneScreen):
         self._apply_density()
 
     COLUMN_MIN_WIDTH = 26
+    DETAIL_MIN_WIDTH = 100
+    """Below this many columns the detail pane stays hidden (the cards need the room)."""
 
     def on_resize(self) -> None:
+        self._place_detail()
         self._fit_columns()
 
     def _fit_columns(self) -> None:
@@ -302,9 +314,48 @@ class BoardScreen(HerneScreen):
         columns = list(self.query(".column"))
         if not columns:
             return
-        width = max(self.COLUMN_MIN_WIDTH, self.size.width // len(columns))
+        room = self.size.width - self._detail_width()
+        width = max(self.COLUMN_MIN_WIDTH, room // len(columns))
         for column in columns:
             column.styles.width = width
+
+    # -- the detail pane ---------------------------------------------------------------------
+    def _detail_width(self) -> int:
+        pane = self.query_one(DetailPane)
+        return max(40, self.size.width // 3) if pane.is_open else 0
+
+    def action_toggle_detail(self) -> None:
+        """Show or hide the focused measure's text, notes and history beside the board."""
+        self.detail_wanted = not self.detail_wanted
+        self._place_detail(notice=self.detail_wanted)
+        self._fit_columns()
+
+    def _place_detail(self, notice: bool = False) -> None:
+        """Show the pane when it is wanted and the terminal is wide enough; ``notice``: say
+        so when it is wanted but does not fit."""
+        pane = self.query_one(DetailPane)
+        fits = self.size.width >= self.DETAIL_MIN_WIDTH
+        show = self.detail_wanted and fits
+        if self.detail_wanted and not fits and (notice or pane.is_open):
+            self.notify(
+                f"Details neben dem Board erst ab {self.DETAIL_MIN_WIDTH} Spalten "
+                f"(jetzt {self.size.width}); v zeigt die Tabelle, enter öffnet die Maßnahme.",
+                severity="warning",
+            )
+        if show != pane.is_open:
+            pane.set_visible(show)
+        if show:
+            pane.styles.width = self._detail_width()
+            self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The pane follows the focus (one read at a time, see ``DetailPane``)."""
+        pane = self.query_one(DetailPane)
+        if not pane.is_open:
+            return
+        m = self.focused_measure()
+        key = None if m is None else (m.id, m.version, m.note_count)
+        pane.show(m.id if m is not None else None, key)
 
     # -- state → widgets ---------------------------------------------------------------------
     def _status_keys(self) -> list[str]:
@@ -314,10 +365,12 @@ class BoardScreen(HerneScreen):
         return bool(self._status_keys()) and bool(self.query(CardList))
 
     def _card_view(self, m: Measure) -> CardView:
-        """The card of a measure, made once per version of it (when it is first drawn)."""
+        """The card of a measure, made once per version of it and search text (when it is
+        first drawn)."""
+        needle = self._filter.text.strip()
         cached = self._views.get(m.id)
-        if cached is not None and cached[0] is m:
-            return cached[1]
+        if cached is not None and cached[0] is m and cached[1] == needle:
+            return cached[2]
         done = self.model.done if self.model is not None else frozenset()
         view = CardView(
             m.id,
@@ -326,8 +379,9 @@ class BoardScreen(HerneScreen):
             plain(m.title, one_line=True),
             boardview.markers(m, self.today, done),
             m.is_overdue(self.today, done),
+            needle,
         )
-        self._views[m.id] = (m, view)
+        self._views[m.id] = (m, needle, view)
         return view
 
     def _refresh_columns(self, changed: set[str] | None = None) -> None:
@@ -387,6 +441,7 @@ class BoardScreen(HerneScreen):
             self.query_one("#columns").scroll_to_widget(
                 self.query_one(f"#col-{key}"), animate=False
             )
+        self._show_detail()
         # no sub_title here: changing the header repaints the whole screen on every key
 
     def focused_measure(self) -> Measure | None:

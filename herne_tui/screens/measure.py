@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,6 +55,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
     | :- | :- |
     | ctrl+s | save |
     | esc | back (asks when there are unsaved changes) |
+    | enter on a related id | open that measure (tab / shift+tab reach the ids) |
     """
 
     BINDINGS = [
@@ -70,6 +72,10 @@ class MeasureScreen(KeepsInput, HerneScreen):
     MeasureScreen .row { height: auto; }
     MeasureScreen .row > Vertical { width: 1fr; height: auto; padding-right: 1; }
     MeasureScreen #date-error { color: $error; height: auto; }
+    MeasureScreen #related { height: auto; display: none; }
+    MeasureScreen #related.-some { display: block; }
+    MeasureScreen #related Label { padding: 0 1 0 0; }
+    MeasureScreen #related Button { margin-right: 1; }
     MeasureScreen TextArea { height: 4; }
     """
 
@@ -116,6 +122,8 @@ class MeasureScreen(KeepsInput, HerneScreen):
         yield Header()
         with VerticalScroll(id="body"):
             yield Static(id="facts")
+            with Horizontal(id="related"):
+                yield Label("Verwandt (enter öffnet):")
             yield Static(id="text")
             with Horizontal(classes="row"):
                 with Vertical():
@@ -210,9 +218,8 @@ class MeasureScreen(KeepsInput, HerneScreen):
                 f"Wortgleich wiederholt: {_shown(self.topics.get(place.topic, ''))}, "
                 f"Absatz {place.paragraph}"
             )
-        if m.related:
-            facts.append(f"Verwandt: {_shown(', '.join(m.related))}")
         self.query_one("#facts", Static).update("\n".join(facts))
+        self._show_related(m.related)
         text = _shown(m.text)
         for item in m.subitems:
             text += f"\n  • {_shown(item)}"
@@ -240,7 +247,24 @@ class MeasureScreen(KeepsInput, HerneScreen):
             "[b]Verlauf[/b]\n" + ("\n".join(lines[:TIMELINE]) or "—")
         )
 
+    def _show_related(self, related: tuple[str, ...]) -> None:
+        """One button per related measure: focus it (tab) and press enter to open it."""
+        row = self.query_one("#related", Horizontal)
+        shown = tuple(b.name for b in row.query(Button))
+        if shown == related:
+            return
+        row.query(Button).remove()
+        row.mount_all(
+            Button(Text(plain(r, one_line=True)), name=r, classes="related", compact=True)
+            for r in related
+        )
+        row.set_class(bool(related), "-some")
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.has_class("related") and event.button.name:
+            event.stop()
+            self.herne.open_measure(event.button.name)
+            return
         if event.button.id == "older-notes":
             event.stop()
             self.notes_shown += NOTES_PAGE

@@ -5,23 +5,24 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
 
 from herne_tui.domain.objects import Proposal
 from herne_tui.domain.ris import StatusProposal
 from herne_tui.errors import HerneError
 from herne_tui.reports import build, review
 from herne_tui.reports.digest import DECISIONS
+from herne_tui.reports.document import Block, Heading, Items, Para, Table, render_text
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import ChoicePicker, Prompt
-from herne_tui.services import confirm, edits
+from herne_tui.services import confirm, edits, queries
 from herne_tui.widgets.shown import plain
 
 GLYPHS = "·░▒▓█×+=-"
@@ -43,6 +44,7 @@ class ReviewScreen(HerneScreen):
     | s | save the weekly report to a file (.md, .html or .txt) |
     | b | take over the first proposed status change from a council decision |
     | j / n | confirm / reject the first status change waiting for your party (issue 14) |
+    | ↑ ↓ / enter | move between the lines that name a measure / open it |
     """
 
     BINDINGS = [
@@ -70,7 +72,8 @@ class ReviewScreen(HerneScreen):
     ]
     EDITING = frozenset({"mark", "confirm_decision", "decide"})
     DEFAULT_CSS = """
-    ReviewScreen #review { padding: 0 1; }
+    ReviewScreen #review { height: 1fr; padding: 0 1; border: none; }
+    ReviewScreen #review > .option-list--option-disabled { color: $text; }
     ReviewScreen #state { padding: 0 1; height: auto; color: $text-muted; }
     """
     COMPUTING = "Wochenrückblick wird berechnet …"
@@ -81,13 +84,16 @@ class ReviewScreen(HerneScreen):
         def __init__(
             self,
             data: review.WeeklyReview | None,
-            text: str,
+            blocks: list[Block],
             stale_weeks: int,
             proposals: tuple[StatusProposal, ...] = (),
+            ids: frozenset[str] = frozenset(),
         ) -> None:
             super().__init__()
-            self.data, self.text, self.stale_weeks = data, text, stale_weeks
+            self.data, self.blocks, self.stale_weeks = data, blocks, stale_weeks
             self.proposals = proposals
+            self.ids = ids
+            """Every measure's id: the lines that start with one open it."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -98,12 +104,13 @@ class ReviewScreen(HerneScreen):
         self._again = False
         """Set when a newer setting (or change) arrived during the computation."""
         self.proposals: tuple[StatusProposal, ...] = ()
+        self.lines: dict[str, str] = {}
+        """Option id → the measure its line names (the lines enter opens)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self.COMPUTING, id="state", markup=False)
-        with VerticalScroll():
-            yield Static(id="review")
+        yield OptionList(id="review")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -125,13 +132,14 @@ class ReviewScreen(HerneScreen):
         app = self.herne
         try:
             data = review.weekly_review(app.db, stale_weeks=stale_weeks, user=app.user)
-            found = data.decisions or ()
-            text = build.render_weekly(data, "md") + (DECISIONS_HINT if found else "")
+            found = tuple(data.decisions or ())
+            blocks = build.weekly_blocks(data) + ([Para(DECISIONS_HINT)] if found else [])
+            ids = queries.measure_ids(app.db)
         except HerneError as exc:
             app.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
-            self.post_message(self.Loaded(None, "", stale_weeks))
+            self.post_message(self.Loaded(None, [], stale_weeks))
             return
-        self.post_message(self.Loaded(data, text, stale_weeks, found))
+        self.post_message(self.Loaded(data, blocks, stale_weeks, found, ids))
 
     def on_review_screen_loaded(self, message: Loaded) -> None:
         self.computing = False
@@ -153,7 +161,21 @@ class ReviewScreen(HerneScreen):
         self.sub_title = (
             f"seit {since} ({source}) · ohne Bewegung ab {self.stale_weeks} Wochen ([ / ])"
         )
-        self.query_one("#review", Static).update(RichMarkdown(message.text))
+        shown = self.query_one("#review", OptionList)
+        at = shown.highlighted_option.id if shown.highlighted_option is not None else None
+        options, self.lines = review_options(message.blocks, message.ids)
+        shown.set_options(options)
+        if at in self.lines:  # the cursor stays on its line when the review is computed anew
+            shown.highlighted = shown.get_option_index(at)
+        elif self.lines:
+            shown.highlighted = shown.get_option_index(next(iter(self.lines)))
+        shown.focus()
+
+    @on(OptionList.OptionSelected, "#review")
+    def _line_chosen(self, event: OptionList.OptionSelected) -> None:
+        measure_id = self.lines.get(event.option.id or "")
+        if measure_id:
+            self.herne.open_measure(measure_id)
 
     def action_mark(self) -> None:
         """Mark everything up to now as reviewed: for me, or (chosen) for the coalition."""
@@ -251,8 +273,47 @@ class ReviewScreen(HerneScreen):
         self.reload()
 
 
-DECISIONS_HINT = f"\n*b übernimmt den ersten Vorschlag unter „{DECISIONS}“.*\n"
+DECISIONS_HINT = f"b übernimmt den ersten Vorschlag unter „{DECISIONS}“."
 """Below the report: the key that takes over a council decision's proposed status."""
+
+
+def line_measure(item: str, ids: frozenset[str]) -> str:
+    """The measure a review line names with its first word (``ARB-01 Titel: …``), or ""."""
+    first = item.split(maxsplit=1)[0].rstrip(":,") if item.strip() else ""
+    return first if first in ids else ""
+
+
+def review_options(blocks: list[Block], ids: frozenset[str]) -> tuple[list[Option], dict[str, str]]:
+    """The review as lines of an option list: the lines naming a measure can be chosen (enter
+    opens it), headings, text and tables are shown but skipped by the cursor; and which
+    option names which measure. Every text is plain (``plain``): nothing typed acts."""
+    options: list[Option] = []
+    lines: dict[str, str] = {}
+    for block in blocks:
+        if isinstance(block, Heading):
+            if options:
+                options.append(Option(Text(""), disabled=True))
+            style = "bold underline" if block.level == 1 else "bold"
+            options.append(
+                Option(Text(plain(block.text, one_line=True), style=style), disabled=True)
+            )
+        elif isinstance(block, Para):
+            options.append(Option(Text(plain(block.text)), disabled=True))
+        elif isinstance(block, Items):
+            if not block.items:
+                options.append(Option(Text(f"  ({block.empty})", style="dim"), disabled=True))
+            for item in block.items:
+                measure_id = line_measure(item, ids)
+                text = Text(f"• {plain(item, one_line=True)}")
+                if measure_id:
+                    key = f"line-{len(options)}"
+                    lines[key] = measure_id
+                    options.append(Option(text, id=key))
+                else:
+                    options.append(Option(text, disabled=True))
+        elif isinstance(block, Table):
+            options.append(Option(Text(render_text([block]).rstrip("\n")), disabled=True))
+    return options, lines
 
 
 def bar(counts, width: int) -> Text:

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, SelectionList, Static
@@ -25,21 +25,14 @@ from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter
-from herne_tui.domain.objects import (
-    Board,
-    HistoryEntry,
-    Measure,
-    agreement_of,
-    format_date,
-    measures_count,
-)
-from herne_tui.domain.search import spans
+from herne_tui.domain.objects import Board, Measure, agreement_of, format_date, measures_count
 from herne_tui.errors import Conflict, HerneError
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.edit_form import EditForm, FormField
 from herne_tui.screens.pickers import ChoicePicker, FilterForm, TopicPicker
-from herne_tui.widgets.shown import cell, plain
+from herne_tui.widgets.detail import DetailPane
+from herne_tui.widgets.shown import cell, highlighted, plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,33 +114,6 @@ def sorted_measures(
     return sorted(ranked, key=lambda m: order(m, data), reverse=reverse)  # type: ignore[arg-type, return-value]
 
 
-def detail_text(
-    measure: Measure, history: list[tuple[HistoryEntry, str]], statuses: dict[str, str]
-) -> str:
-    """The detail pane's plain text: the verbatim text, sub-items, notes, recent history."""
-    lines = [f"{measure.id} · {measure.title}", "", measure.text]
-    lines += [f"  • {item}" for item in measure.subitems]
-    lines += ["", f"Status: {statuses.get(measure.status, measure.status)}"]
-    if measure.lead:
-        lines.append(f"Federführung: {measure.lead}")
-    if measure.responsible:
-        lines.append(f"Verantwortlich: {measure.responsible}")
-    if measure.due:
-        lines.append(f"Fällig: {format_date(measure.due)}")
-    notes = measure.notes[-5:]
-    if notes:
-        lines += ["", f"Notizen ({measure.note_count or len(measure.notes)}):"]
-        for note in reversed(notes):
-            at = note.at.astimezone().strftime("%d.%m.%Y %H:%M")
-            lines.append(f"  {at} {note.author}: {note.text}")
-    if history:
-        lines += ["", "Verlauf:"]
-        for entry, what in history:
-            at = entry.at.astimezone().strftime("%d.%m.%Y")
-            lines.append(f"  {at} {entry.user}: {what}")
-    return "\n".join(lines)
-
-
 class ColumnPicker(ModalScreen[tuple[str, ...] | None]):
     """Choose the table's columns (space toggles, enter applies, esc cancels)."""
 
@@ -226,9 +192,7 @@ class TableScreen(HerneScreen):
     TableScreen #filterbar.-active { display: block; }
     TableScreen #body { height: 1fr; }
     TableScreen #measures { width: 1fr; height: 100%; }
-    TableScreen #detail { width: 45%; height: 100%; border-left: vkey $panel; padding: 0 1;
-                          display: none; }
-    TableScreen #detail.-visible { display: block; }
+    TableScreen #detail { width: 45%; }
     TableScreen #filter { dock: bottom; display: none; }
     TableScreen #filter.-visible { display: block; }
     """
@@ -254,15 +218,15 @@ class TableScreen(HerneScreen):
         self.rows: list[Measure] = []
         self.marked: set[str] = set()
         """Measures marked for a bulk edit (kept while the filter changes)."""
+        self._hay = boardview.Haystacks()
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="filterbar", markup=False)
         with Horizontal(id="body"):
             yield DataTable(id="measures", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="detail"):
-                yield Static(id="detail-text", markup=False)
-        yield Input(placeholder="Suche in ID, Titel und Text – esc löscht", id="filter")
+            yield DetailPane(self.read_detail, id="detail")
+        yield Input(placeholder="Suche in ID, Titel, Text und Notizen – esc löscht", id="filter")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -304,8 +268,11 @@ class TableScreen(HerneScreen):
         if self.board is None:
             return []
         done = self.board.done_statuses
+        f, hay = self.filter, self._hay
         hits = [
-            m for m in self.board.measures if boardview.matches(m, self.filter, self.today, done)
+            m
+            for m in self.board.measures
+            if boardview.matches(m, f, self.today, done, hay.of(m) if f.text else None)
         ]
         return sorted_measures(hits, self.sort_key, self.reverse, self.data)
 
@@ -328,12 +295,7 @@ class TableScreen(HerneScreen):
         if focused is not None:
             index = next((i for i, m in enumerate(self.rows) if m.id == focused.id), 0)
             table.move_cursor(row=index)
-        bar = self.query_one("#filterbar", Static)
-        topics = self.data.topics
-        described = self.filter.describe(topics)
-        marked = f" · {len(self.marked)} markiert" if self.marked else ""
-        bar.update(plain(f"{described} · {measures_count(len(self.rows))}{marked}", one_line=True))
-        bar.set_class(self.filter.active() or bool(self.marked), "-active")
+        self._show_marked()
         self.sub_title = (
             f"{measures_count(len(self.rows))}, sortiert nach {BY_KEY[self.sort_key].label}"
         )
@@ -342,10 +304,7 @@ class TableScreen(HerneScreen):
     def _cell(self, key: str, measure: Measure) -> Text:
         """One cell; in the id and title columns a text search's matches are highlighted."""
         shown = cell(BY_KEY[key].text(measure, self.data))
-        if key in ("id", "title") and self.filter.text.strip():
-            for start, end in spans(shown.plain, self.filter.text):
-                shown.stylize("reverse", start, end)
-        return shown
+        return highlighted(shown, self.filter.text) if key in ("id", "title") else shown
 
     def focused_measure(self) -> Measure | None:
         """The measure under the cursor."""
@@ -391,8 +350,8 @@ class TableScreen(HerneScreen):
 
     def action_toggle_detail(self) -> None:
         """Show or hide the detail pane."""
-        pane = self.query_one("#detail")
-        pane.set_class(not pane.has_class("-visible"), "-visible")
+        pane = self.query_one(DetailPane)
+        pane.set_visible(not pane.is_open)
         self._show_detail()
 
     @on(DataTable.RowHighlighted)
@@ -400,29 +359,9 @@ class TableScreen(HerneScreen):
         self._show_detail()
 
     def _show_detail(self) -> None:
-        if not self.query_one("#detail").has_class("-visible"):
-            return
         measure = self.focused_measure()
-        if measure is None:
-            self.query_one("#detail-text", Static).update("")
-            return
-        self._load_detail(measure.id)
-
-    @work(thread=True, exclusive=True, group="detail")
-    @guarded
-    def _load_detail(self, measure_id: str) -> None:
-        from herne_tui.services import queries
-
-        db = self.herne.db
-        measure = queries.get_measure(db, measure_id, user=self.herne.user)
-        from herne_tui.services.history import describe
-
-        entries = queries.history(db, entity_id=measure_id, limit=5, newest_first=True)
-        history = [(e, describe(e, self.data.statuses)) for e in entries]
-        if get_current_worker().is_cancelled:
-            return
-        text = plain(detail_text(measure, history, self.data.statuses))
-        self.herne.call_from_thread(self.query_one("#detail-text", Static).update, Text(text))
+        key = None if measure is None else (measure.id, measure.version, measure.note_count)
+        self.query_one(DetailPane).show(measure.id if measure else None, key)
 
     @on(DataTable.RowSelected)
     def _row_chosen(self) -> None:

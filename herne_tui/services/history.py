@@ -435,3 +435,15 @@ def entry_json(entry: d.HistoryEntry) -> dict:
         "comment": entry.comment,
         "txn": entry.txn,
     }
+
+
+def measure_detail(
+    db: Database, measure_id: str, *, user: str = "", limit: int = 5
+) -> tuple[d.Measure, list[tuple[d.HistoryEntry, str]], dict[str, str]]:
+    """What the detail pane shows: the measure with the notes ``user`` may read (never another
+    party's internal ones), its newest ``limit`` history entries in words, the status labels."""
+    measure = queries.get_measure(db, measure_id, user=user, notes_limit=limit)
+    _, statuses = queries.labels(db)
+    labels = {s.key: s.label for s in statuses}
+    entries = queries.history(db, entity_id=measure_id, limit=limit, newest_first=True)
+    return measure, [(e, describe(e, labels)) for e in entries], labels

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import overload
@@ -30,6 +30,7 @@ from herne_tui.db.models import (
 )
 from herne_tui.db.store import Database
 from herne_tui.domain import objects as d
+from herne_tui.domain import search
 from herne_tui.errors import NotFound
 
 
@@ -64,7 +65,9 @@ def measure_subject(measure_id: str) -> str:
 
 
 # -- converters -------------------------------------------------------------------------------
-def to_measure(row: MeasureRow, *, note_count: int = 0, notes=(), repeats=()) -> d.Measure:
+def to_measure(
+    row: MeasureRow, *, note_count: int = 0, notes=(), repeats=(), notes_text: str | None = None
+) -> d.Measure:
     """A measure row (plus its notes and repeats) as a domain object."""
     return d.Measure(
         id=row.id,
@@ -85,6 +88,7 @@ def to_measure(row: MeasureRow, *, note_count: int = 0, notes=(), repeats=()) ->
         note_count=note_count or len(notes),
         notes=tuple(d.Note(n.id, n.author, aware(n.at), n.text, n.intern) for n in notes),
         origin=getattr(row, "origin", "") or "",
+        notes_text=notes_text,
     )
 
 
@@ -210,21 +214,36 @@ def read_labels(session: Session) -> tuple[tuple[d.Topic, ...], tuple[d.Status, 
     return topics, statuses
 
 
-def read_board(session: Session) -> d.Board:
-    """Topics, statuses and every measure (without note texts) in board order."""
-    topics, statuses = read_labels(session)
-    counts = dict(
-        session.exec(
-            select(NoteRow.subject, func.count())
-            .where(col(NoteRow.subject).like("measure:%"), NoteRow.intern == "")
-            .group_by(NoteRow.subject)
-        ).all()
+def shared_notes(session: Session, subjects) -> dict[str, list[str]]:
+    """The texts of the shared notes (never the internal ones) of the measures ``subjects``
+    selects, by subject, oldest first: what the board counts and searches."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for subject, text in session.exec(
+        select(NoteRow.subject, NoteRow.text)
+        .where(subjects, NoteRow.intern == "")
+        .order_by(col(NoteRow.id))
+    ):
+        out[subject].append(text)
+    return out
+
+
+def board_measure(row: MeasureRow, shared: Sequence[str], repeats) -> d.Measure:
+    """A measure as the board holds it: the shared notes' count and folded text, no notes."""
+    return to_measure(
+        row, note_count=len(shared), repeats=repeats, notes_text=search.notes_text(shared)
     )
+
+
+def read_board(session: Session) -> d.Board:
+    """Topics, statuses and every measure (note counts and searchable text of the shared
+    notes, no note objects) in board order."""
+    topics, statuses = read_labels(session)
+    shared = shared_notes(session, col(NoteRow.subject).like("measure:%"))
     repeats = defaultdict(list)
     for r in session.exec(select(RepeatRow).order_by(col(RepeatRow.id))):
         repeats[r.of_measure].append(r)
     measures = tuple(
-        to_measure(m, note_count=counts.get(measure_subject(m.id), 0), repeats=repeats[m.id])
+        board_measure(m, shared.get(measure_subject(m.id), ()), repeats[m.id])
         for m in session.exec(select(MeasureRow).order_by(col(MeasureRow.position)))
     )
     newest = session.exec(select(func.max(HistoryRow.id))).one() or 0
@@ -243,21 +262,14 @@ def read_cards(session: Session, ids: Iterable[str]) -> dict[str, d.Measure]:
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    subjects = [measure_subject(i) for i in wanted]
-    counts = dict(
-        session.exec(
-            select(NoteRow.subject, func.count())
-            .where(col(NoteRow.subject).in_(subjects), NoteRow.intern == "")
-            .group_by(NoteRow.subject)
-        ).all()
-    )
+    shared = shared_notes(session, col(NoteRow.subject).in_([measure_subject(i) for i in wanted]))
     repeats = defaultdict(list)
     for r in session.exec(
         select(RepeatRow).where(col(RepeatRow.of_measure).in_(wanted)).order_by(col(RepeatRow.id))
     ):
         repeats[r.of_measure].append(r)
     found = tuple(
-        to_measure(m, note_count=counts.get(measure_subject(m.id), 0), repeats=repeats[m.id])
+        board_measure(m, shared.get(measure_subject(m.id), ()), repeats[m.id])
         for m in session.exec(select(MeasureRow).where(col(MeasureRow.id).in_(wanted)))
     )
     return {m.id: m for m in with_pending(session, found)}
@@ -353,6 +365,11 @@ def load_board(db: Database) -> d.Board:
 def cards(db: Database, ids: Iterable[str]) -> dict[str, d.Measure]:
     """Some measures as the board shows them, by id, in one short read (see ``read_cards``)."""
     return db.read(lambda s: read_cards(s, ids))
+
+
+def measure_ids(db: Database) -> frozenset[str]:
+    """Every measure's id (what a line of a report may name, e.g. to open it)."""
+    return db.read(lambda s: frozenset(s.exec(select(MeasureRow.id)).all()))
 
 
 def labels(db: Database) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:

@@ -20,6 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from herne_tui.widgets.shown import match_segments
+
 CARD_HEIGHT = 5
 """Rows per card: id and topic, two rows of title, markers, and a gap."""
 COMPACT_HEIGHT = 1
@@ -53,6 +55,8 @@ class CardView:
     title: str
     markers: str
     overdue: bool = False
+    match: str = ""
+    """The board's search text: its folded matches in the id and title are highlighted."""
 
 
 def _wrap(text: str, width: int, rows: int) -> list[str]:
@@ -192,7 +196,7 @@ class CardList(ScrollView, can_focus=False):
             segments = [
                 Segment(marker, style),
                 Segment(flag, style + extra),
-                Segment(text, style),
+                *match_segments(text, card.match, style),
                 Segment(" ", style),
             ]
         elif row == 0:
@@ -201,13 +205,18 @@ class CardList(ScrollView, can_focus=False):
             colour = TOPIC_COLOURS[card.topic_index % len(TOPIC_COLOURS)]
             segments = [
                 Segment(marker, style),
-                Segment(ident + " ", style + Style(bold=True)),
+                *match_segments(ident, card.match, style + Style(bold=True)),
+                Segment(" ", style + Style(bold=True)),
                 Segment(tag, style + Style(color=colour, bold=True)),
                 Segment(" ", style),
             ]
         elif row in (1, 2):
             text = _wrap(card.title, inner, 2)[row - 1]
-            segments = [Segment(marker, style), Segment(text, style), Segment(" ", style)]
+            segments = [
+                Segment(marker, style),
+                *match_segments(text, card.match, style),
+                Segment(" ", style),
+            ]
         else:
             extra = Style(color="red", bold=True) if card.overdue else Style(dim=not focused)
             segments = [

@@ -8,9 +8,16 @@ viewer's terminal; Rich markup in the text stays literal.
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
+from herne_tui.domain.search import spans
 from herne_tui.domain.text import for_terminal
+
+MATCH = Style(reverse=True, underline=True)
+"""How a search match looks in the table's cells and on the board's cards (underlined too,
+so it still shows on a card that is drawn reversed because it has the focus)."""
 
 
 def cell(value: str | Text) -> Text:
@@ -31,3 +38,29 @@ def markup(text: str, *, one_line: bool = False) -> str:
 def plain(text: str, *, one_line: bool = False) -> str:
     """Stored text for a widget that shows plain text (``markup=False``, a toast, a title)."""
     return for_terminal(text, one_line=one_line)
+
+
+def highlighted(text: Text, needle: str) -> Text:
+    """``text`` with the folded matches of ``needle`` in ``MATCH`` (changed in place)."""
+    if needle.strip():
+        for start, end in spans(text.plain, needle):
+            text.stylize(MATCH, start, end)
+    return text
+
+
+def match_segments(text: str, needle: str, style: Style) -> list[Segment]:
+    """``text`` as segments in ``style``; the folded matches of ``needle`` in ``style + MATCH``
+    (for widgets drawn with the Line API, such as the board's cards)."""
+    found = spans(text, needle) if needle else []
+    if not found:
+        return [Segment(text, style)]
+    out: list[Segment] = []
+    at = 0
+    for start, end in found:
+        if start > at:
+            out.append(Segment(text[at:start], style))
+        out.append(Segment(text[start:end], style + MATCH))
+        at = end
+    if at < len(text):
+        out.append(Segment(text[at:], style))
+    return out
