@@ -77,7 +77,20 @@ class PgServer:
         return self.url.set(database=database).render_as_string(hide_password=False)
 
     def _drop(self, name: str) -> None:
-        self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        """Drop a test database. ``WITH (FORCE)`` ends its sessions, but a non-superuser may not
+        end an autovacuum worker's ("must be a member of the role whose process is being
+        terminated"): then try again until the worker is done (it never takes long)."""
+        import psycopg
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)  # poll interval while the worker finishes, not a fixed wait
 
     def _create(self, name: str, template: str | None = None) -> None:
         started = time.monotonic()
