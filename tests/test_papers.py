@@ -325,3 +325,21 @@ def test_a_decision_on_a_stale_dissent_is_refused_and_every_decision_is_a_new_ve
     decisions = [h for h in queries.history(db, entity="dissent") if h.action == "decision"]
     assert {h.user for h in decisions} == {"anna"}
     assert len({h.txn for h in decisions}) == 1
+
+
+def test_a_stale_paper_or_position_is_refused_with_what_changed(db):
+    p = joint_motion(db)
+    papers.update_paper(db, paper_id=p.id, changes={"title": "Neu"}, user="a")
+    with pytest.raises(Conflict):
+        papers.update_paper(
+            db, paper_id=p.id, changes={"title": "Alt"}, user="b", expected_version=p.version
+        )
+    assert papers.list_papers(db)[0].title == "Neu"
+    papers.set_position(db, paper_id=p.id, party="CDU", position="ablehnen", user="b")
+    with pytest.raises(Conflict) as stale:
+        papers.set_position(
+            db, paper_id=p.id, party="CDU", position="zustimmen", user="c", expected_version=0
+        )
+    assert str(stale.value) == (
+        f"Position CDU zu Papier {p.id} wurde inzwischen geändert; nichts gespeichert"
+    )
