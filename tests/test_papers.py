@@ -343,3 +343,47 @@ def test_a_stale_paper_or_position_is_refused_with_what_changed(db):
     assert str(stale.value) == (
         f"Position CDU zu Papier {p.id} wurde inzwischen geändert; nichts gespeichert"
     )
+
+
+def test_paper_and_dissent_history_name_what_they_are_about(db):
+    long_body = "Ausschuss für " + "sehr " * 40 + "lange Namen"  # over a title's 200
+    p = papers.add_paper(db, values={"title": "T", "kind": "vorlage", "body": long_body}, user="a")
+    assert p.body == long_body  # a body may be longer than a title
+    added = queries.history(db, entity="paper")[-1]
+    assert (added.entity_id, added.field) == (str(p.id), "*")
+    x = papers.raise_dissent(db, subject=f"paper:{p.id}", reason="zu teuer", user="a", party="SPD")
+    raised = queries.history(db, entity="dissent")[-1]
+    assert raised.new == {"subject": f"paper:{p.id}", "reason": "zu teuer", "party": "SPD"}
+    with pytest.raises(InvalidInput, match="^Ergebnis: "):
+        papers.decide_dissent(
+            db,
+            dissent_id=x.id,
+            decision="einstimmig",
+            outcome="x" * 20001,
+            participants={"SPD": ["A"]},
+            decided_on="02.03.2026",
+            user="a",
+        )
+
+
+def test_a_proposal_keeps_its_source_and_comment(db):
+    from herne_tui.services import confirm, users
+
+    users.add_user(db, name="anna", partner="SPD", role="koordination", user="anna")
+    edits.update_measure(
+        db,
+        measure_id="ARB-01",
+        changes={"status": "umgesetzt"},
+        user="anna",
+        source="https://ris.example/beschluss/1",
+        comment="Ratsbeschluss",
+    )
+    (waiting,) = confirm.waiting(db)
+    assert waiting.source == "https://ris.example/beschluss/1"
+    proposed = queries.history(db, entity_id="ARB-01")[-1]
+    assert (proposed.entity, proposed.action, proposed.comment) == (
+        "measure",
+        "propose",
+        "Ratsbeschluss",
+    )
+    assert proposed.source == "https://ris.example/beschluss/1"

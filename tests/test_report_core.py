@@ -122,6 +122,8 @@ def test_digest_has_every_section_with_counts(busy):  # noqa: F811
     lines = stale_listed["Ohne Bewegung seit 4 Wochen"]
     assert "KUL-01 " in lines and ": letzte Änderung " in lines
     assert "Einzeln aufgeführt" not in lines
+    md = build.render_weekly(review.weekly_review(busy), "md", heading="Digest")
+    assert "## Fristen in den nächsten 14 Tagen (2)" in md.splitlines()
 
 
 def test_the_weekly_report_is_headed_as_such(busy):  # noqa: F811
@@ -189,6 +191,8 @@ def test_xlsx_has_text_cells_a_date_a_bold_frozen_header_and_widths(edited):
     col = {name: i for i, name in enumerate(sheet.CSV_COLUMNS)}
     assert arb[col["responsible"]].value == HOSTILE and arb[col["responsible"]].data_type == "s"
     assert arb[col["responsible"]].alignment.wrap_text
+    assert arb[col["responsible"]].alignment.vertical == "top"
+    assert ws.cell(row=2, column=1).value == "ARB-01"  # right below the header
     assert arb[col["due"]].value.date() == date(2027, 3, 31)
     assert arb[col["due"]].number_format == "DD.MM.YYYY"
     assert arb[col["notes"]].value == 1 and rows["ARB-03"][col["due"]].value is None
@@ -227,3 +231,17 @@ def test_a_users_own_later_mark_is_where_their_review_starts(db, clock):
     assert review.review_mark_and_source(db, "anna") == (own, "mine")
     assert review.review_mark_and_source(db, "bernd") == (shared, "mark")
     assert review.review_mark_and_source(db) == (shared, "mark")
+
+
+def test_an_xlsx_as_of_a_day_shows_that_days_values(edited, clock):
+    before = clock.now
+    clock.advance(days=2)
+    edits.update_measure(edited, measure_id="ARB-03", changes={"responsible": "Neu"}, user="a")
+    col = sheet.CSV_COLUMNS.index("responsible")
+
+    def responsible(data: bytes) -> str | None:
+        ws = openpyxl.load_workbook(io.BytesIO(data))[sheet.SHEET_TITLE]
+        return next(r[col].value for r in ws.iter_rows(min_row=2) if r[0].value == "ARB-03")
+
+    assert responsible(export.export_xlsx(edited)) == "Neu"
+    assert responsible(export.export_xlsx(edited, before)) in (None, "")

@@ -215,3 +215,14 @@ def test_sections_of_the_annual_review_without_a_done_status():
 
     statuses = (Status("neu", "Neu", 100, False), Status("läuft", "Läuft", 200, False))
     assert sections_of(statuses) == {"neu": "not_started", "läuft": "in_progress"}
+
+
+def test_the_annual_and_midterm_reports_open_with_their_title_and_date(db):
+    annual = build_report(db, "annual", "md", year=2026).splitlines()
+    assert annual[0] == "# Jahresbilanz 2026 HERNE 2030"
+    assert annual[4] == "| Thema | Umgesetzt | In Arbeit | Nicht begonnen | Zurückgestellt |"
+    midterm = build_report(db, "midterm", "md").splitlines()
+    assert midterm[0] == "# Halbzeitbilanz HERNE 2030"
+    assert midterm[2] == (
+        "Stand 02.03.2026 verglichen mit dem Beginn der Wahlperiode (04.11.2025)."
+    )

@@ -141,6 +141,7 @@ def test_changing_and_removing_users_is_recorded_and_keeps_a_coordinator(db):
         {"partner": "SPD", "role": "lesen"},
         None,
     )
+    assert gone.txn  # a change of its own in the history
     with pytest.raises(NotFound, match="^Nutzer „lea“ gibt es nicht"):
         users.remove_user(db, name="lea", user="carl")
     with pytest.raises(NotFound, match="^Nutzer „lea“ gibt es nicht"):

@@ -51,9 +51,9 @@ def test_a_stored_view_keeps_every_known_part_with_its_type(db):
     }
     views.save_view(db, user="anna", name="b", view=table)
     views.save_view(db, user="anna", name="A", view={"mode": "table", "density": "riesig"})
-    views.save_view(db, user="anna", name="c", view={"filter": {}, "reverse": True})
+    views.save_view(db, user="anna", name="C", view={"filter": {}, "reverse": True})
     got = dict(views.list_views(db, "anna"))
-    assert list(got) == ["A", "b", "c"]  # by name, ignoring case
+    assert list(got) == ["A", "b", "C"]  # by name, ignoring case
     assert got["b"] == {
         "mode": "table",
         "filter": {"text": "Rad", "topic": "", "lead": "", "responsible": "", "overdue_only": True},
@@ -69,7 +69,7 @@ def test_a_stored_view_keeps_every_known_part_with_its_type(db):
         "reverse": False,
         "columns": [],
     }
-    assert got["c"] == {
+    assert got["C"] == {
         "mode": "board",
         "filter": {"text": "", "topic": "", "lead": "", "responsible": "", "overdue_only": False},
     }
