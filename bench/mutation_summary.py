@@ -48,6 +48,29 @@ def _only(argv: list[str]) -> tuple[set[str] | None, list[str]]:
     return names, argv[:where] + argv[where + 2 :]
 
 
+def _classify(codes: dict, equiv: dict[str, str], survivors: list[str]) -> Counter:
+    """Count one module's mutants by outcome; append the ones not caught to ``survivors``.
+
+    A timeout counts as caught (mutmut's convention) and is also shown in its own column.
+    """
+    c: Counter = Counter()
+    for name, code in codes.items():
+        if code is None:
+            c["unchecked"] += 1
+        elif name in equiv:
+            c["equivalent"] += 1
+        elif code in KILLED or code in TIMEOUT:
+            c["killed"] += 1
+            c["timeout"] += code in TIMEOUT
+        elif code in NO_TESTS:
+            c["none"] += 1
+            survivors.append(name)
+        else:
+            c["survived"] += 1
+            survivors.append(name)
+    return c
+
+
 def main(argv: list[str]) -> int:
     show = "--survivors" in argv
     only, argv = _only(argv)
@@ -68,20 +91,7 @@ def main(argv: list[str]) -> int:
             continue
         if not codes:
             continue
-        c = Counter()
-        for name, code in codes.items():
-            if code is None:
-                c["unchecked"] += 1
-            elif name in equiv:
-                c["equivalent"] += 1
-            elif code in KILLED or code in TIMEOUT:
-                c["killed"] += 1
-            elif code in NO_TESTS:
-                c["none"] += 1
-                survivors.append(name)
-            else:
-                c["survived"] += 1
-                survivors.append(name)
+        c = _classify(codes, equiv, survivors)
         c["mutants"] = len(codes)
         total.update(c)
         print(line(module, c))

@@ -123,3 +123,40 @@ def test_why_a_user_may_only_read():
         "„fremd“ steht nicht in der Nutzerliste: nur lesen (eine Person mit der Rolle "
         "koordination trägt Sie mit herne-tui users add ein)"
     )
+
+
+def test_the_agreement_as_the_seed_stored_it():
+    from herne_tui.domain.objects import Partner, agreement_of
+
+    meta = {
+        "agreement": {
+            "name": "HERNE 2030",
+            "title": "Vereinbarung",
+            "city": "Herne",
+            "partner_details": [
+                {"short": "SPD", "name": "Sozialdemokraten", "colour": "red"},
+                {"short": "CDU"},
+            ],
+            "partners": ["X"],
+            "term_start": "2025-11-04",
+            "term_end": date(2030, 10, 31),
+            "signed": "kein Datum",
+            "screens": {"posts": {"title": "Posten"}},
+            "confirm_any_status": True,
+        }
+    }
+    a = agreement_of(meta)
+    assert (a.name, a.title, a.city) == ("HERNE 2030", "Vereinbarung", "Herne")
+    assert a.partners == (Partner("SPD", "Sozialdemokraten", "red"), Partner("CDU", "", ""))
+    assert (a.term_start, a.term_end, a.signed) == (date(2025, 11, 4), date(2030, 10, 31), None)
+    assert a.screens == {"posts": {"title": "Posten"}} and a.confirm_any_status
+    plain = agreement_of({"agreement": {"partners": ["SPD", "CDU"]}})
+    assert plain.shorts == ("SPD", "CDU") and plain.name == "" and plain.term_start is None
+    assert agreement_of({}) == agreement_of({"agreement": None})
+
+
+def test_each_field_has_its_limit():
+    from herne_tui.domain import limits
+
+    assert limits.limit_for("note") == limits.NOTE_MAX != limits.LINE_MAX
+    assert limits.limit_for("title") == limits.LINE_MAX

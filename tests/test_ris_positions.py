@@ -177,3 +177,30 @@ def test_report_positions_cli(db, db_path, mirrored):
     assert "Ergebnis: unverändert beschlossen" in out.stdout
     bad = run_cli("report", "positions", "--db", str(db_path))
     assert bad.returncode == 2 and "die Sitzung angeben" in bad.stderr
+
+
+def test_mirrored_meetings_are_on_the_deadlines_list_and_a_cancelled_one_says_so(
+    db, httpserver, clock
+):
+    from datetime import UTC, datetime
+
+    from herne_tui.services import deadlines
+
+    ris = FakeRis(httpserver.url_for(""), "1.1").standard()
+    ris.add(
+        "meeting",
+        "9",
+        name="Sondersitzung",
+        start="2026-11-21T10:00:00+01:00",
+        organization=[],
+        agendaItem=[],
+        cancelled=True,
+    )
+    ris.serve(httpserver)
+    sync(db, ris.url("system"), politeness=FAST)
+    clock.now = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    meetings = [x for x in deadlines.upcoming(db) if x.ref.startswith("ris:")]
+    labels = {x.label: x for x in meetings}
+    assert "Sondersitzung (abgesagt)" in labels
+    school = next(x for x in meetings if x.label.endswith(": Sitzung des Schulausschusses"))
+    assert not school.overdue and not labels["Sondersitzung (abgesagt)"].overdue

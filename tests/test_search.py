@@ -45,3 +45,9 @@ def test_board_filter_finds_by_folded_words(db) -> None:  # noqa: ANN001
     }
     expected = {m.id for m in board.measures if "Südpool" in m.text or "Südpool" in m.title}
     assert expected and hits == expected
+
+
+def test_spans_find_a_needle_at_the_start_and_every_later_one() -> None:
+    text = "Rad am Rad, ein Rad"
+    assert spans(text, "rad") == [(0, 3), (7, 10), (16, 19)]
+    assert spans("Äpfel", "äpfel") == [(0, 5)]
