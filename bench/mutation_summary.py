@@ -2,7 +2,10 @@
 
 Run after ``mutmut run`` (see CONTRIBUTING.md, "Mutationstests"):
 
-    python bench/mutation_summary.py [--survivors] [MODULE_PREFIX ...]
+    python bench/mutation_summary.py [--survivors] [--only FILE] [MODULE_PREFIX ...]
+
+``--only FILE`` counts only the mutants named in FILE (one per line, e.g. the output of
+``bench/mutation_sample.py``), so a sample's table shows the sample, not the whole module.
 
 Equivalent mutants (a change that cannot alter behaviour) are listed with a reason in
 ``tests/mutation_equivalent.txt``: one ``mutant-name  reason`` per line; they are counted apart
@@ -36,8 +39,41 @@ def equivalent() -> dict[str, str]:
     return found
 
 
+def _only(argv: list[str]) -> tuple[set[str] | None, list[str]]:
+    """The names ``--only FILE`` lists (None without it), and the other arguments."""
+    if "--only" not in argv:
+        return None, argv
+    where = argv.index("--only")
+    names = set(Path(argv[where + 1]).read_text(encoding="utf-8").split())
+    return names, argv[:where] + argv[where + 2 :]
+
+
+def _classify(codes: dict, equiv: dict[str, str], survivors: list[str]) -> Counter:
+    """Count one module's mutants by outcome; append the ones not caught to ``survivors``.
+
+    A timeout counts as caught (mutmut's convention) and is also shown in its own column.
+    """
+    c: Counter = Counter()
+    for name, code in codes.items():
+        if code is None:
+            c["unchecked"] += 1
+        elif name in equiv:
+            c["equivalent"] += 1
+        elif code in KILLED or code in TIMEOUT:
+            c["killed"] += 1
+            c["timeout"] += code in TIMEOUT
+        elif code in NO_TESTS:
+            c["none"] += 1
+            survivors.append(name)
+        else:
+            c["survived"] += 1
+            survivors.append(name)
+    return c
+
+
 def main(argv: list[str]) -> int:
     show = "--survivors" in argv
+    only, argv = _only(argv)
     prefixes = [a for a in argv if not a.startswith("--")]
     equiv = equivalent()
     total = Counter()
@@ -48,25 +84,14 @@ def main(argv: list[str]) -> int:
     )
     for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
         codes = json.loads(meta.read_text())["exit_code_by_key"]
+        if only is not None:
+            codes = {name: code for name, code in codes.items() if name in only}
         module = str(meta.relative_to(ROOT / "mutants"))[: -len(".py.meta")].replace("/", ".")
         if prefixes and not any(module.startswith(p) for p in prefixes):
             continue
         if not codes:
             continue
-        c = Counter()
-        for name, code in codes.items():
-            if code is None:
-                c["unchecked"] += 1
-            elif name in equiv:
-                c["equivalent"] += 1
-            elif code in KILLED or code in TIMEOUT:
-                c["killed"] += 1
-            elif code in NO_TESTS:
-                c["none"] += 1
-                survivors.append(name)
-            else:
-                c["survived"] += 1
-                survivors.append(name)
+        c = _classify(codes, equiv, survivors)
         c["mutants"] = len(codes)
         total.update(c)
         print(line(module, c))

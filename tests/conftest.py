@@ -7,6 +7,7 @@ server named by ``HERNE_TUI_TEST_PG`` (see ``pgtools``).
 
 from __future__ import annotations
 
+import inspect
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,3 +113,30 @@ def db(backend, db_path, clock, bundled_seed, request):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--in-process-only",
+        action="store_true",
+        help="only the tests that run the code in this process (for mutmut): no app (async, "
+        "Pilot) tests and no tests that start the CLI through the cli fixture",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under ``--in-process-only`` leave out the app tests and the CLI-fixture tests.
+
+    A planted bug (mutmut) lives only in this process: a CLI test runs another process that never
+    sees it, and an app test reaches nearly every function, so it would run for every mutant.
+    """
+    if not config.getoption("--in-process-only"):
+        return
+    keep, drop = [], []
+    for item in items:
+        test = getattr(item, "obj", None)
+        in_other = "cli" in getattr(item, "fixturenames", ()) or inspect.iscoroutinefunction(test)
+        (drop if in_other else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from rich.cells import cell_len
 
-from herne_tui.domain.boardview import BoardFilter, columns, markers, matches
-from herne_tui.domain.objects import Board, Measure, Status
+from herne_tui.domain.boardview import (
+    BoardFilter,
+    BoardModel,
+    columns,
+    markers,
+    matches,
+    measures_to_read,
+)
+from herne_tui.domain.objects import Board, HistoryEntry, Measure, Status
 from herne_tui.widgets.card_column import _wrap
 
 TODAY = date(2026, 3, 2)
@@ -136,3 +143,110 @@ def test_the_kept_haystack_follows_a_changed_measure():
     assert model.shown["offen"] == []  # the old title's words find it no more
     model.set_filter(BoardFilter(text="gesamtschule"))
     assert [m.title for m in model.shown["offen"]] == ["Gesamtschule"]
+
+
+def _model(f: BoardFilter | None = None) -> BoardModel:
+    statuses = (
+        Status("offen", "Offen", 1, False),
+        Status("beratung", "In Beratung", 2, False),
+        Status("umgesetzt", "Umgesetzt", 3, True),
+    )
+    ms = (
+        measure(id="A-03", position=3),
+        measure(id="A-01", position=1),
+        measure(id="A-02", position=2, status="beratung", due=date(2026, 3, 2)),
+        measure(id="A-04", position=4, title="Kita"),
+    )
+    return BoardModel(Board(topics=(), statuses=statuses, measures=ms), f or BoardFilter(), TODAY)
+
+
+def ids(model: BoardModel) -> dict[str, list[str]]:
+    return {key: [m.id for m in shown] for key, shown in model.shown.items()}
+
+
+def test_the_board_model_changes_one_card_at_a_time_in_agreement_order():
+    model = _model()
+    assert ids(model) == {"offen": ["A-01", "A-03", "A-04"], "beratung": ["A-02"], "umgesetzt": []}
+    assert model.find("A-03") == ("offen", 1) and model.find("A-02") == ("beratung", 0)
+    assert model.find("ZZ-99") is None
+    assert model.status_keys() == ["offen", "beratung", "umgesetzt"]
+    # a move: out of one column, into the other at its place
+    moved = measure(id="A-03", position=3, status="beratung", version=2)
+    assert model.put(moved) == {"offen", "beratung"}
+    assert ids(model)["offen"] == ["A-01", "A-04"] and ids(model)["beratung"] == ["A-02", "A-03"]
+    assert model.find("A-03") == ("beratung", 1) and model.find("A-04") == ("offen", 1)
+    # an older copy (a read that raced with the save) and the same copy change nothing
+    assert model.put(measure(id="A-03", position=3, version=1)) == set()
+    assert model.put(moved) == set()
+    assert model.find("A-03") == ("beratung", 1)
+    # a new measure lands at its place; a measure in an unknown column is kept but not shown
+    assert model.put(measure(id="A-00", position=0)) == {"offen"}
+    assert ids(model)["offen"] == ["A-00", "A-01", "A-04"]
+    assert model.put(measure(id="A-09", position=9, status="verschollen")) == set()
+    assert model.find("A-09") is None and "A-09" in model.by_id
+    assert [m.id for m in model.board().measures] == [
+        "A-00",
+        "A-01",
+        "A-02",
+        "A-03",
+        "A-04",
+        "A-09",
+    ]
+    assert model.remove("A-01") == {"offen"} and model.remove("A-01") == set()
+    assert ids(model)["offen"] == ["A-00", "A-04"] and model.find("A-04") == ("offen", 1)
+    assert "A-01" not in [m.id for m in model.board().measures]
+    assert model.remove("A-09") == set()  # kept, never shown: no column changed
+
+
+def test_the_board_model_keeps_the_filter_and_the_day():
+    model = _model(BoardFilter(text="kita"))
+    assert ids(model) == {"offen": ["A-04"], "beratung": [], "umgesetzt": []}
+    # a change that makes a card fail the filter takes it out of its column
+    assert model.put(measure(id="A-04", position=4, title="Schule", version=2)) == {"offen"}
+    assert ids(model)["offen"] == [] and model.find("A-04") is None
+    assert model.put(measure(id="A-01", position=1, title="Kita", version=2)) == {"offen"}
+    model.set_filter(BoardFilter(overdue_only=True))
+    assert ids(model) == {"offen": [], "beratung": [], "umgesetzt": []}  # due today: not yet
+    assert model.set_day(TODAY) is False
+    assert model.set_day(date(2026, 3, 3)) is True and model.today == date(2026, 3, 3)
+    assert ids(model)["beratung"] == ["A-02"]
+    board = model.board()
+    assert board is model.board()  # kept until a change
+    assert board.statuses == model.statuses and board.topics == ()
+
+
+def test_which_history_asks_for_which_measures_again():
+    def e(entity, entity_id="A-01", action="edit"):
+        return HistoryEntry(
+            id=1,
+            at=datetime(2026, 3, 2, tzinfo=UTC),
+            user="a",
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            field="status",
+            old=None,
+            new=None,
+            source="",
+            comment="",
+            txn="t",
+        )
+
+    assert measures_to_read(None) is None and measures_to_read([]) is None
+    assert measures_to_read([e("measure"), e("note", "A-02"), e("paper", "3")]) is None
+    assert measures_to_read([e("measure"), e("measure", "A-02"), e("paper", "3")]) == {
+        "A-01",
+        "A-02",
+    }
+    assert measures_to_read([e("measure", action="seed")]) is None
+    assert measures_to_read([e("measure", entity_id="")]) is None
+    assert measures_to_read([e("topic", "ARB")]) is None
+    assert measures_to_read([e("dissent", "1"), e("committee", "x")]) == set()
+
+
+def test_a_pending_status_without_anyone_to_confirm_still_shows():
+    m = measure(pending="umgesetzt", confirm_by=())
+    assert markers(m, TODAY, DONE) == "⧗ Bestätigung: —"
+    assert markers(measure(pending="umgesetzt", confirm_by=("CDU", "GRÜNE")), TODAY, DONE) == (
+        "⧗ Bestätigung: CDU/GRÜNE"
+    )

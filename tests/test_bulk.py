@@ -55,3 +55,14 @@ def test_undo_of_a_bulk_edit_refuses_when_one_row_changed_since(db):
 def test_nothing_marked_is_one_line(db):
     with pytest.raises(HerneError, match="Keine Maßnahmen markiert"):
         edits.update_measures(db, changes={}, user="anna")
+
+
+def test_a_bulk_edit_returns_the_cards_with_the_own_partys_internal_notes(db):
+    from herne_tui.services import users
+
+    users.add_user(db, name="anna", partner="SPD", role="koordination", user="anna")
+    users.add_user(db, name="cem", partner="CDU", role="bearbeiten", user="anna")
+    edits.add_note(db, measure_id="ARB-01", text="nur SPD", user="anna", intern=True)
+    edits.add_note(db, measure_id="ARB-01", text="nur CDU", user="cem", intern=True)
+    (saved,) = edits.update_measures(db, changes={"ARB-01": {"lead": "SPD"}}, user="anna")
+    assert [n.text for n in saved.notes if n.intern] == ["nur SPD"]

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from herne_tui.domain.boardview import markers
-from herne_tui.errors import NotAllowed
+from herne_tui.errors import InvalidInput, NotAllowed, NotFound
 from herne_tui.reports import build
 from herne_tui.reports.review import weekly_review
 from herne_tui.services import confirm, edits, queries, users
@@ -72,6 +72,62 @@ def test_rejecting_keeps_the_previous_status_and_is_in_the_history(db):
     assert (m.status, m.pending) == ("beratung", "")
     last = queries.history(db, entity_id="ARB-01")[-1]
     assert (last.user, last.action) == ("carl", "decline")
+
+
+def test_a_named_proposal_is_the_one_decided_and_the_history_says_which(db):
+    two_parties(db)
+    users.add_user(db, name="olaf", partner=None, role="bearbeiten", user="anna")
+    edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="sven")
+    edits.move_measure(db, measure_id="ARB-02", status="umgesetzt", user="olaf")
+    first, second = confirm.waiting(db)
+    assert (first.measure_id, second.measure_id, second.party) == ("ARB-01", "ARB-02", "")
+    assert (first.proposed_by, first.party, first.confirm_by) == ("sven", "SPD", ("CDU",))
+    assert (first.old, first.new) == ("offen", "umgesetzt")
+    proposed = queries.history(db, entity_id="ARB-01")[-1]
+    assert (proposed.action, proposed.field, proposed.new) == (
+        "propose",
+        "proposal",
+        {"id": first.id, "status": "umgesetzt"},
+    )
+    assert proposed.txn  # undone as one change
+    with pytest.raises(InvalidInput) as twice:
+        edits.move_measure(db, measure_id="ARB-01", status="umgesetzt", user="carl")
+    assert str(twice.value) == (
+        f"ARB-01: Vorschlag {first.id} wartet noch auf Bestätigung; erst bestätigen oder "
+        "zurückweisen lassen"
+    )
+    with pytest.raises(NotFound, match="^Maßnahme „ZZZ-99“ gibt es nicht$"):
+        edits.move_measure(db, measure_id="ZZZ-99", status="umgesetzt", user="carl")
+    with pytest.raises(NotAllowed) as own:
+        confirm.confirm(db, user="olaf", proposal_id=second.id)
+    assert str(own.value) == (
+        f"Vorschlag {second.id} kam von ohne Partei: bestätigen oder zurückweisen kann nur "
+        "eine andere Partei; nichts gespeichert"
+    )
+    with pytest.raises(NotAllowed, match=f"^Vorschlag {first.id} kam von SPD: "):
+        confirm.reject(db, user="sven", proposal_id=first.id)
+    assert confirm.reject(db, user="carl", proposal_id=second.id).measure_id == "ARB-02"
+    assert [p.id for p in confirm.waiting(db)] == [first.id]  # the first still waits
+    again = edits.move_measure(db, measure_id="ARB-02", status="umgesetzt", user="olaf")
+    assert again.pending == "umgesetzt"  # a decided proposal does not block a new one
+    declined = [e for e in queries.history(db, entity_id="ARB-02") if e.action == "decline"][-1]
+    assert (declined.entity, declined.field, declined.new) == (
+        "measure",
+        "proposal",
+        {"id": second.id, "status": "umgesetzt"},
+    )
+    confirmed = confirm.confirm(db, user="carl", proposal_id=first.id)
+    assert (confirmed.id, confirmed.state) == (first.id, "bestaetigt")
+    edit, decided = queries.history(db, entity_id="ARB-01")[-2:]
+    assert (decided.action, decided.field, decided.new) == (
+        "confirm",
+        "proposal",
+        {"id": first.id, "status": "umgesetzt"},
+    )
+    assert edit.txn == decided.txn and edit.txn  # one change in the history: undone as one
+    assert [p.measure_id for p in confirm.waiting(db)] == ["ARB-02"]
+    with pytest.raises(NotFound, match=f"^Vorschlag {first.id} wartet nicht \\(mehr\\)"):
+        confirm.confirm(db, user="carl", proposal_id=first.id)
 
 
 async def test_confirm_with_one_key_in_the_weekly_review(db):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from herne_tui.domain.objects import Measure, Seat
+from herne_tui.domain.objects import Access, Agreement, Measure, Seat
 from herne_tui.domain.text import for_csv, for_markdown, for_serialized, for_terminal
 
 DONE = frozenset({"umgesetzt"})
@@ -100,3 +100,63 @@ def test_csv_cells_never_start_a_formula():
     assert for_csv("a=b") == "a=b"
     assert for_csv("\x1b") == "␛"
     assert for_csv("\tx") == "'\tx"  # a tab is kept, after the apostrophe
+
+
+def test_screen_texts_come_from_the_seed_or_the_default():
+    agreement = Agreement(screens={"posts": {"title": "Posten der Stadt", "intro": ""}})
+    assert agreement.screen_text("posts", "title", "Posten") == "Posten der Stadt"
+    assert agreement.screen_text("posts", "intro", "Wer welchen Posten hat") == (
+        "Wer welchen Posten hat"
+    )
+    assert agreement.screen_text("posts", "footer", "unten") == "unten"
+    assert agreement.screen_text("seats", "title", "Sitze") == "Sitze"
+
+
+def test_why_a_user_may_only_read():
+    assert Access(user="x").why_read_only() == ""  # no user list: everyone writes
+    assert Access(user="a", managed=True, known=True, role="bearbeiten").why_read_only() == ""
+    assert Access(user="k", managed=True, known=True, role="koordination").why_read_only() == ""
+    assert Access(user="lea", managed=True, known=True, role="lesen").why_read_only() == (
+        "„lea“ hat die Rolle lesen: nur lesen"
+    )
+    assert Access(user="fremd", managed=True).why_read_only() == (
+        "„fremd“ steht nicht in der Nutzerliste: nur lesen (eine Person mit der Rolle "
+        "koordination trägt Sie mit herne-tui users add ein)"
+    )
+
+
+def test_the_agreement_as_the_seed_stored_it():
+    from herne_tui.domain.objects import Partner, agreement_of
+
+    meta = {
+        "agreement": {
+            "name": "HERNE 2030",
+            "title": "Vereinbarung",
+            "city": "Herne",
+            "partner_details": [
+                {"short": "SPD", "name": "Sozialdemokraten", "colour": "red"},
+                {"short": "CDU"},
+            ],
+            "partners": ["X"],
+            "term_start": "2025-11-04",
+            "term_end": date(2030, 10, 31),
+            "signed": "kein Datum",
+            "screens": {"posts": {"title": "Posten"}},
+            "confirm_any_status": True,
+        }
+    }
+    a = agreement_of(meta)
+    assert (a.name, a.title, a.city) == ("HERNE 2030", "Vereinbarung", "Herne")
+    assert a.partners == (Partner("SPD", "Sozialdemokraten", "red"), Partner("CDU", "", ""))
+    assert (a.term_start, a.term_end, a.signed) == (date(2025, 11, 4), date(2030, 10, 31), None)
+    assert a.screens == {"posts": {"title": "Posten"}} and a.confirm_any_status
+    plain = agreement_of({"agreement": {"partners": ["SPD", "CDU"]}})
+    assert plain.shorts == ("SPD", "CDU") and plain.name == "" and plain.term_start is None
+    assert agreement_of({}) == agreement_of({"agreement": None})
+
+
+def test_each_field_has_its_limit():
+    from herne_tui.domain import limits
+
+    assert limits.limit_for("note") == limits.NOTE_MAX != limits.LINE_MAX
+    assert limits.limit_for("title") == limits.LINE_MAX

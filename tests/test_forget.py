@@ -237,3 +237,29 @@ def test_cli_forget_asks_with_the_count_it_would_change(personal, db_path):
     assert f"an {expected} Stellen durch" in r.stdout, r.stdout + r.stderr
     assert r.returncode == 1 and "abgebrochen: nichts geändert" in r.stdout
     assert full_dump(db_path) == before
+
+
+def test_the_report_reads_as_german_lines():
+    from herne_tui.services.privacy import ForgetReport
+
+    done = ForgetReport("[entfernt]", (("note.text", 2), ("measure.responsible", 1)), (), False)
+    assert done.lines() == [
+        "3 Werte ersetzt durch „[entfernt]“:",
+        "  note.text: 2",
+        "  measure.responsible: 1",
+        "Hinweis: ältere Sicherungskopien enthalten den Namen weiterhin",
+    ]
+    busy = ForgetReport(
+        "[entfernt]", (("note.text", 1),), (("measure.text", 4),), wal_cleared=False
+    )
+    assert busy.lines() == [
+        "1 Werte ersetzt durch „[entfernt]“:",
+        "  note.text: 1",
+        "unverändert (Vertragstext): measure.text: 4",
+        "Hinweis: das Schreibprotokoll (WAL) wird erst geleert, wenn kein anderes Programm die "
+        "Datenbank mehr offen hat",
+        "Hinweis: ältere Sicherungskopien enthalten den Namen weiterhin",
+    ]
+    trial = ForgetReport("[entfernt]", (("note.text", 1),), (), dry_run=True, wal_cleared=False)
+    assert trial.lines() == ["1 Werte würden ersetzt durch „[entfernt]“:", "  note.text: 1"]
+    assert ForgetReport("[entfernt]", (), ()).lines() == ["Name nicht gefunden: nichts geändert"]

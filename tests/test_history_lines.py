@@ -147,3 +147,46 @@ def test_resolving_what_an_id_names(db):
     assert resolve_subject(db, "wfg-geschaeftsfuehrung") == ("seat", "wfg-geschaeftsfuehrung")
     with pytest.raises(NotFound, match="^ID „XYZ-99“ gibt es nicht \\(Maßnahme wie ARB-01"):
         resolve_subject(db, "XYZ-99")
+
+
+def test_the_history_view_names_rows_as_a_user_knows_them(db):
+    from herne_tui.services import history, papers
+
+    with_number = papers.add_paper(
+        db, values={"title": "T", "kind": "vorlage", "body": "Rat", "number": "2026/1"}, user="a"
+    )
+    without = papers.add_paper(
+        db, values={"title": "U", "kind": "vorlage", "body": "Rat"}, user="a"
+    )
+    papers.set_position(db, paper_id=with_number.id, party="SPD", position="zustimmen", user="a")
+    dissent = papers.raise_dissent(db, subject=f"paper:{without.id}", reason="r", user="a")
+    labels = history.entity_labels(db)
+    assert labels["seat", "wfg-geschaeftsfuehrung"] == (
+        "Wirtschaftsförderungsgesellschaft Herne mbH – Geschäftsführung"
+    )
+    assert labels["holding", "WFG"] == "Wirtschaftsförderungsgesellschaft Herne mbH"
+    assert labels["post", "buergermeister-2"] == "Zweiter Bürgermeister"
+    assert labels["paper", str(with_number.id)] == "Papier „T“ (2026/1)"
+    assert labels["paper", str(without.id)] == "Papier „U“"
+    assert labels["position", f"{with_number.id}:SPD"] == "Papier „T“ (2026/1): Position SPD"
+    assert labels["dissent", str(dissent.id)] == f"Dissens {dissent.id}"
+    assert labels["topic", "ARB"] == "Thema Arbeit" and labels["status", "offen"] == "Status Offen"
+    assert labels["rule", "joint-votes"].startswith("Regel: Gemeinsame Abstimmung zu Vorlagen")
+
+    def about(entity, entity_id):
+        return history.entity_label(entry(entity=entity, entity_id=entity_id), labels)
+
+    assert about("seat", "wfg-geschaeftsfuehrung").endswith("– Geschäftsführung")
+    assert about("measure", "ARB-01") == "ARB-01"  # a measure keeps its visible id
+    assert about("meta", "review_mark:anna") == "Wochenrückblick"
+    assert about("meta", "view:anna:Schule") == "view:anna:Schule"
+    assert about("paper", "999") == "999"
+
+
+@pytest.mark.parametrize(
+    ("action", "words"),
+    [("propose", "vorgeschlagen"), ("confirm", "bestätigt"), ("decline", "zurückgewiesen")],
+)
+def test_a_status_proposal_reads_with_its_status_label(action, words):
+    e = entry(action=action, field="proposal", old=None, new={"id": 3, "status": "beratung"})
+    assert describe(e, LABELS) == f"Statusvorschlag 3 (In Beratung) {words}"

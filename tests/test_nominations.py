@@ -59,6 +59,9 @@ def test_dezernat_tender_after_the_council_vote(db):
     assert texts(db) == [
         "Dezernent/in Dezernat III: Ausschreibung (10.02.2026) nach dem Ratsbeschluss (01.02.2026)"
     ]
+    assert [(v.rule, v.ref) for v in checks.nomination_violations(db)] == [
+        ("externe-ausschreibung", "post:dezernat-3")
+    ]
     edits.update_post(db, key="dezernat-3", changes={"tender_date": "2026-02-01"}, user="a")
     assert texts(db) == []  # the same day is in time
 

@@ -348,3 +348,65 @@ def test_a_paper_is_named_by_title_and_number_never_by_its_row_id(db):
     papers.raise_dissent(db, subject=f"paper:{plain.id}", reason="Form", user="anna")
     labels = {x.subject_label for x in papers.list_dissents(db)}
     assert "Papier „Ohne Nummer“" in labels
+
+
+def test_a_stale_paper_or_position_is_refused_with_what_changed(db):
+    p = joint_motion(db)
+    papers.update_paper(db, paper_id=p.id, changes={"title": "Neu"}, user="a")
+    with pytest.raises(Conflict):
+        papers.update_paper(
+            db, paper_id=p.id, changes={"title": "Alt"}, user="b", expected_version=p.version
+        )
+    assert papers.list_papers(db)[0].title == "Neu"
+    papers.set_position(db, paper_id=p.id, party="CDU", position="ablehnen", user="b")
+    with pytest.raises(Conflict) as stale:
+        papers.set_position(
+            db, paper_id=p.id, party="CDU", position="zustimmen", user="c", expected_version=0
+        )
+    assert str(stale.value) == (
+        f"Position CDU zu Papier {p.id} wurde inzwischen geändert; nichts gespeichert"
+    )
+
+
+def test_paper_and_dissent_history_name_what_they_are_about(db):
+    long_body = "Ausschuss für " + "sehr " * 40 + "lange Namen"  # over a title's 200
+    p = papers.add_paper(db, values={"title": "T", "kind": "vorlage", "body": long_body}, user="a")
+    assert p.body == long_body  # a body may be longer than a title
+    added = queries.history(db, entity="paper")[-1]
+    assert (added.entity_id, added.field) == (str(p.id), "*")
+    x = papers.raise_dissent(db, subject=f"paper:{p.id}", reason="zu teuer", user="a", party="SPD")
+    raised = queries.history(db, entity="dissent")[-1]
+    assert raised.new == {"subject": f"paper:{p.id}", "reason": "zu teuer", "party": "SPD"}
+    with pytest.raises(InvalidInput, match="^Ergebnis: "):
+        papers.decide_dissent(
+            db,
+            dissent_id=x.id,
+            decision="einstimmig",
+            outcome="x" * 20001,
+            participants={"SPD": ["A"]},
+            decided_on="02.03.2026",
+            user="a",
+        )
+
+
+def test_a_proposal_keeps_its_source_and_comment(db):
+    from herne_tui.services import confirm, users
+
+    users.add_user(db, name="anna", partner="SPD", role="koordination", user="anna")
+    edits.update_measure(
+        db,
+        measure_id="ARB-01",
+        changes={"status": "umgesetzt"},
+        user="anna",
+        source="https://ris.example/beschluss/1",
+        comment="Ratsbeschluss",
+    )
+    (waiting,) = confirm.waiting(db)
+    assert waiting.source == "https://ris.example/beschluss/1"
+    proposed = queries.history(db, entity_id="ARB-01")[-1]
+    assert (proposed.entity, proposed.action, proposed.comment) == (
+        "measure",
+        "propose",
+        "Ratsbeschluss",
+    )
+    assert proposed.source == "https://ris.example/beschluss/1"

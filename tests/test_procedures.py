@@ -116,3 +116,10 @@ def test_annual_reviews_and_midterm():
         date(2026, 2, 28),
     ]
     assert p.midterm(date(2025, 11, 1), date(2030, 10, 31)) == date(2028, 5, 1)
+
+
+def test_a_per_party_limit_applies_to_that_party():
+    limits = {"SPD": 2}
+    with pytest.raises(p.InvalidInput, match="SPD hat 3 Teilnehmende, erlaubt sind höchstens 2"):
+        p.check_participants({"SPD": ["A", "B", "C"]}, ("SPD", "CDU"), limits)
+    assert p.check_participants({"CDU": list("ABCDEFGH")}, ("SPD", "CDU"), limits)["CDU"]

@@ -179,3 +179,50 @@ def test_a_stale_position_is_refused(db):
         papers.set_position(
             db, paper_id=p.id, party="SPD", position="ablehnen", user="bernd", expected_version=0
         )
+
+
+def test_the_share_done_per_origin(db):
+    import dataclasses
+
+    from herne_tui.reports import build
+    from herne_tui.reports.document import render
+    from herne_tui.services.queries import load_board
+
+    board = load_board(db)
+    assert build.origin_blocks(board) == []  # no origin set: no table
+    origins = ["SPD", "SPD", "SPD", "gemeinsam"]
+    statuses = ["umgesetzt", "offen", "offen", "umgesetzt"]
+    measures = tuple(
+        dataclasses.replace(m, origin=origins[i], status=statuses[i]) if i < 4 else m
+        for i, m in enumerate(board.measures)
+    )
+    board = dataclasses.replace(board, measures=measures)
+    rest = len(measures) - 4
+    assert build.origin_share(board) == [("SPD", 3, 1), ("gemeinsam", 1, 1), ("", rest, 0)]
+    lines = render(build.origin_blocks(board), "text").splitlines()
+    assert lines[0] == "Umsetzung nach Herkunft (heutiger Stand)"
+    assert lines[2].split() == ["Herkunft", "Maßnahmen", "umgesetzt", "Anteil"]
+    assert [line.split() for line in lines[4:]] == [
+        ["SPD", "3", "1", "33", "%"],
+        ["gemeinsam", "1", "1", "100", "%"],
+        ["ohne", "Angabe", str(rest), "0", "0", "%"],
+    ]
+
+
+def test_sections_of_the_annual_review_without_a_done_status():
+    from herne_tui.domain.objects import Status
+    from herne_tui.reports.build import sections_of
+
+    statuses = (Status("neu", "Neu", 100, False), Status("läuft", "Läuft", 200, False))
+    assert sections_of(statuses) == {"neu": "not_started", "läuft": "in_progress"}
+
+
+def test_the_annual_and_midterm_reports_open_with_their_title_and_date(db):
+    annual = build_report(db, "annual", "md", year=2026).splitlines()
+    assert annual[0] == "# Jahresbilanz 2026 HERNE 2030"
+    assert annual[4] == "| Thema | Umgesetzt | In Arbeit | Nicht begonnen | Zurückgestellt |"
+    midterm = build_report(db, "midterm", "md").splitlines()
+    assert midterm[0] == "# Halbzeitbilanz HERNE 2030"
+    assert midterm[2] == (
+        "Stand 02.03.2026 verglichen mit dem Beginn der Wahlperiode (04.11.2025)."
+    )

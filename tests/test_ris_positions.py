@@ -7,8 +7,16 @@ import pytest
 from helpers import run_cli
 from oparl_server import FakeRis
 
+from herne_tui.domain import ris as r
 from herne_tui.errors import InvalidInput, NotFound
-from herne_tui.reports.positions import position_sheet, render_positions
+from herne_tui.reports.document import render
+from herne_tui.reports.positions import (
+    Sheet,
+    SheetItem,
+    position_sheet,
+    render_positions,
+    sheet_blocks,
+)
 from herne_tui.ris import links
 from herne_tui.ris import queries as ris_queries
 from herne_tui.ris.client import Politeness
@@ -71,6 +79,89 @@ def test_sheet_lists_items_papers_measures_positions_dissents_and_deadline(db, m
     assert "<h1>Positionsblatt: Sitzung des Schulausschusses</h1>" in html
 
 
+def test_the_whole_sheet_as_text(db, mirrored):
+    earlier = papers.add_paper(
+        db,
+        values={
+            "title": "Schulhöfe öffnen",
+            "kind": "gemeinsamer-antrag",
+            "body": "Schulausschuss",
+            "filing_deadline": "2026-10-20",
+            "number": "2026/0904",
+        },
+        user="anna",
+    )
+    text = render_positions(db, "25.11.2026 Schul", "text")
+    lines = text.splitlines()
+    assert lines[2:9] == [
+        "25.11.2026 14:00 – Schulausschuss",
+        # the earliest partner deadline of the joint motions (the second item's)
+        "Partnerfrist für gemeinsame Anträge: 06.10.2026 (Einreichfrist 20.10.2026 − 14 Tage)",
+        "Regel: ohne Konsens bis zur Sitzung wird zurückgestellt, außer die Beratung ist "
+        "rechtlich verpflichtend oder die Zurückstellung schadet finanziell.",
+        "TOP  Vorlage    Maßnahmen  Anträge (Konsens)  Dissense",
+        "---  ---------  ---------  -----------------  --------",
+        "  2  2026/0902  SCH-01     1: dissens                1",
+        f"  3  2026/0904  SCH-09     {earlier.id}: offen                  0",
+    ]
+    assert (
+        "  - Gemeinsamer Antrag 1: Schulessen verbessern – SPD: zustimmen, CDU: ablehnen – "
+        "Konsens: dissens; jetzt: Dissens klären; ohne Einigung bis zur Sitzung: zurückstellen "
+        "– Partnerfrist: 28.10.2026 (Einreichfrist 11.11.2026)"
+    ) in lines
+    assert "  - Vorlage 2026/0904: Schulhöfe entsiegeln und öffnen" in lines
+    assert lines[-1].startswith("Quelle: http")
+
+
+def test_a_sheet_without_date_reference_or_links(db):
+    papers.add_paper(
+        db,
+        values={
+            "title": "Haushaltsantrag",
+            "kind": "gemeinsamer-antrag",
+            "body": "Rat",
+            "meeting_date": "2026-02-01",  # passed: without consensus it is deferred
+        },
+        user="anna",
+    )
+    (motion,) = papers.list_papers(db)
+    assert motion.verdict == "zurückstellen"
+
+    def entry(number, name, paper_name="", result=""):
+        return r.AgendaEntry("", number, name, "", "", paper_name, result)
+
+    sheet = Sheet(
+        meeting=r.Meeting("", "Rat", None, (), ()),
+        day=None,
+        partners=("SPD", "CDU"),
+        items=(
+            SheetItem(entry("", "Einwohnerfragen"), (), (), ()),
+            SheetItem(
+                entry("4", "Haushalt", "Haushalt 2027", "beschlossen"),
+                (("ARB-01", "Arbeit", "Offen"), ("ARB-02", "Mehr Arbeit", "Offen")),
+                (motion,),
+                (),
+            ),
+        ),
+    )
+    lines = render(sheet_blocks(sheet), "text").splitlines()
+    assert lines[2] == "ohne Datum – Gremium unbekannt"
+    assert lines[3] == (
+        "Partnerfrist für gemeinsame Anträge: keine gemeinsamen Anträge mit Einreichfrist"
+    )
+    assert lines[5:9] == [
+        "TOP  Vorlage  Maßnahmen       Anträge (Konsens)  Dissense",
+        "---  -------  --------------  -----------------  --------",
+        "–    —        —               —                         0",
+        f"4    —        ARB-01, ARB-02  {motion.id}: offen                  0",
+    ]
+    assert "  - nichts aus der Vereinbarung verknüpft" in lines
+    assert "  - Vorlage —: Haushalt 2027" in lines and "  - Ergebnis: beschlossen" in lines
+    shown = next(line for line in lines if "Haushaltsantrag" in line)
+    assert shown.endswith("ohne Einigung bis zur Sitzung: zurückstellen")
+    assert not any(line.startswith("Quelle") for line in lines)
+
+
 def test_meeting_must_be_named_unambiguously(db, mirrored):
     with pytest.raises(InvalidInput, match="mehrdeutig"):
         position_sheet(db, "Sitzung")
@@ -86,3 +177,30 @@ def test_report_positions_cli(db, db_path, mirrored):
     assert "Ergebnis: unverändert beschlossen" in out.stdout
     bad = run_cli("report", "positions", "--db", str(db_path))
     assert bad.returncode == 2 and "die Sitzung angeben" in bad.stderr
+
+
+def test_mirrored_meetings_are_on_the_deadlines_list_and_a_cancelled_one_says_so(
+    db, httpserver, clock
+):
+    from datetime import UTC, datetime
+
+    from herne_tui.services import deadlines
+
+    ris = FakeRis(httpserver.url_for(""), "1.1").standard()
+    ris.add(
+        "meeting",
+        "9",
+        name="Sondersitzung",
+        start="2026-11-21T10:00:00+01:00",
+        organization=[],
+        agendaItem=[],
+        cancelled=True,
+    )
+    ris.serve(httpserver)
+    sync(db, ris.url("system"), politeness=FAST)
+    clock.now = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    meetings = [x for x in deadlines.upcoming(db) if x.ref.startswith("ris:")]
+    labels = {x.label: x for x in meetings}
+    assert "Sondersitzung (abgesagt)" in labels
+    school = next(x for x in meetings if x.label.endswith(": Sitzung des Schulausschusses"))
+    assert not school.overdue and not labels["Sondersitzung (abgesagt)"].overdue

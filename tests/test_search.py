@@ -52,3 +52,9 @@ def test_folding_a_text_equals_folding_each_character(text: str) -> None:
     from herne_tui.domain.search import _fold_char
 
     assert fold(text) == "".join(_fold_char(c) for c in text)
+
+
+def test_spans_find_a_needle_at_the_start_and_every_later_one() -> None:
+    text = "Rad am Rad, ein Rad"
+    assert spans(text, "rad") == [(0, 3), (7, 10), (16, 19)]
+    assert spans("Äpfel", "äpfel") == [(0, 5)]

@@ -104,6 +104,8 @@ def test_personnel_and_rules_are_seeded(db):
     assert rules["joint-motion-lead"].params["lead_days"] == 14
     assert rules["koordinierungsgruppe"].params["max_per_party"] == 8
     assert "Haushaltskonsolidierung" in rules["budget-reservation"].text
+    assert rules["joint-votes"].summary.startswith("Gemeinsame Abstimmung zu Vorlagen")
+    assert rules["joint-votes"].section
 
 
 def test_a_seat_added_later_gets_the_default_right(tmp_path, clock, fresh_url):
@@ -305,3 +307,26 @@ def test_a_note_alone_never_conflicts(db):
         note="trotzdem gespeichert",
     )
     assert [n.text for n in m.notes] == ["trotzdem gespeichert"]
+
+
+def test_cards_and_last_changes_read_what_the_board_shows(db, clock):
+    from herne_tui.services import users
+
+    users.add_user(db, name="anna", partner="SPD", role="koordination", user="anna")
+    users.add_user(db, name="cem", partner="CDU", role="bearbeiten", user="anna")
+    edits.add_note(db, measure_id="ARB-01", text="geteilt", user="anna")
+    edits.add_note(db, measure_id="ARB-01", text="intern", user="anna", intern=True)
+    clock.advance(minutes=5)
+    edits.move_measure(db, measure_id="ARB-02", status="umgesetzt", user="anna")  # waits
+    found = queries.cards(db, ["ARB-02", "ARB-01", "ZZZ-99", "ARB-01"])
+    assert sorted(found) == ["ARB-01", "ARB-02"]
+    assert found["ARB-01"].note_count == 1 and found["ARB-01"].title
+    assert (found["ARB-02"].status, found["ARB-02"].pending) == ("offen", "umgesetzt")
+    assert found["ARB-02"].confirm_by == ("CDU",)
+    assert queries.cards(db, []) == {}
+    edits.update_measure(db, measure_id="ARB-03", changes={"lead": "SPD"}, user="anna")
+    clock.advance(minutes=5)
+    edits.update_measure(db, measure_id="ARB-04", changes={"lead": "CDU"}, user="anna")
+    changed = queries.last_changes(db)
+    assert "ARB-05" not in changed  # never edited
+    assert changed["ARB-03"] < changed["ARB-04"] == clock.now

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from helpers import run_cli
 
-from herne_tui.errors import InvalidInput, NotAllowed
-from herne_tui.services import edits, papers, queries, users
+from herne_tui.errors import InvalidInput, NotAllowed, NotFound
+from herne_tui.services import access, edits, papers, queries, users
 
 
 def coalition(db) -> None:
@@ -79,6 +79,79 @@ def test_roles_are_enforced_in_the_write_path(db):
     assert papers.decide_dissent(db, user="anna", **decision).state != "offen"
     m = queries.get_measure(db, "ARB-01")
     assert m.status == "beratung" and [n.author for n in m.notes][-1] == "carl"
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [
+        ("dissent", "die Entscheidung der Koordinierungsgruppe"),
+        ("committee", "Ausschüsse"),
+        ("post", "Posten"),
+        ("seat", "Sitze der Beteiligungen"),
+        ("user", "die Nutzerliste"),
+        ("meta", "den gemeinsamen Durchsichtsstand"),
+        ("privacy", "das Entfernen von Namen (forget)"),
+    ],
+)
+def test_an_editor_is_told_what_only_a_coordinator_changes(db, kind, what):
+    coalition(db)
+    with pytest.raises(NotAllowed) as refused:
+        db.read(lambda s: access.authorize(s, "carl", kind))
+    assert str(refused.value) == (
+        f"„carl“ hat die Rolle bearbeiten: {what} ändert nur die Rolle koordination; "
+        "nichts gespeichert"
+    )
+    assert db.read(lambda s: access.authorize(s, "anna", kind)).coordinates
+
+
+def test_changing_and_removing_users_is_recorded_and_keeps_a_coordinator(db):
+    coalition(db)
+    assert users.access_of(db, "carl").partner == "CDU" and users.access_of(db, "carl").known
+    assert not users.access_of(db, "niemand").known
+    changed = users.set_user(db, name=" carl ", partner="SPD", role="koordination", user="anna")
+    assert (changed.partner, changed.role, changed.version) == ("SPD", "koordination", 3)
+    again = users.set_user(db, name="carl", partner="SPD", user="anna")  # nothing new
+    assert again.version == 3
+    entries = [e for e in queries.history(db, entity="user") if e.entity_id == "carl"]
+    assert (entries[0].field, entries[0].new) == ("*", {"partner": "CDU", "role": "bearbeiten"})
+    assert [(e.action, e.field, e.old, e.new) for e in entries[1:]] == [
+        ("user", "partner", "CDU", "SPD"),
+        ("user", "role", "bearbeiten", "koordination"),
+    ]
+    assert entries[1].txn == entries[2].txn and entries[1].at == entries[2].at
+    assert [(u.name, u.partner, u.role) for u in users.list_users(db)][1] == (
+        "carl",
+        "SPD",
+        "koordination",
+    )
+    users.remove_user(db, name="anna", user="carl")  # carl coordinates too now
+    with pytest.raises(InvalidInput) as last:
+        users.remove_user(db, name="carl", user="carl")
+    assert str(last.value) == (
+        "„carl“ ist die letzte Person mit der Rolle koordination; erst eine andere Person zur "
+        "Koordination machen"
+    )
+    users.remove_user(db, name=" lea ", user="carl")
+    assert [u.name for u in users.list_users(db)] == ["carl"]
+    gone = [e for e in queries.history(db, entity="user") if e.entity_id == "lea"][-1]
+    assert (gone.user, gone.action, gone.field, gone.old, gone.new) == (
+        "carl",
+        "user",
+        "*",
+        {"partner": "SPD", "role": "lesen"},
+        None,
+    )
+    assert gone.txn  # a change of its own in the history
+    with pytest.raises(NotFound, match="^Nutzer „lea“ gibt es nicht"):
+        users.remove_user(db, name="lea", user="carl")
+    with pytest.raises(NotFound, match="^Nutzer „lea“ gibt es nicht"):
+        users.set_user(db, name="lea", role="lesen", user="carl")
+
+
+def test_the_only_user_left_may_be_removed(db):
+    users.add_user(db, name="anna", partner="SPD", role="koordination", user="anna")
+    users.remove_user(db, name="anna", user="anna")
+    assert users.list_users(db) == () and not users.access_of(db, "anna").managed
 
 
 def test_cli_users_and_a_refused_change(db_path, db):

@@ -40,6 +40,53 @@ def test_a_stored_view_is_data_not_code(db):
     assert "evil" not in view["filter"]
 
 
+def test_a_stored_view_keeps_every_known_part_with_its_type(db):
+    table = {
+        "mode": "table",
+        "filter": {"text": "Rad", "topic": None, "overdue_only": 1},
+        "density": "compact",
+        "sort": "",
+        "reverse": 1,
+        "columns": ["id", 7],
+    }
+    views.save_view(db, user="anna", name="b", view=table)
+    views.save_view(db, user="anna", name="A", view={"mode": "table", "density": "riesig"})
+    views.save_view(db, user="anna", name="C", view={"filter": {}, "reverse": True})
+    got = dict(views.list_views(db, "anna"))
+    assert list(got) == ["A", "b", "C"]  # by name, ignoring case
+    assert got["b"] == {
+        "mode": "table",
+        "filter": {"text": "Rad", "topic": "", "lead": "", "responsible": "", "overdue_only": True},
+        "density": "compact",
+        "sort": "id",
+        "reverse": True,
+        "columns": ["id", "7"],
+    }
+    assert got["A"] == {
+        "mode": "table",
+        "filter": {"text": "", "topic": "", "lead": "", "responsible": "", "overdue_only": False},
+        "sort": "id",
+        "reverse": False,
+        "columns": [],
+    }
+    assert got["C"] == {
+        "mode": "board",
+        "filter": {"text": "", "topic": "", "lead": "", "responsible": "", "overdue_only": False},
+    }
+    assert views.clean_view({"density": "normal"})["density"] == "normal"
+
+
+def test_view_names_say_what_is_wrong(db):
+    with pytest.raises(InvalidInput, match="^Name der Ansicht fehlt$"):
+        views.check_name(" \t ")
+    with pytest.raises(InvalidInput, match="^Name der Ansicht: höchstens 60 Zeichen \\(61\\)$"):
+        views.check_name("x" * 61)
+    with pytest.raises(InvalidInput, match="^Name der Ansicht: keine Steuerzeichen$"):
+        views.check_name("a\x9fb")
+    assert views.check_name("a\xa0b") == "a b"  # a no-break space is a space, not a control
+    assert views.check_name("Schulweg ÄÖÜ") == "Schulweg ÄÖÜ"
+
+
 async def test_f1_shows_the_first_saved_view_on_the_board_and_f2_the_table(db):
     views.save_view(db, user="tester", name="A Schule", view={"filter": {"topic": "SCH"}})
     views.save_view(

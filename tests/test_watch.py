@@ -64,3 +64,27 @@ def test_data_version_needs_a_file(db):
         assert w.uses_data_version  # the default on an SQLite file
     finally:
         w.close()
+
+
+def test_since_hands_out_what_the_caller_has_not_seen(watcher, db, other):
+    edits.add_note(other, measure_id="ARB-01", text="eins", user="bernd")
+    edits.add_note(other, measure_id="ARB-01", text="zwei", user="bernd")
+    seen = watcher.poll()
+    with ChangeWatcher(db, use_data_version=watcher.uses_data_version, since=seen[0].id) as late:
+        # nothing was committed since it started, but "zwei" is still to be handed out
+        assert [e.new for e in late.poll()] == ["zwei"]
+        assert late.poll() is None
+
+
+def test_a_closed_watcher_has_no_connection_left(db):
+    w = ChangeWatcher(db)
+    w.close()
+    assert not w.uses_data_version
+
+
+def test_data_version_without_a_file_is_refused():
+    class NoFile:
+        path = None
+
+    with pytest.raises(ValueError, match="^PRAGMA data_version needs an SQLite file$"):
+        ChangeWatcher(NoFile(), use_data_version=True)
