@@ -194,12 +194,7 @@ def _current(db) -> tuple[dict, dict]:
     """User-field values (JSON text) and versions of every measure, post and seat now."""
     values, versions = {}, {}
     for m in queries.load_board(db).measures:
-        values[("measure", m.id)] = {
-            "status": m.status,
-            "responsible": m.responsible,
-            "lead": m.lead,
-            "due": m.due,
-        }
+        values[("measure", m.id)] = {f: getattr(m, f) for f in edits.ENTITIES["measure"].fields}
         versions[("measure", m.id)] = m.version
     for p in queries.list_posts(db):
         values[("post", p.key)] = {f: getattr(p, f) for f in edits.ENTITIES["post"].fields}

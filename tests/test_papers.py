@@ -364,7 +364,7 @@ def test_a_stale_paper_or_position_is_refused_with_what_changed(db):
             db, paper_id=p.id, party="CDU", position="zustimmen", user="c", expected_version=0
         )
     assert str(stale.value) == (
-        f"Position CDU zu Papier {p.id} wurde inzwischen geändert; nichts gespeichert"
+        "Position CDU zu diesem Papier wurde inzwischen geändert; nichts gespeichert"
     )
 
 
