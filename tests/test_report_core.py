@@ -245,3 +245,21 @@ def test_an_xlsx_as_of_a_day_shows_that_days_values(edited, clock):
 
     assert responsible(export.export_xlsx(edited)) == "Neu"
     assert responsible(export.export_xlsx(edited, before)) in (None, "")
+
+
+def test_the_stale_section_reads_exactly_so_in_text_and_markdown(busy):  # noqa: F811
+    """Line by line, not as substrings: a changed word, header or heading level shows."""
+    text = _digest(busy)
+    lines = text.splitlines()
+    head = next(line for line in lines if line.startswith("Ohne Bewegung seit 4 Wochen ("))
+    at = lines.index(head)
+    assert lines[at + 1] == "-" * len(head)  # a level-2 heading in text
+    assert lines[at + 2].split() == ["Thema", "ohne", "Bewegung"]
+    stale = {h.split(" (")[0]: b for _, h, b in sections(text, "text")}[
+        "Ohne Bewegung seit 4 Wochen"
+    ]
+    body = [line for line in stale.splitlines() if line.strip()]
+    assert body[-1] == "Einzeln aufgeführt mit --stale."
+    md = build.render_weekly(review.weekly_review(busy), "md", heading="Digest").splitlines()
+    at = md.index(f"## {head}")
+    assert md[at + 2] == "| Thema | ohne Bewegung |"
