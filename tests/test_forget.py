@@ -263,3 +263,15 @@ def test_the_report_reads_as_german_lines():
     trial = ForgetReport("[entfernt]", (("note.text", 1),), (), dry_run=True, wal_cleared=False)
     assert trial.lines() == ["1 Werte würden ersetzt durch „[entfernt]“:", "  note.text: 1"]
     assert ForgetReport("[entfernt]", (), ()).lines() == ["Name nicht gefunden: nichts geändert"]
+
+
+def test_forget_records_what_it_replaced_and_a_dry_run_what_it_leaves(personal):
+    preview = privacy.forget(personal, name=NAME, user="admin", dry_run=True)
+    assert preview.untouched == ()  # the agreement does not name this person
+    report = privacy.forget(personal, name=NAME, user="admin")
+    assert report.changed == preview.changed and report.total > 0
+    (entry,) = queries.history(personal, entity="privacy")
+    assert (entry.action, entry.user) == ("forget", "admin")
+    assert entry.new == {"ersetzt": report.total, "felder": dict(report.changed)}
+    agreement = privacy.forget(personal, name="Hendrik Bollmann", user="admin", dry_run=True)
+    assert dict(agreement.untouched) == {"meta.value": 1}  # named in the text: reported, kept

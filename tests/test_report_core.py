@@ -263,3 +263,21 @@ def test_the_stale_section_reads_exactly_so_in_text_and_markdown(busy):  # noqa:
     md = build.render_weekly(review.weekly_review(busy), "md", heading="Digest").splitlines()
     at = md.index(f"## {head}")
     assert md[at + 2] == "| Thema | ohne Bewegung |"
+
+
+def test_sheet_rows_join_related_ids_and_leave_missing_fields_empty():
+    data = {
+        "measures": [
+            {
+                "id": "A-01",
+                "topic": "a",
+                "status": "offen",
+                "title": "T",
+                "text": "Wortlaut",
+                "related": ["B-01", "C-02"],
+            }
+        ]
+    }
+    assert sheet.rows(data) == [
+        ("A-01", "a", "offen", "T", "", "", None, 0, "B-01 C-02", "Wortlaut")
+    ]
