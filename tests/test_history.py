@@ -408,3 +408,14 @@ def test_list_changes_filters_by_person_topic_and_period(db, clock):
     assert [e.entity_id for e in anna] == ["dezernat-3"]
     first_day = history.list_changes(db, since=date(2026, 3, 2), until=date(2026, 3, 2))
     assert {e.entity_id for e in first_day} == {"SPO-01", "KUL-01"}
+
+
+def test_last_changes_until_a_moment_ignores_what_came_later(db, clock):
+    edits.update_measure(db, measure_id="ARB-01", changes={"responsible": "A"}, user="anna")
+    first = clock.now
+    clock.advance(days=3)
+    edits.update_measure(db, measure_id="ARB-01", changes={"responsible": "B"}, user="anna")
+    later = clock.now
+    assert history.last_changes(db)["ARB-01"] == later
+    assert history.last_changes(db, first)["ARB-01"] == first  # "until" includes that moment
+    assert history.last_changes(db, first.date())["ARB-01"] == first  # a day: its whole day
