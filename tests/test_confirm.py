@@ -46,6 +46,9 @@ def test_a_proposal_waits_is_confirmed_by_the_other_party_and_only_then_counts(d
     waiting_line = next(line for line in text.splitlines() if "Vorschlag " in line)
     assert "ARB-01 Offen → Umgesetzt" in waiting_line  # the labels, not the status keys
     assert "offen" not in waiting_line and "umgesetzt" not in waiting_line
+    assert waiting_line == (
+        f"- Vorschlag {review_id(db)}: ARB-01 Offen → Umgesetzt (sven, SPD) – Bestätigung: CDU"
+    )
     with pytest.raises(NotAllowed, match="nur eine andere Partei"):
         confirm.confirm(db, user="anna", proposal_id=review_id(db))
     p = confirm.confirm(db, user="carl")
