@@ -16,7 +16,7 @@ from test_digest import busy  # noqa: F401 (fixture)
 from test_reports import ids_by_section, scripted, sections  # noqa: F401 (fixture)
 
 from herne_tui.reports import build, calendar, export, review, sheet
-from herne_tui.services import edits, papers
+from herne_tui.services import edits, papers, queries
 
 
 def _events(text: str) -> dict[str, dict]:
@@ -281,3 +281,36 @@ def test_sheet_rows_join_related_ids_and_leave_missing_fields_empty():
     assert sheet.rows(data) == [
         ("A-01", "a", "offen", "T", "", "", None, 0, "B-01 C-02", "Wortlaut")
     ]
+
+
+def test_a_term_without_a_start_or_end_is_empty_and_shares_are_fractions(db):
+    today = date(2026, 3, 2)
+    for agreement in ({"term_end": "2030-10-31"}, {"term_start": "2025-11-01"}, {}):
+        term = review.term_of({"agreement": agreement}, today)
+        assert (term.days_total, term.days_left, term.share_elapsed) == (0, 0, 0.0), agreement
+    board = queries.load_board(db)
+    edits.move_measure(db, measure_id="ARB-01", status="umsetzung", user="anna")
+    progress = review.progress_of(queries.load_board(db), today)
+    shares = {c.key: c.share for c in progress.overall.counts}
+    total = len(board.measures)
+    assert shares["umsetzung"] == 1 / total and shares["offen"] == (total - 1) / total
+    assert sum(shares.values()) == pytest.approx(1.0)
+
+
+def test_stale_measures_are_counted_per_topic_by_key(busy):  # noqa: F811
+    found = review.weekly_review(busy).stale_by_topic
+    board = queries.load_board(busy)
+    assert [t.key for t in found] == [
+        t.key for t in board.topics if t.key in {x.key for x in found}
+    ]
+    assert all(t.key and t.name for t in found)
+
+
+def test_the_json_export_is_indented_marks_nomination_rules_keeps_order(db):
+    text = export.export_text(db, "json")
+    assert text.startswith('{\n  "')  # two spaces: readable and diffable
+    data = json.loads(text)
+    kinds = {r.get("kind") for r in data["rules"]}
+    assert "nomination" in kinds  # the nomination rules, marked as such
+    positions = [h["key"] for h in data["holdings"]]
+    assert positions == [h.key for h in queries.list_holdings(db)]  # the agreement's order
