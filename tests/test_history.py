@@ -419,3 +419,21 @@ def test_last_changes_until_a_moment_ignores_what_came_later(db, clock):
     assert history.last_changes(db)["ARB-01"] == later
     assert history.last_changes(db, first)["ARB-01"] == first  # "until" includes that moment
     assert history.last_changes(db, first.date())["ARB-01"] == first  # a day: its whole day
+
+
+def test_a_stored_fact_is_in_the_history_with_its_old_and_new_value(db):
+    edits.set_meta(db, key="review_mark:anna", value="2026-03-01T10:00:00+00:00", user="anna")
+    edits.set_meta(db, key="review_mark:anna", value="2026-03-02T10:00:00+00:00", user="anna")
+    edits.delete_meta(db, key="review_mark:anna", user="anna", missing="keine Marke")
+    steps = [(e.action, e.old, e.new) for e in queries.history(db, entity="meta")][-3:]
+    assert steps == [
+        ("meta", None, "2026-03-01T10:00:00+00:00"),
+        ("meta", "2026-03-01T10:00:00+00:00", "2026-03-02T10:00:00+00:00"),
+        ("meta", "2026-03-02T10:00:00+00:00", None),
+    ]
+
+
+def test_a_replayed_tender_flag_is_a_truth_value():
+    assert history._value("tender_done", 1) is True
+    assert history._value("tender_done", None) is False
+    assert history._value("holder", None) == ""
