@@ -62,6 +62,8 @@ def test_ics_uids_name_the_object_and_every_event_is_one_day(db):
     assert events[f"paper-{p.id}-meeting{domain}"]["start"] == date(2026, 4, 1)
     annual = [e for uid, e in events.items() if uid.startswith("annual-review-")]
     assert annual and all(e["summary"] == "Jahresbilanz" and e["description"] for e in annual)
+    assert all(e["categories"] == ["Jahresbilanz"] for e in annual)
+    assert all(e["description"] != "Jahresbilanz" for e in annual)  # the rule's words
     years = {uid.split("@")[0].rsplit("-", 1)[1] for uid in events if "annual-review" in uid}
     assert years == {str(e["start"].year) for e in annual}
     midterm = events[f"midterm-review{domain}"]
