@@ -328,3 +328,13 @@ def test_a_wrong_type_in_meta_is_german_too(tmp_path, kind, where):
         assert problem.startswith(f"s.toml:{4 if key == 'name' else 5}: "), problem
         assert f"„{key}" in problem, problem
         assert not ENGLISH.search(problem), problem
+
+
+def test_partner_and_committee_problems_name_their_own_line(tmp_path):
+    one = problems(tmp_path, VALID.replace('partners = ["SPD", "CDU"]', 'partners = ["SPD"]'))
+    assert one == ["s.toml:5: mindestens zwei Partner angeben"]
+    committee = (
+        '\n[[committees]]\nkey = "k"\nname = "Ausschuss"\nchange = "umbenannt"\n'
+        'change_note = "x"\nmeasure = "ARB-99"\nsection = "s"\nsource = "q"\n'
+    )  # appended: line 41 [[committees]], 46 measure
+    assert problems(tmp_path, VALID + committee) == ["s.toml:46: Maßnahme „ARB-99“ gibt es nicht"]
