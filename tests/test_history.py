@@ -437,3 +437,12 @@ def test_a_replayed_tender_flag_is_a_truth_value():
     assert history._value("tender_done", 1) is True
     assert history._value("tender_done", None) is False
     assert history._value("holder", None) == ""
+
+
+def test_the_history_newest_first_and_with_a_limit(db, clock):
+    for who in ("A", "B", "C"):
+        clock.advance(minutes=1)
+        edits.update_measure(db, measure_id="ARB-01", changes={"responsible": who}, user="anna")
+    oldest = [e.new for e in queries.history(db, entity_id="ARB-01", entity="measure")][-3:]
+    newest = queries.history(db, entity_id="ARB-01", entity="measure", newest_first=True, limit=2)
+    assert oldest == ["A", "B", "C"] and [e.new for e in newest] == ["C", "B"]
