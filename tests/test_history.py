@@ -444,5 +444,9 @@ def test_the_history_newest_first_and_with_a_limit(db, clock):
         clock.advance(minutes=1)
         edits.update_measure(db, measure_id="ARB-01", changes={"responsible": who}, user="anna")
     oldest = [e.new for e in queries.history(db, entity_id="ARB-01", entity="measure")][-3:]
-    newest = queries.history(db, entity_id="ARB-01", entity="measure", newest_first=True, limit=2)
-    assert oldest == ["A", "B", "C"] and [e.new for e in newest] == ["C", "B"]
+    for by_id in (False, True):  # by time, or in commit order (the indexes' way)
+        newest = queries.history(
+            db, entity_id="ARB-01", entity="measure", newest_first=True, limit=2, by_id=by_id
+        )
+        assert [e.new for e in newest] == ["C", "B"], by_id
+    assert oldest == ["A", "B", "C"]
