@@ -238,3 +238,25 @@ def test_a_stored_group_over_the_limit_is_a_violation(db):
     assert texts(db) == [f"Koordinierungsgruppe (Dissens {d.id}): SPD mit 9 Personen, höchstens 8"]
     [v] = checks.nomination_violations(db)
     assert (v.rule, v.ref) == ("koordinierungsgruppe", f"dissent:{d.id}")
+
+
+def test_the_groups_size_comes_from_the_seeds_rule_per_party(db):
+    """Sizes other than the default: one party's limit applies to that party only."""
+    x = papers.raise_dissent(db, subject="measure:ARB-01", reason="r", user="anna", party="SPD")
+
+    def plant(session):
+        rule = session.get(RuleRow, "koordinierungsgruppe")
+        rule.params = {"max_per_party": {"SPD": 2, "CDU": 3}}
+        session.add(rule)
+        row = session.get(DissentRow, x.id)
+        row.participants = {"SPD": ["A", "B", "C"], "CDU": ["D", "E", "F"]}
+        session.add(row)
+
+    db.write(plant)
+    found = [v for v in checks.nomination_violations(db) if v.rule == "koordinierungsgruppe"]
+    assert [(v.ref, v.message) for v in found] == [
+        (
+            f"dissent:{x.id}",
+            f"Koordinierungsgruppe (Dissens {x.id}): SPD mit 3 Personen, höchstens 2",
+        )
+    ]
