@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from herne_tui.domain.objects import Access, Agreement, Measure, Seat
+from herne_tui.domain.objects import Access, Agreement, Measure, Seat, agreement_of
 from herne_tui.domain.text import for_csv, for_markdown, for_serialized, for_terminal
 
 DONE = frozenset({"umgesetzt"})
@@ -160,3 +160,10 @@ def test_each_field_has_its_limit():
 
     assert limits.limit_for("note") == limits.NOTE_MAX != limits.LINE_MAX
     assert limits.limit_for("title") == limits.LINE_MAX
+
+
+def test_an_agreement_with_only_a_name_has_empty_fields_not_placeholders():
+    a = agreement_of({"agreement": {"name": "X 2030", "partners": [{"name": "Nur Name"}, "B"]}})
+    assert (a.name, a.title, a.city, a.confirm_any_status) == ("X 2030", "", "", False)
+    assert [(p.short, p.name) for p in a.partners][0] == ("", "Nur Name")
+    assert a.partners[1].short == "B"
