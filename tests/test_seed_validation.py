@@ -338,3 +338,10 @@ def test_partner_and_committee_problems_name_their_own_line(tmp_path):
         'change_note = "x"\nmeasure = "ARB-99"\nsection = "s"\nsource = "q"\n'
     )  # appended: line 41 [[committees]], 46 measure
     assert problems(tmp_path, VALID + committee) == ["s.toml:46: Maßnahme „ARB-99“ gibt es nicht"]
+
+
+def test_a_partners_short_name_with_spaces_is_refused_on_its_line(tmp_path):
+    text = VALID.replace('partners = ["SPD", "CDU"]', 'partners = [{ short = " SPD" }, "CDU"]')
+    assert problems(tmp_path, text) == [
+        "s.toml:5: Kurzname „ SPD“ ist leer oder hat Leerzeichen am Rand"
+    ]
