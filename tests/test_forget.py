@@ -275,3 +275,15 @@ def test_forget_records_what_it_replaced_and_a_dry_run_what_it_leaves(personal):
     assert entry.new == {"ersetzt": report.total, "felder": dict(report.changed)}
     agreement = privacy.forget(personal, name="Hendrik Bollmann", user="admin", dry_run=True)
     assert dict(agreement.untouched) == {"meta.value": 1}  # named in the text: reported, kept
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [("Arbeit", "Thema"), ("in beratung", "Status"), ("cdu", "Federführung/Partei")],
+)
+def test_a_refused_word_is_named_with_what_it_is(db, word, kind):
+    with pytest.raises(HerneError) as refused:
+        privacy.forget(db, name=word, user="anna")
+    assert refused.value.message == (
+        f"Name: „{word}“ ist kein Personenname, sondern {kind}; forget ersetzt nur Namen"
+    )
