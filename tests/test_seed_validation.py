@@ -345,3 +345,13 @@ def test_a_partners_short_name_with_spaces_is_refused_on_its_line(tmp_path):
     assert problems(tmp_path, text) == [
         "s.toml:5: Kurzname „ SPD“ ist leer oder hat Leerzeichen am Rand"
     ]
+
+
+def test_a_groups_size_for_an_unknown_party_is_refused_on_its_line(tmp_path):
+    rule = (
+        '\n[[rules]]\nkey = "koordinierungsgruppe"\nsection = "s"\nsummary = "k"\n'
+        'text = "t"\n[rules.params]\nmax_per_party = { SPD = 4, FDP = 3 }\n'
+    )  # appended: line 41 [[rules]], 46 [rules.params] (the line named), 47 max_per_party
+    assert problems(tmp_path, VALID + rule) == [
+        "s.toml:46: „FDP“ ist keine Partei der Vereinbarung (SPD, CDU)"
+    ]
