@@ -167,7 +167,12 @@ class Prompt(KeepsInput, ModalScreen[str | None]):
         with Vertical():
             yield Label(plain(self.question), classes="title", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="answer")
+            yield from self.below_answer()
             yield Label("", id="problem", classes="error", markup=False)
+
+    def below_answer(self) -> ComposeResult:
+        """Widgets between the answer and the problem line (none here)."""
+        yield from ()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -208,13 +213,9 @@ class NotePrompt(Prompt):
         """The writer's party; "" when internal notes are not possible (no user list)."""
         self.intern = False
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(plain(self.question), classes="title", markup=False)
-            yield Input(id="answer")
-            if self.party:
-                yield Label(self._intern_line(), id="intern", markup=False)
-            yield Label("", id="problem", classes="error", markup=False)
+    def below_answer(self) -> ComposeResult:
+        if self.party:
+            yield Label(self._intern_line(), id="intern", markup=False)
 
     def _intern_line(self) -> str:
         party = plain(self.party, one_line=True)
