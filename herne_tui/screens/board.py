@@ -351,11 +351,8 @@ class BoardScreen(HerneScreen):
     def _show_detail(self) -> None:
         """The pane follows the focus (one read at a time, see ``DetailPane``)."""
         pane = self.query_one(DetailPane)
-        if not pane.is_open:
-            return
-        m = self.focused_measure()
-        key = None if m is None else (m.id, m.version, m.note_count)
-        pane.show(m.id if m is not None else None, key)
+        if pane.is_open:  # nothing to look up on every key while the pane is closed
+            pane.follow(self.focused_measure())
 
     # -- state → widgets ---------------------------------------------------------------------
     def _status_keys(self) -> list[str]:

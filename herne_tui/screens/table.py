@@ -359,9 +359,7 @@ class TableScreen(HerneScreen):
         self._show_detail()
 
     def _show_detail(self) -> None:
-        measure = self.focused_measure()
-        key = None if measure is None else (measure.id, measure.version, measure.note_count)
-        self.query_one(DetailPane).show(measure.id if measure else None, key)
+        self.query_one(DetailPane).follow(self.focused_measure())
 
     @on(DataTable.RowSelected)
     def _row_chosen(self) -> None:

@@ -96,6 +96,13 @@ class DetailPane(VerticalScroll, can_focus=False):
             self._reading = True
             self._load(measure_id)
 
+    def follow(self, measure: Measure | None) -> None:
+        """Show the focused measure, read again when its version or note count changed."""
+        if measure is None:
+            self.show(None)
+        else:
+            self.show(measure.id, (measure.id, measure.version, measure.note_count))
+
     @work(thread=True, group="detail")
     def _load(self, measure_id: str) -> None:
         try:
