@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pilot import settle, started, until
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from herne_tui.cli.main import main
 from herne_tui.db.models import MeasureRow

@@ -4,7 +4,7 @@ picker options, the progress screen (issue 11, the leftovers of "all user-suppli
 from __future__ import annotations
 
 from pilot import settle, started, until
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import MeasureRow, TopicRow
 from herne_tui.screens.pickers import ChoicePicker, Prompt

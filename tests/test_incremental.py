@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from pilot import make_app, settle, until, watch_reports
-from sqlmodel import select
+from sqlalchemy import select
 
 from herne_tui.db.models import MeasureRow
 from herne_tui.db.schema import open_database
@@ -87,7 +87,9 @@ async def test_a_measure_deleted_elsewhere_leaves_the_board(db_path, db, clock, 
         before = len(app.screen.model.by_id)
 
         def delete(session) -> None:
-            session.delete(session.exec(select(MeasureRow).where(MeasureRow.id == "ARB-02")).one())
+            session.delete(
+                session.scalars(select(MeasureRow).where(MeasureRow.id == "ARB-02")).one()
+            )
             edits.record(
                 session,
                 at=other.now(),

@@ -15,7 +15,7 @@ import herne_tui
 
 PACKAGE = Path(herne_tui.__file__).parent
 UI = ("app", "commands", "screens", "widgets", "web")
-DB_LAYER = ("herne_tui.db", "sqlmodel", "sqlalchemy")
+DB_LAYER = ("herne_tui.db", "sqlalchemy")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -70,7 +70,7 @@ START_UP = (
     "herne_tui.widgets.card_column",
     "herne_tui.cli.main",
 )
-ORM = ("sqlalchemy", "sqlmodel", "pydantic")
+ORM = ("sqlalchemy", "pydantic")
 
 
 def test_the_start_up_path_loads_no_orm_before_the_first_paint():

@@ -14,7 +14,7 @@ NO_ORM = """
 import sys
 from herne_tui.cli.main import main
 code = main(sys.argv[1:])
-loaded = sorted(m for m in ("sqlalchemy", "sqlmodel", "pydantic") if m in sys.modules)
+loaded = sorted(m for m in ("sqlalchemy", "pydantic") if m in sys.modules)
 print("LOADED", loaded, file=sys.stderr)
 sys.exit(code)
 """

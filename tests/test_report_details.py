@@ -162,7 +162,7 @@ def test_saving_a_report_over_a_file_needs_force(tmp_path):
 
 def test_is_seeded(db, tmp_path):
     from herne_tui.db.schema import open_database
-    from herne_tui.seeding.apply import is_seeded
+    from herne_tui.services.queries import is_seeded
 
     assert is_seeded(db)
     empty = open_database(str(tmp_path / "leer.db"))

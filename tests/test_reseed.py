@@ -120,14 +120,14 @@ def test_an_origin_from_the_seed_counts_in_the_reports_and_users_changes_win(db,
 def test_a_seed_base_from_before_origins_takes_the_seeds_origin(db, seed_dir):
     """Databases seeded before origins existed: an origin nobody set follows the seed, one a
     user set stays."""
-    from sqlmodel import select
+    from sqlalchemy import select
 
     from herne_tui.db.models import MeasureRow
 
     edits.update_measure(db, measure_id="SCH-03", changes={"origin": "SPD"}, user="anna")
 
     def forget_origin_base(session) -> None:
-        for row in session.exec(select(MeasureRow)):
+        for row in session.scalars(select(MeasureRow)):
             base = dict(row.seed_base or {})
             base.pop("origin", None)
             row.seed_base = base

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 from oparl_server import FakeRis
-from sqlmodel import select
+from sqlalchemy import select
 from werkzeug import Response
 
 from herne_tui import __version__
@@ -51,7 +51,7 @@ def paper(db, reference: str):
 
 
 def rows(db, model):
-    return db.read(lambda s: list(s.exec(select(model))))
+    return db.read(lambda s: list(s.scalars(select(model))))
 
 
 def test_full_sync_mirrors_meetings_agendas_and_papers(db, ris):

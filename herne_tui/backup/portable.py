@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Date, Integer, Table, func, select, text
-from sqlmodel import Session, SQLModel
+from sqlalchemy.orm import Session
 
 from herne_tui import SCHEMA_VERSION
 from herne_tui.backup.facts import DatabaseFacts
-from herne_tui.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from herne_tui.db.models import UtcDateTime
+from herne_tui.db import models  # noqa: F401  (registers the tables on Base.metadata)
+from herne_tui.db.models import Base, UtcDateTime
 from herne_tui.db.snapshot import json_value
 from herne_tui.db.store import Database
 from herne_tui.errors import SchemaError, newer_schema
@@ -41,7 +41,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 def tables() -> list[Table]:
     """Every herne-tui table, parents before children."""
-    return list(SQLModel.metadata.sorted_tables)
+    return list(Base.metadata.sorted_tables)
 
 
 def _to_datetime(value: Any) -> datetime | None:

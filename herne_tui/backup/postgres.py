@@ -216,11 +216,11 @@ def _sqlite_content(source: Path) -> dict:
 
 
 def _has_data(db: Database) -> bool:
-    from sqlmodel import func, select
+    from sqlalchemy import func, select
 
     from herne_tui.db.models import HistoryRow
 
-    return bool(db.read(lambda s: s.exec(select(func.count()).select_from(HistoryRow)).one()))
+    return bool(db.read(lambda s: s.scalars(select(func.count()).select_from(HistoryRow)).one()))
 
 
 def restore_postgres(db: Database, source: Path, *, notice: Notice | None = None) -> RestoreResult:

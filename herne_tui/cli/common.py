@@ -78,8 +78,7 @@ def open_db(
     database that is not there, so a mistyped ``--db`` is one line, not a new database.
     """
     from herne_tui.db.schema import open_database
-    from herne_tui.seeding.apply import is_seeded, seed_database
-    from herne_tui.seeding.load import load_seed
+    from herne_tui.services.queries import is_seeded
 
     check_common(args)
     read_only = read_only or getattr(args, "read_only", False)
@@ -92,6 +91,10 @@ def open_db(
         )
     _user_from_login(args, db)
     if seed_if_empty and not read_only and not is_seeded(db):
+        # only now: the seed's validation (pydantic) costs a tenth of a second to import
+        from herne_tui.seeding.apply import seed_database
+        from herne_tui.seeding.load import load_seed
+
         report = seed_database(db, load_seed())
         print(
             f"Neue Datenbank {db.where} angelegt und befüllt: {report.summary()}", file=sys.stderr

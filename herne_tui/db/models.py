@@ -1,17 +1,29 @@
-"""SQLModel tables. Only the core (store, services, seeding, queries) imports this module.
+"""The tables, as SQLAlchemy dataclass mappings (no pydantic: importing them is cheap).
+
+Only the core (store, services, seeding, queries) imports this module.
 
 Every row a user can edit carries ``version``: a change made against an older version is
 refused (optimistic concurrency). ``seed_base`` keeps the values the seed last wrote into
 the user-editable fields, so a re-seed can tell a user's edit from an untouched default.
 """
 
+# mypy: disable-error-code="misc"
+# (mypy does not read ``kw_only`` from the base class's keywords, so it takes required fields after
+# defaulted ones for an error; the rows are built with keyword arguments only.)
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, String, TypeDecorator
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, String, TypeDecorator
 from sqlalchemy import text as sql_text
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedAsDataclass, mapped_column
+
+
+class Base(MappedAsDataclass, DeclarativeBase, kw_only=True, eq=False):
+    """The base of every table: rows are dataclasses (keyword arguments, defaults applied at
+    construction) compared by identity, as the session's identity map expects."""
 
 
 class UtcDateTime(TypeDecorator):
@@ -36,263 +48,263 @@ class UtcDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-class MetaEntry(SQLModel, table=True):
+class MetaEntry(Base):
     """Key/value facts about the database: schema version, agreement meta, review mark."""
 
     __tablename__ = "meta"
-    key: str = Field(primary_key=True)
-    value: str = ""
+    key: Mapped[str] = mapped_column(primary_key=True)
+    value: Mapped[str] = mapped_column(default="")
 
 
-class TopicRow(SQLModel, table=True):
+class TopicRow(Base):
     """A topic area of the agreement."""
 
     __tablename__ = "topic"
-    key: str = Field(primary_key=True)
-    name: str
-    order: int
+    key: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    order: Mapped[int]
 
 
-class StatusRow(SQLModel, table=True):
+class StatusRow(Base):
     """One status of the workflow; a column of the board."""
 
     __tablename__ = "status"
-    key: str = Field(primary_key=True)
-    label: str
-    order: int
-    done: bool = False
+    key: Mapped[str] = mapped_column(primary_key=True)
+    label: Mapped[str]
+    order: Mapped[int]
+    done: Mapped[bool] = mapped_column(default=False)
 
 
-class MeasureRow(SQLModel, table=True):
+class MeasureRow(Base):
     """One measure of the agreement with its tracked state."""
 
     __tablename__ = "measure"
-    id: str = Field(primary_key=True)
-    topic_key: str = Field(foreign_key="topic.key", index=True)
-    position: int = Field(index=True)
-    paragraph: int
-    title: str
-    text: str
-    subitems: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    targets: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    related: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    status_key: str = Field(foreign_key="status.key", index=True)
-    responsible: str = ""
-    lead: str = ""
-    due: date | None = None
-    version: int = 1
-    seed_base: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    updated_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
-    origin: str = Field(
-        default="", sa_column=Column(String, nullable=False, server_default=sql_text("''"))
+    id: Mapped[str] = mapped_column(primary_key=True)
+    topic_key: Mapped[str] = mapped_column(ForeignKey("topic.key"), index=True)
+    position: Mapped[int] = mapped_column(index=True)
+    paragraph: Mapped[int]
+    title: Mapped[str]
+    text: Mapped[str]
+    subitems: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default_factory=list)
+    targets: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default_factory=list)
+    related: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default_factory=list)
+    status_key: Mapped[str] = mapped_column(ForeignKey("status.key"), index=True)
+    responsible: Mapped[str] = mapped_column(default="")
+    lead: Mapped[str] = mapped_column(default="")
+    due: Mapped[date | None] = mapped_column(default=None)
+    version: Mapped[int] = mapped_column(default=1)
+    seed_base: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    origin: Mapped[str] = mapped_column(
+        String, nullable=False, server_default=sql_text("''"), default=""
     )
     """Issue 14: whose programme the measure came from (a partner, ``gemeinsam``, or "")."""
 
 
-class RepeatRow(SQLModel, table=True):
+class RepeatRow(Base):
     """A paragraph the agreement repeats word for word; kept as provenance of its measure."""
 
     __tablename__ = "repeat"
-    id: int | None = Field(default=None, primary_key=True)
-    of_measure: str = Field(foreign_key="measure.id", index=True)
-    topic_key: str
-    paragraph: int
-    text: str
+    id: Mapped[int | None] = mapped_column(default=None, primary_key=True, nullable=False)
+    of_measure: Mapped[str] = mapped_column(ForeignKey("measure.id"), index=True)
+    topic_key: Mapped[str]
+    paragraph: Mapped[int]
+    text: Mapped[str]
 
 
-class NoteRow(SQLModel, table=True):
+class NoteRow(Base):
     """A note appended to something (``subject`` like ``measure:ARB-01``); never edited."""
 
     __tablename__ = "note"
-    id: int | None = Field(default=None, primary_key=True)
-    subject: str = Field(index=True)
-    author: str
-    at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
-    text: str
-    intern: str = Field(
-        default="", sa_column=Column(String, nullable=False, server_default=sql_text("''"))
+    id: Mapped[int | None] = mapped_column(default=None, primary_key=True, nullable=False)
+    subject: Mapped[str] = mapped_column(index=True)
+    author: Mapped[str]
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    text: Mapped[str]
+    intern: Mapped[str] = mapped_column(
+        String, nullable=False, server_default=sql_text("''"), default=""
     )
     """Issue 14: the party the note is internal to (shown only to its users); "" = shared."""
 
 
-class CommitteeRow(SQLModel, table=True):
+class CommitteeRow(Base):
     """A council committee touched by the agreement."""
 
     __tablename__ = "committee"
-    key: str = Field(primary_key=True)
-    position: int = 0
-    name: str
-    change: str = ""
-    change_note: str = ""
-    change_state: str = "offen"
-    chair: str = ""
-    chair_party: str = ""
-    spokespeople: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    chair_role: str = ""
-    measure_id: str = ""
-    new_name: str = ""
-    split_from: str = ""
-    split_into: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    section: str = ""
-    source: str = ""
-    version: int = 1
-    seed_base: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    key: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str]
+    change: Mapped[str] = mapped_column(default="")
+    change_note: Mapped[str] = mapped_column(default="")
+    change_state: Mapped[str] = mapped_column(default="offen")
+    chair: Mapped[str] = mapped_column(default="")
+    chair_party: Mapped[str] = mapped_column(default="")
+    spokespeople: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
+    chair_role: Mapped[str] = mapped_column(default="")
+    measure_id: Mapped[str] = mapped_column(default="")
+    new_name: Mapped[str] = mapped_column(default="")
+    split_from: Mapped[str] = mapped_column(default="")
+    split_into: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default_factory=list)
+    section: Mapped[str] = mapped_column(default="")
+    source: Mapped[str] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(default=1)
+    seed_base: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class PostRow(SQLModel, table=True):
+class PostRow(Base):
     """A post with a nomination right: Bürgermeister, Bezirk posts, Dezernat III."""
 
     __tablename__ = "post"
-    key: str = Field(primary_key=True)
-    position: int = 0
-    title: str
-    kind: str
-    body: str = ""
-    district: str = ""
-    right: str = ""
-    holder: str = ""
-    holder_party: str = ""
-    state: str = "offen"
-    state_date: date | None = None
-    tender_required: bool = False
-    tender_date: date | None = None
-    vote_date: date | None = None
-    section: str = ""
-    source: str = ""
-    version: int = 1
-    seed_base: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    key: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str]
+    kind: Mapped[str]
+    body: Mapped[str] = mapped_column(default="")
+    district: Mapped[str] = mapped_column(default="")
+    right: Mapped[str] = mapped_column(default="")
+    holder: Mapped[str] = mapped_column(default="")
+    holder_party: Mapped[str] = mapped_column(default="")
+    state: Mapped[str] = mapped_column(default="offen")
+    state_date: Mapped[date | None] = mapped_column(default=None)
+    tender_required: Mapped[bool] = mapped_column(default=False)
+    tender_date: Mapped[date | None] = mapped_column(default=None)
+    vote_date: Mapped[date | None] = mapped_column(default=None)
+    section: Mapped[str] = mapped_column(default="")
+    source: Mapped[str] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(default=1)
+    seed_base: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class HoldingRow(SQLModel, table=True):
+class HoldingRow(Base):
     """A company the city holds shares in (Beteiligung)."""
 
     __tablename__ = "holding"
-    key: str = Field(primary_key=True)
-    position: int = 0
-    name: str
-    note: str = ""
-    linked: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    section: str = ""
-    source: str = ""
-    version: int = 1
+    key: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str]
+    note: Mapped[str] = mapped_column(default="")
+    linked: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default_factory=list)
+    section: Mapped[str] = mapped_column(default="")
+    source: Mapped[str] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(default=1)
 
 
-class SeatRow(SQLModel, table=True):
+class SeatRow(Base):
     """A seat or position of a holding; its nomination right comes from the rules."""
 
     __tablename__ = "seat"
-    key: str = Field(primary_key=True)
-    holding_key: str = Field(foreign_key="holding.key", index=True)
-    position: int = 0
-    title: str
-    staffing: bool = True
-    to_create: bool = False
-    nominee: str = ""
-    nominee_party: str = ""
-    tender_done: bool = False
-    tender_date: date | None = None
-    state: str = "offen"
-    state_date: date | None = None
-    section: str = ""
-    source: str = ""
-    version: int = 1
-    seed_base: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    key: Mapped[str] = mapped_column(primary_key=True)
+    holding_key: Mapped[str] = mapped_column(ForeignKey("holding.key"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str]
+    staffing: Mapped[bool] = mapped_column(default=True)
+    to_create: Mapped[bool] = mapped_column(default=False)
+    nominee: Mapped[str] = mapped_column(default="")
+    nominee_party: Mapped[str] = mapped_column(default="")
+    tender_done: Mapped[bool] = mapped_column(default=False)
+    tender_date: Mapped[date | None] = mapped_column(default=None)
+    state: Mapped[str] = mapped_column(default="offen")
+    state_date: Mapped[date | None] = mapped_column(default=None)
+    section: Mapped[str] = mapped_column(default="")
+    source: Mapped[str] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(default=1)
+    seed_base: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class NominationRuleRow(SQLModel, table=True):
+class NominationRuleRow(Base):
     """Who nominates for a holding or seat; one default rule covers everything else."""
 
     __tablename__ = "nomination_rule"
-    id: int | None = Field(default=None, primary_key=True)
-    party: str
-    holding_key: str = ""
-    seat_key: str = ""
-    is_default: bool = False
-    section: str = ""
-    source: str = ""
+    id: Mapped[int | None] = mapped_column(default=None, primary_key=True, nullable=False)
+    party: Mapped[str]
+    holding_key: Mapped[str] = mapped_column(default="")
+    seat_key: Mapped[str] = mapped_column(default="")
+    is_default: Mapped[bool] = mapped_column(default=False)
+    section: Mapped[str] = mapped_column(default="")
+    source: Mapped[str] = mapped_column(default="")
 
 
-class RuleRow(SQLModel, table=True):
+class RuleRow(Base):
     """A rule of the agreement with optional machine parameters."""
 
     __tablename__ = "rule"
-    key: str = Field(primary_key=True)
-    position: int = 0
-    section: str = ""
-    summary: str = ""
-    text: str = ""
-    params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    key: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    section: Mapped[str] = mapped_column(default="")
+    summary: Mapped[str] = mapped_column(default="")
+    text: Mapped[str] = mapped_column(default="")
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class HistoryRow(SQLModel, table=True):
+class HistoryRow(Base):
     """Append-only record of every change; written in the same transaction as the change."""
 
     __tablename__ = "history"
     __table_args__ = (Index("ix_history_entity", "entity", "entity_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False, index=True))
-    user: str = Field(index=True)
-    action: str
-    entity: str
-    entity_id: str
-    field: str = ""
-    old: str = "null"
-    new: str = "null"
-    source: str = ""
-    comment: str = ""
-    txn: str = Field(default="", index=True)
-    reverts: str = ""
+    id: Mapped[int | None] = mapped_column(default=None, primary_key=True, nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
+    user: Mapped[str] = mapped_column(index=True)
+    action: Mapped[str]
+    entity: Mapped[str]
+    entity_id: Mapped[str]
+    field: Mapped[str] = mapped_column(default="")
+    old: Mapped[str] = mapped_column(default="null")
+    new: Mapped[str] = mapped_column(default="null")
+    source: Mapped[str] = mapped_column(default="")
+    comment: Mapped[str] = mapped_column(default="")
+    txn: Mapped[str] = mapped_column(default="", index=True)
+    reverts: Mapped[str] = mapped_column(default="")
 
 
-class PaperRow(SQLModel, table=True):
+class PaperRow(Base):
     """A motion or council paper (Antrag, Vorlage, Anfrage) the coalition handles."""
 
     __tablename__ = "paper"
-    id: int | None = Field(default=None, primary_key=True)
-    title: str
-    kind: str
-    body: str
-    meeting_date: date | None = None
-    filing_deadline: date | None = None
-    proposal_sent: date | None = None
-    number: str = ""
-    measure_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    legally_required: bool = False
-    harmful_to_defer: bool = False
-    proposer: str = ""
-    created_by: str = ""
-    created_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
-    version: int = 1
+    id: Mapped[int | None] = mapped_column(default=None, primary_key=True, nullable=False)
+    title: Mapped[str]
+    kind: Mapped[str]
+    body: Mapped[str]
+    meeting_date: Mapped[date | None] = mapped_column(default=None)
+    filing_deadline: Mapped[date | None] = mapped_column(default=None)
+    proposal_sent: Mapped[date | None] = mapped_column(default=None)
+    number: Mapped[str] = mapped_column(default="")
+    measure_ids: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default_factory=list)
+    legally_required: Mapped[bool] = mapped_column(default=False)
+    harmful_to_defer: Mapped[bool] = mapped_column(default=False)
+    proposer: Mapped[str] = mapped_column(default="")
+    created_by: Mapped[str] = mapped_column(default="")
+    created_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    version: Mapped[int] = mapped_column(default=1)
 
 
-class PositionRow(SQLModel, table=True):
+class PositionRow(Base):
     """One partner's position on a paper before the meeting; key ``<paper id>:<party>``."""
 
     __tablename__ = "position"
-    key: str = Field(primary_key=True)
-    paper_id: int = Field(foreign_key="paper.id", index=True)
-    party: str
-    position: str = "offen"
-    version: int = 1
+    key: Mapped[str] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("paper.id"), index=True)
+    party: Mapped[str]
+    position: Mapped[str] = mapped_column(default="offen")
+    version: Mapped[int] = mapped_column(default=1)
 
 
-class DissentRow(SQLModel, table=True):
+class DissentRow(Base):
     """A dissent on a measure or paper, on the Koordinierungsgruppe's agenda until decided."""
 
     __tablename__ = "dissent"
-    id: int | None = Field(default=None, primary_key=True)
-    subject: str = Field(index=True)
-    raised_by: str
-    party: str = ""
-    reason: str
-    raised_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
-    state: str = "offen"
-    decision: str = ""
-    outcome: str = ""
-    procedure: str = ""
-    decided_on: date | None = None
-    participants: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    version: int = 1
+    id: Mapped[int | None] = mapped_column(default=None, primary_key=True, nullable=False)
+    subject: Mapped[str] = mapped_column(index=True)
+    raised_by: Mapped[str]
+    party: Mapped[str] = mapped_column(default="")
+    reason: Mapped[str]
+    raised_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    state: Mapped[str] = mapped_column(default="offen")
+    decision: Mapped[str] = mapped_column(default="")
+    outcome: Mapped[str] = mapped_column(default="")
+    procedure: Mapped[str] = mapped_column(default="")
+    decided_on: Mapped[date | None] = mapped_column(default=None)
+    participants: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
+    version: Mapped[int] = mapped_column(default=1)
 
 
 # RIS mirror (issue 13) ---------------------------------------------------------------------
@@ -301,129 +313,129 @@ class DissentRow(SQLModel, table=True):
 # foreign keys (real servers reference objects they never list). A sync replaces rows only
 # inside one write transaction (``ris.mirror.apply_snapshot``), so the mirror is always one
 # complete sync's state.
-class RisSourceRow(SQLModel, table=True):
+class RisSourceRow(Base):
     """Where the mirror comes from and how far it is synced (one row, ``id`` 1)."""
 
     __tablename__ = "ris_source"
-    id: int = Field(default=1, primary_key=True)
-    url: str
-    system_url: str = ""
-    body_url: str = ""
-    body_name: str = ""
-    oparl_version: str = ""
-    lists: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    last_sync: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
-    last_full_sync: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
-    last_requests: int = 0
-    last_objects: int = 0
+    id: Mapped[int] = mapped_column(default=1, primary_key=True)
+    url: Mapped[str]
+    system_url: Mapped[str] = mapped_column(default="")
+    body_url: Mapped[str] = mapped_column(default="")
+    body_name: Mapped[str] = mapped_column(default="")
+    oparl_version: Mapped[str] = mapped_column(default="")
+    lists: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
+    last_sync: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    last_full_sync: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    last_requests: Mapped[int] = mapped_column(default=0)
+    last_objects: Mapped[int] = mapped_column(default=0)
 
 
-class RisOrganizationRow(SQLModel, table=True):
+class RisOrganizationRow(Base):
     """An OParl Organization (council, committee, faction)."""
 
     __tablename__ = "ris_organization"
-    url: str = Field(primary_key=True)
-    name: str = ""
-    short_name: str = ""
-    organization_type: str = ""
-    classification: str = ""
-    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    url: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(default="")
+    short_name: Mapped[str] = mapped_column(default="")
+    organization_type: Mapped[str] = mapped_column(default="")
+    classification: Mapped[str] = mapped_column(default="")
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class RisPersonRow(SQLModel, table=True):
+class RisPersonRow(Base):
     """An OParl Person."""
 
     __tablename__ = "ris_person"
-    url: str = Field(primary_key=True)
-    name: str = ""
-    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    url: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(default="")
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class RisMembershipRow(SQLModel, table=True):
+class RisMembershipRow(Base):
     """An OParl Membership of a person in an organization."""
 
     __tablename__ = "ris_membership"
-    url: str = Field(primary_key=True)
-    person_url: str = Field(default="", index=True)
-    organization_url: str = Field(default="", index=True)
-    role: str = ""
-    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    url: Mapped[str] = mapped_column(primary_key=True)
+    person_url: Mapped[str] = mapped_column(default="", index=True)
+    organization_url: Mapped[str] = mapped_column(default="", index=True)
+    role: Mapped[str] = mapped_column(default="")
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class RisMeetingRow(SQLModel, table=True):
+class RisMeetingRow(Base):
     """An OParl Meeting."""
 
     __tablename__ = "ris_meeting"
-    url: str = Field(primary_key=True)
-    name: str = ""
-    start: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, index=True))
-    end: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
-    cancelled: bool = False
-    meeting_state: str = ""
-    organization_urls: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    web: str = ""
-    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    url: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(default="")
+    start: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True, default=None)
+    end: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    meeting_state: Mapped[str] = mapped_column(default="")
+    organization_urls: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default_factory=list)
+    web: Mapped[str] = mapped_column(default="")
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class RisAgendaItemRow(SQLModel, table=True):
+class RisAgendaItemRow(Base):
     """An OParl AgendaItem of a meeting."""
 
     __tablename__ = "ris_agenda_item"
-    url: str = Field(primary_key=True)
-    meeting_url: str = Field(default="", index=True)
-    number: str = ""
-    order: int | None = None
-    name: str = ""
-    public: bool | None = None
-    consultation_url: str = Field(default="", index=True)
-    result: str = ""
-    resolution_text: str = ""
-    web: str = ""
-    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    url: Mapped[str] = mapped_column(primary_key=True)
+    meeting_url: Mapped[str] = mapped_column(default="", index=True)
+    number: Mapped[str] = mapped_column(default="")
+    order: Mapped[int | None] = mapped_column(default=None)
+    name: Mapped[str] = mapped_column(default="")
+    public: Mapped[bool | None] = mapped_column(default=None)
+    consultation_url: Mapped[str] = mapped_column(default="", index=True)
+    result: Mapped[str] = mapped_column(default="")
+    resolution_text: Mapped[str] = mapped_column(default="")
+    web: Mapped[str] = mapped_column(default="")
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class RisPaperRow(SQLModel, table=True):
+class RisPaperRow(Base):
     """An OParl Paper (Vorlage, Antrag); ``deleted`` keeps a linked paper deleted upstream."""
 
     __tablename__ = "ris_paper"
-    url: str = Field(primary_key=True)
-    reference: str = Field(default="", index=True)
-    name: str = ""
-    paper_date: date | None = None
-    paper_type: str = ""
-    web: str = ""
-    deleted: bool = False
-    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    url: Mapped[str] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(default="", index=True)
+    name: Mapped[str] = mapped_column(default="")
+    paper_date: Mapped[date | None] = mapped_column(default=None)
+    paper_type: Mapped[str] = mapped_column(default="")
+    web: Mapped[str] = mapped_column(default="")
+    deleted: Mapped[bool] = mapped_column(default=False)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class RisConsultationRow(SQLModel, table=True):
+class RisConsultationRow(Base):
     """An OParl Consultation: a paper on a meeting's agenda in a committee's role."""
 
     __tablename__ = "ris_consultation"
-    url: str = Field(primary_key=True)
-    paper_url: str = Field(default="", index=True)
-    meeting_url: str = Field(default="", index=True)
-    agenda_item_url: str = ""
-    organization_urls: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    role: str = ""
-    authoritative: bool | None = None
-    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    url: Mapped[str] = mapped_column(primary_key=True)
+    paper_url: Mapped[str] = mapped_column(default="", index=True)
+    meeting_url: Mapped[str] = mapped_column(default="", index=True)
+    agenda_item_url: Mapped[str] = mapped_column(default="")
+    organization_urls: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default_factory=list)
+    role: Mapped[str] = mapped_column(default="")
+    authoritative: Mapped[bool | None] = mapped_column(default=None)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class RisFileRow(SQLModel, table=True):
+class RisFileRow(Base):
     """An OParl File's metadata (never its contents); ``parent_url`` is where it was embedded."""
 
     __tablename__ = "ris_file"
-    url: str = Field(primary_key=True)
-    parent_url: str = Field(default="", index=True)
-    name: str = ""
-    file_name: str = ""
-    mime_type: str = ""
-    access_url: str = ""
-    raw: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    url: Mapped[str] = mapped_column(primary_key=True)
+    parent_url: Mapped[str] = mapped_column(default="", index=True)
+    name: Mapped[str] = mapped_column(default="")
+    file_name: Mapped[str] = mapped_column(default="")
+    mime_type: Mapped[str] = mapped_column(default="")
+    access_url: Mapped[str] = mapped_column(default="")
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default_factory=dict)
 
 
-class RisLinkRow(SQLModel, table=True):
+class RisLinkRow(Base):
     """A measure (``measure:ID``) or coalition paper (``paper:N``) linked to a RIS paper.
 
     ``state`` is ``linked`` (a user made it), ``suggested`` (text similarity after a sync) or
@@ -433,34 +445,34 @@ class RisLinkRow(SQLModel, table=True):
 
     __tablename__ = "ris_link"
     __table_args__ = (Index("ix_ris_link_subject_paper", "subject", "paper_url", unique=True),)
-    id: int | None = Field(default=None, primary_key=True)
-    subject: str = Field(index=True)
-    paper_url: str = Field(index=True)
-    reference: str = ""
-    name: str = ""
-    state: str = "linked"
-    score: float = 0.0
-    deleted_upstream: bool = False
-    created_by: str = ""
-    created_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
-    version: int = 1
+    id: Mapped[int | None] = mapped_column(default=None, primary_key=True, nullable=False)
+    subject: Mapped[str] = mapped_column(index=True)
+    paper_url: Mapped[str] = mapped_column(index=True)
+    reference: Mapped[str] = mapped_column(default="")
+    name: Mapped[str] = mapped_column(default="")
+    state: Mapped[str] = mapped_column(default="linked")
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    deleted_upstream: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[str] = mapped_column(default="")
+    created_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    version: Mapped[int] = mapped_column(default=1)
 
 
 # -- issue 14: users, roles and proposals ---------------------------------------------------
 # Once a user exists, every write is checked against the writer's role (services.access);
 # a status change that needs the other partners' confirmation waits as a proposal.
-class UserRow(SQLModel, table=True):
+class UserRow(Base):
     """A herne-tui user: partner (party) and role ``lesen``, ``bearbeiten`` or ``koordination``."""
 
     __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
-    name: str = Field(primary_key=True)
-    partner: str = ""
-    role: str = "lesen"
-    created_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
-    version: int = 1
+    name: Mapped[str] = mapped_column(primary_key=True)
+    partner: Mapped[str] = mapped_column(default="")
+    role: Mapped[str] = mapped_column(default="lesen")
+    created_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    version: Mapped[int] = mapped_column(default=1)
 
 
-class ProposalRow(SQLModel, table=True):
+class ProposalRow(Base):
     """A change that waits for another partner's confirmation (e.g. a status to "done").
 
     ``entity``/``entity_id``/``field`` name what would change, ``old``/``new`` are JSON text
@@ -470,20 +482,20 @@ class ProposalRow(SQLModel, table=True):
     """
 
     __tablename__ = "proposal"
-    id: int | None = Field(default=None, primary_key=True)
-    entity: str = "measure"
-    entity_id: str = Field(index=True)
-    field: str = "status"
-    old: str = "null"
-    new: str = "null"
-    proposed_by: str = ""
-    party: str = ""
-    proposed_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
-    source: str = ""
-    comment: str = ""
-    state: str = Field(default="offen", index=True)
-    decided_by: str = ""
-    decided_party: str = ""
-    decided_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
-    txn: str = ""
-    version: int = 1
+    id: Mapped[int | None] = mapped_column(default=None, primary_key=True, nullable=False)
+    entity: Mapped[str] = mapped_column(default="measure")
+    entity_id: Mapped[str] = mapped_column(index=True)
+    field: Mapped[str] = mapped_column(default="status")
+    old: Mapped[str] = mapped_column(default="null")
+    new: Mapped[str] = mapped_column(default="null")
+    proposed_by: Mapped[str] = mapped_column(default="")
+    party: Mapped[str] = mapped_column(default="")
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    source: Mapped[str] = mapped_column(default="")
+    comment: Mapped[str] = mapped_column(default="")
+    state: Mapped[str] = mapped_column(default="offen", index=True)
+    decided_by: Mapped[str] = mapped_column(default="")
+    decided_party: Mapped[str] = mapped_column(default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    txn: Mapped[str] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(default=1)

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, SQLModel
+from sqlalchemy.orm import Session
 
+from herne_tui.db.models import Base
 from herne_tui.domain.text import for_terminal
 from herne_tui.errors import NotAllowed
 
@@ -119,7 +120,7 @@ def _with_literal(conn: Connection, template: str, value: str) -> None:
 
 
 def _tables(conn: Connection, schema: str) -> list[str]:
-    names = [t.name for t in SQLModel.metadata.sorted_tables]
+    names = [t.name for t in Base.metadata.sorted_tables]
     found = conn.execute(
         text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema}
     ).scalars()

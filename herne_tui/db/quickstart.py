@@ -1,11 +1,11 @@
 """Quick start: paint the board from the database before the ORM has even loaded.
 
-Importing SQLAlchemy and SQLModel costs more than starting an empty Textual screen. The board
-does not need them to be *shown*: for a current, seeded SQLite file the first board is read
-here with the standard library (read-only, one short transaction), and the full
-``Database`` opens in a background thread right after the first paint. Anything else (a URL,
-a missing, old or unseeded file, an unwritable one) takes the normal path through
-``schema.open_database``. ``tests/test_quickstart.py`` checks that both readers agree.
+Importing SQLAlchemy and the table mappings costs more than starting an empty Textual
+screen. The board does not need them to be *shown*: for a current, seeded SQLite file the
+first board is read here with the standard library (read-only, one short transaction), and
+the full ``Database`` opens in a background thread right after the first paint. Anything
+else (a URL, a missing, old or unseeded file, an unwritable one) takes the normal path
+through ``schema.open_database``. ``tests/test_quickstart.py`` checks that both readers agree.
 """
 
 from __future__ import annotations

@@ -20,13 +20,13 @@ from pathlib import Path
 
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import SQLModel
 
 from herne_tui import SCHEMA_VERSION  # defined ORM-free, for the quick start
 from herne_tui.db import (
-    models,  # noqa: F401  (registers the tables on SQLModel.metadata)
+    models,  # noqa: F401  (registers the tables on Base.metadata)
     pgrights,
 )
+from herne_tui.db.models import Base
 from herne_tui.db.snapshot import backup_before_upgrade
 from herne_tui.db.store import Database, check_readable, is_refused, resolve_url
 from herne_tui.errors import HerneError, SchemaError, newer_schema
@@ -44,7 +44,7 @@ version in ``meta`` is updated in the same transaction. Register one per bump of
 def _v2_coalition_procedures(conn: Connection) -> None:
     """Schema 2: motions and papers, the partners' positions, dissents (issue 6)."""
     for name in ("paper", "position", "dissent"):  # parents first
-        SQLModel.metadata.tables[name].create(conn, checkfirst=True)
+        Base.metadata.tables[name].create(conn, checkfirst=True)
 
 
 MIGRATIONS[2] = _v2_coalition_procedures
@@ -78,7 +78,7 @@ must be nullable or carry a ``server_default``, so that existing rows stay valid
 
 def _add_column(conn: Connection, table: str, column: str) -> None:
     """``ALTER TABLE … ADD COLUMN`` for a column of the models, on any engine."""
-    col = SQLModel.metadata.tables[table].c[column]
+    col = Base.metadata.tables[table].c[column]
     if column in {c["name"] for c in inspect(conn).get_columns(table)}:
         return
     ddl = f"ALTER TABLE {table} ADD COLUMN {column} {col.type.compile(dialect=conn.dialect)}"
@@ -92,7 +92,7 @@ def _add_column(conn: Connection, table: str, column: str) -> None:
 def _v3_council_roles_views(conn: Connection) -> None:
     """Schema 3: the RIS mirror, users and proposals, saved views (issues 13, 14, 16)."""
     for name in V3_TABLES:
-        SQLModel.metadata.tables[name].create(conn, checkfirst=True)
+        Base.metadata.tables[name].create(conn, checkfirst=True)
     for table, column in V3_COLUMNS:
         _add_column(conn, table, column)
 
@@ -119,7 +119,7 @@ def _create(db: Database) -> None:
     with db.write_engine().begin() as conn:
         if inspect(conn).has_table("meta"):  # another process created it meanwhile
             return
-        SQLModel.metadata.create_all(conn)
+        Base.metadata.create_all(conn)
         conn.execute(
             text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"),
             {"v": str(SCHEMA_VERSION)},

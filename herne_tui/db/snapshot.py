@@ -27,7 +27,7 @@ from urllib.parse import quote, urlencode
 
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from herne_tui import SCHEMA_VERSION  # not schema's: that module imports this one
 from herne_tui.db.store import Database, busy_timeout_default, read_only_uri

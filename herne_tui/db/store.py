@@ -26,10 +26,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import event, inspect
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
-from sqlmodel import Session, create_engine
+from sqlalchemy.orm import Session
 
 from herne_tui.db.env import busy_timeout_default
 from herne_tui.errors import (

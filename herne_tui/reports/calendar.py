@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from herne_tui import __version__
 from herne_tui.db.store import Database

@@ -11,7 +11,8 @@ from collections import defaultdict
 from datetime import date, datetime
 
 import tomli_w
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import (
     CommitteeRow,
@@ -53,15 +54,15 @@ def snapshot(session: Session) -> dict:
             meta[key] = date.fromisoformat(meta[key])
     board = read_board(session)
     notes = defaultdict(list)
-    for n in session.exec(
+    for n in session.scalars(
         select(NoteRow)
-        .where(col(NoteRow.subject).like("measure:%"), NoteRow.intern == "")  # never internal
-        .order_by(col(NoteRow.at), col(NoteRow.id))
+        .where(NoteRow.subject.like("measure:%"), NoteRow.intern == "")  # never internal
+        .order_by(NoteRow.at, NoteRow.id)
     ):
         notes[n.subject.split(":", 1)[1]].append(
             {"author": n.author, "at": aware(n.at), "text": n.text}
         )
-    rows = {m.id: m for m in session.exec(select(MeasureRow))}
+    rows = {m.id: m for m in session.scalars(select(MeasureRow))}
     measures = []
     for m in board.measures:
         measures.append(
@@ -86,7 +87,7 @@ def snapshot(session: Session) -> dict:
         )
     repeats = [
         {"of": r.of_measure, "topic": r.topic_key, "paragraph": r.paragraph, "text": r.text}
-        for r in session.exec(select(RepeatRow).order_by(col(RepeatRow.id)))
+        for r in session.scalars(select(RepeatRow).order_by(RepeatRow.id))
     ]
     committees = [
         _drop_empty(
@@ -108,7 +109,7 @@ def snapshot(session: Session) -> dict:
                 "spokespeople": dict(sorted(c.spokespeople.items())),
             }
         )
-        for c in session.exec(select(CommitteeRow).order_by(col(CommitteeRow.position)))
+        for c in session.scalars(select(CommitteeRow).order_by(CommitteeRow.position))
     ]
     posts = [
         _drop_empty(
@@ -130,7 +131,7 @@ def snapshot(session: Session) -> dict:
                 "vote_date": p.vote_date,
             }
         )
-        for p in session.exec(select(PostRow).order_by(col(PostRow.position)))
+        for p in session.scalars(select(PostRow).order_by(PostRow.position))
     ]
     holdings = [
         _drop_empty(
@@ -143,7 +144,7 @@ def snapshot(session: Session) -> dict:
                 "source": h.source,
             }
         )
-        for h in session.exec(select(HoldingRow).order_by(col(HoldingRow.position)))
+        for h in session.scalars(select(HoldingRow).order_by(HoldingRow.position))
     ]
     seats = [
         _drop_empty(
@@ -163,7 +164,7 @@ def snapshot(session: Session) -> dict:
                 "state_date": s.state_date,
             }
         )
-        for s in session.exec(select(SeatRow).order_by(col(SeatRow.position)))
+        for s in session.scalars(select(SeatRow).order_by(SeatRow.position))
     ]
     rules = [
         _drop_empty(
@@ -175,7 +176,7 @@ def snapshot(session: Session) -> dict:
                 "params": dict(r.params),
             }
         )
-        for r in session.exec(select(RuleRow).order_by(col(RuleRow.position)))
+        for r in session.scalars(select(RuleRow).order_by(RuleRow.position))
     ]
     nomination_rules = [
         _drop_empty(
@@ -188,7 +189,7 @@ def snapshot(session: Session) -> dict:
                 "source": r.source,
             }
         )
-        for r in session.exec(select(NominationRuleRow).order_by(col(NominationRuleRow.id)))
+        for r in session.scalars(select(NominationRuleRow).order_by(NominationRuleRow.id))
     ]
     return {
         "format": SEED_FORMAT,

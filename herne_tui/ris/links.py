@@ -14,7 +14,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import MeasureRow, PaperRow, RisLinkRow, RisPaperRow
 from herne_tui.db.store import Database
@@ -85,17 +86,19 @@ def suggest_for(session: Session, paper_urls: list[str]) -> int:
     signed = str(read_meta(session).get("agreement", {}).get("signed", ""))
     papers = []
     for part in range(0, len(paper_urls), 500):
-        for row in session.exec(
-            select(RisPaperRow).where(col(RisPaperRow.url).in_(paper_urls[part : part + 500]))
+        for row in session.scalars(
+            select(RisPaperRow).where(RisPaperRow.url.in_(paper_urls[part : part + 500]))
         ):
             if signed and row.paper_date and row.paper_date.isoformat() < signed:
                 continue
             papers.append(row)
     if not papers:
         return 0
-    measures = [(m.id, f"{m.title} {m.title} {m.text}") for m in session.exec(select(MeasureRow))]
+    measures = [
+        (m.id, f"{m.title} {m.title} {m.text}") for m in session.scalars(select(MeasureRow))
+    ]
     found = similar(((p.url, p.name) for p in papers), measures)
-    taken = {(r.subject, r.paper_url) for r in session.exec(select(RisLinkRow))}
+    taken = {(r.subject, r.paper_url) for r in session.scalars(select(RisLinkRow))}
     by_url = {p.url: p for p in papers}
     added = 0
     for url, mid, score in found:
@@ -135,7 +138,7 @@ def _subject(session: Session, given: str) -> tuple[str, str, str]:
 def find_paper(session: Session, reference: str) -> RisPaperRow:
     """The mirrored paper with this reference (Drucksachennummer) or URL."""
     text = reference.strip()
-    rows = session.exec(
+    rows = session.scalars(
         select(RisPaperRow).where((RisPaperRow.reference == text) | (RisPaperRow.url == text))
     ).all()
     if not rows:
@@ -154,7 +157,7 @@ def link(db: Database, *, subject: str, reference: str, user: str) -> str:
     def run(session: Session) -> str:
         key, entity, entity_id = _subject(session, subject)
         paper = find_paper(session, reference)
-        row = session.exec(
+        row = session.scalars(
             select(RisLinkRow).where(RisLinkRow.subject == key, RisLinkRow.paper_url == paper.url)
         ).first()
         if row is not None and row.state == "linked":
@@ -185,7 +188,7 @@ def link(db: Database, *, subject: str, reference: str, user: str) -> str:
 
 def _linked_row(session: Session, key: str, reference: str) -> RisLinkRow | None:
     text = reference.strip()
-    for row in session.exec(select(RisLinkRow).where(RisLinkRow.subject == key)):
+    for row in session.scalars(select(RisLinkRow).where(RisLinkRow.subject == key)):
         if text in (row.reference, row.paper_url):
             return row
     return None
@@ -222,7 +225,7 @@ def unlink(db: Database, *, subject: str, reference: str, user: str) -> str:
 def _drop_deleted_paper(session: Session, url: str) -> None:
     """A paper deleted upstream is kept only while something links to it."""
     paper = session.get(RisPaperRow, url)
-    still = session.exec(
+    still = session.scalars(
         select(RisLinkRow).where(RisLinkRow.paper_url == url, RisLinkRow.state == "linked")
     ).first()
     if paper is not None and paper.deleted and still is None:

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, update
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import (
+    Base,
     RisAgendaItemRow,
     RisConsultationRow,
     RisFileRow,
@@ -31,7 +32,7 @@ from herne_tui.db.store import Database
 from herne_tui.ris.fetch import Snapshot, Stored
 from herne_tui.services import access
 
-MODELS: dict[str, type[SQLModel]] = {
+MODELS: dict[str, type[Base]] = {
     "organization": RisOrganizationRow,
     "person": RisPersonRow,
     "membership": RisMembershipRow,
@@ -86,7 +87,7 @@ def known_urls(db: Database) -> set[str]:
     def run(session: Session) -> set[str]:
         out: set[str] = set()
         for model in MODELS.values():
-            out.update(session.exec(select(model.url)).all())  # type: ignore[attr-defined]
+            out.update(session.scalars(select(model.url)).all())  # type: ignore[attr-defined]
         return out
 
     return db.read(run)
@@ -107,7 +108,7 @@ def _orphans(session: Session, snap: Snapshot, kind: str) -> set[str]:
     for (child_kind, parent), ids in snap.children.items():
         if child_kind != kind:
             continue
-        found = session.exec(select(MODELS[kind].url).where(column == parent)).all()  # type: ignore[attr-defined]
+        found = session.scalars(select(MODELS[kind].url).where(column == parent)).all()  # type: ignore[attr-defined]
         out.update(u for u in found if u not in ids and u not in snap.rows[kind])
     return out
 
@@ -117,23 +118,19 @@ def _keep_linked(session: Session, gone: set[str]) -> set[str]:
     linked: set[str] = set()
     for part in _chunks(gone):
         linked.update(
-            session.exec(
+            session.scalars(
                 select(RisLinkRow.paper_url).where(
-                    col(RisLinkRow.paper_url).in_(part), RisLinkRow.state == "linked"
+                    RisLinkRow.paper_url.in_(part), RisLinkRow.state == "linked"
                 )
             ).all()
         )
     for part in _chunks(linked):
+        session.execute(update(RisPaperRow).where(RisPaperRow.url.in_(part)).values(deleted=True))
         session.execute(
-            update(RisPaperRow).where(col(RisPaperRow.url).in_(part)).values(deleted=True)
-        )
-        session.execute(
-            update(RisLinkRow)
-            .where(col(RisLinkRow.paper_url).in_(part))
-            .values(deleted_upstream=True)
+            update(RisLinkRow).where(RisLinkRow.paper_url.in_(part)).values(deleted_upstream=True)
         )
     for part in _chunks(gone - linked):  # suggestions for a paper that is gone are void
-        session.execute(delete(RisLinkRow).where(col(RisLinkRow.paper_url).in_(part)))
+        session.execute(delete(RisLinkRow).where(RisLinkRow.paper_url.in_(part)))
     return linked
 
 
@@ -145,7 +142,7 @@ def _with_parents_of(session: Session, kind: str, gone_parents: set[str]) -> set
     column = getattr(model, BACKREF[kind])
     out: set[str] = set()
     for part in _chunks(gone_parents):
-        out.update(session.exec(select(model.url).where(col(column).in_(part))).all())  # type: ignore[attr-defined]
+        out.update(session.scalars(select(model.url).where(column.in_(part))).all())  # type: ignore[attr-defined]
     return out
 
 
@@ -160,8 +157,8 @@ def _keep_backrefs(session: Session, kind: str, changed: list[dict]) -> None:
     model = MODELS[kind]
     known: dict[str, str] = {}
     for part in _chunks(empty):
-        q = select(model.url, getattr(model, column)).where(col(model.url).in_(part))  # type: ignore[attr-defined]
-        known.update(dict(session.exec(q).all()))
+        q = select(model.url, getattr(model, column)).where(model.url.in_(part))  # type: ignore[attr-defined]
+        known.update(dict(session.execute(q).all()))
     for r in changed:
         if not r.get(column) and known.get(r["url"]):
             r[column] = known[r["url"]]
@@ -174,7 +171,7 @@ def _apply_kind(
     model = MODELS[kind]
     url_col = model.url  # type: ignore[attr-defined]
     rows = snap.rows.get(kind, {})
-    existing = set(session.exec(select(url_col)).all())
+    existing = set(session.scalars(select(url_col)).all())
     if snap.full:
         gone = existing - rows.keys()
     else:
@@ -184,10 +181,10 @@ def _apply_kind(
     kept: set[str] = set()
     if kind == "paper" and gone:
         kept = _keep_linked(session, gone)
-        already = set(session.exec(select(RisPaperRow.url).where(RisPaperRow.deleted)).all())
+        already = set(session.scalars(select(RisPaperRow.url).where(RisPaperRow.deleted)).all())
         kept |= already & gone
     for part in _chunks(gone - kept):
-        session.execute(delete(model).where(col(url_col).in_(part)))
+        session.execute(delete(model).where(url_col.in_(part)))
     new = [r for u, r in rows.items() if u not in existing]
     changed = [r for u, r in rows.items() if u in existing]
     _keep_backrefs(session, kind, changed)
@@ -203,7 +200,7 @@ def _refresh_links(session: Session, snap: Snapshot) -> None:
     papers = snap.rows.get("paper", {})
     if not papers:
         return
-    for link in session.exec(select(RisLinkRow).where(col(RisLinkRow.paper_url).in_(papers))):
+    for link in session.scalars(select(RisLinkRow).where(RisLinkRow.paper_url.in_(papers))):
         row = papers.get(link.paper_url)
         if row is None:
             continue
@@ -245,7 +242,7 @@ def apply_snapshot(db: Database, snap: Snapshot, *, user: str = "", suggest=None
                 new_papers = new
         _refresh_links(session, snap)
         _save_source(session, snap, db.now())
-        kept = len(session.exec(select(RisPaperRow.url).where(RisPaperRow.deleted)).all())
+        kept = len(session.scalars(select(RisPaperRow.url).where(RisPaperRow.deleted)).all())
         if suggest is not None and new_papers:
             suggest(session, sorted(new_papers))
         return SyncResult(

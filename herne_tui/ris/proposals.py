@@ -4,7 +4,8 @@ paper's authoritative result proposes. Only lists: a user confirms each (``ris l
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import HistoryRow, MeasureRow, RisLinkRow, RisPaperRow, StatusRow
 from herne_tui.db.store import Database
@@ -26,11 +27,11 @@ def suggestions(db: Database) -> tuple[r.Suggestion, ...]:
     """Open link suggestions, best first."""
 
     def run(session: Session) -> tuple[r.Suggestion, ...]:
-        titles = {m.id: m.title for m in session.exec(select(MeasureRow))}
-        rows = session.exec(
+        titles = {m.id: m.title for m in session.scalars(select(MeasureRow))}
+        rows = session.scalars(
             select(RisLinkRow)
             .where(RisLinkRow.state == "suggested")
-            .order_by(col(RisLinkRow.score).desc(), col(RisLinkRow.id))
+            .order_by(RisLinkRow.score.desc(), RisLinkRow.id)
         )
         out = []
         for row in rows:
@@ -63,7 +64,7 @@ def _next_status(statuses: list[StatusRow], current: str) -> StatusRow | None:
 
 def _confirmed(session: Session, measure_id: str, url: str) -> bool:
     return (
-        session.exec(
+        session.scalars(
             select(HistoryRow.id).where(
                 HistoryRow.entity == "measure",
                 HistoryRow.entity_id == measure_id,
@@ -80,11 +81,11 @@ def status_proposals(db: Database) -> tuple[r.StatusProposal, ...]:
     result proposes (the next status in the workflow when adopted), unless already confirmed."""
 
     def run(session: Session) -> tuple[r.StatusProposal, ...]:
-        statuses = sorted(session.exec(select(StatusRow)), key=lambda s: s.order)
+        statuses = sorted(session.scalars(select(StatusRow)), key=lambda s: s.order)
         links = list(
-            session.exec(
+            session.scalars(
                 select(RisLinkRow).where(
-                    RisLinkRow.state == "linked", col(RisLinkRow.subject).like("measure:%")
+                    RisLinkRow.state == "linked", RisLinkRow.subject.like("measure:%")
                 )
             )
         )
@@ -129,7 +130,7 @@ def linked_papers(db: Database, subject: str) -> tuple[r.LinkedPaper, ...]:
 
     def run(session: Session) -> tuple[r.LinkedPaper, ...]:
         links = list(
-            session.exec(
+            session.scalars(
                 select(RisLinkRow).where(
                     RisLinkRow.subject == subject, RisLinkRow.state == "linked"
                 )

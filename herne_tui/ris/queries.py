@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import (
     PaperRow,
@@ -30,13 +31,13 @@ def _in(session: Session, model, column, values: Iterable[str]) -> list:
     values = [v for v in set(values) if v]
     out: list = []
     for i in range(0, len(values), CHUNK):
-        out.extend(session.exec(select(model).where(col(column).in_(values[i : i + CHUNK]))))
+        out.extend(session.scalars(select(model).where(column.in_(values[i : i + CHUNK]))))
     return out
 
 
 def _org_names(session: Session) -> dict[str, str]:
     return {
-        o.url: o.name or o.short_name or o.url for o in session.exec(select(RisOrganizationRow))
+        o.url: o.name or o.short_name or o.url for o in session.scalars(select(RisOrganizationRow))
     }
 
 
@@ -146,13 +147,13 @@ def location_of(raw: object) -> str:
 def calendar_meetings(session: Session) -> tuple[r.Meeting, ...]:
     """Every mirrored meeting with a start (past ones too), without agendas: the calendar's."""
     ctx = Context(session)
-    rows = session.exec(select(RisMeetingRow).where(col(RisMeetingRow.start).is_not(None)))
+    rows = session.scalars(select(RisMeetingRow).where(RisMeetingRow.start.is_not(None)))
     return tuple(ctx.meeting(m, []) for m in rows)
 
 
 def meeting_starts(session: Session) -> list[datetime]:
     """The start of every mirrored meeting that has one (cheap: no JSON, no names)."""
-    rows = session.exec(select(RisMeetingRow.start).where(col(RisMeetingRow.start).is_not(None)))
+    rows = session.scalars(select(RisMeetingRow.start).where(RisMeetingRow.start.is_not(None)))
     return [start for start in rows if start is not None]
 
 
@@ -174,10 +175,10 @@ def meetings(
         ctx = Context(session)
         q = select(RisMeetingRow)
         if since is not None:
-            q = q.where(col(RisMeetingRow.start) >= _local_start(since))
+            q = q.where(RisMeetingRow.start >= _local_start(since))
         if until is not None:
-            q = q.where(col(RisMeetingRow.start) < _local_start(until + timedelta(days=1)))
-        rows = list(session.exec(q))
+            q = q.where(RisMeetingRow.start < _local_start(until + timedelta(days=1)))
+        rows = list(session.scalars(q))
         if committee.strip():
             rows = [m for m in rows if _matches(m, ctx.names(m.organization_urls), committee)]
         rows.sort(key=lambda m: (m.start is None, m.start or datetime.min.replace(tzinfo=UTC)))
@@ -249,7 +250,7 @@ def to_papers(session: Session, rows: list[RisPaperRow]) -> tuple[r.Paper, ...]:
     steps = _paper_consultations(ctx, rows)
     links = _links(session, (p.url for p in rows))
     numbered: dict[str, list[str]] = defaultdict(list)  # a motion's number is its reference
-    for motion_id, number in session.exec(select(PaperRow.id, PaperRow.number)):
+    for motion_id, number in session.execute(select(PaperRow.id, PaperRow.number)):
         if number and number.strip():
             numbered[number.strip()].append(f"paper:{motion_id}")
     out = []
@@ -280,7 +281,7 @@ def papers(db: Database, *, search: str = "") -> tuple[r.Paper, ...]:
     """Mirrored papers (every word of ``search`` in the reference or title), newest first."""
 
     def run(session: Session) -> tuple[r.Paper, ...]:
-        rows = list(session.exec(select(RisPaperRow)))
+        rows = list(session.scalars(select(RisPaperRow)))
         if search.strip():
             rows = _search(rows, search)
         rows.sort(key=lambda p: (p.paper_date or date.min, p.reference), reverse=True)
@@ -353,7 +354,7 @@ def paper_detail(db: Database, url: str) -> r.Paper | None:
         for person_url in _urls(raw.get("originatorPerson")):
             person = session.get(RisPersonRow, person_url)
             names.append(person.name if person and person.name else person_url)
-        cons = session.exec(
+        cons = session.scalars(
             select(RisConsultationRow).where(RisConsultationRow.paper_url == url)
         ).all()
         items = _in(

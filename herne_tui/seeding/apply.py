@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import (
+    Base,
     CommitteeRow,
     HoldingRow,
     MeasureRow,
@@ -119,7 +121,7 @@ class _Merger:
 
     def upsert(
         self,
-        model: type[SQLModel],
+        model: type[Base],
         key: str,
         own: dict[str, Any],
         user: dict[str, Any] | None = None,
@@ -139,7 +141,7 @@ class _Merger:
             self.report.updated.append(f"{entity} {key}")
 
     def _insert(
-        self, model: type[SQLModel], key: str, own: dict[str, Any], user: dict[str, Any]
+        self, model: type[Base], key: str, own: dict[str, Any], user: dict[str, Any]
     ) -> None:
         entity = _ENTITY[model]
         columns = _USER_FIELDS.get(model, {})
@@ -152,7 +154,7 @@ class _Merger:
         self._log(at=self.signed, entity=entity, entity_id=key, field="*", new=user or None)
         self.report.added.append(f"{entity} {key}")
 
-    def _merge_own(self, row: SQLModel, entity: str, key: str, own: dict[str, Any]) -> bool:
+    def _merge_own(self, row: Base, entity: str, key: str, own: dict[str, Any]) -> bool:
         """The agreement's fields always follow the seed; True when one changed."""
         changed = False
         for column, value in own.items():
@@ -385,7 +387,7 @@ class _Merger:
         for m in seed.measures:
             existing = {
                 (n.author, utc(n.at), n.text)
-                for n in self.s.exec(
+                for n in self.s.scalars(
                     select(NoteRow).where(NoteRow.subject == measure_subject(m.id))
                 )
             }
@@ -417,10 +419,11 @@ class _Merger:
         seed = self.seed
         wanted = sorted((r.of, r.topic, r.paragraph, r.text) for r in seed.repeats)
         have = sorted(
-            (r.of_measure, r.topic_key, r.paragraph, r.text) for r in self.s.exec(select(RepeatRow))
+            (r.of_measure, r.topic_key, r.paragraph, r.text)
+            for r in self.s.scalars(select(RepeatRow))
         )
         if wanted != have:
-            for row in self.s.exec(select(RepeatRow)):
+            for row in self.s.scalars(select(RepeatRow)):
                 self.s.delete(row)
             self.s.flush()
             for rep in seed.repeats:
@@ -439,7 +442,7 @@ class _Merger:
             (r.party, r.holding, r.seat, r.default, r.section, r.source)
             for r in self.seed.nomination_rules
         ]
-        rows = list(self.s.exec(select(NominationRuleRow).order_by(col(NominationRuleRow.id))))
+        rows = list(self.s.scalars(select(NominationRuleRow).order_by(NominationRuleRow.id)))
         have = [
             (r.party, r.holding_key, r.seat_key, r.is_default, r.section, r.source) for r in rows
         ]
@@ -471,8 +474,3 @@ def seed_database(db: Database, loaded: LoadedSeed) -> SeedReport:
         return report
 
     return db.write(run)
-
-
-def is_seeded(db: Database) -> bool:
-    """True when the database holds at least one measure or topic."""
-    return db.read(lambda s: s.exec(select(TopicRow)).first() is not None)

@@ -1,6 +1,6 @@
 """Reading and validating a seed (a TOML file, or a folder of them) without a database.
 
-Validation happens on plain pydantic models (SQLModel tables do not validate), then across
+Validation happens on pydantic models (the table mappings do not validate), then across
 entries (unknown topic, duplicate id, repeats pointing nowhere, ...). Every problem is
 reported as ``file:line: message`` so an editor can jump to it.
 """

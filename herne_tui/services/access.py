@@ -11,7 +11,8 @@ internal notes, grants per role), whatever a client claims as its ``--user``.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import UserRow
 from herne_tui.domain import objects as d
@@ -27,7 +28,7 @@ EDITING = frozenset({"measure", "note", "paper", "position", "dissent-raise", "p
 
 def users_exist(session: Session) -> bool:
     """True once the database has a user list (then roles apply)."""
-    return session.exec(select(UserRow.name).limit(1)).first() is not None
+    return session.scalars(select(UserRow.name).limit(1)).first() is not None
 
 
 def access_in(session: Session, user: str) -> d.Access:
@@ -82,4 +83,4 @@ def to_user(row: UserRow) -> d.User:
 
 def list_users(session: Session) -> tuple[d.User, ...]:
     """Every user, by name."""
-    return tuple(to_user(r) for r in session.exec(select(UserRow).order_by(UserRow.name)))
+    return tuple(to_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.name)))

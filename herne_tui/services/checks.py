@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import DissentRow, PostRow, RuleRow
 from herne_tui.db.store import Database
@@ -108,7 +109,7 @@ def _group_violations(session: Session) -> list[Violation]:
             f"Koordinierungsgruppe (Dissens {dissent.id}): {party} mit "
             f"{len(names)} Personen, höchstens {procedures.group_limit(limits, party)}",
         )
-        for dissent in session.exec(select(DissentRow))
+        for dissent in session.scalars(select(DissentRow))
         for party, names in (dissent.participants or {}).items()
         if len(names) > procedures.group_limit(limits, party)
     ]
@@ -117,7 +118,7 @@ def _group_violations(session: Session) -> list[Violation]:
 def violations_in(session: Session) -> list[Violation]:
     """Every violation of the nomination rules in one session."""
     out: list[Violation] = []
-    for p in session.exec(select(PostRow).order_by(col(PostRow.position))):
+    for p in session.scalars(select(PostRow).order_by(PostRow.position)):
         out.extend(_post_violations(p))
     for h in read_holdings(session):
         for s in h.seats:

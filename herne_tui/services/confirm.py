@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import MeasureRow, ProposalRow
 from herne_tui.db.store import Database
@@ -32,7 +33,7 @@ def _decide(db: Database, *, user: str, proposal_id: int | None, confirm: bool) 
             query = query.where(ProposalRow.id == proposal_id)
         elif me.partner:  # the first one this user may decide
             query = query.where(ProposalRow.party != me.partner)
-        row = session.exec(query.order_by(col(ProposalRow.id)).with_for_update()).first()
+        row = session.scalars(query.order_by(ProposalRow.id).with_for_update()).first()
         if row is None:
             raise NotFound(
                 f"Vorschlag {proposal_id} wartet nicht (mehr) auf Bestätigung"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import (
     MeasureRow,
@@ -28,14 +29,12 @@ def ris_meetings(session: Session, today: date) -> list[Deadline]:
     """Meetings of the RIS mirror (issue 13) from a week ago to 90 days ahead."""
     start = datetime.combine(today - RIS_BEFORE, time.min, tzinfo=UTC)
     end = datetime.combine(today + RIS_AHEAD, time.max, tzinfo=UTC)
-    rows = session.exec(
-        select(RisMeetingRow).where(
-            col(RisMeetingRow.start) >= start, col(RisMeetingRow.start) <= end
-        )
+    rows = session.scalars(
+        select(RisMeetingRow).where(RisMeetingRow.start >= start, RisMeetingRow.start <= end)
     ).all()
     if not rows:
         return []
-    orgs = {o.url: o.name or o.short_name for o in session.exec(select(RisOrganizationRow))}
+    orgs = {o.url: o.name or o.short_name for o in session.scalars(select(RisOrganizationRow))}
     out = []
     for m in rows:
         if m.start is None:  # never: the query excludes it; this tells the type checker
@@ -52,7 +51,7 @@ def deadlines_in(session: Session, today: date) -> list[Deadline]:
     motions on days the mirror has none), measure due dates, annual and mid-term reviews."""
     out: list[Deadline] = ris_meetings(session, today)
     ris_days = {x.when for x in out}
-    for row in session.exec(select(PaperRow)):
+    for row in session.scalars(select(PaperRow)):
         paper = to_paper(session, row, today)
         ref = f"paper:{paper.id}"
         if paper.partner_deadline:
@@ -86,8 +85,8 @@ def deadlines_in(session: Session, today: date) -> list[Deadline]:
                     False,
                 )
             )
-    done = {s.key for s in session.exec(select(StatusRow)) if s.done}
-    for m in session.exec(select(MeasureRow).where(col(MeasureRow.due).is_not(None))):
+    done = {s.key for s in session.scalars(select(StatusRow)) if s.done}
+    for m in session.scalars(select(MeasureRow).where(MeasureRow.due.is_not(None))):
         if m.due is None:  # never: the query excludes it; this tells the type checker
             continue
         out.append(

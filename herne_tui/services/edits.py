@@ -15,9 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import (
+    Base,
     CommitteeRow,
     HistoryRow,
     MeasureRow,
@@ -71,7 +73,7 @@ def validate_fields(session: Session, entity: Entity, changes: dict[str, Any]) -
 def load_row(session: Session, entity: Entity, key: str) -> Any:
     """The row with primary key ``key``, locked for the update (the default of ``Entity.load``)."""
     primary = sa_inspect(entity.model).primary_key[0]
-    row = session.exec(select(entity.model).where(primary == key).with_for_update()).first()
+    row = session.scalars(select(entity.model).where(primary == key).with_for_update()).first()
     if row is None:
         raise NotFound(f"{entity.label} „{key}“ gibt es nicht")
     return row
@@ -102,7 +104,7 @@ class Entity:
 
     name: str
     label: str
-    model: type[SQLModel]
+    model: type[Base]
     fields: dict[str, tuple[str, Validator]]  # domain field -> (column, validator)
     validate: ChangeValidator = validate_fields
     load: RowLoader = load_row
@@ -199,10 +201,10 @@ positions describe themselves in ``services.papers`` and pass their ``Entity`` d
 
 def _last_editor(session: Session, entity: str, key: str) -> str:
     return (
-        session.exec(
+        session.scalars(
             select(HistoryRow.user)
             .where(HistoryRow.entity == entity, HistoryRow.entity_id == key)
-            .order_by(col(HistoryRow.id).desc())
+            .order_by(HistoryRow.id.desc())
         ).first()
         or ""
     )
@@ -623,27 +625,27 @@ def undo_last(db: Database, *, user: str) -> str:
 
     def run(session: Session) -> str:
         undone = set(
-            session.exec(
+            session.scalars(
                 select(HistoryRow.reverts).where(
                     HistoryRow.user == user, HistoryRow.action == "undo"
                 )
             ).all()
         )
-        txn = session.exec(
+        txn = session.scalars(
             select(HistoryRow.txn)
             .where(
                 HistoryRow.user == user,
                 HistoryRow.action == "edit",
-                col(HistoryRow.entity).in_(ENTITIES),
+                HistoryRow.entity.in_(ENTITIES),
                 HistoryRow.field != "*",
-                col(HistoryRow.txn).not_in(undone or {""}),
+                HistoryRow.txn.not_in(undone or {""}),
             )
-            .order_by(col(HistoryRow.id).desc())
+            .order_by(HistoryRow.id.desc())
         ).first()
         if not txn:
             raise HerneError("Nichts rückgängig zu machen: keine eigene Änderung gefunden")
-        entries = session.exec(
-            select(HistoryRow).where(HistoryRow.txn == txn).order_by(col(HistoryRow.id))
+        entries = session.scalars(
+            select(HistoryRow).where(HistoryRow.txn == txn).order_by(HistoryRow.id)
         ).all()
         restores: dict[tuple[str, str], dict[str, Any]] = {}
         for e in entries:  # a bulk edit touches several rows in one txn: undone together

@@ -16,7 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import (
     CommitteeRow,
@@ -149,9 +150,7 @@ def replayed(session: Session, until: datetime | None) -> tuple[dict, dict]:
     q = select(HistoryRow)
     if until is not None:
         q = q.where(HistoryRow.at < until)
-    entries = [
-        to_history(r) for r in session.exec(q.order_by(col(HistoryRow.at), col(HistoryRow.id)))
-    ]
+    entries = [to_history(r) for r in session.scalars(q.order_by(HistoryRow.at, HistoryRow.id))]
     return replay_entries(entries)
 
 
@@ -177,7 +176,7 @@ def _snapshot(session: Session, until: datetime | None) -> Snapshot:
             )
         )
     committees = []
-    for committee in session.exec(select(CommitteeRow).order_by(col(CommitteeRow.position))):
+    for committee in session.scalars(select(CommitteeRow).order_by(CommitteeRow.position)):
         fields = rows.get(("committee", committee.key))
         if fields is not None:
             c = to_committee(committee)
@@ -192,7 +191,7 @@ def _snapshot(session: Session, until: datetime | None) -> Snapshot:
                 )
             )
     posts = []
-    for post in session.exec(select(PostRow).order_by(col(PostRow.position))):
+    for post in session.scalars(select(PostRow).order_by(PostRow.position)):
         fields = rows.get(("post", post.key))
         if fields is not None:
             posts.append(replace(to_post(post), **fields, version=SNAPSHOT_VERSION))
@@ -233,7 +232,7 @@ def last_changes(db: Database, until: date | datetime | None = None) -> dict[str
         if limit is not None:
             q = q.where(HistoryRow.at < limit)
         out: dict[str, datetime] = {}
-        for entity_id, at in session.exec(q):
+        for entity_id, at in session.execute(q):
             at = utc(at)
             if entity_id not in out or at > out[entity_id]:
                 out[entity_id] = at
@@ -333,27 +332,27 @@ def _paper_label(p: PaperRow) -> str:
 
 def _labels_in(session: Session) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
-    for c in session.exec(select(CommitteeRow)):
+    for c in session.scalars(select(CommitteeRow)):
         out["committee", c.key] = c.name
-    for p in session.exec(select(PostRow)):
+    for p in session.scalars(select(PostRow)):
         out["post", p.key] = f"{p.title} {p.district}".strip()
-    holdings = {h.key: h.name for h in session.exec(select(HoldingRow))}
+    holdings = {h.key: h.name for h in session.scalars(select(HoldingRow))}
     out.update({("holding", k): name for k, name in holdings.items()})
-    for s in session.exec(select(SeatRow)):
+    for s in session.scalars(select(SeatRow)):
         out["seat", s.key] = f"{holdings.get(s.holding_key, s.holding_key)} – {s.title}"
-    papers = {p.id: p for p in session.exec(select(PaperRow))}
+    papers = {p.id: p for p in session.scalars(select(PaperRow))}
     out.update({("paper", str(k)): _paper_label(p) for k, p in papers.items()})
-    for pos in session.exec(select(PositionRow)):
+    for pos in session.scalars(select(PositionRow)):
         paper = papers.get(pos.paper_id)
         shown = _paper_label(paper) if paper else "Papier (gelöscht)"
         out["position", pos.key] = f"{shown}: Position {pos.party}"
-    for x in session.exec(select(DissentRow)):
+    for x in session.scalars(select(DissentRow)):
         out["dissent", str(x.id)] = f"Dissens {x.id}"
-    for t in session.exec(select(TopicRow)):
+    for t in session.scalars(select(TopicRow)):
         out["topic", t.key] = f"Thema {t.name}"
-    for st in session.exec(select(StatusRow)):
+    for st in session.scalars(select(StatusRow)):
         out["status", st.key] = f"Status {st.label}"
-    for r in session.exec(select(RuleRow)):
+    for r in session.scalars(select(RuleRow)):
         out["rule", r.key] = f"Regel: {r.summary}" if r.summary else "Regel"
     return out
 

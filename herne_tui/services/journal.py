@@ -9,7 +9,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import HistoryRow
 from herne_tui.services import access

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import DissentRow, MeasureRow, PaperRow, PositionRow, RuleRow
 from herne_tui.db.store import Database
@@ -88,7 +89,8 @@ def to_paper(session: Session, row: PaperRow, today: date) -> d.Paper:
     """A paper row with positions, consensus, partner deadline and verdict."""
     partners = _partners(session)
     rows = {
-        p.party: p for p in session.exec(select(PositionRow).where(PositionRow.paper_id == row.id))
+        p.party: p
+        for p in session.scalars(select(PositionRow).where(PositionRow.paper_id == row.id))
     }
     positions = {p: rows[p].position if p in rows else "offen" for p in partners}
     state = procedures.consensus(positions, partners)
@@ -237,7 +239,7 @@ def list_papers(db: Database) -> tuple[d.Paper, ...]:
     def run(session: Session):
         today = db.now().astimezone().date()
         rows = sorted(
-            session.exec(select(PaperRow)).all(),
+            session.scalars(select(PaperRow)).all(),
             key=lambda r: (r.meeting_date or date.max, stored_id(r.id)),
         )
         return tuple(to_paper(session, r, today) for r in rows)
@@ -422,9 +424,9 @@ def list_dissents(db: Database, *, open_only: bool = False) -> tuple[d.Dissent, 
     """Dissents, oldest first (the Koordinierungsgruppe's agenda with ``open_only``)."""
 
     def run(session: Session):
-        q = select(DissentRow).order_by(col(DissentRow.raised_at), col(DissentRow.id))
+        q = select(DissentRow).order_by(DissentRow.raised_at, DissentRow.id)
         if open_only:
             q = q.where(DissentRow.state == "offen")
-        return tuple(to_dissent(session, r) for r in session.exec(q))
+        return tuple(to_dissent(session, r) for r in session.scalars(q))
 
     return db.read(run)

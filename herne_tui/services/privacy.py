@@ -24,11 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, cast, func, or_, text
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import Text, cast, func, or_, select, text
+from sqlalchemy.orm import Session
 
 from herne_tui.db import pgrights
 from herne_tui.db.models import (
+    Base,
     CommitteeRow,
     DissentRow,
     HistoryRow,
@@ -52,7 +53,7 @@ MIN_LENGTH = 3
 """Shorter names are refused: they would hit unrelated words."""
 
 # table -> (model, personal text columns, columns holding JSON values)
-_PERSONAL: dict[str, tuple[type[SQLModel], tuple[str, ...], tuple[str, ...]]] = {
+_PERSONAL: dict[str, tuple[type[Base], tuple[str, ...], tuple[str, ...]]] = {
     "post": (PostRow, ("holder",), ("seed_base",)),
     "seat": (SeatRow, ("nominee",), ("seed_base",)),
     "committee": (CommitteeRow, ("chair",), ("spokespeople", "seed_base")),
@@ -64,7 +65,7 @@ _PERSONAL: dict[str, tuple[type[SQLModel], tuple[str, ...], tuple[str, ...]]] = 
 _HISTORY_TEXT = ("user", "source", "comment")
 _HISTORY_JSON = ("old", "new")
 # agreement data that is never changed, only searched
-_AGREEMENT: dict[str, tuple[type[SQLModel], tuple[str, ...]]] = {
+_AGREEMENT: dict[str, tuple[type[Base], tuple[str, ...]]] = {
     "measure": (MeasureRow, ("title", "text")),
     "rule": (RuleRow, ("summary", "text")),
     "meta": (MetaEntry, ("value",)),
@@ -129,12 +130,12 @@ def check_not_vocabulary(db: Database, name: str) -> None:
     words: dict[str, str] = {w.casefold(): "Federführung/Partei" for w in leads}
     words["seed"] = "Nutzer des Seeds"
     with Session(db.engine) as s:
-        for st in s.exec(select(StatusRow)):
+        for st in s.scalars(select(StatusRow)):
             words[st.key.casefold()] = words[st.label.casefold()] = "Status"
-        for t in s.exec(select(TopicRow)):
+        for t in s.scalars(select(TopicRow)):
             words[t.key.casefold()] = words[t.name.casefold()] = "Thema"
         for model in (CommitteeRow, PostRow, SeatRow, HoldingRow):
-            for row in s.exec(select(model)):
+            for row in s.scalars(select(model)):
                 words[str(row.key).casefold()] = "Schlüssel"  # type: ignore[attr-defined]
     kind = words.get(name.casefold())
     if kind is not None:
@@ -181,7 +182,7 @@ def _scrub_history(column: str, value: Any, name: str) -> Any:
 
 def _scan_table(
     session: Session,
-    model: type[SQLModel],
+    model: type[Base],
     columns: tuple[str, ...],
     *,
     table: str,
@@ -192,7 +193,7 @@ def _scan_table(
 ) -> None:
     """Count (and with ``apply`` replace) the name in ``columns`` of one table's rows."""
     query = select(model).where(or_(*(_contains(getattr(model, c), name) for c in columns)))
-    for row in session.exec(query):
+    for row in session.scalars(query):
         for column in columns:
             old = getattr(row, column)
             new = scrub(column, old, name)
@@ -235,7 +236,7 @@ def _untouched(session: Session, name: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for table, (model, columns) in _AGREEMENT.items():
         for column in columns:
-            n = session.exec(
+            n = session.scalars(
                 select(func.count())
                 .select_from(model)
                 .where(_contains(getattr(model, column), name))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import MeasureRow, ProposalRow, StatusRow
 from herne_tui.db.store import Database
@@ -32,7 +33,7 @@ def needs_confirmation(session: Session, status: str) -> bool:
 
 def open_proposal(session: Session, measure_id: str) -> ProposalRow | None:
     """The measure's proposal waiting for confirmation, if any."""
-    return session.exec(
+    return session.scalars(
         select(ProposalRow).where(
             ProposalRow.entity == "measure",
             ProposalRow.entity_id == measure_id,
@@ -113,10 +114,10 @@ def waiting(db: Database) -> tuple[d.Proposal, ...]:
     """Every proposal waiting for confirmation, oldest first."""
 
     def run(session: Session) -> tuple[d.Proposal, ...]:
-        rows = session.exec(
+        rows = session.scalars(
             select(ProposalRow)
             .where(ProposalRow.state == OPEN)
-            .order_by(col(ProposalRow.proposed_at), col(ProposalRow.id))
+            .order_by(ProposalRow.proposed_at, ProposalRow.id)
         )
         return tuple(to_proposal(session, r) for r in rows)
 

@@ -9,8 +9,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import overload
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import (
     CommitteeRow,
@@ -193,7 +193,7 @@ def to_history(row: HistoryRow) -> d.HistoryEntry:
 def read_meta(session: Session) -> dict:
     """The agreement's metadata and other facts stored in ``meta``."""
     out = {}
-    for entry in session.exec(select(MetaEntry)):
+    for entry in session.scalars(select(MetaEntry)):
         try:
             out[entry.key] = json.loads(entry.value)
         except ValueError:
@@ -205,11 +205,11 @@ def read_labels(session: Session) -> tuple[tuple[d.Topic, ...], tuple[d.Status, 
     """Topics and statuses in order (cheap: what screens need for labels)."""
     topics = tuple(
         d.Topic(t.key, t.name, t.order)
-        for t in session.exec(select(TopicRow).order_by(col(TopicRow.order)))
+        for t in session.scalars(select(TopicRow).order_by(TopicRow.order))
     )
     statuses = tuple(
         d.Status(s.key, s.label, s.order, s.done)
-        for s in session.exec(select(StatusRow).order_by(col(StatusRow.order)))
+        for s in session.scalars(select(StatusRow).order_by(StatusRow.order))
     )
     return topics, statuses
 
@@ -218,10 +218,10 @@ def shared_notes(session: Session, subjects) -> dict[str, list[str]]:
     """The texts of the shared notes (never the internal ones) of the measures ``subjects``
     selects, by subject, oldest first: what the board counts and searches."""
     out: dict[str, list[str]] = defaultdict(list)
-    for subject, text in session.exec(
+    for subject, text in session.execute(
         select(NoteRow.subject, NoteRow.text)
         .where(subjects, NoteRow.intern == "")
-        .order_by(col(NoteRow.id))
+        .order_by(NoteRow.id)
     ):
         out[subject].append(text)
     return out
@@ -238,15 +238,15 @@ def read_board(session: Session) -> d.Board:
     """Topics, statuses and every measure (note counts and searchable text of the shared
     notes, no note objects) in board order."""
     topics, statuses = read_labels(session)
-    shared = shared_notes(session, col(NoteRow.subject).like("measure:%"))
+    shared = shared_notes(session, NoteRow.subject.like("measure:%"))
     repeats = defaultdict(list)
-    for r in session.exec(select(RepeatRow).order_by(col(RepeatRow.id))):
+    for r in session.scalars(select(RepeatRow).order_by(RepeatRow.id)):
         repeats[r.of_measure].append(r)
     measures = tuple(
         board_measure(m, shared.get(measure_subject(m.id), ()), repeats[m.id])
-        for m in session.exec(select(MeasureRow).order_by(col(MeasureRow.position)))
+        for m in session.scalars(select(MeasureRow).order_by(MeasureRow.position))
     )
-    newest = session.exec(select(func.max(HistoryRow.id))).one() or 0
+    newest = session.scalars(select(func.max(HistoryRow.id))).one() or 0
     return d.Board(
         topics=topics,
         statuses=statuses,
@@ -262,15 +262,15 @@ def read_cards(session: Session, ids: Iterable[str]) -> dict[str, d.Measure]:
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    shared = shared_notes(session, col(NoteRow.subject).in_([measure_subject(i) for i in wanted]))
+    shared = shared_notes(session, NoteRow.subject.in_([measure_subject(i) for i in wanted]))
     repeats = defaultdict(list)
-    for r in session.exec(
-        select(RepeatRow).where(col(RepeatRow.of_measure).in_(wanted)).order_by(col(RepeatRow.id))
+    for r in session.scalars(
+        select(RepeatRow).where(RepeatRow.of_measure.in_(wanted)).order_by(RepeatRow.id)
     ):
         repeats[r.of_measure].append(r)
     found = tuple(
         board_measure(m, shared.get(measure_subject(m.id), ()), repeats[m.id])
-        for m in session.exec(select(MeasureRow).where(col(MeasureRow.id).in_(wanted)))
+        for m in session.scalars(select(MeasureRow).where(MeasureRow.id.in_(wanted)))
     )
     return {m.id: m for m in with_pending(session, found)}
 
@@ -279,7 +279,7 @@ def with_pending(session: Session, measures: tuple[d.Measure, ...]) -> tuple[d.M
     """The measures with their status proposals waiting for confirmation (issue 14)."""
     waiting = {
         p.entity_id: p
-        for p in session.exec(
+        for p in session.scalars(
             select(ProposalRow).where(ProposalRow.entity == "measure", ProposalRow.state == "offen")
         )
     }
@@ -315,21 +315,21 @@ def read_measure(
         )
     visible = (
         NoteRow.subject == measure_subject(measure_id),
-        col(NoteRow.intern).in_({"", party}),
+        NoteRow.intern.in_({"", party}),
     )
     if notes_limit is None:
         notes = list(
-            session.exec(select(NoteRow).where(*visible).order_by(col(NoteRow.at), col(NoteRow.id)))
+            session.scalars(select(NoteRow).where(*visible).order_by(NoteRow.at, NoteRow.id))
         )
         total = len(notes)
     else:
         # the most recently added (the subject index serves id order without sorting), shown
         # oldest first like all notes
-        newest = select(NoteRow).where(*visible).order_by(col(NoteRow.id).desc())
-        notes = sorted(session.exec(newest.limit(notes_limit)), key=lambda n: (n.at, n.id))
-        total = session.exec(select(func.count()).select_from(NoteRow).where(*visible)).one()
-    repeats = session.exec(
-        select(RepeatRow).where(RepeatRow.of_measure == measure_id).order_by(col(RepeatRow.id))
+        newest = select(NoteRow).where(*visible).order_by(NoteRow.id.desc())
+        notes = sorted(session.scalars(newest.limit(notes_limit)), key=lambda n: (n.at, n.id))
+        total = session.scalars(select(func.count()).select_from(NoteRow).where(*visible)).one()
+    repeats = session.scalars(
+        select(RepeatRow).where(RepeatRow.of_measure == measure_id).order_by(RepeatRow.id)
     ).all()
     measure = to_measure(row, note_count=total, notes=notes, repeats=repeats)
     return with_pending(session, (measure,))[0]
@@ -337,9 +337,9 @@ def read_measure(
 
 def read_holdings(session: Session) -> tuple[d.Holding, ...]:
     """Every holding with its seats and their derived nomination rights."""
-    rules = list(session.exec(select(NominationRuleRow).order_by(col(NominationRuleRow.id))))
+    rules = list(session.scalars(select(NominationRuleRow).order_by(NominationRuleRow.id)))
     seats = defaultdict(list)
-    for s in session.exec(select(SeatRow).order_by(col(SeatRow.position))):
+    for s in session.scalars(select(SeatRow).order_by(SeatRow.position)):
         seats[s.holding_key].append(to_seat(s, seat_right(s.key, s.holding_key, rules)))
     return tuple(
         d.Holding(
@@ -352,7 +352,7 @@ def read_holdings(session: Session) -> tuple[d.Holding, ...]:
             seats=tuple(seats[h.key]),
             version=h.version,
         )
-        for h in session.exec(select(HoldingRow).order_by(col(HoldingRow.position)))
+        for h in session.scalars(select(HoldingRow).order_by(HoldingRow.position))
     )
 
 
@@ -369,7 +369,7 @@ def cards(db: Database, ids: Iterable[str]) -> dict[str, d.Measure]:
 
 def measure_ids(db: Database) -> frozenset[str]:
     """Every measure's id (what a line of a report may name, e.g. to open it)."""
-    return db.read(lambda s: frozenset(s.exec(select(MeasureRow.id)).all()))
+    return db.read(lambda s: frozenset(s.scalars(select(MeasureRow.id)).all()))
 
 
 def labels(db: Database) -> tuple[tuple[d.Topic, ...], tuple[d.Status, ...]]:
@@ -400,8 +400,7 @@ def list_committees(db: Database) -> tuple[d.Committee, ...]:
     """Every committee in agreement order."""
     return db.read(
         lambda s: tuple(
-            to_committee(c)
-            for c in s.exec(select(CommitteeRow).order_by(col(CommitteeRow.position)))
+            to_committee(c) for c in s.scalars(select(CommitteeRow).order_by(CommitteeRow.position))
         )
     )
 
@@ -409,7 +408,7 @@ def list_committees(db: Database) -> tuple[d.Committee, ...]:
 def list_posts(db: Database) -> tuple[d.Post, ...]:
     """Every post (mayors, districts, Dezernat) in agreement order."""
     return db.read(
-        lambda s: tuple(to_post(p) for p in s.exec(select(PostRow).order_by(col(PostRow.position))))
+        lambda s: tuple(to_post(p) for p in s.scalars(select(PostRow).order_by(PostRow.position)))
     )
 
 
@@ -423,7 +422,7 @@ def list_rules(db: Database) -> tuple[d.Rule, ...]:
     return db.read(
         lambda s: tuple(
             d.Rule(r.key, r.section, r.summary, r.text, dict(r.params))
-            for r in s.exec(select(RuleRow).order_by(col(RuleRow.position)))
+            for r in s.scalars(select(RuleRow).order_by(RuleRow.position))
         )
     )
 
@@ -444,10 +443,10 @@ def internal_notes(
     """The notes internal to ``party`` written in ``[since, until]``, as (measure id, note)."""
 
     def run(session: Session):
-        rows = session.exec(
+        rows = session.scalars(
             select(NoteRow)
             .where(NoteRow.intern == party, NoteRow.at >= utc(since), NoteRow.at <= utc(until))
-            .order_by(col(NoteRow.at), col(NoteRow.id))
+            .order_by(NoteRow.at, NoteRow.id)
         )
         return tuple(
             (
@@ -464,7 +463,7 @@ def internal_note_count(db: Database) -> int:
     """How many notes are internal to a party (issue 14; exports and shared reports leave
     them out and say so)."""
     return db.read(
-        lambda s: s.exec(
+        lambda s: s.scalars(
             select(func.count()).select_from(NoteRow).where(NoteRow.intern != "")
         ).one()
     )
@@ -516,15 +515,15 @@ def history(
         if until is not None:
             q = q.where(HistoryRow.at < _as_dt(until))
         if by_id:
-            order: tuple = (col(HistoryRow.id).desc(),) if newest_first else (col(HistoryRow.id),)
+            order: tuple = (HistoryRow.id.desc(),) if newest_first else (HistoryRow.id,)
         elif newest_first:
-            order = (col(HistoryRow.at).desc(), col(HistoryRow.id).desc())
+            order = (HistoryRow.at.desc(), HistoryRow.id.desc())
         else:
-            order = (col(HistoryRow.at), col(HistoryRow.id))
+            order = (HistoryRow.at, HistoryRow.id)
         q = q.order_by(*order)
         if limit:
             q = q.limit(limit)
-        return tuple(to_history(r) for r in session.exec(q))
+        return tuple(to_history(r) for r in session.scalars(q))
 
     return db.read(run)
 
@@ -539,9 +538,12 @@ def last_changes(db: Database) -> dict[str, datetime]:
     """When each measure last changed (its ``updated_at``; measures never edited are absent)."""
 
     def run(session: Session) -> dict[str, datetime]:
-        q = select(MeasureRow.id, MeasureRow.updated_at).where(
-            col(MeasureRow.updated_at).isnot(None)
-        )
-        return {mid: aware(at) for mid, at in session.exec(q) if at is not None}
+        q = select(MeasureRow.id, MeasureRow.updated_at).where(MeasureRow.updated_at.isnot(None))
+        return {mid: aware(at) for mid, at in session.execute(q) if at is not None}
 
     return db.read(run)
+
+
+def is_seeded(db: Database) -> bool:
+    """True when the database holds at least one measure or topic."""
+    return db.read(lambda s: s.scalars(select(TopicRow).limit(1)).first() is not None)

@@ -7,7 +7,8 @@ neither removed nor demoted, so the list can always be managed.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db import pgrights
 from herne_tui.db.models import UserRow
@@ -36,7 +37,7 @@ def _clean(session: Session, name: str, partner: str | None, role: str | None) -
 
 
 def _coordinators(session: Session) -> set[str]:
-    rows = session.exec(select(UserRow.name).where(UserRow.role == "koordination"))
+    rows = session.scalars(select(UserRow.name).where(UserRow.role == "koordination"))
     return set(rows.all())
 
 
@@ -109,7 +110,7 @@ def remove_user(db: Database, *, name: str, user: str) -> None:
         if row is None:
             raise NotFound(f"Nutzer „{clean}“ gibt es nicht (herne-tui users list)")
         if _coordinators(session) == {clean} and access.users_exist(session):
-            others = session.exec(select(UserRow.name).where(UserRow.name != clean)).first()
+            others = session.scalars(select(UserRow.name).where(UserRow.name != clean)).first()
             if others is not None:
                 raise InvalidInput(
                     f"„{clean}“ ist die letzte Person mit der Rolle koordination; erst eine "
@@ -137,7 +138,7 @@ def setup_rights(db: Database, *, user: str) -> list[tuple[str, str, bool]]:
 
     def run(session: Session) -> list[tuple[str, str, bool]]:
         access.authorize(session, user, "user")
-        rows = session.exec(select(UserRow).order_by(UserRow.name)).all()
+        rows = session.scalars(select(UserRow).order_by(UserRow.name)).all()
         return pgrights.setup(session, [(r.name, r.role) for r in rows])
 
     return db.write(run)

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import MeasureRow, StatusRow
 from herne_tui.domain import objects as d
@@ -99,7 +100,7 @@ def known_status(session: Session, key: str) -> str:
     """A status key that exists in the status table."""
     if session.get(StatusRow, key) is None:
         known = ", ".join(
-            s.key for s in session.exec(select(StatusRow).order_by(col(StatusRow.order)))
+            s.key for s in session.scalars(select(StatusRow).order_by(StatusRow.order))
         )
         raise InvalidInput(f"Status „{key}“ gibt es nicht (bekannt: {known})")
     return key

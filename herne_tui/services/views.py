@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from herne_tui.db.models import MetaEntry
 from herne_tui.db.store import Database
@@ -71,7 +72,7 @@ def list_views(db: Database, user: str) -> list[tuple[str, dict[str, Any]]]:
     prefix = f"{PREFIX}{user}:"
 
     def run(session: Session) -> list[tuple[str, dict[str, Any]]]:
-        rows = session.exec(select(MetaEntry).where(col(MetaEntry.key).startswith(prefix)))
+        rows = session.scalars(select(MetaEntry).where(MetaEntry.key.startswith(prefix)))
         out = []
         for row in rows:
             try:

@@ -16,9 +16,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
-from sqlmodel import col, select
 
 from herne_tui.db.models import HistoryRow
 from herne_tui.db.store import Database
@@ -57,7 +56,7 @@ class ChangeWatcher:
 
     # -- probes -----------------------------------------------------------------------------
     def _max_id(self) -> int:
-        return self.db.read(lambda s: s.exec(select(func.max(HistoryRow.id))).one()) or 0
+        return self.db.read(lambda s: s.scalars(select(func.max(HistoryRow.id))).one()) or 0
 
     def _probe(self) -> int:
         if self._conn is not None:
@@ -93,9 +92,9 @@ class ChangeWatcher:
         last = self.last_id
 
         def run(session) -> tuple[int, list[d.HistoryEntry]]:
-            newest = session.exec(select(func.max(HistoryRow.id))).one() or 0
-            rows = session.exec(
-                select(HistoryRow).where(col(HistoryRow.id) > last).order_by(col(HistoryRow.id))
+            newest = session.scalars(select(func.max(HistoryRow.id))).one() or 0
+            rows = session.scalars(
+                select(HistoryRow).where(HistoryRow.id > last).order_by(HistoryRow.id)
             ).all()
             return newest, [to_history(r) for r in rows]
 
