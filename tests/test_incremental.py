@@ -203,11 +203,11 @@ def test_which_history_needs_which_read():
 async def test_right_and_left_move_between_columns_and_keep_the_column_in_view(db):
     from pilot import started
 
-    async with started(db, size=(120, 40)) as (app, pilot):
+    async with started(db, size=(80, 24)) as (app, pilot):
         screen = app.screen
         keys = screen.model.status_keys()
         row = screen.query_one("#columns")
-        assert len(keys) * 26 > 120  # not every column fits: the row must scroll
+        assert len(keys) * screen.COLUMN_MIN_WIDTH > 80  # not every column fits: it scrolls
         for index in range(1, len(keys)):
             await pilot.press("right")
             await pilot.pause()
@@ -221,6 +221,47 @@ async def test_right_and_left_move_between_columns_and_keep_the_column_in_view(d
             assert screen.column_index == index
         await pilot.pause()
         assert row.scroll_x == 0
+
+
+async def test_at_120_columns_all_six_columns_fit_and_right_never_scrolls(db):
+    """At 120×40 (the benchmark's terminal) the columns share the width: ``right`` moves the
+    focus without scrolling the row (a scroll repaints the whole board); a label too long for
+    its column is cut with … and keeps its count."""
+    from pilot import started
+
+    async with started(db, size=(120, 40)) as (app, pilot):
+        screen = app.screen
+        keys = screen.model.status_keys()
+        row = screen.query_one("#columns")
+        assert len(keys) == 6
+        for index in range(1, len(keys)):
+            await pilot.press("right")
+            await pilot.pause()
+            assert screen.column_index == index
+            assert row.scroll_x == 0
+        for key in keys:
+            column = screen.query_one(f"#col-{key}").region
+            assert row.region.x <= column.x and column.right <= row.region.right, key
+        headers = [str(h.content) for h in screen.query(".column-header")]
+        assert headers[1] == "In Vorbereit… (0)"  # "In Vorbereitung (0)" does not fit in 17
+        assert headers[0] == "Offen (140)" and headers[4] == "Umgesetzt (0) ✓"
+
+
+async def test_a_narrower_terminal_keeps_the_focused_column_in_view(db):
+    from pilot import started
+
+    async with started(db, size=(120, 40)) as (app, pilot):
+        screen = app.screen
+        keys = screen.model.status_keys()
+        for _ in keys:
+            await pilot.press("right")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        row = screen.query_one("#columns")
+        last = screen.query_one(f"#col-{keys[-1]}")
+        await until(pilot, lambda: last.region.right <= row.region.right, what="the last column")
+        assert screen.column_index == len(keys) - 1
+        assert last.region.x >= row.region.x
 
 
 # -- one read per start ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import threading
 from dataclasses import asdict, replace
 from datetime import date
 
+from rich.cells import cell_len, set_cell_size
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +22,7 @@ from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
 from herne_tui.domain.boardview import BoardFilter, BoardModel
-from herne_tui.domain.objects import Board, Measure, agreement_of, measures_count
+from herne_tui.domain.objects import Board, Measure, Status, agreement_of, measures_count
 from herne_tui.errors import Conflict
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded
@@ -301,13 +302,24 @@ class BoardScreen(HerneScreen):
         self.compact = not self.compact
         self._apply_density()
 
-    COLUMN_MIN_WIDTH = 26
+    COLUMN_MIN_WIDTH = 20
+    """A column is at least this wide (six fit in 120 cells); below, the board scrolls sideways."""
     DETAIL_MIN_WIDTH = 100
     """Below this many columns the detail pane stays hidden (the cards need the room)."""
 
     def on_resize(self) -> None:
         self._place_detail()
         self._fit_columns()
+        if self._has_columns():  # narrower: the focused column may have left the view
+            self.call_after_refresh(self._keep_column_in_view)
+
+    _scrolled_column: str | None = None
+    """The column the row of columns was last scrolled to."""
+
+    def _keep_column_in_view(self) -> None:
+        key = self._status_keys()[self.column_index]
+        self._scrolled_column = key
+        self.query_one("#columns").scroll_to_widget(self.query_one(f"#col-{key}"), animate=False)
 
     def _fit_columns(self) -> None:
         """Share the width among the columns; below the minimum the board scrolls sideways."""
@@ -316,8 +328,27 @@ class BoardScreen(HerneScreen):
             return
         room = self.size.width - self._detail_width()
         width = max(self.COLUMN_MIN_WIDTH, room // len(columns))
+        self._column_width = width
         for column in columns:
             column.styles.width = width
+        if self.model is not None:  # the headers shorten their labels to the new width
+            for status in self.model.statuses:
+                header = self.query_one(f"#col-{status.key} .column-header", Static)
+                self._show_header(header, status, len(self.model.shown[status.key]))
+
+    _column_width = COLUMN_MIN_WIDTH
+
+    def _show_header(self, header: Static, status: Status, count: int) -> None:
+        """``label (count)`` and ✓ for a done status; a label too long for the column is cut
+        with … so that the count always shows."""
+        tail = f" ({count})" + (" ✓" if status.done else "")
+        room = self._column_width - 3  # the border and the header's padding
+        label = status.label
+        if cell_len(label) + cell_len(tail) > room:
+            label = set_cell_size(label, max(1, room - cell_len(tail) - 1)).rstrip() + "…"
+        text = label + tail
+        if str(header.content) != text:  # fixed height: no layout pass needed
+            header.update(text, layout=False)
 
     # -- the detail pane ---------------------------------------------------------------------
     def _detail_width(self) -> int:
@@ -398,9 +429,7 @@ class BoardScreen(HerneScreen):
             header = column.query_one(".column-header", Static)
             # on the header, not the column: a class on the column restyles (repaints) it all
             header.set_class(i == self.column_index, "-active")
-            label = f"{status.label} ({len(items)})" + (" ✓" if status.done else "")
-            if str(header.content) != label:  # fixed height: no layout pass needed
-                header.update(label, layout=False)
+            self._show_header(header, status, len(items))
             cards = self.query_one(f"#cards-{status.key}", CardList)
             if changed is None or status.key in changed:  # repaint only what changed
                 cards.set_cards(items, self._card_view)
@@ -433,11 +462,8 @@ class BoardScreen(HerneScreen):
             cards.scroll_to_card(row)
             # the column may just have grown: scroll again once its new size is laid out
             self.call_after_refresh(cards.scroll_to_card, row)
-        if getattr(self, "_scrolled_column", None) != key:  # only when the column changes
-            self._scrolled_column = key
-            self.query_one("#columns").scroll_to_widget(
-                self.query_one(f"#col-{key}"), animate=False
-            )
+        if self._scrolled_column != key:  # only when the column changes
+            self._keep_column_in_view()
         self._show_detail()
         # no sub_title here: changing the header repaints the whole screen on every key
 
