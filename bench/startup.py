@@ -16,6 +16,9 @@ service, then starts ``herne-tui`` in a pseudo-terminal and measures:
 
 "Idle" is measured from the process's CPU time (every thread's ``schedstat``): the end of the
 last 5 ms slice in which it was busy, before a quiet spell longer than the watcher's interval.
+After a quick start the app loads its write path (the ORM) only in the user's first pause
+(``HerneApp.WARM_AFTER``) or when something needs it: that later spell is printed on its own
+("write path loaded"), and so is a card move pressed as soon as the first board shows.
 
 A bare Textual app (header, one line, footer) is started the same way; our start-up is
 printed as a ratio to it. Numbers are printed, not asserted: this is not a test.
@@ -249,6 +252,38 @@ class Pty:
                 sample_t, sample_cpu = now, cpu
         return painted, busy - self.started
 
+    def next_burst(
+        self, timeout: float = 4.0, quiet: float = 0.3
+    ) -> tuple[float, float, float] | None:
+        """The next spell of CPU use without input (the write path loading once the user
+        pauses): (start, end) in seconds since exec and its CPU seconds; None if none came."""
+        start = end = None
+        began = time.perf_counter()
+        sample_t, sample_cpu = began, self.cpu_ns()
+        cpu_at_start = sample_cpu
+        while True:
+            now = time.perf_counter()
+            if start is None and now - began > timeout:
+                return None
+            if end is not None and now - end > quiet:
+                break
+            ready, _, _ = select.select([self.master], [], [], SLICE)
+            now = time.perf_counter()
+            if ready:
+                try:
+                    self.buffer += os.read(self.master, 1 << 16)
+                except OSError:
+                    return None
+            if now - sample_t >= SLICE:
+                cpu = self.cpu_ns()
+                if (cpu - sample_cpu) / 1e9 > BUSY * (now - sample_t):
+                    if start is None:
+                        start, cpu_at_start = sample_t, sample_cpu
+                    end = now
+                sample_t, sample_cpu = now, cpu
+        assert start is not None and end is not None
+        return start - self.started, end - self.started, (self.cpu_ns() - cpu_at_start) / 1e9
+
     def peak_rss_mib(self) -> float:
         """The process's peak resident memory so far (VmHWM), in MiB."""
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -308,6 +343,7 @@ def session(db: Path, presses: int = 15) -> dict:
     out: dict = {}
     try:
         out["paint"], out["idle"] = p.idle_after_start(b"Offen (")
+        out["warm"] = p.next_burst()
         p.drain(0.5)
         nav = [p.respond(b"j", quiet=QUIET) for _ in range(presses)]
         out["nav_ms"] = median_ms([r.last for r in nav])
@@ -350,6 +386,16 @@ def edit_line(name: str, rs: list[Response]) -> str:
         f"{median_ms([r.last for r in rs])} / idle {median_ms([r.idle for r in rs])} ms "
         f"(CPU {median_ms([r.cpu for r in rs])} ms)"
     )
+
+
+def early_move(db: Path) -> Response:
+    """A card move pressed as soon as the first board shows (before the write path loaded)."""
+    p = Pty([sys.executable, "-m", "herne_tui"], env_for(db))
+    try:
+        p.read_until(lambda b: b"Offen (" in b)
+        return p.respond(b"L")
+    finally:
+        p.close()
 
 
 def main() -> None:
@@ -396,6 +442,15 @@ def main() -> None:
             paint = statistics.median(r["paint"] for r in runs)
             idle = statistics.median(r["idle"] for r in runs)
             last = runs[-1]
+            warm = [r["warm"] for r in runs if r["warm"] is not None]
+            warm_line = (
+                f"write path loaded (in the first pause) {median_ms([w[0] for w in warm])}–"
+                f"{median_ms([w[1] for w in warm])} ms after exec, CPU "
+                f"{median_ms([w[2] for w in warm])} ms"
+                if warm
+                else "write path: no later load seen"
+            )
+            early = [early_move(db) for _ in range(max(1, args.runs // 2))]
             print(
                 f"N={n:>6} (built in {built:.0f} s): first board {paint * 1000:.0f} ms "
                 f"({paint / bare_median:.2f}× bare), idle {idle * 1000:.0f} ms "
@@ -404,7 +459,8 @@ def main() -> None:
                 f"right/left {last['right_ms']} ms {last['right_kib']:.1f} KiB "
                 f"(max {last['right_max_kib']:.1f}); "
                 f"others' move on screen {last['theirs_ms']} ms\n"
-                f"         {edit_line('move', last['move'])}; {edit_line('note', last['note'])}"
+                f"         {edit_line('move', last['move'])}; {edit_line('note', last['note'])}\n"
+                f"         {warm_line}; {edit_line('a move right after the first board', early)}"
             )
 
 

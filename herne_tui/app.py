@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -35,7 +35,7 @@ from herne_tui.domain.objects import (
     parse_date,
 )
 from herne_tui.errors import Conflict, HerneError
-from herne_tui.screens.base import HerneScreen
+from herne_tui.screens.base import HerneScreen, quick_pending
 from herne_tui.screens.board import BoardScreen
 from herne_tui.screens.conflict import ConflictScreen
 from herne_tui.screens.help import HelpScreen
@@ -254,10 +254,25 @@ class HerneApp(GermanApp):
         self._saved_theme = theme.name
 
     def _after_first_paint(self) -> None:
-        start = getattr(self.db, "start", None)
-        if start is not None:  # a quick start: open the real database now
-            start()
+        # a quick start opens the real database (loads the ORM, ≈ 0.3 s of CPU) only once the
+        # user pauses (``_warm_up``) or something needs it: never against the first keys
+        self._last_key = time.monotonic()
         self.start_watching()
+
+    WARM_AFTER = 1.5
+    """Seconds without a key after which a quick start opens the real database (the first
+    pause; an edit before it opens the database itself and waits ≈ 0.3 s once)."""
+
+    _last_key = 0.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def _warm_up(self) -> None:
+        if quick_pending(self.db) and time.monotonic() - self._last_key >= self.WARM_AFTER:
+            self.db.start()
 
     # -- navigation ------------------------------------------------------------------------------
     def action_panel(self, mode: str) -> None:
@@ -651,6 +666,7 @@ class HerneApp(GermanApp):
     """Ticks the watcher waits for the first board's history id before it starts anyway."""
 
     def _tick(self) -> None:
+        self._warm_up()
         if (
             self.watcher is None
             and self._seen_history is None
@@ -666,6 +682,10 @@ class HerneApp(GermanApp):
     def _poll(self) -> None:
         entries: Iterable[HistoryEntry] | None
         try:
+            if self.watcher is None and quick_pending(self.db) and self._seen_history:
+                newest = self.db.quick_newest_history_id()  # without the ORM
+                if newest is not None and newest <= self._seen_history:
+                    return  # nothing new: the real database opens when the user pauses
             if self.watcher is None:  # created here: opening may still be under way
                 # deferred: the watcher loads the ORM, which stays off the first paint
                 from herne_tui.services.watch import ChangeWatcher

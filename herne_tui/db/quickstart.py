@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from sys import intern
 
 from herne_tui import SCHEMA_VERSION
 from herne_tui.db.env import busy_timeout_default
@@ -163,6 +164,24 @@ def read_board(path: Path) -> d.Board | None:
         conn.close()
 
 
+def read_access(path: Path, user: str) -> d.Access | None:
+    """What ``user`` may do, as ``services.access.access_in`` says (None: cannot tell)."""
+    conn = _connect(path)
+    if conn is None:
+        return None
+    try:
+        if conn.execute("SELECT name FROM app_user LIMIT 1").fetchone() is None:
+            return d.Access(user=user)
+        row = conn.execute("SELECT partner, role FROM app_user WHERE name = ?", (user,)).fetchone()
+        if row is None:
+            return d.Access(user=user, managed=True)
+        return d.Access(user=user, managed=True, known=True, partner=row[0], role=row[1])
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
 def _with_pending(conn, measures: tuple[d.Measure, ...], meta: dict) -> tuple[d.Measure, ...]:
     """The cards' status proposals waiting for confirmation (issue 14), as the ORM reads them."""
     waiting = dict(
@@ -202,12 +221,12 @@ def _measure(r, notes: Counter, repeats, notes_text: str | None = None) -> d.Mea
         version,
         origin,
     ) = r
-    return d.Measure(
+    return d.Measure(  # the few distinct labels once in memory, not once per measure
         id=mid,
-        topic=topic,
+        topic=intern(topic),
         title=title,
         text=text,
-        status=status,
+        status=intern(status),
         position=position,
         paragraph=paragraph,
         subitems=tuple(json.loads(subitems)),
@@ -216,12 +235,12 @@ def _measure(r, notes: Counter, repeats, notes_text: str | None = None) -> d.Mea
         ),
         related=tuple(json.loads(related)),
         duplicates=tuple(repeats[mid]),
-        responsible=responsible,
-        lead=lead,
+        responsible=intern(responsible),
+        lead=intern(lead),
         due=date.fromisoformat(due) if due else None,
         version=version,
         note_count=notes.get(f"measure:{mid}", 0),
-        origin=origin or "",
+        origin=intern(origin or ""),
         notes_text=notes_text,
     )
 
@@ -229,8 +248,11 @@ def _measure(r, notes: Counter, repeats, notes_text: str | None = None) -> d.Mea
 class DeferredDatabase:
     """Stands in for ``store.Database`` until it has opened in a background thread.
 
-    ``start()`` begins opening (the app calls it after the first paint); any other attribute
-    waits until the database is open and then comes from it.
+    ``start()`` begins opening (the app calls it once the user pauses after the first paint,
+    so that loading the ORM never competes with the first keys); any other attribute waits
+    until the database is open and then comes from it. Until then ``quick_newest_history_id``
+    and ``quick_access`` answer with the standard library, so the watcher and the board's
+    rights do not need the ORM.
     """
 
     def __init__(self, opener: Callable[[], object], *, path: Path, read_only: bool):
@@ -242,6 +264,9 @@ class DeferredDatabase:
         self._ready = threading.Event()
         self._started = False
         self._lock = threading.Lock()
+        self._probe: sqlite3.Connection | None = None
+        self._probe_version: int | None = None
+        self._probe_newest = 0
 
     def start(self) -> None:
         """Open the real database in a background thread (once)."""
@@ -249,6 +274,9 @@ class DeferredDatabase:
             if self._started:
                 return
             self._started = True
+            if self._probe is not None:  # from now on the real database answers
+                self._probe.close()
+                self._probe = None
         threading.Thread(target=self._open, name="open-database", daemon=True).start()
 
     def _open(self) -> None:
@@ -258,6 +286,39 @@ class DeferredDatabase:
             self._error = exc
         finally:
             self._ready.set()
+
+    @property
+    def quick_pending(self) -> bool:
+        """True until opening has begun (from then on everything goes to the real database)."""
+        return not self._started
+
+    def quick_newest_history_id(self) -> int | None:
+        """The newest history id, read without the ORM (None: cannot tell). One read-only
+        connection stays open for it: ``PRAGMA data_version`` tells in microseconds whether
+        another connection committed, so a poll with nothing new costs next to nothing."""
+        with self._lock:
+            if self._started:
+                return None
+            try:
+                if self._probe is None:
+                    self._probe = sqlite3.connect(
+                        f"{self.path.absolute().as_uri()}?mode=ro",
+                        uri=True,
+                        timeout=busy_timeout_default(),
+                        isolation_level=None,  # autocommit: no read transaction stays open
+                        check_same_thread=False,  # the app polls from its worker threads
+                    )
+                (version,) = self._probe.execute("PRAGMA data_version").fetchone()
+                if version != self._probe_version:
+                    (newest,) = self._probe.execute("SELECT max(id) FROM history").fetchone()
+                    self._probe_version, self._probe_newest = version, int(newest or 0)
+                return self._probe_newest
+            except (sqlite3.Error, TypeError, ValueError):
+                return None
+
+    def quick_access(self, user: str) -> d.Access | None:
+        """What ``user`` may do, read without the ORM (None: cannot tell)."""
+        return read_access(self.path, user)
 
     def database(self):
         """The opened database (waits for it; re-raises an error from opening)."""

@@ -164,3 +164,9 @@ def guarded(method: Callable[Concatenate[S, P], None]) -> Callable[Concatenate[S
             self.herne.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
 
     return wrapper
+
+
+def quick_pending(db: object) -> bool:
+    """True while ``db`` is a quick start's stand-in that has not begun to open the real
+    database (``db.quickstart.DeferredDatabase``; typed loosely: the UI never imports db)."""
+    return bool(getattr(db, "quick_pending", False))

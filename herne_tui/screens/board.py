@@ -25,7 +25,7 @@ from herne_tui.domain.boardview import BoardFilter, BoardModel
 from herne_tui.domain.objects import Board, Measure, Status, agreement_of, measures_count
 from herne_tui.errors import Conflict
 from herne_tui.paths import system_clock
-from herne_tui.screens.base import HerneScreen, guarded
+from herne_tui.screens.base import HerneScreen, guarded, quick_pending
 from herne_tui.screens.pickers import ChoicePicker, FilterForm, NotePrompt, Prompt, TopicPicker
 from herne_tui.widgets.card_column import CardList, CardView
 from herne_tui.widgets.detail import DetailPane
@@ -209,10 +209,14 @@ class BoardScreen(HerneScreen):
     @guarded
     def check_access(self) -> None:
         """Ask the database what the user may do (issue 14); the app follows the answer."""
-        # deferred: after the first paint, like the board's own load
-        from herne_tui.services import queries
+        db = self.herne.db
+        # a quick start answers without the ORM (the real database opens later)
+        access = db.quick_access(self.herne.user) if quick_pending(db) else None
+        if access is None:
+            # deferred: after the first paint, like the board's own load
+            from herne_tui.services import queries
 
-        access = queries.user_access(self.herne.db, self.herne.user)
+            access = queries.user_access(db, self.herne.user)
         self.app.call_from_thread(self.herne.apply_access, access)
 
     @work(thread=True, exclusive=True, group="load")
