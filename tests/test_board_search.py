@@ -58,7 +58,7 @@ async def test_a_folded_match_is_highlighted_on_the_card(db):
 
 
 async def test_matches_are_highlighted_on_compact_cards_too(db):
-    async with started(db, size=(140, 40)) as (app, pilot):
+    async with started(db, size=(160, 40)) as (app, pilot):  # room for "Fahrradstraße"
         await pilot.press("z", "slash", *"fahrradstrasse", "enter")
         await settle(pilot)
         lines = card_lines(app, "MOB-12")

@@ -18,7 +18,7 @@ def line(cards: CardList, y: int) -> str:
 
 
 async def test_z_shows_one_line_per_card_and_back(db):
-    async with started(db, size=(120, 40)) as (app, pilot):
+    async with started(db, size=(160, 40)) as (app, pilot):  # columns of 26: the title shows
         cards = first_column(app)
         assert "ARB-01" in line(cards, 0) and "ARB-02" not in line(cards, 1)
         await pilot.press("z")
