@@ -667,6 +667,11 @@ class HerneApp(GermanApp):
 
     def _tick(self) -> None:
         self._warm_up()
+        if self.watcher is None and quick_pending(self.db) and self._seen_history:
+            # without the ORM and without a worker: one PRAGMA on an open WAL connection
+            newest = self.db.quick_newest_history_id()
+            if newest is not None and newest <= self._seen_history:
+                return  # nothing new: the real database opens when the user pauses
         if (
             self.watcher is None
             and self._seen_history is None
@@ -682,10 +687,6 @@ class HerneApp(GermanApp):
     def _poll(self) -> None:
         entries: Iterable[HistoryEntry] | None
         try:
-            if self.watcher is None and quick_pending(self.db) and self._seen_history:
-                newest = self.db.quick_newest_history_id()  # without the ORM
-                if newest is not None and newest <= self._seen_history:
-                    return  # nothing new: the real database opens when the user pauses
             if self.watcher is None:  # created here: opening may still be under way
                 # deferred: the watcher loads the ORM, which stays off the first paint
                 from herne_tui.services.watch import ChangeWatcher
