@@ -680,6 +680,8 @@ class HerneApp(GermanApp):
             self._waited += 1  # the board is still being read: start from its history id
             return
         if not self._polling:  # never stack polls (and never cancel one half-way)
+            if self.watcher is not None and self.watcher.quiet():
+                return  # nothing committed: no worker for this tick
             self._polling = True
             self._poll()
 

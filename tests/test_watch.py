@@ -88,3 +88,18 @@ def test_data_version_without_a_file_is_refused():
 
     with pytest.raises(ValueError, match="^PRAGMA data_version needs an SQLite file$"):
         ChangeWatcher(NoFile(), use_data_version=True)
+
+
+def test_quiet_says_nothing_new_without_a_poll_and_never_hides_a_commit(db, other):
+    """``quiet()`` lets the app skip a worker per tick: True only while nothing was committed."""
+    with ChangeWatcher(db, use_data_version=True) as w:
+        assert w.quiet() is True
+        edits.add_note(other, measure_id="ARB-01", text="neu", user="bernd")
+        assert w.quiet() is False
+        assert w.quiet() is False  # asking does not consume the change
+        assert [e.new for e in w.poll()] == ["neu"]
+        assert w.quiet() is True
+    with ChangeWatcher(db, use_data_version=False) as w:
+        assert w.quiet() is False  # without data_version it cannot tell cheaply: poll
+    with ChangeWatcher(db, use_data_version=True, since=0) as w:
+        assert w.quiet() is False  # entries after ``since`` still to hand out

@@ -69,6 +69,21 @@ class ChangeWatcher:
         return self._conn is not None
 
     # -- API ----------------------------------------------------------------------------------
+    def quiet(self) -> bool:
+        """True when surely nothing was committed since the last poll: one ``PRAGMA
+        data_version``, cheap enough for the UI thread (the app then starts no worker). False
+        when it cannot tell (no data_version, a poll under way, an error): poll then."""
+        if self._conn is None or self._behind or not self._lock.acquire(blocking=False):
+            return False
+        try:
+            if self._closed or self._conn is None:
+                return False
+            return self._conn.execute("PRAGMA data_version").fetchone()[0] == self._marker
+        except sqlite3.Error:
+            return False
+        finally:
+            self._lock.release()
+
     def poll(self) -> list[d.HistoryEntry] | None:
         """None when nothing changed; else the history entries newer than the last seen."""
         with self._lock:
