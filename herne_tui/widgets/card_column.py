@@ -120,7 +120,7 @@ class CardList(ScrollView, can_focus=False):
         height = COMPACT_HEIGHT if compact else CARD_HEIGHT
         if height != self.card_height:
             self.card_height = height
-            self.virtual_size = Size(self.size.width, len(self.cards) * height)
+            self.virtual_size = self._content_size()
             self.refresh()
 
     def set_cards(self, cards: Sequence[Any], view: Callable[[Any], CardView] = _as_view) -> None:
@@ -128,11 +128,13 @@ class CardList(ScrollView, can_focus=False):
         possible). Call it again after the sequence changed in place."""
         self.cards = cards
         self._view = view
-        self.virtual_size = Size(self.size.width, len(cards) * self.card_height)
+        self.virtual_size = self._content_size()
         self.refresh()
 
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.cards) * self.card_height)
+    def _content_size(self) -> Size:
+        # only the height scrolls; a width of 0 keeps the size independent of the column's
+        # width, so a resize needs no second layout (and no second full repaint at start)
+        return Size(0, len(self.cards) * self.card_height)
 
     def watch_selected(self, old: int | None, new: int | None) -> None:
         # repaint only the two cards involved: a keystroke costs a few lines over SSH
