@@ -203,6 +203,11 @@ def _with_pending(conn, measures: tuple[d.Measure, ...], meta: dict) -> tuple[d.
     return tuple(out)
 
 
+def _json_tuple(text: str) -> tuple:
+    """A stored JSON list as a tuple; most are empty, and ``[]`` needs no parser."""
+    return () if text == "[]" else tuple(json.loads(text))
+
+
 def _measure(r, notes: Counter, repeats, notes_text: str | None = None) -> d.Measure:
     (
         mid,
@@ -229,12 +234,12 @@ def _measure(r, notes: Counter, repeats, notes_text: str | None = None) -> d.Mea
         status=intern(status),
         position=position,
         paragraph=paragraph,
-        subitems=tuple(json.loads(subitems)),
+        subitems=_json_tuple(subitems),
         targets=tuple(
-            d.Target(t["label"], t["value"], t.get("unit", "")) for t in json.loads(targets)
+            d.Target(t["label"], t["value"], t.get("unit", "")) for t in _json_tuple(targets)
         ),
-        related=tuple(json.loads(related)),
-        duplicates=tuple(repeats[mid]),
+        related=_json_tuple(related),
+        duplicates=tuple(repeats.get(mid, ())),
         responsible=intern(responsible),
         lead=intern(lead),
         due=date.fromisoformat(due) if due else None,
