@@ -9,7 +9,6 @@ wall time as a ratio to an empty Python start. Numbers are printed, not asserted
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import shutil
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from startup import build_db  # noqa: E402
+from startup import bench_args, build_db  # noqa: E402
 
 
 def timed(argv: list[str], env: dict, runs: int) -> tuple[float, float]:
@@ -41,17 +40,7 @@ def timed(argv: list[str], env: dict, runs: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="140,10000")
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--cache", default="")
-    args = parser.parse_args()
-    import compileall
-    import importlib.util
-
-    spec = importlib.util.find_spec("herne_tui")
-    if spec is not None and spec.origin:
-        compileall.compile_dir(str(Path(spec.origin).parent), quiet=1)
+    args = bench_args(__doc__, "140,10000", 7)
     env = dict(os.environ, HERNE_TUI_USER="bench")
     bare, bare_cpu = timed([sys.executable, "-c", "pass"], env, args.runs)
     print(f"python -c pass: {bare * 1000:.0f} ms (CPU {bare_cpu * 1000:.0f} ms)")

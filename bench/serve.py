@@ -17,7 +17,6 @@ Numbers are printed, not asserted: this is not a test.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -36,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from startup import BARE_APP, build_db  # noqa: E402
+from startup import BARE_APP, bench_args, build_db  # noqa: E402
 
 CHROMIUM = os.environ.get("HERNE_TUI_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
@@ -273,21 +272,8 @@ def median_ms(values: list[float]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="140,10000")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument(
-        "--cache", default="", help="keep the built databases in this folder and reuse them"
-    )
-    args = parser.parse_args()
+    args = bench_args(__doc__, "140,10000", 3)
     sizes = [int(s) for s in args.sizes.split(",")]
-    # as installed: compiled once (PYTHONDONTWRITEBYTECODE would recompile on every start)
-    import compileall
-    import importlib.util
-
-    spec = importlib.util.find_spec("herne_tui")
-    if spec is not None and spec.origin:
-        compileall.compile_dir(str(Path(spec.origin).parent), quiet=1)
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         raise SystemExit(f"{CHROMIUM} not found (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

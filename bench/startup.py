@@ -398,22 +398,29 @@ def early_move(db: Path) -> Response:
         p.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="140,2000,10000")
-    parser.add_argument("--runs", type=int, default=5)
+def bench_args(doc: str, sizes: str, runs: int) -> argparse.Namespace:
+    """The benchmarks' common options (``--sizes``, ``--runs``, ``--cache``); compiles the
+    package first, as an installed one is (PYTHONDONTWRITEBYTECODE would recompile it on
+    every start)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sizes", default=sizes)
+    parser.add_argument("--runs", type=int, default=runs)
     parser.add_argument(
         "--cache", default="", help="keep the built databases in this folder and reuse them"
     )
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    # as installed: compiled once (PYTHONDONTWRITEBYTECODE would recompile on every start)
     import compileall
     import importlib.util
 
     spec = importlib.util.find_spec("herne_tui")
     if spec is not None and spec.origin:
         compileall.compile_dir(str(Path(spec.origin).parent), quiet=1)
+    return args
+
+
+def main() -> None:
+    args = bench_args(__doc__, "140,2000,10000", 5)
+    sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE_APP)

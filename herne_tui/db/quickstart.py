@@ -3,9 +3,10 @@
 Importing SQLAlchemy and the table mappings costs more than starting an empty Textual
 screen. The board does not need them to be *shown*: for a current, seeded SQLite file the
 first board is read here with the standard library (read-only, one short transaction), and
-the full ``Database`` opens in a background thread right after the first paint. Anything
-else (a URL, a missing, old or unseeded file, an unwritable one) takes the normal path
-through ``schema.open_database``. ``tests/test_quickstart.py`` checks that both readers agree.
+the full ``Database`` opens in a background thread in the user's first pause (or as soon as
+something needs it; ``DeferredDatabase``). Anything else (a URL, a missing, old or unseeded
+file, an unwritable one) takes the normal path through ``schema.open_database``.
+``tests/test_quickstart.py`` checks that both readers agree.
 """
 
 from __future__ import annotations
@@ -309,9 +310,9 @@ class DeferredDatabase:
                     self._probe = sqlite3.connect(
                         f"{self.path.absolute().as_uri()}?mode=ro",
                         uri=True,
-                        timeout=busy_timeout_default(),
+                        timeout=0.1,  # asked on the UI thread: busy means "cannot tell"
                         isolation_level=None,  # autocommit: no read transaction stays open
-                        check_same_thread=False,  # the app polls from its worker threads
+                        check_same_thread=False,  # closed by whichever thread starts the db
                     )
                 (version,) = self._probe.execute("PRAGMA data_version").fetchone()
                 if version != self._probe_version:

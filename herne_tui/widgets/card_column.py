@@ -133,7 +133,7 @@ class CardList(ScrollView, can_focus=False):
 
     def _content_size(self) -> Size:
         # only the height scrolls; a width of 0 keeps the size independent of the column's
-        # width, so a resize needs no second layout (and no second full repaint at start)
+        # width, so a resize of the column needs no layout pass of its own
         return Size(0, len(self.cards) * self.card_height)
 
     def watch_selected(self, old: int | None, new: int | None) -> None:
