@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from herne_tui.app import HerneApp
 from herne_tui.db.quickstart import DeferredDatabase, quick_start, read_board
 from herne_tui.db.schema import open_database
 from herne_tui.services import edits, papers, queries, users
@@ -84,10 +85,12 @@ def test_quick_newest_history_id_follows_other_commits(db, db_path):
     assert deferred.quick_newest_history_id() is None  # from now on the real database answers
 
 
-async def test_a_quick_start_opens_the_database_only_in_a_pause(db, db_path):
+async def test_a_quick_start_opens_the_database_only_in_a_pause(db, db_path, monkeypatch):
     """Keys, the rights and the watcher's polls leave the ORM unloaded; the first pause
-    loads it (here: WARM_AFTER set long, then short)."""
+    loads it (here: WARM_AFTER set long from the start, then short)."""
     from pilot import settle, started, until
+
+    monkeypatch.setattr(HerneApp, "WARM_AFTER", 3600.0)  # before the app starts: no early load
 
     users.add_user(db, name="anna", partner="SPD", role="koordination", user="anna")
     users.add_user(db, name="lea", partner="CDU", role="lesen", user="anna")
@@ -98,7 +101,6 @@ async def test_a_quick_start_opens_the_database_only_in_a_pause(db, db_path):
     async with started(
         deferred, user="lea", initial_board=board, size=(100, 30), watch_interval=0.05
     ) as (app, pilot):
-        app.WARM_AFTER = 3600.0
         await until(pilot, lambda: app.read_only, what="lea's rights (role lesen)")
         for key in ("j", "j", "l", "k"):
             await pilot.press(key)
@@ -110,15 +112,17 @@ async def test_a_quick_start_opens_the_database_only_in_a_pause(db, db_path):
         await until(pilot, lambda: opened == [1], what="the real database opening")
 
 
-async def test_a_commit_elsewhere_opens_the_database_and_shows(db, db_path):
+async def test_a_commit_elsewhere_opens_the_database_and_shows(db, db_path, monkeypatch):
     from pilot import started, until
+
+    monkeypatch.setattr(HerneApp, "WARM_AFTER", 3600.0)  # only the commit may open it
 
     board, deferred = quick_start(str(db_path), read_only=False, opener=lambda: db)
     async with started(deferred, initial_board=board, size=(100, 30), watch_interval=0.05) as (
         app,
         pilot,
     ):
-        app.WARM_AFTER = 3600.0
+        assert deferred.quick_pending
         other = open_database(str(db_path))
         edits.move_measure(other, measure_id="ARB-02", status="beratung", user="anna")
         await until(
@@ -130,12 +134,14 @@ async def test_a_commit_elsewhere_opens_the_database_and_shows(db, db_path):
         other.dispose()
 
 
-async def test_a_move_before_the_pause_opens_the_database_and_saves(db, db_path):
+async def test_a_move_before_the_pause_opens_the_database_and_saves(db, db_path, monkeypatch):
     from pilot import settle, started, until
+
+    monkeypatch.setattr(HerneApp, "WARM_AFTER", 3600.0)  # only the move may open it
 
     board, deferred = quick_start(str(db_path), read_only=False, opener=lambda: db)
     async with started(deferred, initial_board=board, size=(100, 30)) as (app, pilot):
-        app.WARM_AFTER = 3600.0
+        assert deferred.quick_pending
         await pilot.press("L")
         await until(pilot, lambda: not deferred.quick_pending, what="the database opening")
         await settle(pilot)
