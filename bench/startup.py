@@ -180,6 +180,29 @@ class Pty:
     _cpu_total = 0
     _cpu_seen: dict[str, int]
 
+    def wait(self, clock: list) -> tuple[float, bool | None, tuple[float, int] | None]:
+        """Wait up to one SLICE for output (kept in ``buffer``) and sample the CPU once the
+        slice is over. ``clock`` is the caller's ``[slice start, CPU ns then]``, moved on here.
+        Returns ``(now, read, busy)``: ``read`` is None once the terminal closed; ``busy`` is
+        the (start, CPU ns) of the slice that just ended when it used more than BUSY of a
+        core, else None."""
+        ready, _, _ = select.select([self.master], [], [], SLICE)
+        now = time.perf_counter()
+        read: bool | None = False
+        if ready:
+            try:
+                self.buffer += os.read(self.master, 1 << 16)
+                read = True
+            except OSError:
+                read = None
+        busy = None
+        if now - clock[0] >= SLICE:
+            cpu = self.cpu_ns()
+            if (cpu - clock[1]) / 1e9 > BUSY * (now - clock[0]):
+                busy = (clock[0], clock[1])
+            clock[0], clock[1] = now, cpu
+        return now, read, busy
+
     def respond(self, data: bytes, quiet: float = IDLE_QUIET) -> Response:
         """Send ``data``; time the first and the last frame answering it and the idle point."""
         self.drain()
@@ -190,27 +213,21 @@ class Pty:
         os.write(self.master, data)
         first = last = None
         busy = sent
-        sample_t, sample_cpu = sent, cpu_before
+        clock = [sent, cpu_before]
         while True:
             now = time.perf_counter()
             if now - max(busy, last or sent) > quiet and last is not None:
                 break
             if now - sent > 10:
                 break
-            ready, _, _ = select.select([self.master], [], [], SLICE)
-            now = time.perf_counter()
-            if ready:
-                try:
-                    self.buffer += os.read(self.master, 1 << 16)
-                except OSError:
-                    break
+            now, read, busy_slice = self.wait(clock)
+            if read is None:
+                break
+            if read:
                 first = first or now
                 last = now
-            if now - sample_t >= SLICE:
-                cpu = self.cpu_ns()
-                if (cpu - sample_cpu) / 1e9 > BUSY * (now - sample_t):
-                    busy = now
-                sample_t, sample_cpu = now, cpu
+            if busy_slice is not None:
+                busy = now
         if first is None or last is None:
             import re
 
@@ -236,20 +253,13 @@ class Pty:
         the process has stopped using CPU."""
         painted = self.read_until(lambda b: marker in b) - self.started
         busy = time.perf_counter()
-        sample_t, sample_cpu = busy, self.cpu_ns()
+        clock = [busy, self.cpu_ns()]
         while time.perf_counter() - busy < IDLE_QUIET:
-            ready, _, _ = select.select([self.master], [], [], SLICE)
-            now = time.perf_counter()
-            if ready:
-                try:
-                    self.buffer += os.read(self.master, 1 << 16)
-                except OSError:
-                    break
-            if now - sample_t >= SLICE:
-                cpu = self.cpu_ns()
-                if (cpu - sample_cpu) / 1e9 > BUSY * (now - sample_t):
-                    busy = now
-                sample_t, sample_cpu = now, cpu
+            now, read, busy_slice = self.wait(clock)
+            if read is None:
+                break
+            if busy_slice is not None:
+                busy = now
         return painted, busy - self.started
 
     def next_burst(
@@ -259,28 +269,21 @@ class Pty:
         pauses): (start, end) in seconds since exec and its CPU seconds; None if none came."""
         start = end = None
         began = time.perf_counter()
-        sample_t, sample_cpu = began, self.cpu_ns()
-        cpu_at_start = sample_cpu
+        clock = [began, self.cpu_ns()]
+        cpu_at_start = clock[1]
         while True:
             now = time.perf_counter()
             if start is None and now - began > timeout:
                 return None
             if end is not None and now - end > quiet:
                 break
-            ready, _, _ = select.select([self.master], [], [], SLICE)
-            now = time.perf_counter()
-            if ready:
-                try:
-                    self.buffer += os.read(self.master, 1 << 16)
-                except OSError:
-                    return None
-            if now - sample_t >= SLICE:
-                cpu = self.cpu_ns()
-                if (cpu - sample_cpu) / 1e9 > BUSY * (now - sample_t):
-                    if start is None:
-                        start, cpu_at_start = sample_t, sample_cpu
-                    end = now
-                sample_t, sample_cpu = now, cpu
+            now, read, busy_slice = self.wait(clock)
+            if read is None:
+                return None
+            if busy_slice is not None:
+                if start is None:
+                    start, cpu_at_start = busy_slice
+                end = now
         assert start is not None and end is not None
         return start - self.started, end - self.started, (self.cpu_ns() - cpu_at_start) / 1e9
 
