@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from startup import bench_args, build_db  # noqa: E402
+from startup import bench_args, bench_db  # noqa: E402
 
 
 def timed(argv: list[str], env: dict, runs: int) -> tuple[float, float]:
@@ -46,12 +45,7 @@ def main() -> None:
     print(f"python -c pass: {bare * 1000:.0f} ms (CPU {bare_cpu * 1000:.0f} ms)")
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
-            db = Path(tmp) / f"bench-{n}.db"
-            cached = Path(args.cache) / f"bench-{n}.db" if args.cache else None
-            if cached is not None and cached.exists():
-                shutil.copyfile(cached, db)
-            else:
-                build_db(db, n)
+            db, _ = bench_db(Path(tmp), n, args.cache)
             base = [sys.executable, "-m", "herne_tui"]
             commands = {
                 "show": [*base, "show", "ARB-01", "--db", str(db)],

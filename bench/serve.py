@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from startup import BARE_APP, bench_args, build_db  # noqa: E402
+from startup import BARE_APP, bench_args, bench_db  # noqa: E402
 
 CHROMIUM = os.environ.get("HERNE_TUI_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
@@ -309,17 +309,7 @@ def main() -> None:
             f"drawn {median_ms([t[1] for t in bare_times])} ms"
         )
         for n in sizes:
-            db = tmp_path / f"bench-{n}.db"
-            t0 = time.perf_counter()
-            cached = Path(args.cache) / f"bench-{n}.db" if args.cache else None
-            if cached is not None and cached.exists():
-                shutil.copyfile(cached, db)
-            else:
-                build_db(db, n)
-                if cached is not None:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(db, cached)
-            built = time.perf_counter() - t0
+            db, built = bench_db(tmp_path, n, args.cache)
             argv = [sys.executable, "-m", "herne_tui", "serve", "--db", str(db)]
             port = free_port()
             argv += ["--port", str(port)]

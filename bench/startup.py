@@ -401,6 +401,22 @@ def early_move(db: Path) -> Response:
         p.close()
 
 
+def bench_db(folder: Path, n: int, cache: str) -> tuple[Path, float]:
+    """A database of ``n`` synthetic measures in ``folder`` and the seconds it took: a copy
+    from the ``--cache`` folder when it holds one, else built (and kept there for next time)."""
+    db = folder / f"bench-{n}.db"
+    t0 = time.perf_counter()
+    cached = Path(cache) / f"bench-{n}.db" if cache else None
+    if cached is not None and cached.exists():
+        shutil.copyfile(cached, db)
+    else:
+        build_db(db, n)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(db, cached)
+    return db, time.perf_counter() - t0
+
+
 def bench_args(doc: str, sizes: str, runs: int) -> argparse.Namespace:
     """The benchmarks' common options (``--sizes``, ``--runs``, ``--cache``); compiles the
     package first, as an installed one is (PYTHONDONTWRITEBYTECODE would recompile it on
@@ -437,17 +453,7 @@ def main() -> None:
             f"(min {min(bare_times) * 1000:.0f})"
         )
         for n in sizes:
-            db = Path(tmp) / f"bench-{n}.db"
-            t0 = time.perf_counter()
-            cached = Path(args.cache) / f"bench-{n}.db" if args.cache else None
-            if cached is not None and cached.exists():
-                shutil.copyfile(cached, db)
-            else:
-                build_db(db, n)
-                if cached is not None:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(db, cached)
-            built = time.perf_counter() - t0
+            db, built = bench_db(Path(tmp), n, args.cache)
             runs = [session(db) for _ in range(max(1, args.runs // 2))]
             paint = statistics.median(r["paint"] for r in runs)
             idle = statistics.median(r["idle"] for r in runs)
