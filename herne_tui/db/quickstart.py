@@ -172,11 +172,9 @@ def read_access(path: Path, user: str) -> d.Access | None:
         return None
     try:
         if conn.execute("SELECT name FROM app_user LIMIT 1").fetchone() is None:
-            return d.Access(user=user)
+            return d.Access.of(user, users_exist=False, row=None)
         row = conn.execute("SELECT partner, role FROM app_user WHERE name = ?", (user,)).fetchone()
-        if row is None:
-            return d.Access(user=user, managed=True)
-        return d.Access(user=user, managed=True, known=True, partner=row[0], role=row[1])
+        return d.Access.of(user, users_exist=True, row=row)
     except sqlite3.Error:
         return None
     finally:

@@ -182,6 +182,16 @@ class Access:
     partner: str = ""
     role: str = ""
 
+    @classmethod
+    def of(cls, user: str, *, users_exist: bool, row: tuple[str, str] | None) -> Access:
+        """The rule both readers (the ORM's and the quick start's) apply: no user list, everyone
+        may do everything; else the user's ``(partner, role)`` row, or none (read only)."""
+        if not users_exist:
+            return cls(user=user)
+        if row is None:
+            return cls(user=user, managed=True)
+        return cls(user=user, managed=True, known=True, partner=row[0], role=row[1])
+
     @property
     def can_edit(self) -> bool:
         """May change measures, notes, motions (and the own party's positions)."""

@@ -34,11 +34,9 @@ def users_exist(session: Session) -> bool:
 def access_in(session: Session, user: str) -> d.Access:
     """What ``user`` may do, read in the caller's session."""
     if not users_exist(session):
-        return d.Access(user=user)
+        return d.Access.of(user, users_exist=False, row=None)
     row = session.get(UserRow, user)
-    if row is None:
-        return d.Access(user=user, managed=True)
-    return d.Access(user=user, managed=True, known=True, partner=row.partner, role=row.role)
+    return d.Access.of(user, users_exist=True, row=(row.partner, row.role) if row else None)
 
 
 def authorize(session: Session, user: str, kind: str, party: str = "", key: str = "") -> d.Access:
