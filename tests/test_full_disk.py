@@ -139,8 +139,14 @@ def _ignore_xfsz() -> None:
     [
         'await pilot.press("L")',  # move the focused card ARB-01 on
         'await pilot.press("n"); '
-        'await until(lambda: type(app.screen).__name__ == "NotePrompt", "the note prompt"); '
-        'await pilot.press(*"notiz", "enter")',
+        'await until(lambda: app.screen.query_one("#noteline").is_open, "the note line"); '
+        'await pilot.press(*"notiz", "enter"); '
+        # the reason shows under the line, and the typed note stays there for another try
+        'problem = lambda: str(app.screen.query_one("#note-problem").render()); '
+        'await until(lambda: "kein Platz" in problem(), "the reason in the note line"); '
+        "seen.append(problem()); "
+        'print("KEPT", app.screen.query_one("#note-text").value); '
+        'await pilot.press("escape")',
     ],
     ids=["move", "note"],
 )
@@ -163,6 +169,8 @@ def test_the_app_on_a_full_disk_shows_a_notice_and_goes_on(db, db_path, tmp_path
     assert "Traceback" not in result.stdout + result.stderr
     notices = json.loads(result.stdout.split("NOTICES", 1)[1])
     assert any("kein Platz auf dem Datenträger" in n for n in notices), notices
+    if action.endswith('press("escape")'):
+        assert "KEPT notiz" in result.stdout
     assert not (tmp_path / "state").exists()  # no crash log: it did not crash
     assert integrity_check(db_path) == "ok"
     assert state(db_path) == before

@@ -7,7 +7,7 @@ from pilot import settle, started, until
 from sqlalchemy.orm import Session
 
 from herne_tui.db.models import MeasureRow, TopicRow
-from herne_tui.screens.pickers import ChoicePicker, Prompt
+from herne_tui.screens.pickers import ChoicePicker
 
 SEQUENCE = "\x1b]52;c;ZWNobyBwd25lZA==\a\x1b[2J"
 SHOWN = "␛]52;c;ZWNobyBwd25lZA==␇␛[2J"
@@ -43,11 +43,11 @@ async def test_a_notice_shows_its_text_as_typed(db):
         assert not any(n.markup for n in shown)  # [bold] stays literal
 
 
-async def test_the_note_prompt_title_shows_the_title_as_typed(db):
+async def test_the_note_line_title_shows_the_title_as_typed(db):
     hostile_seed_text(db)
     async with started(db) as (app, pilot):
         await pilot.press("n")  # note on the focused card, ARB-01
-        await until(pilot, lambda: isinstance(app.screen, Prompt), what="the prompt")
+        await until(pilot, lambda: app.screen.query_one("#noteline").is_open, what="the line")
         await until(pilot, lambda: "Titel␛]52;" in screen(app), what="the prompt's title")
         assert "\x1b" not in screen(app)
 

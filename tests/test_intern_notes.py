@@ -97,24 +97,26 @@ async def test_app_writes_an_internal_note_and_the_other_party_does_not_see_it(d
 
 
 async def test_board_quick_note_can_be_internal(db):
-    """`n` on the board, ctrl+t in the prompt: the note is SPD's own; carl never sees it."""
+    """`n` on the board, ctrl+t in the note line: the note is SPD's own; carl never sees it."""
     from pilot import settle, started, until
     from textual.widgets import Input, Label
 
-    from herne_tui.screens.pickers import NotePrompt
+    from herne_tui.widgets.note_line import NoteLine
 
     two_parties(db)
     async with started(db, user="anna", size=(120, 40)) as (app, pilot):
         await until(pilot, lambda: app.access is not None, what="the user's access")
         await pilot.press("n")
-        prompt = await until(pilot, lambda: isinstance(app.screen, NotePrompt) and app.screen)
-        line = prompt.query_one("#intern", Label)
-        assert "für alle sichtbar" in str(line.render())
+        line = app.screen.query_one(NoteLine)
+        await until(pilot, lambda: line.is_open, what="the note line")
+        shown = line.query_one("#note-intern", Label)
+        assert shown.has_class("-shown") and "für alle sichtbar" in str(shown.render())
         await pilot.press("ctrl+t")
-        assert "intern: nur für SPD" in str(line.render())
-        prompt.query_one("#answer", Input).value = SECRET
+        assert "intern: nur für SPD" in str(shown.render())
+        line.query_one("#note-text", Input).value = SECRET
         await pilot.press("enter")
         await until(pilot, lambda: queries.get_measure(db, "ARB-01", user="anna").notes)
+        await until(pilot, lambda: not line.is_open, what="the line to close once saved")
         await settle(pilot)
     assert [(n.text, n.intern) for n in queries.get_measure(db, "ARB-01", user="anna").notes] == [
         (SECRET, "SPD")
@@ -123,8 +125,9 @@ async def test_board_quick_note_can_be_internal(db):
     async with started(db, user="carl", size=(120, 40)) as (app, pilot):
         await until(pilot, lambda: app.access is not None, what="the user's access")
         await pilot.press("n")
-        prompt = await until(pilot, lambda: isinstance(app.screen, NotePrompt) and app.screen)
-        prompt.query_one("#answer", Input).value = "für alle"
+        line = app.screen.query_one(NoteLine)
+        await until(pilot, lambda: line.is_open, what="the note line")
+        line.query_one("#note-text", Input).value = "für alle"
         await pilot.press("enter")
         await until(pilot, lambda: queries.get_measure(db, "ARB-01", user="carl").notes)
     assert [(n.text, n.intern) for n in queries.get_measure(db, "ARB-01", user="carl").notes] == [
@@ -134,19 +137,19 @@ async def test_board_quick_note_can_be_internal(db):
 
 async def test_board_quick_note_offers_no_intern_without_a_user_list(db):
     from pilot import started, until
-    from textual.css.query import NoMatches
     from textual.widgets import Input
 
-    from herne_tui.screens.pickers import NotePrompt
+    from herne_tui.widgets.note_line import NoteLine
 
     async with started(db, size=(120, 40)) as (app, pilot):
         await until(pilot, lambda: app.access is not None, what="the user's access")
         await pilot.press("n")
-        prompt = await until(pilot, lambda: isinstance(app.screen, NotePrompt) and app.screen)
-        with pytest.raises(NoMatches):
-            prompt.query_one("#intern")
+        line = app.screen.query_one(NoteLine)
+        await until(pilot, lambda: line.is_open, what="the note line")
+        assert not line.query_one("#note-intern").has_class("-shown")
         await pilot.press("ctrl+t")
-        prompt.query_one("#answer", Input).value = "geteilt"
+        assert not line.intern
+        line.query_one("#note-text", Input).value = "geteilt"
         await pilot.press("enter")
         await until(pilot, lambda: queries.get_measure(db, "ARB-01").notes)
     assert [n.intern for n in queries.get_measure(db, "ARB-01").notes] == [""]

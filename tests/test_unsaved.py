@@ -6,7 +6,6 @@ from pilot import settle, started, until
 
 from herne_tui.screens.edit_form import EditForm
 from herne_tui.screens.measure import MeasureScreen
-from herne_tui.screens.pickers import Prompt
 from herne_tui.screens.unsaved import UnsavedDialog
 from herne_tui.services import papers, queries
 
@@ -74,10 +73,10 @@ async def test_escape_offers_save_and_leaves_after_saving(db):
     assert queries.get_measure(db, "ARB-01").responsible == "Stadtbaurat"
 
 
-async def test_ctrl_q_inside_the_note_prompt_saves_the_note(db):
+async def test_ctrl_q_inside_the_note_line_saves_the_note(db):
     async with started(db, size=(100, 40)) as (app, pilot):
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, Prompt))
+        await until(pilot, lambda: app.screen.query_one("#noteline").is_open)
         await pilot.press(*"quer gedacht")  # q types into the prompt, it does not quit
         assert not exited(app)
         await asks(pilot, "ctrl+q")

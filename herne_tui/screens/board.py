@@ -8,6 +8,7 @@ the change is committed.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import asdict, replace
 from datetime import date
 
@@ -17,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalScroll, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from herne_tui.domain import boardview
@@ -26,9 +27,12 @@ from herne_tui.domain.objects import Board, Measure, Status, agreement_of, measu
 from herne_tui.errors import Conflict
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded, quick_pending
-from herne_tui.screens.pickers import ChoicePicker, FilterForm, NotePrompt, Prompt, TopicPicker
+from herne_tui.screens.pickers import ChoicePicker, FilterForm, Prompt, TopicPicker
+from herne_tui.screens.unsaved import KeepsInput
 from herne_tui.widgets.card_column import CardList, CardView
 from herne_tui.widgets.detail import DetailPane
+from herne_tui.widgets.footer import QuietFooter
+from herne_tui.widgets.note_line import NoteLine
 from herne_tui.widgets.shown import plain
 
 
@@ -38,7 +42,7 @@ class Columns(HorizontalScroll, can_focus=False):
     to keep the focused column in view."""
 
 
-class BoardScreen(HerneScreen):
+class BoardScreen(KeepsInput, HerneScreen):
     """The kanban board of all measures by status.
 
     | Key | Action |
@@ -102,7 +106,9 @@ class BoardScreen(HerneScreen):
     BoardScreen .column { width: 30; height: 100%; border-right: vkey $panel; }
     BoardScreen .column-header { height: 1; padding: 0 1; text-style: bold; background: $panel; }
     BoardScreen .column-header.-active { background: $accent; color: $text; }
-    BoardScreen #filter { dock: bottom; display: none; }
+    BoardScreen { layers: default line; }
+    BoardScreen #bottomline { layer: line; dock: bottom; height: auto; }
+    BoardScreen #filter { display: none; }
     BoardScreen #filter.-visible { display: block; }
     BoardScreen #empty { padding: 1 2; display: none; }
     """
@@ -191,8 +197,13 @@ class BoardScreen(HerneScreen):
             yield Columns(id="columns")
             yield DetailPane(self.read_detail, id="detail")
         yield Static("Keine Maßnahmen.", id="empty")
-        yield Input(placeholder="Suche in ID, Titel, Text und Notizen – esc löscht", id="filter")
-        yield Footer()
+        # the search field and the note line sit over the footer on a layer of their own, in
+        # one container that is always there: showing them repaints only their rows
+        with Vertical(id="bottomline"):
+            search = "Suche in ID, Titel, Text und Notizen – esc löscht"
+            yield Input(placeholder=search, id="filter")
+            yield NoteLine(id="noteline")
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.compact = getattr(self.herne, "density", "normal") == "compact"
@@ -272,13 +283,7 @@ class BoardScreen(HerneScreen):
             self.today = message.today
             self._views.clear()
             self._refresh_columns()
-        changed: set[str] = set()
-        for measure in message.measures.values():
-            changed |= self.model.put(measure)
-        for measure_id in message.gone:
-            changed |= self.model.remove(measure_id)
-        if changed:
-            self._refresh_columns(changed)
+        self._apply_changes(message.measures.values(), message.gone)
 
     async def _build_columns(self, board: Board) -> None:
         container = self.query_one("#columns", Columns)
@@ -593,14 +598,17 @@ class BoardScreen(HerneScreen):
         self._save(conflict.entity_id, conflict.mine, conflict.version)
 
     def on_board_screen_saved(self, message: Saved) -> None:
-        measure = message.measure
+        self._show_saved(message.measure, message.notice)
+
+    def _show_saved(self, measure: Measure, notice: str = "") -> None:
+        """Show a save of this screen's (on the UI thread), with its notice if any."""
         if self._pending.get(measure.id) == measure.status:  # on the main thread: no gap
             self._pending.pop(measure.id, None)
         self.apply_measure(measure)
         # the watcher sees this commit now, not at its next tick: the app is idle sooner
         self.herne.poll_now()
-        if message.notice:
-            self.notify(message.notice)
+        if notice:
+            self.notify(notice)
 
     def on_herne_screen_measure_changed(self, message: HerneScreen.MeasureChanged) -> None:
         self.apply_measure(message.measure)
@@ -610,11 +618,40 @@ class BoardScreen(HerneScreen):
 
     def apply_measure(self, measure: Measure) -> None:
         """Show a committed measure; the focus follows it if it was focused."""
-        if self.model is None:
+        if self.model is not None:
+            self._apply_changes((measure,))
+
+    def _apply_changes(self, measures: Iterable[Measure], gone: Iterable[str] = ()) -> None:
+        """Put committed measures into the model and repaint what changed: a card that stays
+        where it was (a note, a new responsible) alone, a column whose cards moved whole."""
+        model = self.model
+        if model is None:
             return
-        changed = self.model.put(measure)
-        if changed:
-            self._refresh_columns(changed)
+        columns: set[str] = set()
+        in_place: list[Measure] = []
+        for measure in measures:
+            old = model.by_id.get(measure.id)
+            place = model.locate(old) if old is not None else None
+            changed = model.put(measure)
+            if (
+                old is not None
+                and place is not None
+                and changed == {old.status} == {measure.status}
+                and model.locate(model.by_id[measure.id]) == place
+            ):
+                in_place.append(measure)
+            else:
+                columns |= changed
+        for measure_id in gone:
+            columns |= model.remove(measure_id)
+        if columns:
+            self._refresh_columns(columns)
+        for measure in in_place:
+            found = model.find(measure.id)
+            if found is not None and found[0] not in columns:  # else drawn anew already
+                self.query_one(f"#cards-{found[0]}", CardList).refresh_card(found[1])
+                if self.focus_id == measure.id:
+                    self._show_detail()
 
     def action_open_measure(self) -> None:
         """Open the focused measure."""
@@ -638,20 +675,22 @@ class BoardScreen(HerneScreen):
         )
 
     def action_note(self) -> None:
-        """Append a note to the focused card."""
+        """Append a note to the focused card (in the line at the bottom)."""
         measure = self.focused_measure()
         if measure is None or not self.herne.check_writable():
             return
         access = self.herne.access
         # internal notes need a user list and a party (issue 14), as in the measure view
         party = access.partner if access is not None and access.managed else ""
-        prompt = NotePrompt(f"Notiz zu {measure.id} – {measure.title}", party)
-        self.herne.push_screen(
-            prompt,
-            lambda text: self._note(measure.id, text, prompt.intern) if text else None,
-        )
+        self.query_one(QuietFooter).covered = True  # the line lies over it
+        self.query_one(NoteLine).open(measure.id, measure.title, party)
 
-    def _note(self, measure_id: str, text: str, intern: bool = False) -> None:
+    @on(NoteLine.Submitted)
+    def _note(self, message: NoteLine.Submitted) -> None:
+        """Write the line's note; the line stays open until it is saved (or says why not)."""
+        line, measure_id, text = message.line, message.measure_id, message.text
+        intern = message.intern
+
         def add() -> Measure:
             # deferred: the board paints before the ORM has loaded (this runs in the worker)
             from herne_tui.services import edits
@@ -660,13 +699,27 @@ class BoardScreen(HerneScreen):
                 self.herne.db, measure_id=measure_id, text=text, user=self.herne.user, intern=intern
             )
 
-        what = "Interne Notiz" if intern else "Notiz"
-        self.write(
-            add,
-            lambda measure: self.post_message(
-                self.Saved(measure, f"{what} zu {measure_id} gespeichert.")
-            ),
-        )
+        def saved(measure: Measure) -> None:
+            # one frame: the line closes, the card and the notice appear
+            with self.herne.batch_update():
+                line.saved()
+                what = "Interne Notiz" if intern else "Notiz"
+                self._show_saved(measure, f"{what} zu {measure_id} gespeichert.")
+
+        self.write(add, saved, refused=lambda exc: line.refused(exc.message))
+
+    @on(NoteLine.Closed)
+    def _note_closed(self) -> None:
+        self.set_focus(None)  # the board's keys again
+        self.query_one(QuietFooter).uncover()
+
+    def unsaved_input(self) -> bool:
+        """True while the note line holds a note not saved yet."""
+        return self.query_one(NoteLine).unsaved()
+
+    def save_input(self) -> bool:
+        """Save the note line's note, as enter does."""
+        return self.query_one(NoteLine).submit()
 
     def action_dissent(self) -> None:
         """Report a dissent on the focused measure to the Koordinierungsgruppe."""
@@ -720,12 +773,13 @@ class BoardScreen(HerneScreen):
         with field.prevent(Input.Changed):
             field.value = ""
         self.set_focus(None)
-        self.filter = BoardFilter()
-        self._refresh_columns()
+        self._set_filter(**asdict(BoardFilter()))
 
     def _set_filter(self, **changes) -> None:
-        self.filter = replace(self.filter, **changes)
-        self._refresh_columns()
+        new = replace(self.filter, **changes)
+        if new != self.filter:  # the same filter again (esc on an empty one) draws nothing
+            self.filter = new
+            self._refresh_columns()
 
     # -- saved views ---------------------------------------------------------------------------
     def view_state(self) -> dict:
@@ -738,8 +792,7 @@ class BoardScreen(HerneScreen):
         if view.get("density") in ("compact", "normal"):
             self.compact = view["density"] == "compact"
             self._apply_density()
-        self.filter = BoardFilter()
-        self._set_filter(**view.get("filter", {}))
+        self._set_filter(**{**asdict(BoardFilter()), **view.get("filter", {})})
 
     def action_pick_topic(self) -> None:
         """Choose a topic to filter by."""

@@ -201,36 +201,6 @@ class Prompt(KeepsInput, ModalScreen[str | None]):
         return self.submit()
 
 
-class NotePrompt(Prompt):
-    """The board's quick note: one line, and with a user list and a party, ctrl+t makes it
-    internal to that party (as in the measure view). After dismissal ``intern`` says which."""
-
-    BINDINGS = [Binding("ctrl+t", "toggle_intern", "Intern", id="note-prompt.intern")]
-
-    def __init__(self, question: str, party: str = "") -> None:
-        super().__init__(question)
-        self.party = party
-        """The writer's party; "" when internal notes are not possible (no user list)."""
-        self.intern = False
-
-    def below_answer(self) -> ComposeResult:
-        if self.party:
-            yield Label(self._intern_line(), id="intern", markup=False)
-
-    def _intern_line(self) -> str:
-        party = plain(self.party, one_line=True)
-        if self.intern:
-            return f"intern: nur für {party} (ctrl+t: für alle)"
-        return f"für alle sichtbar (ctrl+t: intern, nur für {party})"
-
-    def action_toggle_intern(self) -> None:
-        """The note only for the own party, or shared (issue 14)."""
-        if not self.party:
-            return
-        self.intern = not self.intern
-        self.query_one("#intern", Label).update(self._intern_line())
-
-
 class ChoicePicker(ModalScreen[str | None]):
     """Pick one of several (key, label) choices; dismisses with the key or None."""
 

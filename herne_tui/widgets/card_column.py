@@ -131,6 +131,15 @@ class CardList(ScrollView, can_focus=False):
         self.virtual_size = self._content_size()
         self.refresh()
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # The compositor hands a child-less ScrollView its region as the virtual size, which
+        # never equals the cards' height (``set_cards`` sets that): ScrollView would then
+        # refresh the scrollbar on every layout pass of the screen (a footer change, a
+        # notice), ≈ 1 KiB per column each time. Compare against our own virtual size.
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
+
     def _content_size(self) -> Size:
         # only the height scrolls; a width of 0 keeps the size independent of the column's
         # width, so a resize of the column needs no layout pass of its own
@@ -143,6 +152,11 @@ class CardList(ScrollView, can_focus=False):
         for index in (old, new):
             if index is not None:
                 self.refresh(Region(0, index * self.card_height - top, width, self.card_height))
+
+    def refresh_card(self, index: int) -> None:
+        """Repaint one card (its item changed in place, at the same position)."""
+        top = int(self.scroll_y)
+        self.refresh(Region(0, index * self.card_height - top, self.size.width, self.card_height))
 
     def watch_active(self) -> None:
         # only the highlighted card looks different in an active column
