@@ -355,6 +355,12 @@ def session(db: Path, presses: int = 15) -> dict:
         out["right_ms"] = median_ms([r.last for r in sideways])
         out["right_kib"] = statistics.median(r.written for r in sideways) / 1024
         out["right_max_kib"] = max(r.written for r in sideways) / 1024
+        search = []  # the search field: shown with /, hidden with esc (ESC waits for a sequence)
+        for _ in range(3):
+            search.append(p.respond(b"/", quiet=QUIET))
+            search.append(p.respond(b"\x1b", quiet=QUIET))
+        out["search_kib"] = max(r.written for r in search) / 1024
+        out["search_cpu"] = median_ms([r.cpu for r in search])
         moves = []
         for _ in range(max(3, presses // 5)):
             for key in (b"L", b"H"):
@@ -387,7 +393,8 @@ def edit_line(name: str, rs: list[Response]) -> str:
     return (
         f"{name} first {median_ms([r.first for r in rs])} / last "
         f"{median_ms([r.last for r in rs])} / idle {median_ms([r.idle for r in rs])} ms "
-        f"(CPU {median_ms([r.cpu for r in rs])} ms)"
+        f"(CPU {median_ms([r.cpu for r in rs])} ms, "
+        f"{statistics.median(r.written for r in rs) / 1024:.1f} KiB)"
     )
 
 
@@ -473,7 +480,8 @@ def main() -> None:
                 f"({idle / paint:.2f}× first board); peak RSS {last['rss']:.0f} MiB\n"
                 f"         key j {last['nav_ms']} ms {last['nav_kib']:.1f} KiB; "
                 f"right/left {last['right_ms']} ms {last['right_kib']:.1f} KiB "
-                f"(max {last['right_max_kib']:.1f}); "
+                f"(max {last['right_max_kib']:.1f}); / and esc max {last['search_kib']:.1f} KiB "
+                f"(CPU {last['search_cpu']} ms); "
                 f"others' move on screen {last['theirs_ms']} ms\n"
                 f"         {edit_line('move', last['move'])}; {edit_line('note', last['note'])}\n"
                 f"         {warm_line}; {edit_line('a move right after the first board', early)}"
