@@ -7,7 +7,8 @@ service, then starts ``herne-tui`` in a pseudo-terminal and measures:
 
 - start → first painted board (the first frame that shows a column header),
 - a navigation key (``j``) → the frame that answers it (median over several presses),
-- a card move (``L``/``H``) and a note (``n``, text, enter): the first and the last frame
+- a card move (``L``/``H``), a note (``n``, text, enter) and a status from the list (``s``,
+  a status, enter): the first and the last frame
   that answer it, and when the process is idle again (no thread uses CPU any more),
 - ``right`` ×5 then ``left`` ×5 (across every column; the row scrolls where they do not
   fit): bytes written and latency, median and the largest,
@@ -372,6 +373,11 @@ def session(db: Path, presses: int = 15) -> dict:
         p.respond(b"n", quiet=QUIET)
         p.respond(b"Bench-Notiz", quiet=QUIET)
         out["note"] = [p.respond(b"\r")]
+        out["status"] = []  # s, a status from the list, enter: there and back
+        for key in (b"\x1b[B", b"\x1b[A") * 2:
+            p.respond(b"s", quiet=QUIET)
+            p.respond(key, quiet=QUIET)
+            out["status"].append(p.respond(b"\r"))
         move = others_move(db)
         theirs = []
         for _ in range(4):
@@ -484,6 +490,7 @@ def main() -> None:
                 f"(CPU {last['search_cpu']} ms); "
                 f"others' move on screen {last['theirs_ms']} ms\n"
                 f"         {edit_line('move', last['move'])}; {edit_line('note', last['note'])}\n"
+                f"         {edit_line('status from the list (s)', last['status'])}\n"
                 f"         {warm_line}; {edit_line('a move right after the first board', early)}"
             )
 

@@ -9,7 +9,7 @@ from herne_tui.screens.coordination import CoordinationScreen
 from herne_tui.screens.deadlines import ChecksScreen, DeadlinesScreen
 from herne_tui.screens.edit_form import EditForm
 from herne_tui.screens.papers import PapersScreen
-from herne_tui.screens.pickers import ChoicePicker, Prompt
+from herne_tui.screens.pickers import Prompt
 from herne_tui.services import papers, queries
 
 
@@ -136,7 +136,7 @@ async def test_quick_edits_within_three_keystrokes_of_the_palette(db):
     async with started(db, size=(120, 40)) as (app, pilot):
         for keys, opened in (
             (("n", "o"), lambda: app.screen.query_one("#noteline").is_open),  # the note line
-            (("s", "t"), lambda: isinstance(app.screen, ChoicePicker)),
+            (("s", "t"), lambda: app.screen.query_one("#choiceline").is_open),  # the status list
             (("d", "i"), lambda: isinstance(app.screen, Prompt)),
         ):
             await open_palette(pilot)

@@ -143,5 +143,20 @@ async def test_a_saved_view_without_filters_shows_every_card_again(db):
         assert sum(len(v) for v in board(app).shown.values()) == 6
         board(app).apply_view({"mode": "board", "filter": {}})
         await settle(pilot)
-        assert sum(len(v) for v in board(app).shown.values()) == 140
+        # what the columns draw, not only the model: every card again, no filter bar
+        assert sum(len(c.cards) for c in app.screen.query(CardList)) == 140
+        assert not app.screen.query_one("#filterbar").has_class("-active")
         assert not board(app).filter.active()
+
+
+async def test_the_footer_follows_rights_that_change_while_the_board_is_open(db):
+    """QuietFooter skips only rebuilds that would show the same keys: when the user's rights
+    arrive and say read-only, the editing keys leave the footer."""
+    from herne_tui.domain.objects import Access
+
+    async with started(db, size=(160, 40)) as (app, pilot):
+        await until(pilot, lambda: app.access is not None, what="the user's access")
+        await settle(pilot)
+        assert {"s", "n", "x"} <= footer_keys(app)
+        app.apply_access(Access(user="tester", managed=True))  # not in the user list
+        await until(pilot, lambda: not {"s", "n", "x"} & footer_keys(app), what="the new footer")

@@ -27,9 +27,10 @@ from herne_tui.domain.objects import Board, Measure, Status, agreement_of, measu
 from herne_tui.errors import Conflict
 from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded, quick_pending
-from herne_tui.screens.pickers import ChoicePicker, FilterForm, Prompt, TopicPicker
+from herne_tui.screens.pickers import FilterForm, Prompt, TopicPicker
 from herne_tui.screens.unsaved import KeepsInput
 from herne_tui.widgets.card_column import CardList, CardView
+from herne_tui.widgets.choice_line import ChoiceLine
 from herne_tui.widgets.detail import DetailPane
 from herne_tui.widgets.footer import QuietFooter
 from herne_tui.widgets.note_line import NoteLine
@@ -203,6 +204,7 @@ class BoardScreen(KeepsInput, HerneScreen):
             search = "Suche in ID, Titel, Text und Notizen – esc löscht"
             yield Input(placeholder=search, id="filter")
             yield NoteLine(id="noteline")
+            yield ChoiceLine(id="choiceline")
         yield QuietFooter()
 
     def on_mount(self) -> None:
@@ -660,24 +662,36 @@ class BoardScreen(KeepsInput, HerneScreen):
             self.herne.open_measure(measure.id)
 
     def action_set_status(self) -> None:
-        """Choose the focused card's status from a list."""
+        """Choose the focused card's status from a list (at the bottom of the board)."""
         measure = self.focused_measure()
-        if measure is None or self.model is None or not self.herne.check_writable():
+        if measure is None or self.model is None or not self._lines_closed():
+            return
+        if not self.herne.check_writable():
             return
         choices = [(s.key, s.label) for s in self.model.statuses]
-        self.herne.push_screen(
-            ChoicePicker(f"Status für {measure.id}", choices, measure.status),
-            lambda key: (
-                self._save(measure.id, {"status": key}, measure.version)
-                if key and key != measure.status
-                else None
-            ),
+        self.query_one(QuietFooter).covered = True  # the list lies over it
+        self.query_one(ChoiceLine).open(
+            measure.id, f"Status für {measure.id}", choices, measure.status
         )
+
+    @on(ChoiceLine.Chosen)
+    def _status_chosen(self, message: ChoiceLine.Chosen) -> None:
+        measure = self.model.by_id.get(message.subject) if self.model is not None else None
+        if measure is not None:
+            self._pending[measure.id] = message.key
+            self._save(measure.id, {"status": message.key}, measure.version)
+
+    def _lines_closed(self) -> bool:
+        """True when neither the note line nor the status list is open (one at a time)."""
+        if self.query_one(NoteLine).is_open or self.query_one(ChoiceLine).is_open:
+            self.notify("Erst die offene Eingabe unten abschließen (enter) oder abbrechen (esc).")
+            return False
+        return True
 
     def action_note(self) -> None:
         """Append a note to the focused card (in the line at the bottom)."""
         measure = self.focused_measure()
-        if measure is None or not self.herne.check_writable():
+        if measure is None or not self._lines_closed() or not self.herne.check_writable():
             return
         access = self.herne.access
         # internal notes need a user list and a party (issue 14), as in the measure view
@@ -709,7 +723,8 @@ class BoardScreen(KeepsInput, HerneScreen):
         self.write(add, saved, refused=lambda exc: line.refused(exc.message))
 
     @on(NoteLine.Closed)
-    def _note_closed(self) -> None:
+    @on(ChoiceLine.Closed)
+    def _line_closed(self) -> None:
         self.set_focus(None)  # the board's keys again
         self.query_one(QuietFooter).uncover()
 
