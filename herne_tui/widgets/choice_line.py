@@ -53,7 +53,8 @@ class ChoiceLine(Vertical):
     def open(self, subject: str, title: str, choices: list[tuple[str, str]], current: str) -> None:
         """Show ``choices`` ((key, label) pairs) with ``current`` highlighted."""
         self.subject, self.current = subject, current
-        self.query_one(Label).update(plain(title, one_line=True))
+        # the list lies over the footer: it says its keys itself
+        self.query_one(Label).update(f"{plain(title, one_line=True)} – enter wählt, esc bricht ab")
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(cell(label), id=key) for key, label in choices])

@@ -65,7 +65,8 @@ class NoteLine(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="note-title", markup=False)
-        yield Input(id="note-text")
+        # the line lies over the footer: it says its keys itself
+        yield Input(placeholder="enter speichert, esc bricht ab", id="note-text")
         yield Label("", id="note-intern", markup=False)
         yield Label("", id="note-problem", markup=False)
 
