@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -88,3 +89,17 @@ def run_cli(
         cwd=cwd,
         timeout=120,
     )
+
+
+def held(monkeypatch, owner: object, name: str) -> threading.Event:
+    """Make ``owner.name`` (e.g. a service function) wait until the returned event is set,
+    then do its work: a slow write or computation on demand, without sleeping."""
+    real = getattr(owner, name)
+
+    def waiting(*args, **kwargs):
+        assert release.wait(PATIENCE), f"{name} was never released"
+        return real(*args, **kwargs)
+
+    release = threading.Event()
+    monkeypatch.setattr(owner, name, waiting)
+    return release

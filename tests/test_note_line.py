@@ -3,8 +3,7 @@ the board repaints afterwards."""
 
 from __future__ import annotations
 
-import threading
-
+from helpers import held
 from pilot import settle, started, until
 from textual.geometry import Region
 from textual.widgets import Input
@@ -85,14 +84,7 @@ async def test_a_refused_note_stays_in_the_line_with_the_reason(db):
 
 
 async def test_a_slow_write_says_so_and_a_second_enter_writes_once(db, monkeypatch):
-    release = threading.Event()
-    add_note = edits.add_note
-
-    def slow(*args, **kwargs):
-        assert release.wait(30)
-        return add_note(*args, **kwargs)
-
-    monkeypatch.setattr(edits, "add_note", slow)
+    release = held(monkeypatch, edits, "add_note")
     async with started(db, size=(120, 40)) as (app, pilot):
         line = await open_line(app, pilot)
         await pilot.press(*"einmal", "enter")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+from helpers import held
 from pilot import settle, started, until
 
 from herne_tui.reports import review
@@ -90,14 +91,7 @@ async def test_repeated_brackets_do_not_queue_recomputations(db, monkeypatch):
 
 
 async def test_the_first_visit_shows_a_loading_state_and_does_not_block(db, monkeypatch):
-    release = threading.Event()
-    compute = review.weekly_review
-
-    def blocked(db, **kw):
-        release.wait(30)
-        return compute(db, **kw)
-
-    monkeypatch.setattr(review, "weekly_review", blocked)
+    release = held(monkeypatch, review, "weekly_review")
     async with started(db, size=(120, 40)) as (app, pilot):
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen))

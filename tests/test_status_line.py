@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from helpers import held
 from pilot import settle, started, until
 from textual.widgets import OptionList
 
 from herne_tui.screens.board import BoardScreen
-from herne_tui.services import queries
+from herne_tui.services import edits, queries
 from herne_tui.widgets.choice_line import ChoiceLine
 from herne_tui.widgets.note_line import NoteLine
 
@@ -45,18 +46,7 @@ async def test_s_lists_the_statuses_and_enter_moves_the_card(db):
 
 async def test_a_quick_move_after_a_choice_counts_from_the_chosen_status(db, monkeypatch):
     """`s`, a status, then at once `L`: the move builds on the choice even before it is saved."""
-    import threading
-
-    from herne_tui.services import edits
-
-    release = threading.Event()
-    update = edits.update_measure
-
-    def slow(*args, **kwargs):
-        assert release.wait(30)
-        return update(*args, **kwargs)
-
-    monkeypatch.setattr(edits, "update_measure", slow)
+    release = held(monkeypatch, edits, "update_measure")
     async with started(db, size=(120, 40)) as (app, pilot):
         line = await open_list(app, pilot)
         await pilot.press("down", "down", "enter")  # In Beratung, not saved yet
