@@ -147,11 +147,9 @@ class CardList(ScrollView, can_focus=False):
 
     def watch_selected(self, old: int | None, new: int | None) -> None:
         # repaint only the two cards involved: a keystroke costs a few lines over SSH
-        width = self.size.width
-        top = int(self.scroll_y)
         for index in (old, new):
             if index is not None:
-                self.refresh(Region(0, index * self.card_height - top, width, self.card_height))
+                self.refresh_card(index)
 
     def refresh_card(self, index: int) -> None:
         """Repaint one card (its item changed in place, at the same position)."""
@@ -161,10 +159,7 @@ class CardList(ScrollView, can_focus=False):
     def watch_active(self) -> None:
         # only the highlighted card looks different in an active column
         if self.selected is not None:
-            top = int(self.scroll_y)
-            self.refresh(
-                Region(0, self.selected * self.card_height - top, self.size.width, self.card_height)
-            )
+            self.refresh_card(self.selected)
 
     def scroll_to_card(self, index: int, animate: bool = False) -> None:
         """Scroll so that card ``index`` is fully visible."""
