@@ -29,6 +29,7 @@ from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded, quick_pending
 from herne_tui.screens.pickers import FilterForm, Prompt, TopicPicker
 from herne_tui.screens.unsaved import KeepsInput
+from herne_tui.widgets.bottom_line import BottomLine
 from herne_tui.widgets.card_column import CardList, CardView
 from herne_tui.widgets.choice_line import ChoiceLine
 from herne_tui.widgets.detail import DetailPane
@@ -125,10 +126,9 @@ class BoardScreen(KeepsInput, HerneScreen):
     class Saved(Message):
         """A measure was saved; the board shows the committed state."""
 
-        def __init__(self, measure: Measure, notice: str = "") -> None:
+        def __init__(self, measure: Measure) -> None:
             super().__init__()
             self.measure = measure
-            self.notice = notice
 
     class CardsRead(Message):
         """Measures others changed, read again by a worker (``gone``: deleted meanwhile)."""
@@ -600,7 +600,7 @@ class BoardScreen(KeepsInput, HerneScreen):
         self._save(conflict.entity_id, conflict.mine, conflict.version)
 
     def on_board_screen_saved(self, message: Saved) -> None:
-        self._show_saved(message.measure, message.notice)
+        self._show_saved(message.measure)
 
     def _show_saved(self, measure: Measure, notice: str = "") -> None:
         """Show a save of this screen's (on the UI thread), with its notice if any."""
@@ -669,7 +669,8 @@ class BoardScreen(KeepsInput, HerneScreen):
         if not self.herne.check_writable():
             return
         choices = [(s.key, s.label) for s in self.model.statuses]
-        self.query_one(QuietFooter).covered = True  # the list lies over it
+        # before the focus moves: a footer rebuilt under the list would be wasted
+        self.query_one(QuietFooter).covered = True
         self.query_one(ChoiceLine).open(
             measure.id, f"Status für {measure.id}", choices, measure.status
         )
@@ -683,7 +684,7 @@ class BoardScreen(KeepsInput, HerneScreen):
 
     def _lines_closed(self) -> bool:
         """True when neither the note line nor the status list is open (one at a time)."""
-        if self.query_one(NoteLine).is_open or self.query_one(ChoiceLine).is_open:
+        if any(line.is_open for line in self.query(BottomLine)):
             self.notify("Erst die offene Eingabe unten abschließen (enter) oder abbrechen (esc).")
             return False
         return True
@@ -696,7 +697,7 @@ class BoardScreen(KeepsInput, HerneScreen):
         access = self.herne.access
         # internal notes need a user list and a party (issue 14), as in the measure view
         party = access.partner if access is not None and access.managed else ""
-        self.query_one(QuietFooter).covered = True  # the line lies over it
+        self.query_one(QuietFooter).covered = True  # before the focus moves, as for `s`
         self.query_one(NoteLine).open(measure.id, measure.title, party)
 
     @on(NoteLine.Submitted)
@@ -722,8 +723,7 @@ class BoardScreen(KeepsInput, HerneScreen):
 
         self.write(add, saved, refused=lambda exc: line.refused(exc.message))
 
-    @on(NoteLine.Closed)
-    @on(ChoiceLine.Closed)
+    @on(BottomLine.Closed)
     def _line_closed(self) -> None:
         self.set_focus(None)  # the board's keys again
         self.query_one(QuietFooter).uncover()

@@ -1,27 +1,22 @@
-"""The board's status choice (`s`): a short list at the bottom of the board, not a dialog.
-
-Like the note line (``note_line``): a dialog dims and brightens the whole board, two repaints
-of the whole terminal; the list repaints only its own rows.
-"""
+"""The board's status choice (`s`): a short list at the bottom of the board, not a dialog
+(see ``bottom_line``)."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from herne_tui.widgets.bottom_line import BottomLine
 from herne_tui.widgets.shown import cell, plain
 
 
-class ChoiceLine(Vertical):
+class ChoiceLine(BottomLine):
     """A title and the choices; hidden until ``open``. Enter chooses, esc cancels."""
 
     DEFAULT_CSS = """
-    ChoiceLine { display: none; height: auto; background: $panel; padding: 0 1; }
-    ChoiceLine.-open { display: block; }
     ChoiceLine Label { width: 1fr; text-style: bold; }
     ChoiceLine OptionList { height: auto; max-height: 12; }
     """
@@ -34,9 +29,6 @@ class ChoiceLine(Vertical):
             super().__init__()
             self.subject, self.key = subject, key
 
-    class Closed(Message):
-        """The list closed (chosen or cancelled): the board takes the focus back."""
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.subject = ""
@@ -45,10 +37,6 @@ class ChoiceLine(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("", markup=False)
         yield OptionList()
-
-    @property
-    def is_open(self) -> bool:
-        return self.has_class("-open")
 
     def open(self, subject: str, title: str, choices: list[tuple[str, str]], current: str) -> None:
         """Show ``choices`` ((key, label) pairs) with ``current`` highlighted."""
@@ -60,13 +48,8 @@ class ChoiceLine(Vertical):
         options.add_options([Option(cell(label), id=key) for key, label in choices])
         keys = [key for key, _ in choices]
         options.highlighted = keys.index(current) if current in keys else 0
-        self.add_class("-open")
+        self.show()
         options.focus()
-
-    def close(self) -> None:
-        if self.is_open:
-            self.remove_class("-open")
-            self.post_message(self.Closed())
 
     def action_cancel(self) -> None:
         """Close the list; nothing changes."""

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
 
+from herne_tui.widgets.bottom_line import BottomLine
 from herne_tui.widgets.shown import plain
 
 
-class NoteLine(Vertical):
+class NoteLine(BottomLine):
     """Title, one line of text, and a line for problems; hidden until ``open``.
 
     | Key | Action |
@@ -28,8 +28,6 @@ class NoteLine(Vertical):
     """
 
     DEFAULT_CSS = """
-    NoteLine { display: none; height: auto; background: $panel; padding: 0 1; }
-    NoteLine.-open { display: block; }
     NoteLine Label { width: 1fr; }
     NoteLine #note-title { text-style: bold; }
     NoteLine #note-problem { color: $error; display: none; }
@@ -51,9 +49,6 @@ class NoteLine(Vertical):
             super().__init__()
             self.line, self.measure_id, self.text, self.intern = line, measure_id, text, intern
 
-    class Closed(Message):
-        """The line closed (saved or cancelled): the board takes the focus back."""
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.measure_id = ""
@@ -70,10 +65,6 @@ class NoteLine(Vertical):
         yield Label("", id="note-intern", markup=False)
         yield Label("", id="note-problem", markup=False)
 
-    @property
-    def is_open(self) -> bool:
-        return self.has_class("-open")
-
     def open(self, measure_id: str, title: str, party: str = "") -> None:
         """Show the line for a note to ``measure_id`` and put the cursor in it."""
         self.measure_id, self.party = measure_id, party
@@ -85,7 +76,7 @@ class NoteLine(Vertical):
         field.value = ""
         self._show_intern()
         self._problem("")
-        self.add_class("-open")
+        self.show()
         field.focus()
 
     def unsaved(self) -> bool:
@@ -116,12 +107,6 @@ class NoteLine(Vertical):
         """The write failed: say why and keep the text for another try."""
         self.saving = False
         self._problem(problem)
-
-    def close(self) -> None:
-        if self.is_open:
-            self.remove_class("-open")
-            self.query_one(Input).value = ""
-            self.post_message(self.Closed())
 
     def action_cancel(self) -> None:
         """Close the line; the typed text is dropped."""
