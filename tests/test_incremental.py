@@ -107,6 +107,51 @@ async def test_a_measure_deleted_elsewhere_leaves_the_board(db_path, db, clock, 
         assert full_reads == [1]
 
 
+def scrollbar_cells(app, cards) -> list[tuple[str, str]]:
+    """What the terminal shows in a column's scrollbar (the cells right of its cards), with
+    their styles: the thumb is styled blank cells."""
+    region = cards.region
+    x = region.right - 1
+    strips = app.screen._compositor.render_strips()
+    cells = []
+    for y in range(region.y, region.bottom):
+        cells += [(seg.text, str(seg.style)) for seg in strips[y].crop(x, x + 1)]
+    return cells
+
+
+async def test_a_move_draws_the_scrollbars_with_the_cards(db_path, db, clock):
+    """A column's scrollbar follows its cards at once: it appears when they no longer fit and
+    its thumb shrinks with the next card, with nothing left for a later layout pass (the
+    move and its scrollbars are one frame, see bench/README.md)."""
+    from herne_tui.widgets.card_column import CardList
+
+    other = open_database(str(db_path), clock=clock)
+    app = make_app(db, user="bernd", watch_interval=0.1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.screen.focused_measure() is not None)
+        screen = app.screen
+        target = screen.query_one("#cards-vorbereitung", CardList)
+        assert not target.show_vertical_scrollbar
+        empty = scrollbar_cells(app, target)
+        over = target.size.height // target.card_height + 1  # one card more than fits
+        for measure in ids(app, "offen")[1 : 1 + over]:  # another user's moves
+            edits.move_measure(other, measure_id=measure, status="vorbereitung", user="anna")
+        await until(pilot, lambda: len(ids(app, "vorbereitung")) == over, what="anna's moves")
+        await settle(pilot)
+        assert target.show_vertical_scrollbar
+        shown = scrollbar_cells(app, target)
+        assert shown != empty
+        await pilot.press("L")  # the own move of ARB-01 into the same column
+        await until(pilot, lambda: "ARB-01" in ids(app, "vorbereitung"), what="the own move")
+        await settle(pilot)
+        after = scrollbar_cells(app, target)
+        assert after != shown  # a smaller thumb for one card more
+        screen.refresh(layout=True)
+        await settle(pilot)
+        assert scrollbar_cells(app, target) == after
+
+
 async def test_a_restore_still_reads_the_whole_board(db, full_reads):
     app = make_app(db, user="bernd", watch_interval=0.1)
     async with app.run_test(size=(120, 40)) as pilot:

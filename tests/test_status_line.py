@@ -84,3 +84,52 @@ async def test_one_line_at_a_time(db):
         assert not app.screen.query_one(NoteLine).is_open and line.is_open
         await pilot.press("escape")
         await until(pilot, lambda: not line.is_open)
+
+
+def shown_lines(app, widget, styled: bool = False) -> list:
+    """What the terminal shows in the widget's rows (the whole width of the screen): the text,
+    or each row's segments with their styles."""
+    strips = app.screen._compositor.render_strips()
+    rows = range(widget.region.y, widget.region.bottom)
+    if styled:
+        return [[(seg.text, str(seg.style)) for seg in strips[y]] for y in rows]
+    return [strips[y].text.rstrip() for y in rows]
+
+
+async def test_the_list_opened_again_after_a_resize_looks_like_a_first_one(db):
+    """Opening the list again keeps its drawn lines only while its width stays the same."""
+    async with started(db, size=(120, 40)) as (app, pilot):
+        line = await open_list(app, pilot)
+        fresh = shown_lines(app, line, styled=True)
+    async with started(db, size=(80, 24)) as (app, pilot):
+        line = await open_list(app, pilot)
+        narrow = shown_lines(app, line, styled=True)
+        await pilot.press("escape")
+        await until(pilot, lambda: not line.is_open)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        line = await open_list(app, pilot)
+        await settle(pilot)
+        assert shown_lines(app, line, styled=True) == fresh != narrow
+
+
+async def test_renamed_statuses_reach_the_list(db):
+    """The list keeps its options between openings, but not past a change of the statuses."""
+    from herne_tui.db.models import StatusRow
+
+    async with started(db, size=(120, 40)) as (app, pilot):
+        line = await open_list(app, pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: not line.is_open)
+
+        def rename(session) -> None:
+            session.get(StatusRow, "offen").label = "Noch offen"
+
+        db.write(rename)
+        board(app).reload()
+        await until(pilot, lambda: board(app).model.statuses[0].label == "Noch offen")
+        line = await open_list(app, pilot)
+        await settle(pilot)
+        rows = shown_lines(app, line)
+        assert any("Noch offen" in row for row in rows), rows
+        assert not any(" Offen " in row for row in rows), rows

@@ -29,7 +29,7 @@ from herne_tui.paths import system_clock
 from herne_tui.screens.base import HerneScreen, guarded, quick_pending
 from herne_tui.screens.pickers import FilterForm, Prompt, TopicPicker
 from herne_tui.screens.unsaved import KeepsInput
-from herne_tui.widgets.bottom_line import BottomLine
+from herne_tui.widgets.bottom_line import BottomLine, BottomLines
 from herne_tui.widgets.card_column import CardList, CardView
 from herne_tui.widgets.choice_line import ChoiceLine
 from herne_tui.widgets.detail import DetailPane
@@ -42,6 +42,13 @@ class Columns(HorizontalScroll, can_focus=False):
     """The row of status columns. Never focused, so ``left``/``right`` stay the board's keys
     (moving between columns) instead of scrolling the row by one cell; the board scrolls it
     to keep the focused column in view."""
+
+
+def _drawn_alike(old: Measure, new: Measure) -> bool:
+    """True when the two differ at most in what no card shows: the notes themselves (a save's
+    result carries them, the board's reads do not) and their search text. The watcher's read
+    of the app's own note is then no second repaint of its card."""
+    return replace(old, notes=(), notes_text=None) == replace(new, notes=(), notes_text=None)
 
 
 class BoardScreen(KeepsInput, HerneScreen):
@@ -200,7 +207,7 @@ class BoardScreen(KeepsInput, HerneScreen):
         yield Static("Keine Maßnahmen.", id="empty")
         # the search field and the note line sit over the footer on a layer of their own, in
         # one container that is always there: showing them repaints only their rows
-        with Vertical(id="bottomline"):
+        with BottomLines(id="bottomline"):
             search = "Suche in ID, Titel, Text und Notizen – esc löscht"
             yield Input(placeholder=search, id="filter")
             yield NoteLine(id="noteline")
@@ -630,7 +637,7 @@ class BoardScreen(KeepsInput, HerneScreen):
         if model is None:
             return
         columns: set[str] = set()
-        in_place: list[Measure] = []
+        in_place: list[tuple[Measure, bool]] = []  # and whether its card looks different
         for measure in measures:
             old = model.by_id.get(measure.id)
             place = model.locate(old) if old is not None else None
@@ -641,19 +648,20 @@ class BoardScreen(KeepsInput, HerneScreen):
                 and changed == {old.status} == {measure.status}
                 and model.locate(model.by_id[measure.id]) == place
             ):
-                in_place.append(measure)
+                in_place.append((measure, not _drawn_alike(old, model.by_id[measure.id])))
             else:
                 columns |= changed
         for measure_id in gone:
             columns |= model.remove(measure_id)
         if columns:
             self._refresh_columns(columns)
-        for measure in in_place:
+        for measure, looks_different in in_place:
             found = model.find(measure.id)
             if found is not None and found[0] not in columns:  # else drawn anew already
-                self.query_one(f"#cards-{found[0]}", CardList).refresh_card(found[1])
+                if looks_different:
+                    self.query_one(f"#cards-{found[0]}", CardList).refresh_card(found[1])
                 if self.focus_id == measure.id:
-                    self._show_detail()
+                    self._show_detail()  # the pane shows the notes: it follows any change
 
     def action_open_measure(self) -> None:
         """Open the focused measure."""

@@ -8,7 +8,22 @@ the focus back when it closes (``Closed``).
 from __future__ import annotations
 
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+
+
+class BottomLines(Vertical):
+    """The board's container for its bottom lines (and the search field).
+
+    Its size changes each time a line opens or closes. Textual's widget then asks for another
+    layout pass from within the pass that has just laid it out, which repaints every row of the
+    container a second time in the next frame. This container takes its new size without that.
+    """
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
 class BottomLine(Vertical):

@@ -120,7 +120,7 @@ class CardList(ScrollView, can_focus=False):
         height = COMPACT_HEIGHT if compact else CARD_HEIGHT
         if height != self.card_height:
             self.card_height = height
-            self.virtual_size = self._content_size()
+            self._resize_content()
             self.refresh()
 
     def set_cards(self, cards: Sequence[Any], view: Callable[[Any], CardView] = _as_view) -> None:
@@ -128,8 +128,20 @@ class CardList(ScrollView, can_focus=False):
         possible). Call it again after the sequence changed in place."""
         self.cards = cards
         self._view = view
-        self.virtual_size = self._content_size()
+        self._resize_content()
         self.refresh()
+
+    def _resize_content(self) -> None:
+        """Take the cards' height as the virtual size, scrollbar included, in this frame.
+
+        Assigning ``virtual_size`` asks for a layout pass, and the scrollbar learns the new
+        size only in it: a move drew its two columns in one frame and their scrollbars in
+        another, 25–35 ms later. The column's own size never depends on its cards, so no layout
+        pass is needed unless the scrollbar appears or goes (that reactive asks for one)."""
+        size = self._content_size()
+        if size != self.virtual_size:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True

@@ -5,12 +5,30 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from herne_tui.widgets.bottom_line import BottomLine
 from herne_tui.widgets.shown import cell, plain
+
+
+class Choices(OptionList):
+    """Textual's OptionList, except that a resize which keeps its width keeps its drawn lines.
+
+    A hidden list has no size: it lays out its lines when it is first drawn, and the resize
+    that follows would throw them away and draw the same list again, a second frame of
+    6.6 KiB each time the list opens (``bench/README.md``).
+    """
+
+    _drawn_width = -1
+    """The width of the last resize, which OptionList drew its lines for."""
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width == self._drawn_width:
+            event.prevent_default()  # OptionList's own handler would clear the lines
+        self._drawn_width = event.size.width
 
 
 class ChoiceLine(BottomLine):
@@ -33,19 +51,22 @@ class ChoiceLine(BottomLine):
         super().__init__(id=id)
         self.subject = ""
         self.current = ""
+        self._choices: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Label("", markup=False)
-        yield OptionList()
+        yield Choices()
 
     def open(self, subject: str, title: str, choices: list[tuple[str, str]], current: str) -> None:
         """Show ``choices`` ((key, label) pairs) with ``current`` highlighted."""
         self.subject, self.current = subject, current
         # the list lies over the footer: it says its keys itself
         self.query_one(Label).update(f"{plain(title, one_line=True)} – enter wählt, esc bricht ab")
-        options = self.query_one(OptionList)
-        options.clear_options()
-        options.add_options([Option(cell(label), id=key) for key, label in choices])
+        options = self.query_one(Choices)
+        if choices != self._choices:  # the same list again keeps its drawn lines
+            self._choices = list(choices)
+            options.clear_options()
+            options.add_options([Option(cell(label), id=key) for key, label in choices])
         keys = [key for key, _ in choices]
         options.highlighted = keys.index(current) if current in keys else 0
         self.show()
