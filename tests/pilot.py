@@ -116,3 +116,13 @@ def table_rows(screen) -> list[list[str]]:
 def rows(screen) -> list[str]:
     """The screen's DataTable rows, each joined into one line."""
     return [" | ".join(r) for r in table_rows(screen)]
+
+
+def shown(app, region, styled: bool = False) -> list:
+    """What the terminal shows in ``region`` of the screen, row by row: the text, or each
+    row's segments with their styles (a scrollbar's thumb is styled blank cells)."""
+    strips = app.screen._compositor.render_strips()
+    rows = [strips[y].crop(region.x, region.right) for y in range(region.y, region.bottom)]
+    if styled:
+        return [[(seg.text, str(seg.style)) for seg in row] for row in rows]
+    return [row.text.rstrip() for row in rows]

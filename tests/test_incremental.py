@@ -10,7 +10,9 @@ from datetime import date
 
 import pytest
 from pilot import make_app, settle, until, watch_reports
+from pilot import shown as on_screen
 from sqlalchemy import select
+from textual.geometry import Region
 
 from herne_tui.db.models import MeasureRow
 from herne_tui.db.schema import open_database
@@ -107,16 +109,10 @@ async def test_a_measure_deleted_elsewhere_leaves_the_board(db_path, db, clock, 
         assert full_reads == [1]
 
 
-def scrollbar_cells(app, cards) -> list[tuple[str, str]]:
-    """What the terminal shows in a column's scrollbar (the cells right of its cards), with
-    their styles: the thumb is styled blank cells."""
+def scrollbar_cells(app, cards) -> list:
+    """The cells of a column's scrollbar (right of its cards), with their styles."""
     region = cards.region
-    x = region.right - 1
-    strips = app.screen._compositor.render_strips()
-    cells = []
-    for y in range(region.y, region.bottom):
-        cells += [(seg.text, str(seg.style)) for seg in strips[y].crop(x, x + 1)]
-    return cells
+    return on_screen(app, Region(region.right - 1, region.y, 1, region.height), styled=True)
 
 
 async def test_a_move_draws_the_scrollbars_with_the_cards(db_path, db, clock):

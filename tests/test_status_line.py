@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from helpers import held
-from pilot import settle, started, until
+from pilot import settle, shown, started, until
+from textual.geometry import Region
 from textual.widgets import OptionList
 
 from herne_tui.screens.board import BoardScreen
@@ -87,13 +88,9 @@ async def test_one_line_at_a_time(db):
 
 
 def shown_lines(app, widget, styled: bool = False) -> list:
-    """What the terminal shows in the widget's rows (the whole width of the screen): the text,
-    or each row's segments with their styles."""
-    strips = app.screen._compositor.render_strips()
-    rows = range(widget.region.y, widget.region.bottom)
-    if styled:
-        return [[(seg.text, str(seg.style)) for seg in strips[y]] for y in rows]
-    return [strips[y].text.rstrip() for y in rows]
+    """What the terminal shows in the widget's rows, the whole width of the screen."""
+    region = widget.region
+    return shown(app, Region(0, region.y, app.screen.size.width, region.height), styled)
 
 
 async def test_the_list_opened_again_after_a_resize_looks_like_a_first_one(db):
