@@ -130,3 +130,21 @@ async def test_renamed_statuses_reach_the_list(db):
         rows = shown_lines(app, line)
         assert any("Noch offen" in row for row in rows), rows
         assert not any(" Offen " in row for row in rows), rows
+
+
+async def test_editing_keys_on_an_empty_column_say_so(db):
+    """`l` to a column without cards, then `n`, `s`, `L`: one line says why nothing happens
+    (before, the keys did nothing visible: a note typed after `n` became board keys)."""
+    async with started(db, size=(120, 40)) as (app, pilot):
+        await pilot.press("l")  # In Vorbereitung: empty in the seed
+        await until(pilot, lambda: board(app).column_index == 1)
+        for key in ("n", "s", "L"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await settle(pilot)
+            said = [n.message for n in app._notifications]
+            assert said == [
+                "Keine Karte ausgewählt: diese Spalte ist leer (h/l wählt eine andere)."
+            ]
+            assert not any(line.is_open for line in app.screen.query("BottomLine")), key
+    assert queries.get_measure(db, "ARB-01").version == 1

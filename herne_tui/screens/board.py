@@ -553,6 +553,17 @@ class BoardScreen(KeepsInput, HerneScreen):
         return True
 
     # -- editing -------------------------------------------------------------------------------
+    def _focused_card(self) -> Measure | None:
+        """The focused card for a key that acts on one; on a column without cards one line
+        says so (a key typed there must not look as if it had been swallowed)."""
+        measure = self.focused_measure()
+        if measure is None and self.model is not None:
+            self.notify(
+                "Keine Karte ausgewählt: diese Spalte ist leer (h/l wählt eine andere).",
+                severity="warning",
+            )
+        return measure
+
     def action_move_card(self, delta: int) -> None:
         """Move the focused card to the previous/next status; saved at once.
 
@@ -560,7 +571,7 @@ class BoardScreen(KeepsInput, HerneScreen):
         about to have, and each save uses the version the previous one produced, so a quick
         ``L`` ``L`` ``H`` never conflicts with itself.
         """
-        measure = self.focused_measure()
+        measure = self._focused_card()
         if measure is None or not self.herne.check_writable():
             return
         keys = self._status_keys()
@@ -665,13 +676,13 @@ class BoardScreen(KeepsInput, HerneScreen):
 
     def action_open_measure(self) -> None:
         """Open the focused measure."""
-        measure = self.focused_measure()
+        measure = self._focused_card()
         if measure is not None:
             self.herne.open_measure(measure.id)
 
     def action_set_status(self) -> None:
         """Choose the focused card's status from a list (at the bottom of the board)."""
-        measure = self.focused_measure()
+        measure = self._focused_card()
         if measure is None or self.model is None or not self._lines_closed():
             return
         if not self.herne.check_writable():
@@ -699,7 +710,7 @@ class BoardScreen(KeepsInput, HerneScreen):
 
     def action_note(self) -> None:
         """Append a note to the focused card (in the line at the bottom)."""
-        measure = self.focused_measure()
+        measure = self._focused_card()
         if measure is None or not self._lines_closed() or not self.herne.check_writable():
             return
         access = self.herne.access
@@ -746,7 +757,7 @@ class BoardScreen(KeepsInput, HerneScreen):
 
     def action_dissent(self) -> None:
         """Report a dissent on the focused measure to the Koordinierungsgruppe."""
-        measure = self.focused_measure()
+        measure = self._focused_card()
         if measure is None or not self.herne.check_writable():
             return
         self.herne.push_screen(
