@@ -5,7 +5,8 @@
 For each size it builds a database of N synthetic measures through the real seeding
 service, then starts ``herne-tui`` in a pseudo-terminal and measures:
 
-- start → first painted board (the first frame that shows a column header),
+- start → first painted board (the first frame that shows a column header), and until the
+  process is idle: the KiB written to the terminal and the CPU used (the bare app's beside it),
 - a navigation key (``j``) → the frame that answers it (median over several presses),
 - a card move (``L``/``H``), a note (``n``, text, enter) and a status from the list (``s``,
   a status, enter): the first and the last frame
@@ -347,6 +348,7 @@ def session(db: Path, presses: int = 15) -> dict:
     out: dict = {}
     try:
         out["paint"], out["idle"] = p.idle_after_start(b"Offen (")
+        out["start_kib"], out["start_cpu"] = len(p.buffer) / 1024, p.cpu_ns() / 1e9
         out["warm"] = p.next_burst()
         p.drain(0.5)
         nav = [p.respond(b"j", quiet=QUIET) for _ in range(presses)]
@@ -391,6 +393,16 @@ def session(db: Path, presses: int = 15) -> dict:
         p.drain(1.0)
         out["rss"] = p.peak_rss_mib()
         return out
+    finally:
+        p.close()
+
+
+def bare_start(bare: Path) -> tuple[float, float]:
+    """KiB written and CPU seconds until the bare app is idle after its start."""
+    p = Pty([sys.executable, str(bare)], env_for())
+    try:
+        p.idle_after_start(b"Hallo Herne")
+        return len(p.buffer) / 1024, p.cpu_ns() / 1e9
     finally:
         p.close()
 
@@ -461,9 +473,11 @@ def main() -> None:
             for _ in range(args.runs)
         ]
         bare_median = statistics.median(bare_times)
+        bare_kib, bare_cpu = bare_start(bare)
         print(
             f"bare Textual app: start-up median {bare_median * 1000:.0f} ms "
-            f"(min {min(bare_times) * 1000:.0f})"
+            f"(min {min(bare_times) * 1000:.0f}); until idle {bare_kib:.1f} KiB written, "
+            f"CPU {bare_cpu * 1000:.0f} ms"
         )
         for n in sizes:
             db, built = bench_db(Path(tmp), n, args.cache)
@@ -484,6 +498,8 @@ def main() -> None:
                 f"N={n:>6} (built in {built:.0f} s): first board {paint * 1000:.0f} ms "
                 f"({paint / bare_median:.2f}× bare), idle {idle * 1000:.0f} ms "
                 f"({idle / paint:.2f}× first board); peak RSS {last['rss']:.0f} MiB\n"
+                f"         until idle {statistics.median(r['start_kib'] for r in runs):.1f} KiB "
+                f"written, CPU {statistics.median(r['start_cpu'] for r in runs) * 1000:.0f} ms\n"
                 f"         key j {last['nav_ms']} ms {last['nav_kib']:.1f} KiB; "
                 f"right/left {last['right_ms']} ms {last['right_kib']:.1f} KiB "
                 f"(max {last['right_max_kib']:.1f}); / and esc max {last['search_kib']:.1f} KiB "

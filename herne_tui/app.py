@@ -172,8 +172,12 @@ class HerneApp(GermanApp):
         watch_interval: float = 0.5,
         initial_board: Board | None = None,
         settings: Settings | None = None,
+        after_first_paint: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        self._first_painted = after_first_paint
+        """Called once the first board is on screen (the command line keeps the start-up's
+        objects out of Python's cycle collector then; tests pass nothing)."""
         self.settings = settings
         """The config file's settings; None (in tests) means no file: defaults, nothing saved."""
         self.density: str = settings.get("density") if settings else "normal"
@@ -254,6 +258,8 @@ class HerneApp(GermanApp):
         self._saved_theme = theme.name
 
     def _after_first_paint(self) -> None:
+        if self._first_painted is not None:
+            self._first_painted()
         # a quick start opens the real database (loads the ORM, ≈ 0.3 s of CPU) only once the
         # user pauses (``_warm_up``) or something needs it: never against the first keys
         self._last_key = time.monotonic()
@@ -781,11 +787,22 @@ def help_sections(current: type[Screen] | None = None) -> list[tuple[str, list[B
 
 
 def run_app(
-    db: Any, *, user: str, initial_board: Board | None = None, settings: Settings | None = None
+    db: Any,
+    *,
+    user: str,
+    initial_board: Board | None = None,
+    settings: Settings | None = None,
+    after_first_paint: Callable[[], None] | None = None,
 ) -> int:
     """Run the app until the user quits; 1 after an unexpected error (its traceback is in the
     log file the last line names), 2 when the database went away."""
-    app = HerneApp(db, user=user, initial_board=initial_board, settings=settings)
+    app = HerneApp(
+        db,
+        user=user,
+        initial_board=initial_board,
+        settings=settings,
+        after_first_paint=after_first_paint,
+    )
     app.run()
     if app.crashed:
         import sys

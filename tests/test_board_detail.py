@@ -99,3 +99,17 @@ async def test_while_one_read_runs_only_the_measure_focused_last_is_read_next():
         release.set()
         await until(pilot, lambda: "Text von D" in pane_text(app), what=lambda: pane_text(app))
         assert reads == ["A", "D"]  # one read at a time; B and C were never read
+
+
+async def test_the_board_fits_itself_to_every_size_and_back_again(db):
+    def widths() -> list[int]:
+        return [column.region.width for column in app.screen.query(".column")]
+
+    async with started(db, size=(120, 40)) as (app, pilot):
+        assert widths() == [20] * 6
+        await pilot.resize_terminal(150, 40)
+        await until(pilot, lambda: widths() == [25] * 6, what=lambda: str(widths()))
+        await pilot.resize_terminal(120, 40)  # back to a size the board had before
+        await until(pilot, lambda: widths() == [20] * 6, what=lambda: str(widths()))
+        await pilot.resize_terminal(150, 40)
+        await until(pilot, lambda: widths() == [25] * 6, what=lambda: str(widths()))

@@ -17,6 +17,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalScroll, Vertical
+from textual.events import Resize
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
@@ -325,7 +327,16 @@ class BoardScreen(KeepsInput, HerneScreen):
     DETAIL_MIN_WIDTH = 100
     """Below this many columns the detail pane stays hidden (the cards need the room)."""
 
-    def on_resize(self) -> None:
+    _sized_for: Size | None = None
+    """The terminal size the board last laid itself out for (its columns, the detail pane)."""
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size == self._sized_for:
+            # Textual sends a start-up's size up to three times (the screen's first layout, the
+            # app's first size, the driver's): each would lay the screen out and repaint it all
+            event.prevent_default()
+            return
+        self._sized_for = event.size
         self._place_detail()
         self._fit_columns()
         if self._has_columns():  # narrower: the focused column may have left the view
