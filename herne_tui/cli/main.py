@@ -66,7 +66,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     def open_write_path() -> object:
         db = open_db(args, read_only=read_only, create=True)
-        keep_for_good()  # the ORM's modules and tables, loaded in the user's first pause
+        keep_for_good()  # the ORM's modules and tables (after a quick start: its first pause)
         return db
 
     # A current, seeded SQLite file paints at once; the ORM loads after the first paint.
@@ -81,10 +81,11 @@ def cmd_app(args: argparse.Namespace) -> int:
             settings=args.settings,
             after_first_paint=keep_for_good,
         )
-    database = open_db(args, read_only=read_only, create=True)
-    keep_for_good()
     return run_app(
-        database, user=user_name(args), settings=args.settings, after_first_paint=keep_for_good
+        open_write_path(),
+        user=user_name(args),
+        settings=args.settings,
+        after_first_paint=keep_for_good,
     )
 
 
