@@ -25,7 +25,7 @@ from herne_tui.cli.main import main
 from herne_tui.db.models import MeasureRow
 from herne_tui.domain.text import for_csv, for_markdown, for_serialized, for_terminal
 from herne_tui.reports.document import Heading, Items, Para, Table, render
-from herne_tui.services.edits import add_note
+from herne_tui.services.edits import add_note, update_measure
 
 # Every control character a terminal acts on (newline and tab aside), and bidi overrides.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -177,9 +177,13 @@ async def test_app_draws_escapes_visibly(db):
 
     db.write(hostile_title)
     add_note(db, measure_id="ARB-01", text="Notiz" + sequence, user="böse" + sequence)
+    # the responsible is on the card's last line (its markers), beside the note count
+    update_measure(db, measure_id="ARB-02", changes={"responsible": "Amt" + sequence}, user="x")
     async with started(db) as (app, pilot):
         board = await until(pilot, lambda: "␛]52;" in _screen_text(app), what="the card")
         assert "\x1b]52" not in _screen_text(app) and board
+        await until(pilot, lambda: "@Amt␛]52;" in _screen_text(app), what="the card's markers")
+        assert "\x1b" not in _screen_text(app)
         await pilot.press("enter")
         await until(pilot, lambda: "Notiz␛]52;c;ZWNobyBwd25lZA==␇␛[2J" in _screen_text(app))
         assert "\x1b" not in _screen_text(app)

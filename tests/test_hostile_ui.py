@@ -68,3 +68,14 @@ async def test_picker_options_and_the_progress_screen_show_text_as_typed(db):
         await pilot.press("7")  # progress per topic
         await until(pilot, lambda: "Thema␛]52;" in screen(app), what="the progress screen")
         assert "\x1b" not in screen(app)
+
+
+async def test_the_filter_bar_names_the_topic_as_typed(db):
+    hostile_seed_text(db)
+    async with started(db) as (app, pilot):
+        await pilot.press("t")
+        await until(pilot, lambda: "Thema␛]52;" in screen(app), what="the topic picker")
+        await pilot.press("down", "enter")  # the first topic, ARB, whose name carries it
+        bar = app.screen.query_one("#filterbar")
+        await until(pilot, lambda: "Filter: Thema" in str(bar.render()), what="the filter bar")
+        assert "Thema␛]52;" in str(bar.render()) and "\x1b" not in screen(app)

@@ -434,7 +434,7 @@ class BoardScreen(KeepsInput, HerneScreen):
             m.topic,
             self._topic_index.get(m.topic, 0),
             plain(m.title, one_line=True),
-            boardview.markers(m, self.today, done),
+            plain(boardview.markers(m, self.today, done), one_line=True),  # the responsible
             m.is_overdue(self.today, done),
             needle,
         )
@@ -471,8 +471,11 @@ class BoardScreen(KeepsInput, HerneScreen):
         shown = sum(len(v) for v in model.shown.values())
         if self.filter.active() or bar.has_class("-active"):
             bar.update(
-                f"Filter: {self.filter.describe(names)} – {shown} von "
-                f"{measures_count(len(model.by_id))} (esc: alle)",
+                plain(
+                    f"Filter: {self.filter.describe(names)} – {shown} von "
+                    f"{measures_count(len(model.by_id))} (esc: alle)",
+                    one_line=True,
+                ),
                 layout=False,
             )
             bar.set_class(self.filter.active(), "-active")
