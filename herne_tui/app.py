@@ -221,8 +221,9 @@ class HerneApp(GermanApp):
         seed; nothing is assumed about which agreement it is)."""
         self.agreement_meta = meta
         agreement = agreement_of(meta)
-        title = (agreement.name or "herne-tui") + (" – NUR LESEN" if self.read_only else "")
-        partners = " · ".join(agreement.shorts)
+        name = plain(agreement.name or "herne-tui", one_line=True)
+        title = name + (" – NUR LESEN" if self.read_only else "")
+        partners = plain(" · ".join(agreement.shorts), one_line=True)
         if self.title != title:
             self.title = title
         if self.sub_title != partners:

@@ -4,6 +4,7 @@ picker options, the progress screen (issue 11, the leftovers of "all user-suppli
 from __future__ import annotations
 
 from pilot import settle, started, until
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from herne_tui.db.models import MeasureRow, TopicRow
@@ -79,3 +80,76 @@ async def test_the_filter_bar_names_the_topic_as_typed(db):
         bar = app.screen.query_one("#filterbar")
         await until(pilot, lambda: "Filter: Thema" in str(bar.render()), what="the filter bar")
         assert "Thema␛]52;" in str(bar.render()) and "\x1b" not in screen(app)
+
+
+def hostile_agreement(db) -> None:
+    """The seed's own names: the agreement, a partner, a status label, a panel's title."""
+    import json
+
+    from herne_tui.db.models import MetaEntry, StatusRow
+
+    def write(session: Session) -> None:
+        meta = session.get(MetaEntry, "agreement")
+        agreement = json.loads(meta.value)
+        agreement["name"] = "Vertrag" + SEQUENCE
+        agreement["partners"] = ["SPD" + SEQUENCE, *agreement["partners"][1:]]
+        agreement["screens"]["committees"]["title"] = "Gremien" + SEQUENCE
+        meta.value = json.dumps(agreement)
+        status = session.get(StatusRow, "offen")
+        status.label = "Offen" + SEQUENCE
+        measure = session.get(MeasureRow, "ARB-01")
+        measure.lead = "SPD" + SEQUENCE
+        session.add_all([meta, status, measure])
+
+    db.write(write)
+
+
+async def test_the_seeds_names_show_as_typed_on_every_screen(db):
+    hostile_agreement(db)
+    async with started(db, size=(160, 48)) as (app, pilot):
+        # the board: its subtitle (the partners) and the column header (the status)
+        await until(pilot, lambda: "SPD␛]52;" in screen(app), what="the partners")
+        assert "Offen␛]52" in screen(app) and "\x1b" not in screen(app)
+        await pilot.press("enter")  # ARB-01: its status and lead in the form's lists
+        await until(pilot, lambda: "Offen␛]52;" in screen(app) and "Notiz" in screen(app))
+        assert "\x1b" not in screen(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("2")  # the committees panel, titled by the seed
+        await until(pilot, lambda: "Gremien␛]52;" in screen(app), what="the panel's title")
+        assert "\x1b" not in screen(app)
+
+
+async def test_another_users_responsible_shows_in_the_form_and_stays_as_it_was(db):
+    from herne_tui.screens.board import BoardScreen
+    from herne_tui.services import queries
+    from herne_tui.services.edits import update_measure
+
+    update_measure(db, measure_id="ARB-01", changes={"responsible": "Amt" + SEQUENCE}, user="x")
+    async with started(db) as (app, pilot):
+        await pilot.press("enter")  # the measure's form, its responsible filled in
+        await until(pilot, lambda: "Amt␛]52;" in screen(app), what="the responsible's field")
+        assert "\x1b" not in screen(app)
+        assert not app.screen.is_dirty()  # shown visibly is not a change
+        await pilot.press("escape")  # leaves without asking: nothing was typed
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen), what="the board")
+    assert queries.cards(db, {"ARB-01"})["ARB-01"].responsible == "Amt" + SEQUENCE
+
+
+async def test_an_edit_form_shows_stored_text_visibly_and_keeps_it(db):
+    from herne_tui.db.models import CommitteeRow
+
+    def write(session: Session) -> None:
+        row = session.scalars(select(CommitteeRow).order_by(CommitteeRow.position)).first()
+        row.chair = "Vorsitz" + SEQUENCE
+        session.add(row)
+
+    db.write(write)
+    async with started(db) as (app, pilot):
+        await pilot.press("2")  # the committees panel; e edits the first row
+        await until(pilot, lambda: "Vorsitz␛]52;" in screen(app), what="the panel's row")
+        await pilot.press("e")
+        await until(pilot, lambda: app.screen.query("Input"), what="the form")
+        assert "Vorsitz␛]52;" in app.screen.query_one("#f-chair").value
+        assert "\x1b" not in screen(app)
+        assert app.screen.changes(show=False) == {}  # nothing typed: nothing to save

@@ -302,7 +302,9 @@ class BoardScreen(KeepsInput, HerneScreen):
         for status in board.statuses:
             widgets.append(
                 Vertical(
-                    Static(status.label, classes="column-header", markup=False),
+                    Static(
+                        plain(status.label, one_line=True), classes="column-header", markup=False
+                    ),
                     CardList(id=f"cards-{status.key}"),
                     classes="column",
                     id=f"col-{status.key}",
@@ -372,7 +374,7 @@ class BoardScreen(KeepsInput, HerneScreen):
         with … so that the count always shows."""
         tail = f" ({count})" + (" ✓" if status.done else "")
         room = self._column_width - 3  # the border and the header's padding
-        label = status.label
+        label = plain(status.label, one_line=True)
         if cell_len(label) + cell_len(tail) > room:
             label = set_cell_size(label, max(1, room - cell_len(tail) - 1)).rstrip() + "…"
         text = label + tail

@@ -17,6 +17,12 @@ from herne_tui.screens.unsaved import DROP, MODAL_CSS, SAVE, KeepsInput, Unsaved
 from herne_tui.widgets.shown import plain
 
 
+def _as_shown(value: object) -> str:
+    """A stored text as its field shows it: another user's escape sequence visible (``␛``),
+    so that it cannot act on this terminal. A field left as it was counts as unchanged."""
+    return plain(str(value or ""), one_line=True)
+
+
 @dataclass(frozen=True)
 class FormField:
     """One field of the form: ``kind`` is text, date, choice or bool."""
@@ -77,12 +83,12 @@ class EditForm(KeepsInput, ModalScreen[dict | None]):
             for f in self.fields:
                 value = self._shown(f)
                 if f.kind == "bool":
-                    yield Checkbox(f.label, bool(value), id=f"f-{f.name}")
+                    yield Checkbox(plain(f.label, one_line=True), bool(value), id=f"f-{f.name}")
                 else:
-                    yield Label(f.label, markup=False)
+                    yield Label(plain(f.label, one_line=True), markup=False)
                 if f.kind == "choice":
                     names = f.labels or {}
-                    options = [(names.get(o, o) or "—", o) for o in f.options]
+                    options = [(plain(names.get(o, o) or "—", one_line=True), o) for o in f.options]
                     yield Select(
                         options,
                         value=value if value in f.options else f.options[0],
@@ -90,7 +96,7 @@ class EditForm(KeepsInput, ModalScreen[dict | None]):
                         id=f"f-{f.name}",
                     )
                 elif f.kind != "bool":
-                    shown = format_date(value) if isinstance(value, date) else str(value or "")
+                    shown = format_date(value) if isinstance(value, date) else _as_shown(value)
                     placeholder = "TT.MM.JJJJ" if f.kind == "date" else ""
                     yield Input(shown, placeholder=placeholder, id=f"f-{f.name}")
                 message = self.errors.get(f.name, "")
@@ -139,8 +145,7 @@ class EditForm(KeepsInput, ModalScreen[dict | None]):
         return {
             f.name: values[f.name]
             for f in self.fields
-            if values[f.name]
-            != (f.value if f.value is not None else ("" if f.kind == "text" else None))
+            if values[f.name] != (_as_shown(f.value) if f.kind == "text" else f.value)
         }
 
     def action_save(self) -> None:

@@ -112,7 +112,7 @@ class HistoryScreen(HerneScreen):
             )
         parts = [
             f"Person: {plain(self.user, one_line=True)}" if self.user else "",
-            f"Thema: {self.topic}" if self.topic else "",
+            f"Thema: {plain(self.topic, one_line=True)}" if self.topic else "",
             f"seit {format_date(self.since)}" if self.since else "",
         ]
         shown = " · ".join(p for p in parts if p) or "alle"

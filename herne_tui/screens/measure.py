@@ -187,8 +187,10 @@ class MeasureScreen(KeepsInput, HerneScreen):
         first = self.measure is None
         dirty = not first and self.is_dirty()
         self.labels, self.topics = message.labels, message.topics
-        self.statuses = [(label, key) for key, label in message.labels.items()]
-        self.leads = [("—", ""), *((x, x) for x in message.leads)]
+        self.statuses = [
+            (plain(label, one_line=True), key) for key, label in message.labels.items()
+        ]
+        self.leads = [("—", ""), *((plain(x, one_line=True), x) for x in message.leads)]
         self._show_read_only(message.measure, message.timeline)
         paging, self._paging = self._paging, False
         if dirty and paging:
@@ -289,9 +291,10 @@ class MeasureScreen(KeepsInput, HerneScreen):
         status.value = m.status
         lead = self.query_one("#lead", Select)
         known = [v for _, v in self.leads]
-        lead.set_options(self.leads + ([] if m.lead in known else [(m.lead, m.lead)]))
+        unknown = [] if m.lead in known else [(plain(m.lead, one_line=True), m.lead)]
+        lead.set_options(self.leads + unknown)
         lead.value = m.lead
-        self.query_one("#responsible", Input).value = m.responsible
+        self.query_one("#responsible", Input).value = plain(m.responsible, one_line=True)
         self.query_one("#due", Input).value = format_date(m.due)
         self.query_one("#note", TextArea).text = ""
         self.query_one("#note-intern", Checkbox).value = False
@@ -317,7 +320,9 @@ class MeasureScreen(KeepsInput, HerneScreen):
             "responsible": self.query_one("#responsible", Input).value.strip(),
             "due": due,
         }
-        current = {"status": m.status, "lead": m.lead, "responsible": m.responsible, "due": m.due}
+        # the responsible as its field shows it (plain): left as it was, it is no change
+        responsible = plain(m.responsible, one_line=True)
+        current = {"status": m.status, "lead": m.lead, "responsible": responsible, "due": m.due}
         return {k: v for k, v in values.items() if v != current[k]}
 
     def note_text(self) -> str:

@@ -20,7 +20,7 @@ from herne_tui.domain.objects import format_datetime
 from herne_tui.errors import HerneError
 from herne_tui.ris import queries
 from herne_tui.screens.base import HerneScreen, guarded
-from herne_tui.widgets.shown import cell
+from herne_tui.widgets.shown import cell, plain
 
 if TYPE_CHECKING:
     from herne_tui.app import HerneApp
@@ -121,7 +121,7 @@ class MeetingsScreen(HerneScreen):
         if meeting is None:
             title.update("")
             return
-        title.update(f"Tagesordnung: {meeting.name}")
+        title.update(f"Tagesordnung: {plain(meeting.name, one_line=True)}")
         for a in meeting.agenda:
             table.add_row(
                 cell(a.number), cell(a.name), cell(a.paper_reference or "—"), cell(a.result or "")

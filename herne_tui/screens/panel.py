@@ -158,11 +158,11 @@ class PanelScreen(HerneScreen):
         """Fill the table, its columns fitted to the screen's width (long text wraps)."""
         table = self.query_one(DataTable)
         cursor = table.cursor_row
-        panel_title = self.context.get("title") or self.PANEL_TITLE
+        panel_title = plain(self.context.get("title") or self.PANEL_TITLE, one_line=True)
         if self.title != panel_title:
             self.title = panel_title
         intro = " ".join(x for x in (self.context.get("intro", ""), self.KEYS) if x)
-        self.query_one("#intro", Static).update(intro)
+        self.query_one("#intro", Static).update(plain(intro))
         cells = [[_cell(c) for c in self.row(item)] for item in self.items]
         natural = [
             max([len(title), *(c.cell_len for c in (r[i] for r in cells))])

@@ -64,7 +64,8 @@ class FilterForm(KeepsInput, ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         lead, responsible, overdue = self.values
         leads = (*self.leads, *(() if lead in (*self.leads, "", "-") else (lead,)))
-        choices = [("Alle", ""), *[(x, x) for x in leads], ("ohne Federführung", "-")]
+        shown = [(plain(x, one_line=True), x) for x in leads]
+        choices = [("Alle", ""), *shown, ("ohne Federführung", "-")]
         with Vertical():
             yield Label("Filter", classes="title")
             yield Label("Federführung")

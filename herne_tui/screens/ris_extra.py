@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
 from herne_tui.domain import ris as r
+from herne_tui.domain.text import for_markdown
 from herne_tui.errors import HerneError
 from herne_tui.reports.positions import render_positions
 from herne_tui.ris import links, proposals
@@ -56,8 +57,8 @@ class PositionsScreen(HerneScreen):
         """Build the sheet in a worker (Markdown, as ``report positions --format md``)."""
         try:
             text = render_positions(self.herne.db, self.meeting_url, "md")
-        except HerneError as exc:
-            text = exc.message
+        except HerneError as exc:  # it may quote a meeting's URL or name from the server
+            text = for_markdown(exc.message)
         self.post_message(self.Loaded(text))
 
     def on_positions_screen_loaded(self, message: Loaded) -> None:

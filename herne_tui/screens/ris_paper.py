@@ -14,7 +14,7 @@ from herne_tui.domain.objects import format_date, format_datetime
 from herne_tui.ris import links, queries
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Prompt
-from herne_tui.widgets.shown import cell, markup
+from herne_tui.widgets.shown import cell, markup, plain
 
 
 class RisPaperScreen(HerneScreen):
@@ -72,7 +72,7 @@ class RisPaperScreen(HerneScreen):
         if p is None:
             head.update(markup(f"Diese Vorlage ist nicht (mehr) im RIS-Spiegel: {self.url}"))
             return
-        self.title = f"Vorlage {p.reference}"
+        self.title = f"Vorlage {plain(p.reference, one_line=True)}"
         lines = [
             f"[b]{markup(p.reference or '—')}[/b]  {markup(p.name)}",
             f"Art: {markup(p.paper_type or '—')}   Datum: {format_date(p.date) or '—'}",
