@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pilot import palette_results, settle, started, table_rows
+from pilot import palette_results, settle, started, table_rows, until
 
 from herne_tui.screens.committees import CommitteesScreen
 from herne_tui.screens.dezernat import DezernatScreen
@@ -122,6 +122,33 @@ async def test_committee_spokespeople(db):
         await settle(pilot)
     c = next(c for c in queries.list_committees(db) if c.key == "buergerbeteiligung")
     assert c.chair == "Petra Vorsitz" and dict(c.spokespeople) == {"CDU": "Clara Sprecherin"}
+
+
+async def test_a_partner_whose_name_is_no_identifier_gets_its_speaker_field(db):
+    import json
+
+    from herne_tui.db.models import MetaEntry
+
+    greens = "Bündnis 90/Die Grünen"  # a space and a slash: no widget id
+
+    def write(session) -> None:
+        meta = session.get(MetaEntry, "agreement")
+        agreement = json.loads(meta.value)
+        agreement["partners"] = [*agreement["partners"], greens]
+        meta.value = json.dumps(agreement)
+
+    db.write(write)
+    async with started(db, size=(160, 48)) as (app, pilot):
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the form opens (it stopped the app before)
+        form = await until(pilot, lambda: getattr(app.screen, "keys", None) and app.screen)
+        app.screen.query_one(f"#f-{form.keys['speaker_' + greens]}").value = "Grete Grün"
+        app.screen.query_one("#f-speaker_CDU").value = "Clara Sprecherin"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    c = next(c for c in queries.list_committees(db) if c.key == "buergerbeteiligung")
+    assert dict(c.spokespeople) == {"CDU": "Clara Sprecherin", greens: "Grete Grün"}
 
 
 def test_readme_key_table_matches_the_bindings():

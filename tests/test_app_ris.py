@@ -223,3 +223,28 @@ async def test_motion_number_opens_the_mirrored_paper(db, httpserver):
         paper = await until(pilot, lambda: screen_named(app, "RisPaperScreen"), what="the paper")
         await settle(pilot)
         assert "Mensen an Schulen" in str(paper.query_one("#head", Static).render())
+
+
+async def test_the_committee_filter_names_what_was_typed_and_says_when_nothing_matches(
+    db, httpserver
+):
+    ris = FakeRis(httpserver.url_for(""), "1.0").standard().serve(httpserver)
+    sync(db, ris.url("system"), politeness=FAST)
+    async with started(db) as (app, pilot):
+        await pilot.press("m")
+        screen = await until(pilot, lambda: screen_named(app, "MeetingsScreen"), what="meetings")
+        intro = screen.query_one("#intro", Static)
+        await until(pilot, lambda: "3 Sitzungen" in str(intro.render()), what="all meetings")
+        await pilot.press("c")  # words of a committee's name
+        field = await until(pilot, lambda: app.screen.query("Input"), what="the prompt")
+        field.first().value = "schul"
+        await pilot.press("enter")
+        await until(pilot, lambda: "1 Sitzungen von „schul“" in str(intro.render()))
+        assert len(cells(screen, "meetings")) == 1
+        await pilot.press("c")
+        field = await until(pilot, lambda: app.screen.query("Input"), what="the prompt")
+        field.first().value = "Zoo\x1b]0;x\a"  # matches no committee; escapes shown visibly
+        await pilot.press("enter")
+        await until(pilot, lambda: "Keine Sitzungen von „Zoo␛]0;x␇“" in str(intro.render()))
+        assert "RIS abgleichen" not in str(intro.render())  # the mirror is not empty
+        assert cells(screen, "meetings") == []

@@ -86,7 +86,7 @@ async def test_keymap_from_the_config_file_works(db, tmp_path):
         await pilot.press("question_mark")
         help_screen = await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen)
         rows = [help_screen.query_one("DataTable").get_row_at(i) for i in range(3)]
-        assert rows[0][0] == "Board"  # the current screen's keys first
+        assert str(rows[0][0]) == "Board"  # the current screen's keys first
         from herne_tui.screens.help import key_rows
 
         review_rows = [r for r in key_rows(help_screen.sections, help_screen.keymap)]
@@ -99,7 +99,7 @@ async def test_keymap_from_the_config_file_works(db, tmp_path):
         await pilot.press("question_mark")
         help_screen = await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen)
         first = help_screen.query_one("DataTable").get_row_at(0)
-        assert first[0] == "Wochenrückblick (w)"
+        assert str(first[0]) == "Wochenrückblick (w)"
 
 
 async def test_theme_chosen_is_remembered_after_restart(db, tmp_path):

@@ -153,3 +153,107 @@ async def test_an_edit_form_shows_stored_text_visibly_and_keeps_it(db):
         assert "Vorsitz␛]52;" in app.screen.query_one("#f-chair").value
         assert "\x1b" not in screen(app)
         assert app.screen.changes(show=False) == {}  # nothing typed: nothing to save
+
+
+async def test_the_past_boards_notice_names_the_title_as_typed(db, clock):
+
+    from herne_tui.screens.asof import AsOfBoardScreen
+
+    def write(session: Session) -> None:
+        measure = session.get(MeasureRow, "ARB-01")
+        measure.title = "Titel [b]fett[/b]" + SEQUENCE
+        session.add(measure)
+
+    db.write(write)
+    clock.advance(days=2)
+    async with started(db, size=(120, 40)) as (app, pilot):
+        app.push_screen(AsOfBoardScreen(clock.now.date()))
+        await until(pilot, lambda: isinstance(app.screen, AsOfBoardScreen), what="the past")
+        await until(pilot, lambda: app.screen.focused_measure(), what="a card in focus")
+        await pilot.press("enter")  # a notice names the measure as it was
+        await until(pilot, lambda: app._notifications, what="the notice")
+        (notice,) = [n.message for n in app._notifications]
+        assert notice.startswith("ARB-01: Titel [b]fett[/b]" + SHOWN + " – Stand am ")
+
+
+async def test_a_date_typed_with_markup_or_escapes_is_refused_and_shown_as_typed(db):
+    async with started(db, size=(100, 40)) as (app, pilot):
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.query("#due"), what="the measure's form")
+        app.screen.query_one("#due").value = "[/b]31.02." + SEQUENCE
+        await pilot.press("ctrl+s")  # refused inline; the app goes on
+        error = app.screen.query_one("#date-error")
+        await until(pilot, lambda: "nicht lesbar" in str(error.render()), what="the error")
+        assert "„[/b]31.02." + SHOWN + "“" in str(error.render())
+
+
+async def test_the_help_shows_keys_from_the_keymap_as_typed(db):
+    from herne_tui.screens.help import HelpScreen
+
+    async with started(db, size=(120, 40)) as (app, pilot):
+        app.keymap = {"app.quit": "ctrl+q,[/b]" + SEQUENCE}
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
+        table = await until(pilot, lambda: app.screen.query_one("DataTable"), what="the keys")
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert ["Überall", "ctrl+q / [/b]" + SHOWN, "Beenden"] in rows
+        assert "\x1b" not in screen(app)
+
+
+UNBALANCED = "Text[/b] [/] [bold"
+"""What Rich or Textual markup would refuse (a closing tag nothing opened): drawn as markup it
+stops the app with a MarkupError."""
+
+
+async def test_unbalanced_markup_in_every_text_leaves_every_screen_working(db):
+    import json
+
+    from herne_tui.db.models import CommitteeRow, MetaEntry, StatusRow, TopicRow
+    from herne_tui.services.edits import add_note, update_measure
+
+    def write(session: Session) -> None:
+        meta = session.get(MetaEntry, "agreement")
+        agreement = json.loads(meta.value)
+        agreement["partners"] = ["SPD " + UNBALANCED, *agreement["partners"][1:]]
+        meta.value = json.dumps(agreement)
+        session.get(MeasureRow, "ARB-01").lead = "SPD " + UNBALANCED
+        session.get(MeasureRow, "ARB-01").title = "Titel " + UNBALANCED
+        session.get(TopicRow, "ARB").name = "Thema " + UNBALANCED
+        session.get(StatusRow, "offen").label = "Offen " + UNBALANCED
+        row = session.scalars(select(CommitteeRow).order_by(CommitteeRow.position)).first()
+        row.chair = "Vorsitz " + UNBALANCED
+
+    db.write(write)
+    update_measure(db, measure_id="ARB-01", changes={"responsible": "Amt " + UNBALANCED}, user="x")
+    add_note(db, measure_id="ARB-01", text="Notiz " + UNBALANCED, user="x")
+    async with started(db, size=(160, 48)) as (app, pilot):
+        await until(pilot, lambda: "Text[/b]" in screen(app), what="the card")
+        for keys in (
+            ["p"],  # the detail panel beside the board
+            ["enter"],  # the measure's form
+            ["escape", "v"],  # the table
+            ["v", "t"],  # the topic picker
+            ["escape", "s"],  # the status list
+            ["escape", "f"],  # the filter form, the partners to choose from
+            ["escape", "2"],
+            ["e"],  # a committee's edit form
+            ["escape"],
+            ["3"],
+            ["4"],
+            ["5"],
+            ["6"],
+            ["7"],
+            ["8"],
+            ["9"],
+            ["0"],
+            ["w"],
+            ["d"],
+            ["m"],
+            ["question_mark"],
+            ["escape", "1"],
+        ):
+            await pilot.press(*keys)
+            await settle(pilot)
+            assert app.is_running and app.return_code is None, keys
+        await pilot.press("2")
+        await until(pilot, lambda: "Vorsitz" in screen(app), what="the committees")

@@ -13,7 +13,7 @@ from herne_tui.domain.objects import format_date
 from herne_tui.screens.base import HerneScreen
 from herne_tui.screens.board import BoardScreen
 from herne_tui.services import history
-from herne_tui.widgets.shown import markup
+from herne_tui.widgets.shown import plain
 
 EDITING = ("move_card(-1)", "move_card(1)", "undo", "set_status", "note", "dissent")
 """The board's actions that would write; here each only says that nothing can be changed."""
@@ -58,7 +58,7 @@ class AsOfBoardScreen(BoardScreen, inherit_bindings=False):
         measure = self.focused_measure()
         if measure is not None:
             self.notify(
-                f"{measure.id}: {markup(measure.title, one_line=True)} – Stand am "
+                f"{measure.id}: {plain(measure.title, one_line=True)} – Stand am "
                 f"{format_date(self.day)}"
             )
 

@@ -3,24 +3,42 @@ the panel screen that opened it saves them through the services."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.tokenize import IDENTIFIER
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from herne_tui.domain.objects import DateError, format_date, parse_date
 from herne_tui.screens.unsaved import DROP, MODAL_CSS, SAVE, KeepsInput, UnsavedDialog
-from herne_tui.widgets.shown import plain
+from herne_tui.widgets.shown import cell, plain
 
 
 def _as_shown(value: object) -> str:
     """A stored text as its field shows it: another user's escape sequence visible (``␛``),
     so that it cannot act on this terminal. A field left as it was counts as unchanged."""
     return plain(str(value or ""), one_line=True)
+
+
+_IDENTIFIER = re.compile(IDENTIFIER)
+
+
+def widget_keys(names: list[str]) -> dict[str, str]:
+    """Each field's part of its widgets' ids (``f-…``, ``e-…``): its name where Textual allows
+    it in an id (``chair``, ``speaker_CDU``), else its position (a field named after a party
+    such as „Bündnis 90/Die Grünen“: a space or a slash is no identifier)."""
+    keys: dict[str, str] = {}
+    for index, name in enumerate(names):
+        key = name if _IDENTIFIER.fullmatch(f"f-{name}") else f"field{index}"
+        while key in keys.values() or (key != name and key in names):
+            key += "_"
+        keys[name] = key
+    return keys
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,8 @@ class EditForm(KeepsInput, ModalScreen[dict | None]):
         self.fields = fields
         self.typed = typed or {}
         self.errors = errors or {}
+        self.keys = widget_keys([f.name for f in fields])
+        """Field name → the part of its widgets' ids after ``f-`` and ``e-``."""
 
     def _shown(self, f: FormField) -> object:
         return self.typed.get(f.name, f.value)
@@ -83,24 +103,26 @@ class EditForm(KeepsInput, ModalScreen[dict | None]):
             for f in self.fields:
                 value = self._shown(f)
                 if f.kind == "bool":
-                    yield Checkbox(plain(f.label, one_line=True), bool(value), id=f"f-{f.name}")
+                    yield Checkbox(cell(f.label), bool(value), id=f"f-{self.keys[f.name]}")
                 else:
                     yield Label(plain(f.label, one_line=True), markup=False)
                 if f.kind == "choice":
                     names = f.labels or {}
-                    options = [(plain(names.get(o, o) or "—", one_line=True), o) for o in f.options]
+                    options = [(cell(names.get(o, o) or "—"), o) for o in f.options]
                     yield Select(
                         options,
                         value=value if value in f.options else f.options[0],
                         allow_blank=False,
-                        id=f"f-{f.name}",
+                        id=f"f-{self.keys[f.name]}",
                     )
                 elif f.kind != "bool":
                     shown = format_date(value) if isinstance(value, date) else _as_shown(value)
                     placeholder = "TT.MM.JJJJ" if f.kind == "date" else ""
-                    yield Input(shown, placeholder=placeholder, id=f"f-{f.name}")
+                    yield Input(shown, placeholder=placeholder, id=f"f-{self.keys[f.name]}")
                 message = self.errors.get(f.name, "")
-                yield Label(plain(message), classes="error", id=f"e-{f.name}", markup=False)
+                yield Label(
+                    plain(message), classes="error", id=f"e-{self.keys[f.name]}", markup=False
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Speichern (ctrl+s)", variant="primary", id="save")
                 yield Button("Abbrechen (esc)", id="cancel")
@@ -109,21 +131,21 @@ class EditForm(KeepsInput, ModalScreen[dict | None]):
         refused = [f.name for f in self.fields if self.errors.get(f.name)]
         first = refused[0] if refused else (self.fields[0].name if self.fields else None)
         if first is not None:
-            self.query_one(f"#f-{first}").focus()
+            self.query_one(f"#f-{self.keys[first]}").focus()
 
     def _values(self, *, show: bool = True) -> dict | None:
         values: dict = {}
         ok = True
         for f in self.fields:
             if f.kind == "bool":
-                values[f.name] = self.query_one(f"#f-{f.name}", Checkbox).value
+                values[f.name] = self.query_one(f"#f-{self.keys[f.name]}", Checkbox).value
                 continue
             if f.kind == "choice":
-                values[f.name] = self.query_one(f"#f-{f.name}", Select).value
+                values[f.name] = self.query_one(f"#f-{self.keys[f.name]}", Select).value
                 continue
-            text = self.query_one(f"#f-{f.name}", Input).value.strip()
+            text = self.query_one(f"#f-{self.keys[f.name]}", Input).value.strip()
             if f.kind == "date":
-                error = self.query_one(f"#e-{f.name}", Label)
+                error = self.query_one(f"#e-{self.keys[f.name]}", Label)
                 try:
                     values[f.name] = parse_date(text) if text else None
                     if show:

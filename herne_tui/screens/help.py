@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -9,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from herne_tui.screens.pickers import MODAL_CSS
+from herne_tui.widgets.shown import cell
 
 
 def key_rows(
@@ -55,10 +57,11 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Tasten", classes="title")
-            table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
+            table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Bereich", "Taste", "Aktion")
             for row in key_rows(self.sections, self.keymap):
-                table.add_row(*row)
+                # keys from the user's config file: as typed, not read as markup
+                table.add_row(*(cell(value) for value in row))
             yield table
 
     def on_mount(self) -> None:

@@ -35,8 +35,8 @@ from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
 from herne_tui.services import edits, history, queries
 from herne_tui.services.queries import NOTES_PAGE
+from herne_tui.widgets.shown import cell, plain
 from herne_tui.widgets.shown import markup as _shown
-from herne_tui.widgets.shown import plain
 
 
 def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
@@ -110,8 +110,8 @@ class MeasureScreen(KeepsInput, HerneScreen):
         self.measure: Measure | None = None
         self.labels: dict[str, str] = {}
         self.topics: dict[str, str] = {}
-        self.statuses: list[tuple[str, str]] = []
-        self.leads: list[tuple[str, str]] = [("—", "")]
+        self.statuses: list[tuple[Text, str]] = []
+        self.leads: list[tuple[Text, str]] = [(Text("—"), "")]
         self.leave_when_saved = False
         """Set by "Speichern" in the dialog of esc: the screen closes once the save is done."""
         self.notes_shown = NOTES_PAGE
@@ -139,7 +139,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
                 with Vertical():
                     yield Label(f"Fällig ({DATE_FORMS})", id="due-label")
                     yield Input(id="due", placeholder="TT.MM.JJJJ")
-                    yield Label("", id="date-error")
+                    yield Label("", id="date-error", markup=False)
             yield Label("Neue Notiz (wird mit Name und Zeit angehängt)")
             yield TextArea(id="note", soft_wrap=True, show_line_numbers=False)
             yield Checkbox("intern: nur für die eigene Partei (ctrl+t)", False, id="note-intern")
@@ -187,10 +187,9 @@ class MeasureScreen(KeepsInput, HerneScreen):
         first = self.measure is None
         dirty = not first and self.is_dirty()
         self.labels, self.topics = message.labels, message.topics
-        self.statuses = [
-            (plain(label, one_line=True), key) for key, label in message.labels.items()
-        ]
-        self.leads = [("—", ""), *((plain(x, one_line=True), x) for x in message.leads)]
+        # choices as Text: a label from the seed is shown as typed, never read as markup
+        self.statuses = [(cell(label), key) for key, label in message.labels.items()]
+        self.leads = [(Text("—"), ""), *((cell(x), x) for x in message.leads)]
         self._show_read_only(message.measure, message.timeline)
         paging, self._paging = self._paging, False
         if dirty and paging:
@@ -291,7 +290,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
         status.value = m.status
         lead = self.query_one("#lead", Select)
         known = [v for _, v in self.leads]
-        unknown = [] if m.lead in known else [(plain(m.lead, one_line=True), m.lead)]
+        unknown = [] if m.lead in known else [(cell(m.lead), m.lead)]
         lead.set_options(self.leads + unknown)
         lead.value = m.lead
         self.query_one("#responsible", Input).value = plain(m.responsible, one_line=True)
@@ -311,7 +310,7 @@ class MeasureScreen(KeepsInput, HerneScreen):
         try:
             due = parse_date(raw) if raw else None
         except DateError as exc:
-            error.update(str(exc))
+            error.update(plain(str(exc)))
             return None
         error.update("")
         values = {

@@ -103,14 +103,23 @@ class MeetingsScreen(HerneScreen):
                 cell(when), cell(", ".join(m.organizations)), cell(name), str(len(m.agenda))
             )
         hidden = len(message.meetings) - len(self.shown)
-        self.query_one("#intro", Static).update(
-            "Keine Sitzungen im RIS-Spiegel: „RIS abgleichen“ in der Befehlspalette (Strg+P) "
-            "oder herne-tui ris sync URL."
-            if not message.meetings
-            else f"{len(self.shown)} Sitzungen"
-            + (f" von „{self.committee}“" if self.committee else "")
-            + (f" ({hidden} vergangene ausgeblendet – a zeigt sie)" if hidden else "")
-        )
+        committee = plain(self.committee, one_line=True)  # as the user typed it
+        if not message.meetings and self.committee:
+            intro = (
+                f"Keine Sitzungen von „{committee}“ im RIS-Spiegel (c: anderes Gremium, leer: alle)"
+            )
+        elif not message.meetings:
+            intro = (
+                "Keine Sitzungen im RIS-Spiegel: „RIS abgleichen“ in der Befehlspalette (Strg+P) "
+                "oder herne-tui ris sync URL."
+            )
+        else:
+            intro = (
+                f"{len(self.shown)} Sitzungen"
+                + (f" von „{committee}“" if self.committee else "")
+                + (f" ({hidden} vergangene ausgeblendet – a zeigt sie)" if hidden else "")
+            )
+        self.query_one("#intro", Static).update(intro)
         self._show_agenda(0)
 
     def _show_agenda(self, row: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -64,8 +65,8 @@ class FilterForm(KeepsInput, ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         lead, responsible, overdue = self.values
         leads = (*self.leads, *(() if lead in (*self.leads, "", "-") else (lead,)))
-        shown = [(plain(x, one_line=True), x) for x in leads]
-        choices = [("Alle", ""), *shown, ("ohne Federführung", "-")]
+        shown = [(cell(x), x) for x in leads]  # as typed, never read as markup
+        choices = [(Text("Alle"), ""), *shown, (Text("ohne Federführung"), "-")]
         with Vertical():
             yield Label("Filter", classes="title")
             yield Label("Federführung")

@@ -32,6 +32,9 @@ from herne_tui.errors import SeedProblems
 SEED_FORMAT = 1
 TITLE_MAX = 60
 ID_PATTERN = re.compile(r"^([A-Z]{2,5})-(\d{2,3})$")
+STATUS_KEY = re.compile(r"[A-Za-z0-9_-]+")
+"""What a status key may hold: it is typed on the command line (``set --status``) and names
+the board's columns."""
 
 
 def _texts(value: Any) -> list[str]:
@@ -682,9 +685,15 @@ def _check_unique(seed: Seed, where: _Where) -> list[str]:
 
 
 def _check_statuses(seed: Seed, where: _Where) -> list[str]:
+    p = [
+        f"{where(('statuses', i, 'key'))}: Status-Schlüssel „{s.key}“: nur Buchstaben a–z, "
+        "Ziffern, _ und - (z. B. in_arbeit; die Bezeichnung steht in label)"
+        for i, s in enumerate(seed.statuses)
+        if not STATUS_KEY.fullmatch(s.key)
+    ]
     if seed.statuses and not any(s.done for s in seed.statuses):
-        return [f"{where(('statuses', 0, 'done'))}: kein Status zählt als erledigt (done = true)"]
-    return []
+        p.append(f"{where(('statuses', 0, 'done'))}: kein Status zählt als erledigt (done = true)")
+    return p
 
 
 def _check_measure_id(m: SeedMeasure, at: tuple[Any, ...], where: _Where) -> list[str]:
