@@ -9,13 +9,29 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 from textual.screen import Screen
 
 from herne_tui.domain.text import for_terminal
 
 if TYPE_CHECKING:
     from herne_tui.app import HerneApp
+
+
+def highlighted(matcher: Matcher, label: str) -> Content:
+    """``label`` with the letters the query matched styled, as ``Matcher.highlight`` does, but
+    read as plain text: ``highlight`` reads its candidate as markup, so a title or a view's
+    name with ``[/b]`` in it stopped the palette (and a ``[SPD]`` vanished)."""
+    content = Content(label)
+    if not matcher.query:
+        return content
+    score, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    if score:
+        for offset in offsets:
+            if not label[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class HerneProvider(Provider):
@@ -57,7 +73,7 @@ class MeasureProvider(HerneProvider):
                 score = 0.5 * (matcher.match(label) or 0.5)
                 yield Hit(
                     score,
-                    matcher.highlight(label),
+                    highlighted(matcher, label),
                     partial(self.herne.goto_measure, mid),
                     help="Maßnahme auf dem Board auswählen",
                 )
@@ -91,13 +107,13 @@ class ViewsProvider(HerneProvider):
     async def discover(self) -> Hits:
         for title, callback, help_text in self._commands():
             if title.startswith("Ansicht: "):
-                yield DiscoveryHit(title, callback, help=help_text)
+                yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, callback, help_text in self._commands():
             if score := matcher.match(title):
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield Hit(score, highlighted(matcher, title), callback, help=help_text)
 
 
 class RisPaperProvider(HerneProvider):
@@ -124,7 +140,7 @@ class RisPaperProvider(HerneProvider):
                 )
                 yield Hit(
                     0.4 * (matcher.match(label) or 0.5),
-                    matcher.highlight(label),
+                    highlighted(matcher, label),
                     partial(self.herne.open_ris_paper, url),
                     help="Vorlage aus dem Ratsinformationssystem anzeigen",
                 )
@@ -155,4 +171,4 @@ class ScreenActionsProvider(Provider):
         for title, callback in self._commands():
             if score := matcher.match(title):
                 # the current screen's own actions win ties against app-wide commands
-                yield Hit(score * 1.2, matcher.highlight(title), callback)
+                yield Hit(score * 1.2, highlighted(matcher, title), callback)

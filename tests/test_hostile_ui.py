@@ -3,7 +3,7 @@ picker options, the progress screen (issue 11, the leftovers of "all user-suppli
 
 from __future__ import annotations
 
-from pilot import settle, started, until
+from pilot import palette_results, settle, started, until
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -257,3 +257,110 @@ async def test_unbalanced_markup_in_every_text_leaves_every_screen_working(db):
             assert app.is_running and app.return_code is None, keys
         await pilot.press("2")
         await until(pilot, lambda: "Vorsitz" in screen(app), what="the committees")
+
+
+UNCLOSED = "Antrag [SPD] [$x] Budget [/ offen"
+"""Brackets Rich's escape leaves alone: ``[SPD]`` and ``[$x]`` look like tags to Textual (they
+vanished), and a closing tag without its ``]`` stopped the app with a MarkupError."""
+
+
+async def test_the_measure_screen_shows_brackets_in_every_stored_text_as_typed(db):
+    from herne_tui.services.edits import add_note, update_measure
+
+    def write(session: Session) -> None:
+        session.get(MeasureRow, "ARB-01").title = "Titel " + UNCLOSED
+
+    db.write(write)
+    update_measure(db, measure_id="ARB-01", changes={"responsible": "Amt " + UNCLOSED}, user="x")
+    add_note(db, measure_id="ARB-01", text="Notiz " + UNCLOSED, user="anna [/b")
+    async with started(db, size=(160, 48)) as (app, pilot):
+        await pilot.press("enter")  # ARB-01's measure screen
+        notes = await until(
+            pilot, lambda: app.screen.query("#notes") and app.screen.query_one("#notes")
+        )
+        await until(pilot, lambda: "Notiz " in str(notes.render()), what="the notes")
+        facts = str(app.screen.query_one("#facts").render())
+        assert facts.startswith("ARB-01 · Titel " + UNCLOSED + "\nThema: ")
+        assert "anna [/b: Notiz " + UNCLOSED in str(notes.render())
+        assert "Amt " + UNCLOSED in str(app.screen.query_one("#timeline").render())
+        assert app.is_running
+
+
+async def test_a_ris_paper_shows_brackets_in_its_texts_as_typed(db):
+    from herne_tui.db.models import RisPaperRow
+
+    url = "https://ris.example/paper/1"
+
+    def write(session: Session) -> None:
+        session.add(RisPaperRow(url=url, reference="2026/[0001", name="Haushalt " + UNCLOSED))
+
+    db.write(write)
+    async with started(db) as (app, pilot):
+        app.open_ris_paper(url)
+        head = await until(
+            pilot, lambda: app.screen.query("#head") and app.screen.query_one("#head")
+        )
+        await until(pilot, lambda: "Haushalt" in str(head.render()), what="its header")
+        assert str(head.render()).startswith("2026/[0001  Haushalt " + UNCLOSED + "\nArt: ")
+
+
+async def test_the_conflict_dialog_names_another_user_with_brackets_as_typed(db):
+    from pilot import make_app
+
+    from herne_tui.screens.conflict import ConflictScreen
+    from herne_tui.services import edits
+
+    app = make_app(db, user="bernd", watch_interval=60)  # no refresh: the card stays stale
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        edits.move_measure(db, measure_id="ARB-01", status="beratung", user="anna " + UNBALANCED)
+        await pilot.press("L")  # bernd moves his stale copy: the conflict dialog
+        dialog = await until(pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen)
+        table = dialog.query_one("DataTable")
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels == ["Feld", f"Jetzt (anna {UNBALANCED})", "Meine Änderung"]
+
+
+async def test_the_palette_lists_hits_whose_texts_look_like_markup(db):
+    from textual.command import CommandList
+
+    from herne_tui.db.models import RisPaperRow
+    from herne_tui.services import views
+
+    def write(session: Session) -> None:
+        session.get(MeasureRow, "ARB-01").title = "Titel " + UNBALANCED
+        for n, name in enumerate(("Haushalt A", "Haushalt B " + UNBALANCED, "Haushalt C")):
+            session.add(
+                RisPaperRow(url=f"https://ris.example/p/{n}", reference=f"26/{n}", name=name)
+            )
+
+    db.write(write)
+    views.save_view(db, user="tester", name="Meine " + UNBALANCED, view={})
+
+    def hits(app) -> list[str]:
+        return [str(o.prompt) for o in app.screen.query_one(CommandList).options]
+
+    async with started(db) as (app, pilot):
+        await pilot.press("ctrl+p")  # the saved view is offered at once
+        await until(
+            pilot,
+            lambda: (
+                app.screen.query(CommandList)
+                and any(h.startswith(f"Ansicht: Meine {UNBALANCED} (F1)\n") for h in hits(app))
+            ),
+            what="the saved view",
+        )
+        await pilot.press(*"ARB-01")
+        await palette_results(pilot, "ARB-01")
+        assert any(h.startswith("Gehe zu ARB-01 – Titel " + UNBALANCED) for h in hits(app))
+        await pilot.press(*["backspace"] * 6, *"Haushalt")
+        await palette_results(pilot, "Haushalt")
+        papers = [h.split("\n")[0] for h in hits(app) if h.startswith("Vorlage ")]
+        assert len(papers) == 3 and f"Vorlage 26/1 – Haushalt B {UNBALANCED}" in papers
+
+
+async def test_ctrl_c_names_the_key_that_quits(db):
+    async with started(db) as (app, pilot):
+        await pilot.press("ctrl+c")
+        await until(pilot, lambda: app._notifications, what="the notice")
+        assert [n.message for n in app._notifications] == ["Zum Beenden ctrl+q drücken"]

@@ -60,7 +60,7 @@ class ConflictScreen(ModalScreen[bool]):
                 markup=False,
             )
             table: DataTable[Text] = DataTable(cursor_type="none", zebra_stripes=True)
-            table.add_columns("Feld", f"Jetzt ({who})", "Meine Änderung")
+            table.add_columns("Feld", cell(f"Jetzt ({who})"), "Meine Änderung")
             for field, mine in c.mine.items():
                 labels = self.status_labels if field == "status" else None
                 table.add_row(

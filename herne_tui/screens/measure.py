@@ -7,6 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import (
     Button,
@@ -36,7 +37,6 @@ from herne_tui.screens.unsaved import DROP, SAVE, KeepsInput, UnsavedDialog
 from herne_tui.services import edits, history, queries
 from herne_tui.services.queries import NOTES_PAGE
 from herne_tui.widgets.shown import cell, plain
-from herne_tui.widgets.shown import markup as _shown
 
 
 def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
@@ -46,6 +46,8 @@ def describe_entry(e: HistoryEntry, labels: dict[str, str]) -> str:
 
 TIMELINE = 50
 """History entries the measure view shows (the newest)."""
+
+BOLD = "bold"
 
 
 class MeasureScreen(KeepsInput, HerneScreen):
@@ -208,29 +210,29 @@ class MeasureScreen(KeepsInput, HerneScreen):
 
     def _show_read_only(self, m: Measure, timeline: tuple[HistoryEntry, ...]) -> None:
         self.sub_title = plain(m.title, one_line=True)
-        facts = [
-            f"[b]{m.id}[/b] · {_shown(m.title)}",
-            f"Thema: {_shown(self.topics.get(m.topic, m.topic))} · Inhaltliche Punkte, "
-            f"Absatz {m.paragraph} · Status: {_shown(self.labels.get(m.status, m.status))}"
-            f" · Version {m.version}",
-        ]
-        for place in m.duplicates:
-            facts.append(
-                f"Wortgleich wiederholt: {_shown(self.topics.get(place.topic, ''))}, "
+        # Built as Content from plain pieces: stored text is never read as markup.
+        facts = Content.assemble(
+            (m.id, BOLD),
+            f" · {plain(m.title)}\nThema: {plain(self.topics.get(m.topic, m.topic))} · "
+            f"Inhaltliche Punkte, Absatz {m.paragraph} · "
+            f"Status: {plain(self.labels.get(m.status, m.status))} · Version {m.version}",
+            *(
+                f"\nWortgleich wiederholt: {plain(self.topics.get(place.topic, ''))}, "
                 f"Absatz {place.paragraph}"
-            )
-        self.query_one("#facts", Static).update("\n".join(facts))
+                for place in m.duplicates
+            ),
+        )
+        self.query_one("#facts", Static).update(facts)
         self._show_related(m.related)
-        text = _shown(m.text)
-        for item in m.subitems:
-            text += f"\n  • {_shown(item)}"
+        text: list[str | tuple[str, str]] = [plain(m.text)]
+        text += [f"\n  • {plain(item)}" for item in m.subitems]
         for t in m.targets:
-            text += f"\n[b]Ziel:[/b] {_shown(t.label)}: {t.value} {_shown(t.unit)}"
-        self.query_one("#text", Static).update(text)
+            text += ["\n", ("Ziel:", BOLD), f" {plain(t.label)}: {t.value} {plain(t.unit)}"]
+        self.query_one("#text", Static).update(Content.assemble(*text))
         notes = (
             "\n".join(
-                f"{format_datetime(n.at.astimezone())}  {_shown(n.author)}"
-                f"{f' (intern {_shown(n.intern)})' if n.intern else ''}: {_shown(n.text)}"
+                f"{format_datetime(n.at.astimezone())}  {plain(n.author)}"
+                f"{f' (intern {plain(n.intern)})' if n.intern else ''}: {plain(n.text)}"
                 for n in m.notes
             )
             or "—"
@@ -239,13 +241,15 @@ class MeasureScreen(KeepsInput, HerneScreen):
         count = (
             f"{m.note_count}" if not older else f"die neuesten {len(m.notes)} von {m.note_count}"
         )
-        self.query_one("#notes", Static).update(f"[b]Notizen ({count})[/b]\n{notes}")
+        self.query_one("#notes", Static).update(
+            Content.assemble((f"Notizen ({count})", BOLD), "\n", notes)
+        )
         button = self.query_one("#older-notes", Button)
         button.display = older > 0
         button.label = f"Ältere Notizen laden ({min(older, NOTES_PAGE)} von {older} weiteren)"
-        lines = [_shown(describe_entry(e, self.labels)) for e in timeline]  # newest first
+        lines = [plain(describe_entry(e, self.labels)) for e in timeline]  # newest first
         self.query_one("#timeline", Static).update(
-            "[b]Verlauf[/b]\n" + ("\n".join(lines[:TIMELINE]) or "—")
+            Content.assemble(("Verlauf", BOLD), "\n", "\n".join(lines[:TIMELINE]) or "—")
         )
 
     def _show_related(self, related: tuple[str, ...]) -> None:
@@ -274,15 +278,14 @@ class MeasureScreen(KeepsInput, HerneScreen):
 
     def _show_ris(self, papers: tuple[LinkedPaper, ...]) -> None:
         """The linked RIS papers and their decisions (``herne-tui ris link``)."""
-        lines = []
+        parts: list[str | tuple[str, str]] = [(f"Ratsinformationssystem ({len(papers)})", BOLD)]
         for p in papers:
-            gone = " [b red](im RIS gelöscht)[/b red]" if p.deleted else ""
-            lines.append(f"{_shown(p.reference or p.url)} {_shown(p.name)}{gone}")
+            parts.append(f"\n{plain(p.reference or p.url)} {plain(p.name)}")
+            if p.deleted:
+                parts += [" ", ("(im RIS gelöscht)", "bold red")]
             if p.decided:
-                lines.append(f"  {_shown(p.decided)}")
-        self.query_one("#ris", Static).update(
-            f"[b]Ratsinformationssystem ({len(papers)})[/b]\n" + "\n".join(lines) if papers else ""
-        )
+                parts.append(f"\n  {plain(p.decided)}")
+        self.query_one("#ris", Static).update(Content.assemble(*parts) if papers else "")
 
     def _fill_form(self, m: Measure) -> None:
         status = self.query_one("#status", Select)

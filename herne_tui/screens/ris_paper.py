@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -14,7 +15,7 @@ from herne_tui.domain.objects import format_date, format_datetime
 from herne_tui.ris import links, queries
 from herne_tui.screens.base import HerneScreen, guarded
 from herne_tui.screens.pickers import Prompt
-from herne_tui.widgets.shown import cell, markup, plain
+from herne_tui.widgets.shown import cell, plain
 
 
 class RisPaperScreen(HerneScreen):
@@ -70,22 +71,25 @@ class RisPaperScreen(HerneScreen):
         p = message.paper
         head = self.query_one("#head", Static)
         if p is None:
-            head.update(markup(f"Diese Vorlage ist nicht (mehr) im RIS-Spiegel: {self.url}"))
+            head.update(
+                Content(plain(f"Diese Vorlage ist nicht (mehr) im RIS-Spiegel: {self.url}"))
+            )
             return
         self.title = f"Vorlage {plain(p.reference, one_line=True)}"
-        lines = [
-            f"[b]{markup(p.reference or '—')}[/b]  {markup(p.name)}",
-            f"Art: {markup(p.paper_type or '—')}   Datum: {format_date(p.date) or '—'}",
-            f"Eingebracht von: {markup(', '.join(p.originators) or '—')}",
-            f"Verknüpfte Maßnahmen: {markup(', '.join(p.measures) or 'keine')}"
+        # Content from plain pieces: the council's texts are never read as markup
+        parts: list[str | tuple[str, str]] = [
+            (plain(p.reference or "—"), "bold"),
+            f"  {plain(p.name)}\n"
+            f"Art: {plain(p.paper_type or '—')}   Datum: {format_date(p.date) or '—'}\n"
+            f"Eingebracht von: {plain(', '.join(p.originators) or '—')}\n"
+            f"Verknüpfte Maßnahmen: {plain(', '.join(p.measures) or 'keine')}"
             + (f"   Anträge: {', '.join(str(m) for m in p.motions)}" if p.motions else ""),
         ]
         if p.deleted:
-            lines.append("[b red]im RIS gelöscht[/b red] (Verknüpfungen bleiben)")
-        for text in p.resolutions:
-            lines.append(f"Beschluss: {markup(text)}")
-        lines.append(f"RIS: {markup(p.web or p.url)}")
-        head.update("\n".join(lines))
+            parts += ["\n", ("im RIS gelöscht", "bold red"), " (Verknüpfungen bleiben)"]
+        parts += [f"\nBeschluss: {plain(text)}" for text in p.resolutions]
+        parts.append(f"\nRIS: {plain(p.web or p.url)}")
+        head.update(Content.assemble(*parts))
         table = self.query_one(DataTable)
         table.clear()
         for c in p.consultations:

@@ -289,7 +289,7 @@ class GermanApp(App):
         """ctrl+c does not quit: say in German which key does."""
         for key, active in self.active_bindings.items():
             if active.binding.action in ("quit", "app.quit"):
-                self.notify(f"Zum Beenden [b]{key}[/b] drücken", title="Beenden?")
+                self.notify(f"Zum Beenden {key} drücken", title="Beenden?")
                 return
 
     def save_screenshot_for_user(self) -> None:

@@ -2,12 +2,17 @@
 
 Every screen that draws what users typed (a note, a name, a title from a seed) passes it
 through one of these, so an ESC/OSC sequence shows as ``␛]52;…`` instead of acting on the
-viewer's terminal; Rich markup in the text stays literal.
+viewer's terminal.
+
+Stored text never goes into a markup string: no escape keeps every text literal under both
+Rich's and Textual's markup (Rich's ``escape`` leaves ``[SPD]`` and an unclosed ``[/b`` alone,
+which Textual drops or refuses with a ``MarkupError`` that stops the app). A widget that
+reads markup gets a ``Text`` (``cell``) or a ``Content`` assembled from ``plain`` pieces; a
+widget given ``markup=False`` takes ``plain`` text.
 """
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -28,11 +33,6 @@ def cell(value: str | Text) -> Text:
             return value
         return Text(safe, style=value.style)
     return Text(for_terminal(value, one_line=True))
-
-
-def markup(text: str, *, one_line: bool = False) -> str:
-    """Stored text for a string with Rich markup: controls visible, markup literal."""
-    return escape(for_terminal(text, one_line=one_line))
 
 
 def plain(text: str, *, one_line: bool = False) -> str:
