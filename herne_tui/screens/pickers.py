@@ -117,33 +117,6 @@ class FilterForm(KeepsInput, ModalScreen[dict | None]):
             self.dismiss(None)
 
 
-class Confirm(ModalScreen[bool]):
-    """Ask a yes/no question; dismisses with True or False."""
-
-    DEFAULT_CSS = MODAL_CSS.format(name="Confirm")
-    BINDINGS = [
-        Binding("escape", "dismiss(False)", "Nein", id="confirm.no"),
-        Binding("j,y", "dismiss(True)", "Ja", id="confirm.yes"),
-    ]
-
-    def __init__(self, question: str, yes: str = "Ja", no: str = "Nein") -> None:
-        super().__init__()
-        self.question, self.yes, self.no = question, yes, no
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(plain(self.question), classes="title", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button(plain(self.yes, one_line=True), variant="error", id="yes")
-                yield Button(plain(self.no, one_line=True), variant="primary", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no").focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-
 class Prompt(KeepsInput, ModalScreen[str | None]):
     """Ask for one line of text; enter dismisses with it, esc with None.
 
