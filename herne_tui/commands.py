@@ -22,11 +22,15 @@ if TYPE_CHECKING:
 def highlighted(matcher: Matcher, label: str) -> Content:
     """``label`` with the letters the query matched styled, as ``Matcher.highlight`` does, but
     read as plain text: ``highlight`` reads its candidate as markup, so a title or a view's
-    name with ``[/b]`` in it stopped the palette (and a ``[SPD]`` vanished)."""
+    name with ``[/b]`` in it stopped the palette (and a ``[SPD]`` vanished).
+
+    The search lowercases the label; „İ“ is the one character whose lowercase is two, which
+    moved every later position one to the right (past the end: an IndexError that dropped
+    the provider's hits). It is matched as „I“, of the same length."""
     content = Content(label)
     if not matcher.query:
         return content
-    score, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, label.replace("İ", "I"))
     if score:
         for offset in offsets:
             if not label[offset].isspace():

@@ -196,11 +196,13 @@ async def test_app_draws_escapes_visibly(db):
 
 @settings(max_examples=300, deadline=None)
 @given(
-    label=st.text(alphabet="ab [/]$\\=#@ \u00e4", max_size=30), query=st.text("ab[/", max_size=4)
+    label=st.text(alphabet="ab [/]$\\=#@ \u00e4\u0130i", max_size=30),
+    query=st.text("ab[/i", max_size=4),
 )
 def test_a_palette_hit_shows_its_label_as_it_is_whatever_it_holds(label, query):
     """Textual's ``Matcher.highlight`` reads its candidate as markup: ``[/b]`` stopped the
-    palette, ``[SPD]`` vanished. Ours keeps every character and styles only matched ones."""
+    palette, ``[SPD]`` vanished. Ours keeps every character and styles only matched ones,
+    also after an „İ“ (its lowercase is two characters)."""
     from textual.fuzzy import Matcher
 
     from herne_tui.commands import highlighted
@@ -208,3 +210,4 @@ def test_a_palette_hit_shows_its_label_as_it_is_whatever_it_holds(label, query):
     shown = highlighted(Matcher(query), label)
     assert shown.plain == label
     assert all(not label[s.start : s.end].isspace() for s in shown.spans)
+    assert all(s.end <= len(label) for s in shown.spans)
