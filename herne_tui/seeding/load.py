@@ -686,7 +686,7 @@ def _check_unique(seed: Seed, where: _Where) -> list[str]:
 
 def _check_statuses(seed: Seed, where: _Where) -> list[str]:
     p = [
-        f"{where(('statuses', i, 'key'))}: Status-Schlüssel „{s.key}“: nur Buchstaben a–z, "
+        f"{where(('statuses', i, 'key'))}: Status-Schlüssel „{s.key}“: nur Buchstaben a–z und A–Z, "
         "Ziffern, _ und - (z. B. in_arbeit; die Bezeichnung steht in label)"
         for i, s in enumerate(seed.statuses)
         if not STATUS_KEY.fullmatch(s.key)
